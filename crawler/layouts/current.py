@@ -1,0 +1,35 @@
+"""Current layout (2023 onward): inform.kz category pages and articles, qazinform.com.
+
+Article pages: div.article__body-main holding h1.article__title, a lead in
+.article__description and the body in div.article__body-text, whose figures and
+advertising blocks (.adfox, ids holding "adfox") are not article text.
+"""
+
+from crawler.layouts.page import Page, css, jsonld, keywords, meta, texts, xpath
+
+NAME = "current"
+
+_BODY = "//div[contains(concat(' ', normalize-space(@class), ' '), ' article__body-text ')]"
+_NOT_ARTICLE_TEXT = "ancestor::figure or ancestor::*[contains(@class, 'adfox') or contains(@id, 'adfox')]"
+
+
+def recognises(page: Page) -> bool:
+    return bool(page.response.css("div.article__body-main h1"))
+
+
+FIELDS = {
+    "title": [jsonld("headline"), meta("og:title"), css("h1.article__title ::text")],
+    # The visible lead: og:description is often a cut-off excerpt of the body.
+    "lead": [texts("//*[contains(@class, 'article__description')]")],
+    "body": [texts(f"{_BODY}//p[not({_NOT_ARTICLE_TEXT})]")],
+    "author": [jsonld("author", "name"), meta("author"), texts("//*[contains(@class, 'article__author')]")],
+    "published_at": [
+        jsonld("datePublished"),
+        meta("article:published_time"),
+        css(".article__time ::text"),
+    ],
+    "tags": [keywords, meta("article:tag"), css(".article__tags a ::text")],
+    "image_url": [meta("og:image"), jsonld("image", "url"), xpath(f"{_BODY}//figure//img/@src")],
+    "section": [jsonld("articleSection"), meta("article:section"), css(".article__category a ::text")],
+    "lang": [xpath("/html/@lang"), jsonld("inLanguage")],
+}

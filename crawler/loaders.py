@@ -1,0 +1,69 @@
+"""Cleaning: raw strings picked from a page become the values of an Article."""
+
+from datetime import datetime, timezone
+
+from itemloaders.processors import Compose, Identity, MapCompose, TakeFirst
+from scrapy.loader import ItemLoader
+
+from crawler.dates import parse_published_at
+from crawler.items import Article
+from crawler.text import (
+    author_name,
+    clean_text,
+    content_hash,
+    split_dateline,
+    strip_site_name,
+    word_count,
+)
+from crawler.urls import article_id, canonical_url
+
+
+def absolute_url(value: str, loader_context: dict) -> str:
+    return loader_context["response"].urljoin(value)
+
+
+def language_code(value: str) -> str:
+    """'en-US' -> 'en'."""
+    return value.replace("_", "-").split("-")[0].lower()
+
+
+def unique(values: list) -> list:
+    return list(dict.fromkeys(values))
+
+
+def body_text(paragraphs: list[str]) -> str | None:
+    """Paragraphs joined by one blank line, the dateline taken off the first."""
+    if paragraphs:
+        paragraphs = [split_dateline(paragraphs[0])[2], *paragraphs[1:]]
+    return "\n\n".join(p for p in paragraphs if p) or None
+
+
+class ArticleLoader(ItemLoader):
+    default_item_class = Article
+    default_input_processor = MapCompose(clean_text)
+    default_output_processor = TakeFirst()
+
+    url_in = MapCompose(canonical_url)
+    article_id_in = MapCompose(article_id)
+    lang_in = MapCompose(clean_text, language_code)
+    title_in = MapCompose(clean_text, strip_site_name)
+    body_out = Compose(body_text)
+    author_in = MapCompose(clean_text, author_name)
+    published_at_in = MapCompose(clean_text, parse_published_at)
+    tags_out = Compose(unique)
+    image_url_in = MapCompose(clean_text, absolute_url)
+    layout_in = Identity()
+
+    def load_item(self) -> Article:
+        """The cleaned fields, and those derived from them."""
+        item = super().load_item()
+        paragraphs = self.get_collected_values("body")
+        if paragraphs:
+            dateline, source, _ = split_dateline(paragraphs[0])
+            if dateline:
+                item["dateline"], item["source"] = dateline, source
+        item.setdefault("tags", [])
+        item["word_count"] = word_count(item.get("body") or "")
+        item["content_hash"] = content_hash(item.get("title"), item.get("lead"), item.get("body"))
+        item["scraped_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        return item

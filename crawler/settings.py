@@ -1,0 +1,46 @@
+"""Settings of the Elections crawler. Each can be overridden with `-s NAME=VALUE`."""
+
+from pathlib import Path
+
+BOT_NAME = "elections"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+COMMANDS_MODULE = "crawler.commands"
+
+# --- What to crawl, and where to keep it -------------------------------------------
+# The English Elections listing. Its URL on the current site is not verified from here:
+# check it in a browser and set it (README, "Settings").
+ELECTIONS_START_URL = "https://qazinform.com/category/elections"
+ELECTIONS_DB = str(Path(__file__).resolve().parents[1] / "data" / "elections.db")
+ELECTIONS_DB_BATCH_SIZE = 100  # items written per transaction
+
+ITEM_PIPELINES = {
+    "pipelines.validate.ValidatePipeline": 100,
+    "pipelines.dedupe.DedupePipeline": 200,
+    "pipelines.store.StorePipeline": 300,
+}
+
+# --- Manners on the live site --------------------------------------------------------
+USER_AGENT = (
+    "ElectionsCrawler/0.1 (research archive of Kazinform's Elections section; "
+    "+https://github.com/elections-crawler/elections-crawler)"
+)
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 8
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 1.0
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 2.0
+AUTOTHROTTLE_MAX_DELAY = 60.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 8 * 1024 * 1024  # an article page is far smaller
+DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
+RETRY_ENABLED = True
+RETRY_TIMES = 3
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+
+FEED_EXPORT_ENCODING = "utf-8"
+LOG_LEVEL = "INFO"

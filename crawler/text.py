@@ -1,0 +1,51 @@
+"""Plain-text rules shared by every page layout."""
+
+import hashlib
+import re
+import unicodedata
+
+_SPACE = re.compile(r"\s+")
+# og:title and <title> may end with " | Kazinform" or " | Qazinform News Agency".
+_SITE_SUFFIX = re.compile(r"\s+[|–—]\s+[^|–—]*[KQ]azinform[^|–—]*$", re.IGNORECASE)
+# "ASTANA. KAZINFORM The ...", "NUR-SULTAN. KAZINFORM – Parliamentary ...".
+_DATELINE = re.compile(
+    r"^(?P<dateline>[A-Z][A-Z\- ]*[A-Z])[.,]\s*(?P<source>KAZINFORM|QAZINFORM)\b\s*(?:[–—-]\s*)?"
+)
+_AUTHOR_LABEL = re.compile(r"^(?:Author|Автор)\s*:\s*", re.IGNORECASE)
+
+
+def clean_text(value: str) -> str | None:
+    """Fold every run of whitespace (NBSP included) to one space; None if nothing is left."""
+    text = _SPACE.sub(" ", unicodedata.normalize("NFC", value)).strip()
+    return text or None
+
+
+def strip_site_name(title: str) -> str:
+    return _SITE_SUFFIX.sub("", title)
+
+
+def split_dateline(paragraph: str) -> tuple[str | None, str | None, str]:
+    """Return (dateline, source, rest of the paragraph)."""
+    match = _DATELINE.match(paragraph)
+    if not match:
+        return None, None, paragraph
+    return match["dateline"], match["source"], paragraph[match.end() :]
+
+
+def is_author_line(text: str) -> bool:
+    return bool(_AUTHOR_LABEL.match(text))
+
+
+def author_name(text: str) -> str | None:
+    """'Author: Aigerim Sadykova' -> 'Aigerim Sadykova'."""
+    return clean_text(_AUTHOR_LABEL.sub("", text))
+
+
+def word_count(text: str) -> int:
+    return len(text.split())
+
+
+def content_hash(title: str | None, lead: str | None, body: str | None) -> str:
+    """SHA-256 of the article's text: title, lead and body joined by NUL bytes."""
+    text = "\0".join(part or "" for part in (title, lead, body))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()

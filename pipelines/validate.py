@@ -1,0 +1,32 @@
+from scrapy.exceptions import DropItem
+
+REQUIRED_FIELDS = ("article_id", "url", "title", "body", "published_at")
+
+
+class InvalidArticle(DropItem):
+    """A page that did not yield a storable article; recorded in `dropped_items`."""
+
+
+class ValidatePipeline:
+    """An article needs an id, a URL, a title, a body and a parsable publication time."""
+
+    def __init__(self, stats):
+        self.stats = stats
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler.stats)
+
+    def process_item(self, item):
+        reason = invalid_reason(item)
+        if reason:
+            self.stats.inc_value(f"validate/dropped/{reason.replace(' ', '_')}")
+            raise InvalidArticle(reason)
+        return item
+
+
+def invalid_reason(item) -> str | None:
+    if item.get("layout") == "unknown":
+        return "unknown layout"
+    missing = [field for field in REQUIRED_FIELDS if not item.get(field)]
+    return f"missing {missing[0]}" if missing else None
