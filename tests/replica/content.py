@@ -1,0 +1,239 @@
+"""The replica's articles: generated from a seed, each knowing the item it must yield.
+
+Ground truth is written here in plain Python, apart from the crawler's code, so that
+tests compare the crawler against an independent statement of what each page holds.
+"""
+
+import hashlib
+import random
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+ALMATY = ZoneInfo("Asia/Almaty")
+NEWEST = datetime(2026, 11, 20, 10, 0, tzinfo=ALMATY)
+OLDEST = datetime(2019, 3, 1, 9, 0, tzinfo=ALMATY)
+# The site moved from the legacy to the current layout in early 2023.
+CURRENT_LAYOUT_FROM = datetime(2023, 3, 1, tzinfo=ALMATY)
+SECTION = "Elections"
+
+REGIONS = ["Akmola", "Almaty", "Atyrau", "Karaganda", "Kostanay", "Mangystau", "Pavlodar",
+           "Turkistan", "Zhambyl", "Abai", "Ulytau", "Zhetysu", "North Kazakhstan"]
+PARTIES = ["Amanat", "Ak Zhol", "People's Party of Kazakhstan", "Auyl", "Respublica",
+           "Baitak", "National Social Democratic Party"]
+PEOPLE = ["Nurlan Abdirov", "Mukhtar Yerman", "Sabila Mustafina", "Konstantin Petrov",
+          "Aizhan Seitkali", "Gulnara Bekova", "Yerlan Tursynov", "Dana Kairat"]
+AUTHORS = ["Aigerim Sadykova", "Arman Zhumagali", "Zhanna Nurmanova", "Dmitry Kim",
+           "Assel Satubaldina", "Timur Bekov", "Ляззат Жумабаева"]
+ORGS = ["OSCE/ODIHR", "the CIS", "the SCO Mission", "the Organization of Turkic States",
+        "the CIS Inter-Parliamentary Assembly", "PACE"]
+TAGS = ["Kazakhstan 2022 Presidential Election", "Parliament Majilis Elections in Kazakhstan",
+        "CEC", "Referendum 2022", "Maslikhat elections", "Observers", "Rural akim elections",
+        "Senate elections"]
+CITIES = ["ALMATY", "SHYMKENT", "URALSK", "UST-KAMENOGORSK", "AKTOBE", "KARAGANDA"]
+
+TITLES = [
+    "CEC accredits {n} foreign observers",
+    "{party} nominates candidate for {region} by-election",
+    "Voter turnout in {region} region reaches {p}%",
+    "{org} observers praise organisation of vote in {region}",
+    "Polling stations open across {region} region",
+    "CEC registers {n} candidates for Majilis seats",
+    "{person}: «Every vote in {region} will be counted»",
+    "Rural akim elections held in {n} villages of {region}",
+    "Q&A: how {region} votes in the {year} elections",
+    "CEC sums up preliminary results of {year} vote",
+]
+SENTENCES = [
+    "The Central Election Commission accredited {n} observers from {org}, {person} said.",
+    "Voting in {region} region began at 7:00 a.m. local time at {n} polling stations.",
+    "According to the CEC, turnout reached {p}% by noon.",
+    "«We see an open and competitive campaign,» said {person} of {org}.",
+    "{party} put forward {n} candidates on its party list.",
+    "Observers from {org} will monitor the vote in {region} and the capital.",
+    "The commission will announce the final results within {d} days after the vote.",
+    "Ballots were printed in Kazakh and Russian at {n} printing houses.",
+    "Candidates may campaign until midnight on the eve of the vote – a rule {person} recalled.",
+    "In {year}, {p}% of voters in {region} region cast their ballots early.",
+    "The election commission of {region} region received {n} complaints, all of them reviewed.",
+    "Mobile ballot boxes served {n} voters who could not come to the polling stations.",
+]
+LEADS = [
+    "Observers from {n} countries will monitor the vote.",
+    "The commission names the date of the {year} vote.",
+    "{party} holds its pre-election congress in {region}.",
+    "Turnout stands at {p}% at noon, the CEC says.",
+]
+
+
+@dataclass
+class ReplicaArticle:
+    number: int
+    layout: str  # "legacy" or "current"
+    article_id: str
+    path: str  # canonical path on the replica
+    title: str
+    lead: str | None
+    paragraphs: list[str]  # article text, without dateline
+    dateline: str | None
+    source: str | None
+    dateline_separator: str  # " " or " – " between source and text
+    author: str | None
+    published: datetime  # local time, Asia/Almaty
+    tags: list[str]
+    image_path: str | None
+    # How the page is written: which structured data it carries, which markup variant.
+    has_jsonld: bool
+    has_og: bool
+    has_meta_time: bool
+    variant: int
+    listing_href: str  # how the listing links to it (canonical, AMP, with a query...)
+    amp_paths: list[str] = field(default_factory=list)
+
+    @property
+    def first_paragraph(self) -> str:
+        """The first paragraph as the page shows it, dateline included."""
+        if not self.dateline:
+            return self.paragraphs[0]
+        return f"{self.dateline}. {self.source}{self.dateline_separator}{self.paragraphs[0]}"
+
+    def expected_item(self, base_url: str) -> dict:
+        """The item a perfect crawler stores for this article (content_hash and
+        scraped_at aside, which depend on the crawler's own rules)."""
+        body = "\n\n".join(self.paragraphs)
+        return {
+            "article_id": self.article_id,
+            "url": base_url + self.path,
+            "lang": "en",
+            "section": SECTION,
+            "title": self.title,
+            "lead": self.lead,
+            "body": body,
+            "dateline": self.dateline,
+            "source": self.source,
+            "author": self.author,
+            "published_at": self.published.astimezone(timezone.utc).isoformat(),
+            "tags": list(self.tags),
+            "image_url": base_url + self.image_path if self.image_path else None,
+            "word_count": len(body.split()),
+            "layout": self.layout,
+        }
+
+
+def slugify(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:70].strip("-")
+
+
+def capital_on(moment: datetime) -> str:
+    if moment < datetime(2019, 3, 23, tzinfo=ALMATY):
+        return "ASTANA"
+    if moment < datetime(2022, 9, 17, tzinfo=ALMATY):
+        return "NUR-SULTAN"
+    return "ASTANA"
+
+
+class Generator:
+    def __init__(self, seed: int):
+        self.rng = random.Random(seed)
+
+    def fill(self, template: str, moment: datetime) -> str:
+        r = self.rng
+        return template.format(
+            n=r.randint(2, 480), p=r.randint(20, 95), d=r.randint(3, 10),
+            region=r.choice(REGIONS), party=r.choice(PARTIES), person=r.choice(PEOPLE),
+            org=r.choice(ORGS), year=moment.year,
+        )
+
+    def article(self, number: int, published: datetime, used_ids: set[str]) -> ReplicaArticle:
+        r = self.rng
+        layout = "legacy" if published < CURRENT_LAYOUT_FROM else "current"
+        title = self.fill(r.choice(TITLES), published)
+        slug = slugify(title)
+        paragraphs = [
+            " ".join(self.fill(r.choice(SENTENCES), published) for _ in range(r.randint(1, 4)))
+            for _ in range(r.randint(2, 7))
+        ]
+        if layout == "legacy":
+            if r.random() < 0.3:
+                paragraphs[-1] = paragraphs[-1].rstrip(".") + ", Kazinform correspondent reports."
+            article_id = f"a{r.randint(3_000_000, 3_999_999)}"
+            while article_id in used_ids:
+                article_id = f"a{r.randint(3_000_000, 3_999_999)}"
+            # Older pages live at /news/<slug>_a<id>/, the rest at /en/<slug>_a<id>.
+            if published < datetime(2020, 1, 1, tzinfo=ALMATY):
+                path = f"/news/{slug}_{article_id}/"
+                amp_paths = [f"/news/amp/{slug}_{article_id}/"]
+            else:
+                path = f"/en/{slug}_{article_id}"
+                amp_paths = [f"/en/{slug}_{article_id}/amp", f"/en/amp/{slug}_{article_id}"]
+            has_dateline = r.random() < 0.85
+            source = "KAZINFORM"
+            lead = None
+        else:
+            if r.random() < 0.02:  # a few current URLs carry no hex id: the slug is the id
+                slug = f"{slug}-n{number}"
+                article_id = slug
+            else:
+                article_id = self.hex_id(used_ids)
+                slug = f"{slug}-{article_id}"
+            path = f"/news/{slug}"
+            amp_paths = [f"/amp/{slug}/"]
+            has_dateline = r.random() < 0.3
+            source = "KAZINFORM"
+            lead = self.fill(r.choice(LEADS), published)
+        used_ids.add(article_id)
+        dateline = None
+        if has_dateline:
+            dateline = capital_on(published) if r.random() < 0.7 else r.choice(CITIES)
+        image = None
+        if r.random() < 0.5:
+            image = f"/uploads/{published:%Y/%m/%d}/{hashlib.md5(slug.encode()).hexdigest()[:10]}.jpg"
+        href_kind = r.random()
+        if href_kind < 0.1:
+            href = amp_paths[0]
+        elif href_kind < 0.2:
+            href = path + r.choice(["?utm_source=telegram", "#comments", "?from=main&utm_medium=web"])
+        else:
+            href = path
+        return ReplicaArticle(
+            number=number,
+            layout=layout,
+            article_id=article_id,
+            path=path,
+            title=title,
+            lead=lead,
+            paragraphs=paragraphs,
+            dateline=dateline,
+            source=source if dateline else None,
+            dateline_separator=r.choice([" ", " – "]),
+            author=r.choice(AUTHORS) if r.random() < 0.6 else None,
+            published=published,
+            tags=r.sample(TAGS, r.choice([0, 0, 1, 2, 3])),
+            image_path=image,
+            has_jsonld=r.random() < (0.5 if layout == "current" else 0.2),
+            has_og=layout == "current" or r.random() < 0.5,
+            has_meta_time=layout == "current" and r.random() < 0.8,
+            variant=r.randint(0, 2),
+            listing_href=href,
+            amp_paths=amp_paths,
+        )
+
+    def hex_id(self, used_ids: set[str]) -> str:
+        while True:
+            candidate = f"{self.rng.getrandbits(24):06x}"
+            if candidate not in used_ids and re.search(r"\d", candidate):
+                return candidate
+
+
+def generate(count: int, seed: int) -> list[ReplicaArticle]:
+    """`count` articles, newest first, spread from 2019 to November 2026."""
+    generator = Generator(seed)
+    step = (NEWEST - OLDEST) / max(count, 1)
+    used_ids: set[str] = set()
+    articles = []
+    for number in range(count):
+        jitter = timedelta(seconds=generator.rng.uniform(0, step.total_seconds() * 0.8))
+        published = (NEWEST - step * number - jitter).replace(second=0, microsecond=0)
+        articles.append(generator.article(number, published, used_ids))
+    return articles

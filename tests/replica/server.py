@@ -1,0 +1,79 @@
+import threading
+from collections import Counter
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
+
+from tests.replica import pages
+from tests.replica.content import ReplicaArticle, generate
+
+
+class ReplicaSite:
+    """The section's articles and how each URL answers. Counts every request it serves."""
+
+    def __init__(self, articles: int = 200, seed: int = 1):
+        self.articles: list[ReplicaArticle] = generate(articles, seed)
+        self.by_path = {path: a for a in self.articles for path in [a.path, *a.amp_paths]}
+        self.requests: Counter[str] = Counter()
+        self._lock = threading.Lock()
+
+    def expected_items(self, base_url: str) -> dict[str, dict]:
+        return {a.article_id: a.expected_item(base_url) for a in self.articles}
+
+    def respond(self, target: str, base_url: str) -> tuple[int, str, str]:
+        """(status, content type, body) for a request target such as '/x?page=2'."""
+        parts = urlsplit(target)
+        with self._lock:
+            self.requests[target] += 1
+        if parts.path == "/robots.txt":
+            return 200, "text/plain; charset=utf-8", pages.ROBOTS_TXT
+        if parts.path == pages.LISTING_PATH:
+            try:
+                page = int(parse_qs(parts.query).get("page", ["1"])[0])
+            except ValueError:
+                page = 1
+            return 200, "text/html; charset=utf-8", pages.listing_page(self.articles, page)
+        article = self.by_path.get(parts.path)
+        if article:
+            return 200, "text/html; charset=utf-8", pages.article_page(article, self.articles, base_url)
+        return 404, "text/html; charset=utf-8", "<html><body><h1>Page not found</h1></body></html>"
+
+
+class ReplicaServer:
+    """Serves a ReplicaSite on 127.0.0.1 from a background thread."""
+
+    def __init__(self, site: ReplicaSite, host: str = "127.0.0.1", port: int = 0):
+        self.site = site
+        self.httpd = ThreadingHTTPServer((host, port), _handler(site))
+        self.httpd.daemon_threads = True
+        host, port = self.httpd.server_address[:2]
+        self.base_url = f"http://{host}:{port}"
+        self.start_url = self.base_url + pages.LISTING_PATH
+        self._thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    def __enter__(self) -> "ReplicaServer":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+def _handler(site: ReplicaSite) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"  # keep-alive, as a real server
+
+        def do_GET(self) -> None:
+            host, port = self.server.server_address[:2]
+            status, content_type, text = site.respond(self.path, f"http://{host}:{port}")
+            body = text.encode("utf-8")
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format, *args) -> None:  # quiet: the counter keeps the record
+            pass
+
+    return Handler
