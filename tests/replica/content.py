@@ -91,12 +91,15 @@ class ReplicaArticle:
     listing_href: str  # how the listing links to it (canonical, AMP, with a query...)
     amp_paths: list[str] = field(default_factory=list)
 
+    shown_time: str | None = None  # a page time other than `published` (a defect)
+
     @property
-    def first_paragraph(self) -> str:
-        """The first paragraph as the page shows it, dateline included."""
-        if not self.dateline:
-            return self.paragraphs[0]
-        return f"{self.dateline}. {self.source}{self.dateline_separator}{self.paragraphs[0]}"
+    def shown_paragraphs(self) -> list[str]:
+        """The paragraphs as the page shows them, the dateline opening the first."""
+        if not self.dateline or not self.paragraphs:
+            return list(self.paragraphs)
+        first = f"{self.dateline}. {self.source}{self.dateline_separator}{self.paragraphs[0]}"
+        return [first, *self.paragraphs[1:]]
 
     def expected_item(self, base_url: str) -> dict:
         """The item a perfect crawler stores for this article (content_hash and

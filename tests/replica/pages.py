@@ -3,6 +3,7 @@ wrapped in the chrome of the real site (banner, menus, related headlines, ads, s
 
 import json
 import random
+from dataclasses import replace
 from html import escape
 
 from tests.replica.content import SECTION, TAGS, ReplicaArticle, slugify
@@ -63,7 +64,7 @@ def inline_markup(text: str, rng: random.Random) -> str:
 
 
 def time_card(article: ReplicaArticle) -> str:
-    return f"{article.published:%H:%M}, {article.published:%d} {article.published:%B %Y}"
+    return article.shown_time or f"{article.published:%H:%M}, {article.published:%d} {article.published:%B %Y}"
 
 
 def jsonld(article: ReplicaArticle, base_url: str) -> str:
@@ -121,11 +122,13 @@ def legacy_article(article: ReplicaArticle, articles: list[ReplicaArticle], base
     v = article.variant
     text_class = ["text", "article-text", "news-body"][v]
     others = neighbours(articles, article, 12)
-    if article.published.year < 2021 and v == 1:
+    if article.shown_time:
+        shown_time = article.shown_time
+    elif article.published.year < 2021 and v == 1:
         shown_time = f"{article.published:%H:%M}, {article.published:%d %B %Y} | GMT +6"
     else:
         shown_time = f"{article.published.day} {article.published:%B %Y, %H:%M}"
-    paragraphs = [article.first_paragraph, *article.paragraphs[1:]]
+    paragraphs = article.shown_paragraphs
     body = "\n".join(f"<p>{inline_markup(p, rng)}</p>" for p in paragraphs)
     # An ad between paragraphs, in a block of its own.
     if len(paragraphs) > 2:
@@ -181,7 +184,7 @@ def legacy_article(article: ReplicaArticle, articles: list[ReplicaArticle], base
 def current_article(article: ReplicaArticle, articles: list[ReplicaArticle], base_url: str) -> str:
     rng = random.Random(article.article_id)
     others = neighbours(articles, article, 10)
-    paragraphs = [article.first_paragraph, *article.paragraphs[1:]]
+    paragraphs = article.shown_paragraphs
     blocks = [f"<p>{inline_markup(p, rng)}</p>" for p in paragraphs]
     if len(blocks) > 3:
         blocks[2] = f"<blockquote>{blocks[2]}</blockquote>"  # a quotation set apart: article text
@@ -248,7 +251,27 @@ def listing_page(articles: list[ReplicaArticle], page: int) -> str:
 </body></html>"""
 
 
-def article_page(article: ReplicaArticle, articles: list[ReplicaArticle], base_url: str) -> str:
+DEFECTS = ("no title", "no body", "bad date", "unknown layout")
+
+
+def article_page(article: ReplicaArticle, articles: list[ReplicaArticle], base_url: str, defect: str | None = None) -> str:
+    """The article's page; `defect` (one of DEFECTS) breaks it the way real pages break."""
+    if defect == "unknown layout":
+        return unknown_layout_article(article)
+    if defect == "no title":
+        article = replace(article, title="", has_jsonld=False, has_og=False)
+    elif defect == "no body":
+        article = replace(article, paragraphs=[])
+    elif defect == "bad date":
+        article = replace(article, shown_time="31 February 2024, 10:00", has_jsonld=False, has_meta_time=False)
     render = legacy_article if article.layout == "legacy" else current_article
     return render(article, articles, base_url)
+
+
+def unknown_layout_article(article: ReplicaArticle) -> str:
+    """A redesign nobody told the crawler about: no <h1>, no known class, no metadata."""
+    paragraphs = "".join(f"<section class='txt'>{escape(p)}</section>" for p in article.paragraphs)
+    return f"""<!DOCTYPE html><html><head><title>{escape(article.title)}</title></head><body>
+{BANNER}<div class="story"><div class="story-headline">{escape(article.title)}</div>
+<div class="story-when">{time_card(article)}</div>{paragraphs}</div>{FOOTER}</body></html>"""
 

@@ -10,14 +10,19 @@ from tests.replica.content import ReplicaArticle, generate
 class ReplicaSite:
     """The section's articles and how each URL answers. Counts every request it serves."""
 
-    def __init__(self, articles: int = 200, seed: int = 1):
+    def __init__(self, articles: int = 200, seed: int = 1, defects: dict[int, str] | None = None):
+        """`defects` maps an article's position in the listing (0 = newest) to one of
+        pages.DEFECTS; such an article is expected in dropped_items, not in articles."""
         self.articles: list[ReplicaArticle] = generate(articles, seed)
+        self.defects = {self.articles[n].article_id: defect for n, defect in (defects or {}).items()}
         self.by_path = {path: a for a in self.articles for path in [a.path, *a.amp_paths]}
         self.requests: Counter[str] = Counter()
         self._lock = threading.Lock()
 
     def expected_items(self, base_url: str) -> dict[str, dict]:
-        return {a.article_id: a.expected_item(base_url) for a in self.articles}
+        return {
+            a.article_id: a.expected_item(base_url) for a in self.articles if a.article_id not in self.defects
+        }
 
     def respond(self, target: str, base_url: str) -> tuple[int, str, str]:
         """(status, content type, body) for a request target such as '/x?page=2'."""
@@ -34,7 +39,8 @@ class ReplicaSite:
             return 200, "text/html; charset=utf-8", pages.listing_page(self.articles, page)
         article = self.by_path.get(parts.path)
         if article:
-            return 200, "text/html; charset=utf-8", pages.article_page(article, self.articles, base_url)
+            page = pages.article_page(article, self.articles, base_url, self.defects.get(article.article_id))
+            return 200, "text/html; charset=utf-8", page
         return 404, "text/html; charset=utf-8", "<html><body><h1>Page not found</h1></body></html>"
 
 

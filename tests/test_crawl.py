@@ -1,0 +1,140 @@
+"""End to end: the real Scrapy engine, over HTTP, against the replica."""
+
+import hashlib
+import json
+from collections import Counter
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from tests.conftest import crawl, rows, stored_articles
+from tests.replica import ReplicaServer, ReplicaSite
+from tests.replica.pages import CARDS_PER_PAGE, LISTING_PATH
+
+
+def requests_during(site: ReplicaSite, action) -> tuple[object, Counter]:
+    before = Counter(site.requests)
+    result = action()
+    return result, Counter(site.requests) - before
+
+
+def listing_requests(requests: Counter) -> list[str]:
+    return sorted((t for t in requests if t.startswith(LISTING_PATH)), key=lambda t: (len(t), t))
+
+
+def test_crawl_stores_every_article_once_as_the_ground_truth(replica, tmp_path):
+    db = tmp_path / "data" / "elections.db"
+    feed = tmp_path / "items.jsonl"
+    result, requests = requests_during(
+        replica.site, lambda: crawl("-a", f"start_url={replica.start_url}", "-O", str(feed), db=db)
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+
+    expected = replica.site.expected_items(replica.base_url)
+    stored = stored_articles(db)
+    assert len(rows(db, "articles")) == 200
+    assert stored.keys() == expected.keys()
+    assert {a["layout"] for a in expected.values()} == {"legacy", "current"}
+    started = datetime.now(timezone.utc) - timedelta(minutes=10)
+    for article_id, truth in expected.items():
+        row = stored[article_id]
+        assert {field: row[field] for field in truth} == truth, article_id
+        text = "\0".join([row["title"], row["lead"] or "", row["body"]])
+        assert row["content_hash"] == hashlib.sha256(text.encode()).hexdigest()
+        assert datetime.fromisoformat(row["scraped_at"]) > started
+    assert rows(db, "dropped_items") == []
+
+    # Each article fetched once, at its canonical URL; robots.txt first; 10 listing pages and
+    # the empty 11th that ends the listing.
+    article_paths = {a.path for a in replica.site.articles}
+    assert {t: n for t, n in requests.items() if t in article_paths} == dict.fromkeys(article_paths, 1)
+    assert requests["/robots.txt"] == 1
+    assert listing_requests(requests) == [LISTING_PATH] + [f"{LISTING_PATH}?page={n}" for n in range(2, 12)]
+    assert sum(requests.values()) == 1 + 11 + 200
+
+    # Scrapy's feed export still works beside the database.
+    exported = [json.loads(line) for line in feed.read_text().splitlines()]
+    assert sorted(item["article_id"] for item in exported) == sorted(expected)
+
+
+def test_max_pages_limits_the_listing(replica, tmp_path):
+    db = tmp_path / "elections.db"
+    result, requests = requests_during(
+        replica.site, lambda: crawl("-a", f"start_url={replica.start_url}", "-a", "max_pages=2", db=db)
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    newest = {a.article_id for a in replica.site.articles[: 2 * CARDS_PER_PAGE]}
+    assert set(stored_articles(db)) == newest
+    assert listing_requests(requests) == [LISTING_PATH, f"{LISTING_PATH}?page=2"]
+
+
+def test_since_stops_at_older_cards(replica, tmp_path):
+    db = tmp_path / "elections.db"
+    boundary = replica.site.articles[45].published  # on listing page 3
+    since = boundary.date().isoformat()
+    result, requests = requests_during(
+        replica.site, lambda: crawl("-a", f"start_url={replica.start_url}", "-a", f"since={since}", db=db)
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    wanted = {a.article_id for a in replica.site.articles if a.published.date() >= boundary.date()}
+    assert set(stored_articles(db)) == wanted
+    assert 45 < len(wanted) < 60
+    assert listing_requests(requests) == [LISTING_PATH, f"{LISTING_PATH}?page=2", f"{LISTING_PATH}?page=3"]
+
+
+DEFECTS = {2: "no title", 4: "no body", 6: "bad date", 8: "unknown layout", 37: "no body"}
+
+
+def test_broken_pages_are_recorded_with_url_and_reason(tmp_path):
+    site = ReplicaSite(articles=40, seed=7, defects=DEFECTS)
+    db = tmp_path / "elections.db"
+    with ReplicaServer(site) as server:
+        result = crawl("-a", f"start_url={server.start_url}", db=db)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert set(stored_articles(db)) == set(site.expected_items(server.base_url))
+    assert len(rows(db, "articles")) == 40 - len(DEFECTS)
+    reasons = {
+        2: "missing title", 4: "missing body", 6: "missing published_at", 8: "unknown layout", 37: "missing body",
+    }
+    assert site.articles[37].layout == "legacy" and site.articles[2].layout == "current"
+    dropped = {(row["url"], row["article_id"], row["reason"]) for row in rows(db, "dropped_items")}
+    assert dropped == {
+        (server.base_url + site.articles[n].path, site.articles[n].article_id, reason) for n, reason in reasons.items()
+    }
+    assert "'validate/dropped/missing_body': 2" in result.stderr
+    assert "'store/dropped_items': 5" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "argument, message",
+    [
+        ("since=yesterday", "since must be a date written YYYY-MM-DD, got 'yesterday'"),
+        ("since=2024-02-31", "since must be a date written YYYY-MM-DD, got '2024-02-31'"),
+        ("max_pages=-1", "max_pages must be a whole number of at least 1, got '-1'"),
+        ("max_pages=two", "max_pages must be a whole number of at least 1, got 'two'"),
+        ("start_url=ftp://example.org/x", "start_url must be an http(s) URL of a listing page"),
+        ("maxpages=3", "unknown spider argument maxpages; known: start_url, max_pages, since"),
+    ],
+)
+def test_a_bad_argument_stops_before_anything_is_fetched_or_written(replica, tmp_path, argument, message):
+    db = tmp_path / "data" / "elections.db"
+    result, requests = requests_during(
+        replica.site, lambda: crawl("-a", f"start_url={replica.start_url}", "-a", argument, db=db)
+    )
+    assert result.returncode == 2
+    errors = [line for line in result.stderr.splitlines() if "error" in line.lower()]
+    assert len(errors) == 1 and message in errors[0], result.stderr
+    assert errors[0] == result.stderr.splitlines()[-1]
+    assert "Traceback" not in result.stderr
+    assert not db.parent.exists()
+    assert sum(requests.values()) == 0
+
+
+def test_scrapy_list_names_the_spider():
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    result = subprocess.run([sys.executable, "-m", "scrapy", "list"], cwd=ROOT, capture_output=True, text=True)
+    assert result.stdout.split() == ["elections"]

@@ -1,0 +1,129 @@
+"""Both page layouts on saved pages, field by field."""
+
+from pathlib import Path
+
+import pytest
+from scrapy.http import HtmlResponse
+
+from crawler.layouts import load_article
+from tests.replica import pages
+from tests.replica.content import generate
+
+PAGES = Path(__file__).parent / "pages"
+
+SEED_BODY = "\n\n".join(
+    [
+        "The Central Election Commission accredited 134 foreign observers from November 1 to 7, "
+        "Kazinform correspondent reports.",
+        "Since September 22, 2022, the Institute of International Observers for Extraordinary "
+        "Presidential Elections has accredited 139 observers from international organizations and "
+        "8 more observers from foreign countries.",
+        "«From November 1 to 7, the Central Election Commission presented candidacies of 134 observers "
+        "from 4 international organizations and 14 foreign states. 110 observers represent four "
+        "international organizations including the CIS – 55 observers, CIS Inter-Parliamentary Assembly "
+        "– 34 observers, SCO Mission – 19 observers, and the Organization of Turkic States – two "
+        "observers. 24 candidates were nominated from 14 foreign states including Great Britain, Iraq, "
+        "Italy, Latvia, Serbia, Uzbekistan, and Finland – two observers from each country, while Armenia, "
+        "Hungary, Kyrgyzstan, Lithuania, Poland and Thailand will send one observer each. Four observers "
+        "will come from the Russian Federation,» said CEC Secretary Mukhtar Yerman.",
+        "In general, the CEC has accredited 271 observers as of 8 November 2022, with the consideration "
+        "of two observers withdrawn earlier.",
+        "The list of observers will be updated upon receiving new requests on accreditation, Mukhtar "
+        "Yerman added.",
+    ]
+)
+CHROME = [
+    "Qazaq TV", "Телерадиокомпания", "Main Page", "Related news", "Read also", "News Partner",
+    "Popular", "Petropavlovsk", "COVID-19", "ру қз", "USD",
+]
+
+
+def saved_page(name: str, url: str) -> HtmlResponse:
+    return HtmlResponse(url=url, body=(PAGES / name).read_bytes(), encoding="utf-8")
+
+
+def test_seed_article_in_legacy_markup():
+    item = load_article(
+        saved_page("legacy_seed_a3996297.html", "https://www.inform.kz/en/cec-accredits-134-foreign-observers_a3996297/amp?x=1")
+    )
+    assert item["layout"] == "legacy"
+    assert item["article_id"] == "a3996297"
+    assert item["url"] == "https://www.inform.kz/en/cec-accredits-134-foreign-observers_a3996297"
+    assert item["title"] == "CEC accredits 134 foreign observers"
+    assert item["published_at"] == "2022-11-08T09:15:00+00:00"
+    assert item["dateline"] == "ASTANA"
+    assert item["source"] == "KAZINFORM"
+    assert item["body"] == SEED_BODY
+    assert item["lang"] == "en"
+    assert item["section"] == "Elections"
+    assert item["tags"] == []
+    assert item["word_count"] == len(SEED_BODY.split())
+    assert "author" not in item and "lead" not in item and "image_url" not in item
+    for chrome in CHROME:
+        assert chrome not in item["body"]
+
+
+def test_current_layout_page():
+    item = load_article(saved_page("current_qazinform_97d5e1.html", "https://qazinform.com/news/cec-approves-calendar-97d5e1"))
+    assert item["layout"] == "current"
+    assert item["article_id"] == "97d5e1"
+    assert item["title"] == "CEC approves calendar of Majilis by-elections"
+    assert item["lead"] == "The vote in two single-mandate districts will take place on 15 March."
+    assert item["published_at"] == "2026-01-29T11:37:00+00:00"
+    assert item["author"] == "Assel Satubaldina"
+    assert item["tags"] == ["CEC", "Majilis elections"]
+    assert item["image_url"] == "https://static.qazinform.com/uploads/2026/1/29/cec-session.jpg"
+    assert item["section"] == "Elections"
+    assert item["body"] == "\n\n".join(
+        [
+            "The Central Election Commission approved the calendar of by-elections to the Majilis in two "
+            "single-mandate districts, a Qazinform News Agency correspondent reports.",
+            "Nomination of candidates begins on 30 January and ends on 13 February.",
+            "«Voters will be able to check their polling station online,» CEC Secretary Mukhtar Yerman said.",
+            "Campaigning will run from 14 February to midnight on 13 March.",
+        ]
+    )
+    assert "dateline" not in item
+    for not_text in ["Реклама", "Advertisement", "Photo: CEC", "Read also"]:
+        assert not_text not in item["body"]
+
+
+def test_structured_data_comes_before_css():
+    html = (PAGES / "current_qazinform_97d5e1.html").read_text()
+    html = html.replace('<h1 class="article__title">CEC approves', '<h1 class="article__title">Visible headline differs; CEC approves')
+    response = HtmlResponse(url="https://qazinform.com/news/x-97d5e1", body=html.encode(), encoding="utf-8")
+    assert load_article(response)["title"] == "CEC approves calendar of Majilis by-elections"
+
+
+def test_css_serves_when_structured_data_is_absent():
+    html = (PAGES / "current_qazinform_97d5e1.html").read_text()
+    html = "\n".join(line for line in html.splitlines() if "ld+json" not in line and "<meta " not in line)
+    response = HtmlResponse(url="https://qazinform.com/news/x-97d5e1", body=html.encode(), encoding="utf-8")
+    item = load_article(response)
+    assert item["title"] == "CEC approves calendar of Majilis by-elections"
+    assert item["published_at"] == "2026-01-29T11:37:00+00:00"
+    assert item["tags"] == ["CEC", "Majilis elections"]
+    assert item["image_url"] == "https://qazinform.com/uploads/2026/1/29/cec-session.jpg"
+    assert "author" not in item
+
+
+def test_unknown_markup_is_recognised_as_no_layout():
+    article = generate(1, seed=3)[0]
+    response = HtmlResponse(url="https://qazinform.com" + article.path, body=pages.unknown_layout_article(article).encode(), encoding="utf-8")
+    item = load_article(response)
+    assert item["layout"] == "unknown"
+    assert "title" not in item and "body" not in item
+    assert item["article_id"] == article.article_id
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_every_replica_variant_matches_its_ground_truth(seed):
+    """Renders every markup variant of both layouts and compares every field."""
+    articles = generate(60, seed)
+    base = "http://replica.test"
+    for article in articles:
+        html = pages.article_page(article, articles, base)
+        item = load_article(HtmlResponse(url=base + article.listing_href, body=html.encode(), encoding="utf-8"))
+        expected = article.expected_item(base)
+        got = {field: item.get(field) for field in expected}
+        assert got == expected, article.path

@@ -1,0 +1,77 @@
+import sqlite3
+
+import pytest
+from scrapy.exceptions import DropItem
+from scrapy.utils.test import get_crawler
+
+from crawler.items import Article
+from pipelines.dedupe import DedupePipeline
+from pipelines.store import StorePipeline
+from pipelines.validate import InvalidArticle, ValidatePipeline
+
+
+def article(number: int, **fields) -> Article:
+    values = {
+        "article_id": f"a{number}",
+        "url": f"https://www.inform.kz/en/story_a{number}",
+        "title": f"Story {number}",
+        "body": "Text.",
+        "published_at": "2022-11-08T09:15:00+00:00",
+        "tags": ["CEC"],
+        "layout": "legacy",
+    }
+    return Article({**values, **fields})
+
+
+@pytest.mark.parametrize(
+    "fields, reason",
+    [
+        ({"title": None}, "missing title"),
+        ({"body": ""}, "missing body"),
+        ({"published_at": None}, "missing published_at"),
+        ({"layout": "unknown", "title": None}, "unknown layout"),
+    ],
+)
+def test_validate_names_the_reason(fields, reason):
+    crawler = get_crawler()
+    pipeline = ValidatePipeline.from_crawler(crawler)
+    with pytest.raises(InvalidArticle, match=reason):
+        pipeline.process_item(article(1, **fields))
+    assert crawler.stats.get_value(f"validate/dropped/{reason.replace(' ', '_')}") == 1
+
+
+def test_validate_passes_a_whole_article():
+    item = article(1)
+    assert ValidatePipeline.from_crawler(get_crawler()).process_item(item) is item
+
+
+def test_dedupe_keeps_the_first_copy_of_an_id():
+    crawler = get_crawler()
+    pipeline = DedupePipeline.from_crawler(crawler)
+    pipeline.process_item(article(1))
+    pipeline.process_item(article(2))
+    with pytest.raises(DropItem):
+        pipeline.process_item(article(1, title="Another copy"))
+    assert crawler.stats.get_value("dedupe/duplicates") == 1
+
+
+def test_store_writes_in_batches_and_flushes_on_close(tmp_path):
+    db_path = tmp_path / "sub" / "elections.db"
+    crawler = get_crawler(settings_dict={"ELECTIONS_DB": str(db_path), "ELECTIONS_DB_BATCH_SIZE": 3})
+    pipeline = StorePipeline.from_crawler(crawler)
+    pipeline.open_spider()
+    count = lambda: sqlite3.connect(db_path).execute("select count(*) from articles").fetchone()[0]  # noqa: E731
+    for number in range(7):
+        pipeline.process_item(article(number))
+    assert count() == 6  # two full batches are committed, one item waits
+    pipeline.item_dropped(article(9, title=None), None, InvalidArticle("missing title"))
+    pipeline.item_dropped(article(1), None, DropItem("duplicate article_id a1"))  # not a broken page
+    pipeline.close_spider()
+    assert count() == 7
+    with sqlite3.connect(db_path) as db:
+        assert db.execute("pragma journal_mode").fetchone()[0] == "wal"
+        assert db.execute("select tags from articles where article_id = 'a3'").fetchone()[0] == '["CEC"]'
+        assert db.execute("select url, reason from dropped_items").fetchall() == [
+            ("https://www.inform.kz/en/story_a9", "missing title")
+        ]
+    assert crawler.stats.get_value("store/articles") == 7

@@ -1,0 +1,91 @@
+import pytest
+
+from crawler.dates import parse_published_at
+from crawler.text import clean_text, content_hash, split_dateline, strip_site_name
+from crawler.urls import article_id, canonical_url
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("8 November 2022, 15:15", "2022-11-08T09:15:00+00:00"),  # UTC+6 before March 2024
+        ("16:37, 29 January 2026", "2026-01-29T11:37:00+00:00"),  # UTC+5 since
+        ("18:29, 07 January 2021 | GMT +6", "2021-01-07T12:29:00+00:00"),
+        ("12:00, 15 June 2021 | GMT +5", "2021-06-15T07:00:00+00:00"),  # a stated offset wins
+        ("23:30, 29 February 2024", "2024-02-29T17:30:00+00:00"),  # the last evening at UTC+6
+        ("10:00, 1 March 2024", "2024-03-01T05:00:00+00:00"),  # the first morning at UTC+5
+        ("10:00, 05 Июнь 2025", "2025-06-05T05:00:00+00:00"),  # Russian nominative
+        ("15 августа 2025, 10:00", "2025-08-15T05:00:00+00:00"),  # Russian genitive
+        ("2026-01-29T16:37:00+05:00", "2026-01-29T11:37:00+00:00"),
+        ("2022-11-08T09:15:00Z", "2022-11-08T09:15:00+00:00"),
+        ("  8\u00a0November 2022,\n 15:15 ", "2022-11-08T09:15:00+00:00"),
+    ],
+)
+def test_published_at_is_utc_by_the_zone_rules(text, expected):
+    assert parse_published_at(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["31 February 2024, 10:00", "yesterday", "", "8 Brumaire 2022, 15:15", "25:61, 1 May 2024", "2024-13-01T00:00"]
+)
+def test_a_time_that_is_not_real_is_none(text):
+    assert parse_published_at(text) is None
+
+
+@pytest.mark.parametrize(
+    "paragraph, expected",
+    [
+        ("ASTANA. KAZINFORM The Central Election Commission met.", ("ASTANA", "KAZINFORM", "The Central Election Commission met.")),
+        ("NUR-SULTAN. KAZINFORM – Parliamentary elections have begun.", ("NUR-SULTAN", "KAZINFORM", "Parliamentary elections have begun.")),
+        ("UST-KAMENOGORSK. KAZINFORM - Polls opened.", ("UST-KAMENOGORSK", "KAZINFORM", "Polls opened.")),
+        ("The CEC met in ASTANA. KAZINFORM reports.", (None, None, "The CEC met in ASTANA. KAZINFORM reports.")),
+        ("OSCE. Observers arrived.", (None, None, "OSCE. Observers arrived.")),
+    ],
+)
+def test_split_dateline(paragraph, expected):
+    assert split_dateline(paragraph) == expected
+
+
+def test_clean_text_folds_whitespace_and_empties_to_none():
+    assert clean_text("  CEC\u00a0accredits \n\t observers ") == "CEC accredits observers"
+    assert clean_text(" \u00a0\n") is None
+
+
+@pytest.mark.parametrize(
+    "title, expected",
+    [
+        ("CEC meets | Kazinform", "CEC meets"),
+        ("CEC meets | Qazinform News Agency", "CEC meets"),
+        ("Kazinform poll: turnout up", "Kazinform poll: turnout up"),
+        ("Ak Zhol | Amanat debate", "Ak Zhol | Amanat debate"),
+    ],
+)
+def test_site_name_is_taken_off_titles(title, expected):
+    assert strip_site_name(title) == expected
+
+
+@pytest.mark.parametrize(
+    "url, canonical, expected_id",
+    [
+        ("https://www.inform.kz/en/cec-accredits_a3996297", "https://www.inform.kz/en/cec-accredits_a3996297", "a3996297"),
+        ("https://www.inform.kz/en/cec-accredits_a3996297/amp", "https://www.inform.kz/en/cec-accredits_a3996297", "a3996297"),
+        ("https://www.inform.kz/en/amp/cec-accredits_a3996297?utm=x#top", "https://www.inform.kz/en/cec-accredits_a3996297", "a3996297"),
+        ("https://en.inform.kz/news/cec-accredits_a3996297/", "https://en.inform.kz/news/cec-accredits_a3996297/", "a3996297"),
+        ("https://qazinform.com/news/cec-meets-97d5e1", "https://qazinform.com/news/cec-meets-97d5e1", "97d5e1"),
+        ("https://qazinform.com/amp/cec-meets-97d5e1/", "https://qazinform.com/news/cec-meets-97d5e1", "97d5e1"),
+        ("https://en.inform.kz/news/cec-meets-97d5e1/?page=2", "https://en.inform.kz/news/cec-meets-97d5e1/", "97d5e1"),
+        ("https://qazinform.com/news/voting-in-the-decade", "https://qazinform.com/news/voting-in-the-decade", "voting-in-the-decade"),
+        ("https://qazinform.com/news/amp-rally-3f64c5", "https://qazinform.com/news/amp-rally-3f64c5", "3f64c5"),
+    ],
+)
+def test_canonical_url_and_article_id(url, canonical, expected_id):
+    assert canonical_url(url) == canonical
+    assert article_id(url) == expected_id
+
+
+def test_content_hash_changes_with_the_text_and_only_with_it():
+    base = content_hash("Title", None, "Body")
+    assert base == content_hash("Title", "", "Body")
+    assert base != content_hash("Title", None, "Body.")
+    assert base != content_hash("Title", "Body", None)  # fields do not run into each other
+    assert len(base) == 64
