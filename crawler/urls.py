@@ -45,6 +45,8 @@ def article_id(url: str) -> str | None:
     return match.group(1) if match else slug
 
 
-def is_site_host(host: str) -> bool:
-    host = host.lower()
-    return any(host == domain or host.endswith("." + domain) for domain in SITE_DOMAINS)
+def is_legacy_article_url(url: str) -> bool:
+    """Legacy-layout articles, and only they, carry an "_a<digits>" id."""
+    path = urlsplit(canonical_url(url)).path.rstrip("/")
+    return bool(_LEGACY_ID.search(path))
+

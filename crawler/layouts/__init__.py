@@ -18,7 +18,7 @@ UNKNOWN = "unknown"
 def load_article(response: TextResponse) -> Article:
     page = Page(response)
     layout = next((layout for layout in LAYOUTS if layout.recognises(page)), None)
-    loader = ArticleLoader(response=response)
+    loader = ArticleLoader(selector=response.selector, response=response)  # parse the page once
     loader.add_value("url", response.url)
     loader.add_value("article_id", response.url)
     loader.add_value("layout", layout.NAME if layout else UNKNOWN)

@@ -10,6 +10,7 @@ from collections import defaultdict
 from crawler.dates import parse_published_at
 from crawler.layouts.page import Page, element_text, jsonld, keywords, meta, xpath
 from crawler.text import author_name, is_author_line
+from crawler.urls import is_legacy_article_url
 
 NAME = "legacy"
 
@@ -25,7 +26,7 @@ _DATE_SEARCH_DEPTH = 12  # text nodes after the title; the date follows the titl
 
 
 def recognises(page: Page) -> bool:
-    return bool(page.response.xpath("//h1")) and date_text(page) != []
+    return is_legacy_article_url(page.response.url) and bool(page.response.xpath("//h1"))
 
 
 def date_text(page: Page) -> list[str]:

@@ -1,0 +1,95 @@
+"""Full crawl of a 10,000-article replica: wall time, pages per second, peak memory.
+
+python bench/full_crawl.py [--articles 10000]
+
+Runs the crawler as a user does (`scrapy crawl elections`, local settings) against the
+replica served by a separate process, then the same crawl with the item pipelines
+switched off, as the baseline measured in the same run. Prints one line per crawl and
+a summary line with the pipeline overhead ratio.
+"""
+
+import argparse
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from tests.replica.crawling import ROOT, crawl_command, rows  # noqa: E402
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime + stime
+
+
+def stat(name: str, log: str) -> float:
+    match = re.search(rf"'{re.escape(name)}': ([\d.]+)", log)
+    return float(match.group(1)) if match else 0.0
+
+
+def measure(label: str, start_url: str, db: Path, replica_pid: int, **settings: str) -> dict:
+    command = crawl_command("-a", f"start_url={start_url}", db=db, LOG_LEVEL="INFO", **settings)
+    replica_cpu = cpu_seconds(replica_pid)
+    started = time.monotonic()
+    with tempfile.TemporaryFile("w+") as log:
+        child = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=log)
+        _, status, usage = os.wait4(child.pid, 0)
+        wall = time.monotonic() - started
+        log.seek(0)
+        text = log.read()
+    if status != 0:
+        sys.exit(f"{label}: crawl failed\n{text[-3000:]}")
+    responses = stat("downloader/response_count", text)
+    result = {
+        "label": label,
+        "wall": wall,
+        "responses": responses,
+        "pages_per_second": responses / wall,
+        "peak_mib": usage.ru_maxrss / 1024,
+        "crawler_cpu": usage.ru_utime + usage.ru_stime,
+        "replica_cpu": cpu_seconds(replica_pid) - replica_cpu,
+        "stored": len(rows(db, "articles")) if db.exists() else 0,
+    }
+    print(
+        f"{label:<24} {wall:7.1f} s  {responses:6.0f} responses  {result['pages_per_second']:6.1f} pages/s  "
+        f"peak {result['peak_mib']:6.1f} MiB  crawler CPU {result['crawler_cpu']:5.1f} s  "
+        f"replica CPU {result['replica_cpu']:5.1f} s ({result['replica_cpu'] / wall:.0%} of a core)  "
+        f"stored {result['stored']}"
+    )
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=10_000)
+    args = parser.parse_args()
+    replica = subprocess.Popen(
+        [sys.executable, "-m", "tests.replica", "--articles", str(args.articles)],
+        cwd=ROOT, stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        replica.stdout.readline()  # base_url
+        start_url = replica.stdout.readline().split()[1]
+        with tempfile.TemporaryDirectory() as tmp:
+            ours = measure("crawl + pipelines", start_url, Path(tmp) / "elections.db", replica.pid)
+            bare = measure("crawl, no pipelines", start_url, Path(tmp) / "bare.db", replica.pid, ITEM_PIPELINES="{}")
+    finally:
+        replica.terminate()
+        replica.wait()
+    if ours["stored"] != args.articles:
+        sys.exit(f"stored {ours['stored']} of {args.articles} articles")
+    print(
+        f"summary: {args.articles} articles in {ours['wall']:.1f} s, {ours['pages_per_second']:.0f} pages/s, "
+        f"peak {ours['peak_mib']:.0f} MiB; pipeline overhead {ours['wall'] / bare['wall']:.2f}x the bare crawl's wall time"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,59 @@
+"""Running the real crawler against a replica, shared by the tests, the demo and bench/."""
+
+import json
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+# Fit for a server on this machine; the project's defaults are for the live site.
+LOCAL_SETTINGS = {
+    "DOWNLOAD_DELAY": "0",
+    "AUTOTHROTTLE_ENABLED": "False",
+    "CONCURRENT_REQUESTS": "16",
+    "CONCURRENT_REQUESTS_PER_DOMAIN": "16",
+}
+
+
+def crawl_command(*arguments: str, db: Path, **settings: str) -> list[str]:
+    command = [sys.executable, "-m", "scrapy", "crawl", "elections", *arguments]
+    for name, value in {**LOCAL_SETTINGS, "ELECTIONS_DB": str(db), **settings}.items():
+        command += ["-s", f"{name}={value}"]
+    return command
+
+
+def crawl(*arguments: str, db: Path, **settings: str) -> subprocess.CompletedProcess:
+    """`scrapy crawl elections` in a child process, as a user runs it."""
+    command = crawl_command(*arguments, db=db, **settings)
+    return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=1800)
+
+
+def rows(db: Path, table: str) -> list[dict]:
+    connection = sqlite3.connect(db)
+    connection.row_factory = sqlite3.Row
+    try:
+        return [dict(row) for row in connection.execute(f"select * from {table}")]
+    finally:
+        connection.close()
+
+
+def stored_articles(db: Path) -> dict[str, dict]:
+    """The `articles` table by article_id, tags decoded from JSON."""
+    return {row["article_id"]: {**row, "tags": json.loads(row["tags"])} for row in rows(db, "articles")}
+
+
+def mismatches(stored: dict[str, dict], expected: dict[str, dict]) -> dict[str, list[str]]:
+    """For each article that differs from the ground truth, how it differs."""
+    found: dict[str, list[str]] = {}
+    for article_id in expected.keys() | stored.keys():
+        if article_id not in stored:
+            found[article_id] = ["not stored"]
+        elif article_id not in expected:
+            found[article_id] = ["stored, but not in the replica"]
+        else:
+            row, truth = stored[article_id], expected[article_id]
+            wrong = [f"{field}: stored {row[field]!r}, expected {truth[field]!r}" for field in truth if row[field] != truth[field]]
+            if wrong:
+                found[article_id] = wrong
+    return found
