@@ -18,8 +18,11 @@ class CrawlArguments:
     start_url: str
     max_pages: int | None = None  # listing pages to walk at most
     since: str | None = None  # ISO UTC instant: cards older than this end the listing
+    mode: str = "incremental"  # or "full": walk every listing page, retry given-up pages
+    refresh: int | None = None  # re-fetch stored articles published in the last N days
 
-    NAMES = ("start_url", "max_pages", "since")
+    NAMES = ("start_url", "max_pages", "since", "mode", "refresh")
+    MODES = ("incremental", "full")
 
     @classmethod
     def parse(cls, settings: BaseSettings, arguments: dict) -> "CrawlArguments":
@@ -30,8 +33,10 @@ class CrawlArguments:
             )
         return cls(
             start_url=_start_url(arguments.get("start_url") or settings.get("ELECTIONS_START_URL")),
-            max_pages=_max_pages(arguments.get("max_pages")),
+            max_pages=_whole_number("max_pages", arguments.get("max_pages")),
             since=_since(arguments.get("since")),
+            mode=_mode(arguments.get("mode")),
+            refresh=_whole_number("refresh", arguments.get("refresh")),
         )
 
 
@@ -45,16 +50,24 @@ def _start_url(value: str | None) -> str:
     return value
 
 
-def _max_pages(value: str | None) -> int | None:
+def _whole_number(name: str, value: str | None) -> int | None:
     if value is None:
         return None
     try:
-        pages = int(value)
+        number = int(value)
     except ValueError:
-        pages = 0
-    if pages < 1:
-        raise ArgumentError(f"max_pages must be a whole number of at least 1, got {value!r}")
-    return pages
+        number = 0
+    if number < 1:
+        raise ArgumentError(f"{name} must be a whole number of at least 1, got {value!r}")
+    return number
+
+
+def _mode(value: str | None) -> str:
+    if value is None:
+        return CrawlArguments.MODES[0]
+    if value not in CrawlArguments.MODES:
+        raise ArgumentError(f"mode must be one of {', '.join(CrawlArguments.MODES)}, got {value!r}")
+    return value
 
 
 def _since(value: str | None) -> str | None:

@@ -13,7 +13,14 @@ COMMANDS_MODULE = "crawler.commands"
 ELECTIONS_START_URL = "https://qazinform.com/category/elections"
 ELECTIONS_DB = str(Path(__file__).resolve().parents[1] / "data" / "elections.db")
 ELECTIONS_DB_BATCH_SIZE = 100  # items written per transaction
+ELECTIONS_MAX_ATTEMPTS = 3  # runs in which a page may fail before it is given up
+ELECTIONS_TRIGGER = "manual"  # the scheduler passes "scheduled"; recorded in crawl_runs
+ELECTIONS_PROGRESS_INTERVAL = 30.0  # seconds between progress lines; 0 turns them off
 
+EXTENSIONS = {
+    "crawler.ledger.RunLedger": 100,
+    "crawler.progress.Progress": 200,
+}
 ITEM_PIPELINES = {
     "pipelines.validate.ValidatePipeline": 100,
     "pipelines.dedupe.DedupePipeline": 200,

@@ -1,31 +1,39 @@
-from datetime import datetime, timezone
-
 from scrapy import signals
 
-from pipelines.database import open_database
+from crawler import signals as crawler_signals
+from crawler.ledger import RunLedger
+from pipelines.database import ARTICLES, open_database, utc_now
 from pipelines.validate import InvalidArticle
+
+_VERSIONED = ("article_id", "content_hash", "title", "lead", "body", "published_at")
 
 
 class StorePipeline:
-    """Writes articles, and the pages that failed validation, in batched transactions."""
+    """Writes articles, their earlier versions, and the pages that failed, in batched
+    transactions named after the run (see crawler.ledger)."""
 
-    def __init__(self, db_path: str, batch_size: int, stats):
-        self.db_path = db_path
-        self.batch_size = batch_size
-        self.stats = stats
+    def __init__(self, crawler):
+        settings = crawler.settings
+        self.crawler = crawler
+        self.stats = crawler.stats
+        self.db_path = settings.get("ELECTIONS_DB")
+        self.batch_size = settings.getint("ELECTIONS_DB_BATCH_SIZE")
+        self.max_attempts = settings.getint("ELECTIONS_MAX_ATTEMPTS")
         self.db = None
         self.articles: list[dict] = []
-        self.dropped: list[dict] = []
+        self.failures: dict[str, dict] = {}  # by url: a page that fails twice in a run counts once
 
     @classmethod
     def from_crawler(cls, crawler):
-        pipeline = cls(
-            crawler.settings.get("ELECTIONS_DB"),
-            crawler.settings.getint("ELECTIONS_DB_BATCH_SIZE"),
-            crawler.stats,
-        )
+        pipeline = cls(crawler)
         crawler.signals.connect(pipeline.item_dropped, signal=signals.item_dropped)
+        crawler.signals.connect(pipeline.page_failed, signal=crawler_signals.page_failed)
         return pipeline
+
+    @property
+    def run_id(self) -> int | None:
+        ledger = self.crawler.get_extension(RunLedger)
+        return ledger.run_id if ledger else None
 
     def open_spider(self):
         self.db = open_database(self.db_path)
@@ -37,31 +45,85 @@ class StorePipeline:
 
     def item_dropped(self, item, response, exception):
         if isinstance(exception, InvalidArticle):
-            self.dropped.append(
-                {
-                    "url": item.get("url") or (response.url if response else None),
-                    "article_id": item.get("article_id"),
-                    "layout": item.get("layout"),
-                    "reason": str(exception),
-                    "dropped_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                }
-            )
-            self.flush_when_full()
+            self.page_failed(item.get("url") or response.url, item.get("article_id"), str(exception), item.get("layout"))
+
+    def page_failed(self, url, article_id, reason, layout=None):
+        self.failures[url] = {"url": url, "article_id": article_id, "layout": layout, "reason": reason}
+        self.flush_when_full()
 
     def close_spider(self):
         self.flush()
         self.db.close()
 
     def flush_when_full(self):
-        if len(self.articles) + len(self.dropped) >= self.batch_size:
+        if len(self.articles) + len(self.failures) >= self.batch_size:
             self.flush()
 
     def flush(self):
         with self.db.atomic():
             if self.articles:
-                self.db["articles"].upsert_all(self.articles, pk="article_id")
-            if self.dropped:
-                self.db["dropped_items"].insert_all(self.dropped)
-        self.stats.inc_value("store/articles", len(self.articles))
-        self.stats.inc_value("store/dropped_items", len(self.dropped))
-        self.articles, self.dropped = [], []
+                self.save_articles(self.articles)
+            if self.failures:
+                self.save_failures(list(self.failures.values()))
+        self.articles, self.failures = [], {}
+
+    def save_articles(self, items: list[dict]) -> None:
+        """New articles are inserted; an edited one keeps its earlier version in
+        article_versions; an unchanged one only gets a new last_seen_at."""
+        now, ids = utc_now(), [item["article_id"] for item in items]
+        stored = {row["article_id"]: row for row in self.select("articles", "article_id", ids)}
+        rows, versions, unchanged = [], [], []
+        for item in items:
+            old = stored.get(item["article_id"])
+            if old and old["content_hash"] == item["content_hash"]:
+                unchanged.append(item["article_id"])
+                continue
+            if old:
+                versions.append({**{k: old[k] for k in _VERSIONED}, "seen_at": old["last_seen_at"], "run_id": self.run_id})
+            rows.append(
+                {
+                    **{column: item.get(column) for column in ARTICLES},  # absent fields become NULL
+                    "first_seen_at": old["first_seen_at"] if old else now,
+                    "last_seen_at": now,
+                    "version_count": old["version_count"] + 1 if old else 1,
+                    "run_id": self.run_id,
+                }
+            )
+        self.db["articles"].upsert_all(rows, pk="article_id")
+        self.db["article_versions"].insert_all(versions)
+        self.db.execute(
+            f"update articles set last_seen_at = ? where article_id in ({', '.join('?' * len(unchanged))})",
+            [now, *unchanged],
+        )
+        # A page stored is no longer a failure.
+        self.db.execute(f"delete from dropped_items where article_id in ({', '.join('?' * len(ids))})", ids)
+        self.stats.inc_value("store/new", len(rows) - len(versions))
+        self.stats.inc_value("store/updated", len(versions))
+        self.stats.inc_value("store/unchanged", len(unchanged))
+
+    def save_failures(self, failures: list[dict]) -> None:
+        """A failed page stays pending, to be fetched first by the next run, until it has
+        failed in ELECTIONS_MAX_ATTEMPTS runs; then it is dropped (given up) until mode=full."""
+        now = utc_now()
+        earlier = {row["url"]: row for row in self.select("dropped_items", "url", [f["url"] for f in failures])}
+        rows = []
+        for failure in failures:
+            old = earlier.get(failure["url"])
+            attempts = (old["attempts"] if old else 0) + 1
+            rows.append(
+                {
+                    **failure,
+                    "status": "dropped" if attempts >= self.max_attempts else "pending",
+                    "attempts": attempts,
+                    "first_failed_at": old["first_failed_at"] if old else now,
+                    "last_failed_at": now,
+                    "run_id": self.run_id,
+                }
+            )
+        self.db["dropped_items"].upsert_all(rows, pk="url")
+        for status in ("pending", "dropped"):
+            self.stats.inc_value(f"store/{status}", sum(row["status"] == status for row in rows))
+
+    def select(self, table: str, key: str, values: list) -> list[dict]:
+        placeholders = ", ".join("?" * len(values))
+        return list(self.db.query(f"select * from {table} where {key} in ({placeholders})", values))

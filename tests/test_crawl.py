@@ -97,12 +97,14 @@ def test_broken_pages_are_recorded_with_url_and_reason(tmp_path):
         2: "missing title", 4: "missing body", 6: "missing published_at", 8: "unknown layout", 37: "missing body",
     }
     assert site.articles[37].layout == "legacy" and site.articles[2].layout == "current"
-    dropped = {(row["url"], row["article_id"], row["reason"]) for row in rows(db, "dropped_items")}
+    dropped = {(r["url"], r["article_id"], r["reason"], r["status"], r["attempts"], r["run_id"]) for r in rows(db, "dropped_items")}
     assert dropped == {
-        (server.base_url + site.articles[n].path, site.articles[n].article_id, reason) for n, reason in reasons.items()
+        (server.base_url + site.articles[n].path, site.articles[n].article_id, reason, "pending", 1, 1)
+        for n, reason in reasons.items()
     }
     assert "'validate/dropped/missing_body': 2" in result.stderr
-    assert "'store/dropped_items': 5" in result.stderr
+    [run] = rows(db, "crawl_runs")
+    assert (run["status"], run["articles_new"], run["articles_pending"]) == ("partial", 35, 5)
 
 
 @pytest.mark.parametrize(
@@ -113,7 +115,9 @@ def test_broken_pages_are_recorded_with_url_and_reason(tmp_path):
         ("max_pages=-1", "max_pages must be a whole number of at least 1, got '-1'"),
         ("max_pages=two", "max_pages must be a whole number of at least 1, got 'two'"),
         ("start_url=ftp://example.org/x", "start_url must be an http(s) URL of a listing page"),
-        ("maxpages=3", "unknown spider argument maxpages; known: start_url, max_pages, since"),
+        ("maxpages=3", "unknown spider argument maxpages; known: start_url, max_pages, since, mode, refresh"),
+        ("mode=fast", "mode must be one of incremental, full, got 'fast'"),
+        ("refresh=0", "refresh must be a whole number of at least 1, got '0'"),
     ],
 )
 def test_a_bad_argument_stops_before_anything_is_fetched_or_written(replica, tmp_path, argument, message):

@@ -57,7 +57,10 @@ def test_dedupe_keeps_the_first_copy_of_an_id():
 
 def test_store_writes_in_batches_and_flushes_on_close(tmp_path):
     db_path = tmp_path / "sub" / "elections.db"
-    crawler = get_crawler(settings_dict={"ELECTIONS_DB": str(db_path), "ELECTIONS_DB_BATCH_SIZE": 3})
+    crawler = get_crawler(
+        settings_dict={"ELECTIONS_DB": str(db_path), "ELECTIONS_DB_BATCH_SIZE": 3, "ELECTIONS_MAX_ATTEMPTS": 3}
+    )
+    crawler._apply_settings()  # builds the extensions, as a crawl does
     pipeline = StorePipeline.from_crawler(crawler)
     pipeline.open_spider()
     count = lambda: sqlite3.connect(db_path).execute("select count(*) from articles").fetchone()[0]  # noqa: E731
@@ -71,7 +74,8 @@ def test_store_writes_in_batches_and_flushes_on_close(tmp_path):
     with sqlite3.connect(db_path) as db:
         assert db.execute("pragma journal_mode").fetchone()[0] == "wal"
         assert db.execute("select tags from articles where article_id = 'a3'").fetchone()[0] == '["CEC"]'
-        assert db.execute("select url, reason from dropped_items").fetchall() == [
-            ("https://www.inform.kz/en/story_a9", "missing title")
+        assert db.execute("select url, reason, status, attempts from dropped_items").fetchall() == [
+            ("https://www.inform.kz/en/story_a9", "missing title", "pending", 1)
         ]
-    assert crawler.stats.get_value("store/articles") == 7
+    assert crawler.stats.get_value("store/new") == 7
+    assert crawler.stats.get_value("store/pending") == 1

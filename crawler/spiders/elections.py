@@ -1,14 +1,23 @@
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import scrapy
+from scrapy.exceptions import DownloadTimeoutError
+from scrapy.spidermiddlewares.httperror import HttpError
 
+from crawler import signals
 from crawler.arguments import CrawlArguments
 from crawler.layouts import listing, load_article
 from crawler.urls import SITE_DOMAINS, article_id, canonical_url
+from pipelines import database
 
 
 class ElectionsSpider(scrapy.Spider):
-    """Walks the section's listing pages, newest first, and opens each article once."""
+    """Walks the section's listing pages, newest first, and opens each article it needs once.
+
+    Incremental by default: articles already stored are not requested again, pages that
+    failed before are requested first, and once the listing has been walked to its end the
+    walk stops at the first page whose cards are all known.
+    """
 
     name = "elections"
 
@@ -20,45 +29,92 @@ class ElectionsSpider(scrapy.Spider):
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.given_arguments = dict(kwargs)
         spider.arguments = cls.check_arguments(crawler.settings, kwargs)
         # The site's domains, and the start URL's host so that a replica works.
         spider.allowed_domains = [*SITE_DOMAINS, urlsplit(spider.arguments.start_url).hostname]
+        spider.db_path = crawler.settings.get("ELECTIONS_DB")
         spider.requested_ids = set()
         return spider
 
     async def start(self):
-        yield scrapy.Request(self.arguments.start_url, callback=self.parse_listing, cb_kwargs={"page": 1})
+        full = self.arguments.mode == "full"
+        db = database.open_database(self.db_path)
+        try:
+            self.known_ids = database.stored_article_ids(db)
+            if not full:
+                self.known_ids |= database.given_up_article_ids(db)
+            first = database.failed_pages(db, given_up_too=full)
+            if self.arguments.refresh:
+                first += database.recently_published(db, self.arguments.refresh)
+            self.stop_at_known_page = not full and database.listing_walked_to_end(db, self.arguments.start_url)
+        finally:
+            db.close()
+        if first:
+            self.logger.info("Fetching %d pages first: earlier failures and refreshes", len(first))
+        for page in first:
+            if page["article_id"] not in self.requested_ids:
+                yield self.article_request(page["url"])
+        yield self.listing_request(1)
+
+    def listing_request(self, page: int) -> scrapy.Request:
+        url = listing_page_url(self.arguments.start_url, page) if page > 1 else self.arguments.start_url
+        return scrapy.Request(url, callback=self.parse_listing, errback=self.listing_failed, cb_kwargs={"page": page})
+
+    def article_request(self, url: str) -> scrapy.Request:
+        self.requested_ids.add(article_id(url))
+        return scrapy.Request(url, callback=self.parse_article, errback=self.article_failed)
 
     def parse_listing(self, response, page: int):
         cards = listing.cards(response)
         if not cards:
             self.logger.info("Listing ends: page %d has no cards (%s)", page, response.url)
+            self.crawler.stats.set_value("elections/listing_complete", 1)
             return
-        self.crawler.stats.inc_value("elections/listing_pages")
-        reached_since = False
+        stats = self.crawler.stats
+        stats.inc_value("elections/listing_pages")
+        reached_since, all_known = False, True
         for card in cards:
+            if card.published_at:
+                stats.min_value("elections/oldest_card_at", card.published_at)
             if self.arguments.since and card.published_at and card.published_at < self.arguments.since:
                 reached_since = True
                 continue
             url = canonical_url(card.url)
             card_id = article_id(url)
-            if card_id in self.requested_ids:
+            if card_id in self.known_ids or card_id in self.requested_ids:
                 continue
-            self.requested_ids.add(card_id)
-            yield scrapy.Request(url, callback=self.parse_article)
+            all_known = False
+            yield self.article_request(url)
         if reached_since:
             self.logger.info("Listing ends: page %d reaches cards older than since", page)
+        elif all_known and self.stop_at_known_page:
+            self.logger.info("Listing ends: every card on page %d is already stored or requested", page)
         elif self.arguments.max_pages and page >= self.arguments.max_pages:
             self.logger.info("Listing ends: max_pages=%d reached", page)
         else:
-            yield scrapy.Request(
-                listing_page_url(self.arguments.start_url, page + 1),
-                callback=self.parse_listing,
-                cb_kwargs={"page": page + 1},
-            )
+            yield self.listing_request(page + 1)
 
     def parse_article(self, response):
         yield load_article(response)
+
+    def listing_failed(self, failure):
+        self.crawler.stats.inc_value("elections/listing_failed")
+        self.logger.error("Listing page %s failed (%s): the walk ends here", failure.request.url, failure_reason(failure))
+
+    def article_failed(self, failure):
+        url = failure.request.url
+        self.crawler.signals.send_catch_log(
+            signals.page_failed, url=url, article_id=article_id(url), reason=failure_reason(failure)
+        )
+
+
+def failure_reason(failure) -> str:
+    if failure.check(HttpError):
+        return f"HTTP {failure.value.response.status}"
+    if failure.check(DownloadTimeoutError):
+        return "timeout"
+    return f"{type(failure.value).__name__}: {failure.value}".strip()
 
 
 def listing_page_url(start_url: str, page: int) -> str:

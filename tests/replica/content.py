@@ -7,7 +7,7 @@ tests compare the crawler against an independent statement of what each page hol
 import hashlib
 import random
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
@@ -137,8 +137,30 @@ def capital_on(moment: datetime) -> str:
 
 
 class Generator:
+    """Writes articles from one seed; every id it hands out is unique."""
+
     def __init__(self, seed: int):
         self.rng = random.Random(seed)
+        self.used_ids: set[str] = set()
+        self.count = 0
+
+    def archive(self, count: int) -> list[ReplicaArticle]:
+        """`count` articles, newest first, spread from 2019 to November 2026."""
+        step = (NEWEST - OLDEST) / max(count, 1)
+        articles = []
+        for n in range(count):
+            jitter = timedelta(seconds=self.rng.uniform(0, step.total_seconds() * 0.8))
+            articles.append(self.article((NEWEST - step * n - jitter).replace(second=0, microsecond=0)))
+        return articles
+
+    def later(self, count: int, after: datetime) -> list[ReplicaArticle]:
+        """`count` articles published after `after`, an hour apart, newest first."""
+        return [self.article(after + timedelta(hours=count - n)) for n in range(count)]
+
+    def edited(self, article: ReplicaArticle) -> ReplicaArticle:
+        """The same article (same id and URL) with a body rewritten by the newsroom."""
+        paragraphs = [self.fill(self.rng.choice(SENTENCES), article.published) for _ in range(3)]
+        return replace(article, paragraphs=[*paragraphs, "This article was updated."])
 
     def fill(self, template: str, moment: datetime) -> str:
         r = self.rng
@@ -148,8 +170,9 @@ class Generator:
             org=r.choice(ORGS), year=moment.year,
         )
 
-    def article(self, number: int, published: datetime, used_ids: set[str]) -> ReplicaArticle:
-        r = self.rng
+    def article(self, published: datetime) -> ReplicaArticle:
+        r, used_ids = self.rng, self.used_ids
+        number, self.count = self.count, self.count + 1
         layout = "legacy" if published < CURRENT_LAYOUT_FROM else "current"
         title = self.fill(r.choice(TITLES), published)
         slug = slugify(title)
@@ -178,7 +201,7 @@ class Generator:
                 slug = f"{slug}-n{number}"
                 article_id = slug
             else:
-                article_id = self.hex_id(used_ids)
+                article_id = self.hex_id()
                 slug = f"{slug}-{article_id}"
             path = f"/news/{slug}"
             amp_paths = [f"/amp/{slug}/"]
@@ -222,21 +245,12 @@ class Generator:
             amp_paths=amp_paths,
         )
 
-    def hex_id(self, used_ids: set[str]) -> str:
+    def hex_id(self) -> str:
         while True:
             candidate = f"{self.rng.getrandbits(24):06x}"
-            if candidate not in used_ids and re.search(r"\d", candidate):
+            if candidate not in self.used_ids and re.search(r"\d", candidate):
                 return candidate
 
 
 def generate(count: int, seed: int) -> list[ReplicaArticle]:
-    """`count` articles, newest first, spread from 2019 to November 2026."""
-    generator = Generator(seed)
-    step = (NEWEST - OLDEST) / max(count, 1)
-    used_ids: set[str] = set()
-    articles = []
-    for number in range(count):
-        jitter = timedelta(seconds=generator.rng.uniform(0, step.total_seconds() * 0.8))
-        published = (NEWEST - step * number - jitter).replace(second=0, microsecond=0)
-        articles.append(generator.article(number, published, used_ids))
-    return articles
+    return Generator(seed).archive(count)

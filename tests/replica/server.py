@@ -1,23 +1,58 @@
 import threading
 from collections import Counter
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 from tests.replica import pages
-from tests.replica.content import ReplicaArticle, generate
+from tests.replica.content import Generator, ReplicaArticle
 
 
 class ReplicaSite:
-    """The section's articles and how each URL answers. Counts every request it serves."""
+    """The section's articles and how each URL answers. Counts every request it serves.
+
+    It changes as a newsroom does: publish() puts new articles on top of the listing,
+    edit() rewrites one, fail() makes a page answer with an HTTP error, and
+    on_request() runs a change the moment a given URL is served (mid-crawl).
+    """
 
     def __init__(self, articles: int = 200, seed: int = 1, defects: dict[int, str] | None = None):
         """`defects` maps an article's position in the listing (0 = newest) to one of
         pages.DEFECTS; such an article is expected in dropped_items, not in articles."""
-        self.articles: list[ReplicaArticle] = generate(articles, seed)
+        self.generator = Generator(seed)
+        self.articles: list[ReplicaArticle] = []
+        self.by_path: dict[str, ReplicaArticle] = {}
+        self._set_articles(self.generator.archive(articles))
         self.defects = {self.articles[n].article_id: defect for n, defect in (defects or {}).items()}
-        self.by_path = {path: a for a in self.articles for path in [a.path, *a.amp_paths]}
+        self.faults: dict[str, int] = {}  # path -> HTTP status it answers with
+        self.hooks: dict[str, Callable[[], None]] = {}  # request target -> change, run once
         self.requests: Counter[str] = Counter()
         self._lock = threading.Lock()
+
+    def _set_articles(self, articles: list[ReplicaArticle]) -> None:
+        self.by_path = {path: a for a in articles for path in [a.path, *a.amp_paths]}
+        self.articles = articles
+
+    def publish(self, count: int) -> list[ReplicaArticle]:
+        """`count` new articles, newer than any before, on top of the listing."""
+        new = self.generator.later(count, after=self.articles[0].published)
+        self._set_articles(new + self.articles)
+        return new
+
+    def edit(self, position: int) -> ReplicaArticle:
+        """Rewrites the body of the article at `position` in the listing; same id and URL."""
+        edited = self.generator.edited(self.articles[position])
+        self._set_articles([edited if a.article_id == edited.article_id else a for a in self.articles])
+        return edited
+
+    def fail(self, article: ReplicaArticle, status: int = 503) -> None:
+        self.faults[article.path] = status
+
+    def heal(self, article: ReplicaArticle) -> None:
+        self.faults.pop(article.path, None)
+
+    def on_request(self, target: str, change: Callable[[], None]) -> None:
+        self.hooks[target] = change
 
     def expected_items(self, base_url: str) -> dict[str, dict]:
         return {
@@ -26,22 +61,33 @@ class ReplicaSite:
 
     def respond(self, target: str, base_url: str) -> tuple[int, str, str]:
         """(status, content type, body) for a request target such as '/x?page=2'."""
-        parts = urlsplit(target)
         with self._lock:
             self.requests[target] += 1
+        try:
+            return self._answer(urlsplit(target), base_url)
+        finally:
+            with self._lock:
+                change = self.hooks.pop(target, None)
+            if change:
+                change()
+
+    def _answer(self, parts, base_url: str) -> tuple[int, str, str]:
+        html = "text/html; charset=utf-8"
         if parts.path == "/robots.txt":
             return 200, "text/plain; charset=utf-8", pages.ROBOTS_TXT
+        if parts.path in self.faults:
+            status = self.faults[parts.path]
+            return status, html, f"<html><body><h1>Error {status}</h1></body></html>"
         if parts.path == pages.LISTING_PATH:
             try:
                 page = int(parse_qs(parts.query).get("page", ["1"])[0])
             except ValueError:
                 page = 1
-            return 200, "text/html; charset=utf-8", pages.listing_page(self.articles, page)
+            return 200, html, pages.listing_page(self.articles, page)
         article = self.by_path.get(parts.path)
         if article:
-            page = pages.article_page(article, self.articles, base_url, self.defects.get(article.article_id))
-            return 200, "text/html; charset=utf-8", page
-        return 404, "text/html; charset=utf-8", "<html><body><h1>Page not found</h1></body></html>"
+            return 200, html, pages.article_page(article, self.articles, base_url, self.defects.get(article.article_id))
+        return 404, html, "<html><body><h1>Page not found</h1></body></html>"
 
 
 class ReplicaServer:

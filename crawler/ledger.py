@@ -1,0 +1,93 @@
+"""The ledger of runs: one `crawl_runs` row per crawl, opened when the spider opens and
+closed with Scrapy's finish reason, the run's counts and an honest status."""
+
+import json
+import logging
+
+from scrapy import signals
+
+from pipelines.database import open_database, utc_now
+
+logger = logging.getLogger(__name__)
+
+
+class RunLedger:
+    def __init__(self, crawler):
+        self.crawler = crawler
+        self.db_path = crawler.settings.get("ELECTIONS_DB")
+        self.trigger = crawler.settings.get("ELECTIONS_TRIGGER")
+        self.run_id: int | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        ledger = cls(crawler)
+        crawler.signals.connect(ledger.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(ledger.spider_closed, signal=signals.spider_closed)
+        return ledger
+
+    def spider_opened(self, spider):
+        db = open_database(self.db_path)
+        try:
+            run = {
+                "started_at": utc_now(),
+                "trigger": self.trigger,
+                "arguments": json.dumps(getattr(spider, "given_arguments", {}), sort_keys=True),
+                "start_url": getattr(getattr(spider, "arguments", None), "start_url", None),
+                "status": "running",
+            }
+            self.run_id = db["crawl_runs"].insert(run).last_pk
+        finally:
+            db.close()
+        logger.info("Crawl run %d started (%s)", self.run_id, self.trigger)
+
+    def spider_closed(self, spider, reason):
+        counts = run_counts(self.crawler.stats.get_stats())
+        status = run_status(reason, counts, self.crawler.stats.get_stats())
+        db = open_database(self.db_path)
+        try:
+            db["crawl_runs"].update(
+                self.run_id, {"finished_at": utc_now(), "finish_reason": reason, "status": status, **counts}
+            )
+        finally:
+            db.close()
+        summary = ", ".join(f"{name} {value}" for name, value in counts.items() if name.startswith("articles_"))
+        level = logging.INFO if status == "ok" else logging.WARNING
+        logger.log(level, "Crawl run %d %s (%s): %s", self.run_id, status, reason, summary)
+
+
+def run_counts(stats: dict) -> dict:
+    responses = {
+        f"responses_{n}xx": sum(v for k, v in stats.items() if k.startswith(f"downloader/response_status_count/{n}"))
+        for n in (2, 3, 4, 5)
+    }
+    return {
+        "requests": stats.get("downloader/request_count", 0),
+        **responses,
+        "download_errors": stats.get("downloader/exception_count", 0),
+        "bytes": stats.get("downloader/response_bytes", 0),
+        "listing_pages": stats.get("elections/listing_pages", 0),
+        "listing_complete": stats.get("elections/listing_complete", 0),
+        "oldest_card_at": stats.get("elections/oldest_card_at"),
+        "articles_new": stats.get("store/new", 0),
+        "articles_updated": stats.get("store/updated", 0),
+        "articles_unchanged": stats.get("store/unchanged", 0),
+        "articles_pending": stats.get("store/pending", 0),
+        "articles_dropped": stats.get("store/dropped", 0),
+    }
+
+
+def run_status(reason: str, counts: dict, stats: dict) -> str:
+    """Scrapy finishes with 'finished' even when every request failed, so read the counts:
+    failed when no listing page with cards was read; partial when the run was cut short or
+    something failed on the way; ok otherwise."""
+    if counts["listing_pages"] == 0:
+        return "failed"
+    if (
+        reason != "finished"
+        or counts["articles_pending"]
+        or counts["articles_dropped"]
+        or stats.get("elections/listing_failed")
+        or stats.get("log_count/ERROR")
+    ):
+        return "partial"
+    return "ok"

@@ -1,0 +1,47 @@
+"""Progress of long work: every ELECTIONS_PROGRESS_INTERVAL seconds, how far the walk has got."""
+
+import logging
+
+from scrapy import signals
+from scrapy.exceptions import NotConfigured
+from scrapy.utils.asyncio import create_looping_call
+
+logger = logging.getLogger(__name__)
+
+
+class Progress:
+    def __init__(self, stats, interval: float):
+        self.stats = stats
+        self.interval = interval
+        self.task = None
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        interval = crawler.settings.getfloat("ELECTIONS_PROGRESS_INTERVAL")
+        if not interval:
+            raise NotConfigured
+        progress = cls(crawler.stats, interval)
+        crawler.signals.connect(progress.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(progress.spider_closed, signal=signals.spider_closed)
+        return progress
+
+    def spider_opened(self, spider):
+        self.task = create_looping_call(self.log)
+        self.task.start(self.interval, now=False)
+
+    def log(self):
+        value = self.stats.get_value
+        logger.info(
+            "Progress: %d listing pages walked, %d articles stored (%d new, %d updated), %d pending, "
+            "oldest card reached %s",
+            value("elections/listing_pages", 0),
+            value("store/new", 0) + value("store/updated", 0),
+            value("store/new", 0),
+            value("store/updated", 0),
+            value("store/pending", 0),
+            value("elections/oldest_card_at", "none yet"),
+        )
+
+    def spider_closed(self, spider):
+        if self.task and self.task.running:
+            self.task.stop()
