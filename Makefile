@@ -30,6 +30,7 @@ demo: $(INSTALLED)
 
 bench: $(INSTALLED)
 	$(BIN)/python bench/full_crawl.py
+	$(BIN)/python bench/daily_run.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache *.egg-info

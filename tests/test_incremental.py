@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 import pytest
 
 from tests.replica import ReplicaServer, ReplicaSite
-from tests.replica.crawling import crawl, mismatches, rows, stored_articles
+from tests.replica.crawling import crawl, minimum_requests, mismatches, rows, stored_articles
 from tests.replica.pages import CARDS_PER_PAGE, LISTING_PATH
 
 
@@ -35,12 +35,6 @@ class Archive:
 def archive(tmp_path):
     with ReplicaServer(ReplicaSite(articles=200, seed=11)) as server:
         yield Archive(server, tmp_path / "elections.db")
-
-
-def minimum_requests(new: int, retries: int = 0) -> int:
-    """robots.txt + the listing pages up to the first fully known one + new articles + retries."""
-    first_known_page = math.ceil(new / CARDS_PER_PAGE) + 1
-    return 1 + first_known_page + new + retries
 
 
 @pytest.mark.parametrize("new", [0, 5, 25])

@@ -1,10 +1,13 @@
 """Running the real crawler against a replica, shared by the tests, the demo and bench/."""
 
 import json
+import math
 import sqlite3
 import subprocess
 import sys
 from pathlib import Path
+
+from tests.replica.pages import CARDS_PER_PAGE
 
 ROOT = Path(__file__).resolve().parents[2]
 # Fit for a server on this machine; the project's defaults are for the live site.
@@ -57,3 +60,10 @@ def mismatches(stored: dict[str, dict], expected: dict[str, dict]) -> dict[str, 
             if wrong:
                 found[article_id] = wrong
     return found
+
+
+def minimum_requests(new: int, retries: int = 0) -> int:
+    """The fewest requests a daily run can make: robots.txt, the listing pages up to the
+    first one whose cards are all known, the new articles, and the retries of failed pages."""
+    first_known_page = math.ceil(new / CARDS_PER_PAGE) + 1
+    return 1 + first_known_page + new + retries

@@ -1,0 +1,52 @@
+"""Requests of daily runs over a 10,000-article archive, against the minimum and a full re-crawl.
+
+python bench/daily_run.py [--articles 10000]
+
+Crawls a replica once in full, then publishes 0, 5 and 25 new articles, one daily run
+after each. For each run it prints the requests Scrapy counted (crawl_runs.requests)
+against the fewest possible (robots.txt + listing pages up to the first fully known one
++ new articles) and against the full crawl measured in the same script.
+"""
+
+import argparse
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from tests.replica import ReplicaServer, ReplicaSite  # noqa: E402
+from tests.replica.crawling import crawl, minimum_requests, rows  # noqa: E402
+
+
+def last_run(db: Path) -> dict:
+    return rows(db, "crawl_runs")[-1]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=10_000)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp, ReplicaServer(ReplicaSite(args.articles)) as server:
+        db = Path(tmp) / "elections.db"
+        start = ("-a", f"start_url={server.start_url}")
+        crawl(*start, db=db).check_returncode()
+        full = last_run(db)["requests"]
+        print(f"full crawl of {args.articles} articles: {full} requests")
+        worst = 0.0
+        for new in (0, 5, 25):
+            server.site.publish(new)
+            crawl(*start, db=db).check_returncode()
+            run, minimum = last_run(db), minimum_requests(new)
+            worst = max(worst, run["requests"] / minimum)
+            print(
+                f"daily run, {new:2d} new: {run['requests']:4d} requests, minimum {minimum:4d} "
+                f"({run['requests'] / minimum:.2f}x), full re-crawl {full} ({run['requests'] / full:.4f}x); "
+                f"stored {run['articles_new']} new, status {run['status']}"
+            )
+        total = len(rows(db, "articles"))
+    print(f"summary: daily runs make at most {worst:.2f}x the minimum of requests; archive holds {total} articles")
+
+
+if __name__ == "__main__":
+    main()
