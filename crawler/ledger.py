@@ -1,12 +1,13 @@
 """The ledger of runs: one `crawl_runs` row per crawl, opened when the spider opens and
-closed with Scrapy's finish reason, the run's counts and an honest status."""
+closed with Scrapy's finish reason, the run's counts, an honest status and its health."""
 
 import json
 import logging
 
 from scrapy import signals
 
-from pipelines.database import open_database, utc_now
+from crawler.health import HealthPolicy, health_problems
+from pipelines.database import field_coverage, open_database, utc_now
 
 logger = logging.getLogger(__name__)
 
@@ -16,6 +17,7 @@ class RunLedger:
         self.crawler = crawler
         self.db_path = crawler.settings.get("ELECTIONS_DB")
         self.trigger = crawler.settings.get("ELECTIONS_TRIGGER")
+        self.policy = HealthPolicy.from_settings(crawler.settings)
         self.run_id: int | None = None
 
     @classmethod
@@ -41,18 +43,22 @@ class RunLedger:
         logger.info("Crawl run %d started (%s)", self.run_id, self.trigger)
 
     def spider_closed(self, spider, reason):
-        counts = run_counts(self.crawler.stats.get_stats())
-        status = run_status(reason, counts, self.crawler.stats.get_stats())
+        stats = self.crawler.stats.get_stats()
+        run = {"finished_at": utc_now(), "finish_reason": reason, **run_counts(stats)}
+        run["status"] = run_status(reason, run, stats)
         db = open_database(self.db_path)
         try:
-            db["crawl_runs"].update(
-                self.run_id, {"finished_at": utc_now(), "finish_reason": reason, "status": status, **counts}
-            )
+            coverage = field_coverage(db, self.run_id, list(self.policy.min_coverage))
+            problems = health_problems(run, stats, coverage, self.policy)
+            run.update(healthy=int(not problems), health_problems="; ".join(problems) or None)
+            db["crawl_runs"].update(self.run_id, run)
         finally:
             db.close()
-        summary = ", ".join(f"{name} {value}" for name, value in counts.items() if name.startswith("articles_"))
-        level = logging.INFO if status == "ok" else logging.WARNING
-        logger.log(level, "Crawl run %d %s (%s): %s", self.run_id, status, reason, summary)
+        summary = ", ".join(f"{name} {value}" for name, value in run.items() if name.startswith("articles_"))
+        level = logging.INFO if run["status"] == "ok" else logging.WARNING
+        logger.log(level, "Crawl run %d %s (%s): %s", self.run_id, run["status"], reason, summary)
+        if problems:
+            logger.error("Crawl run %d is unhealthy: %s", self.run_id, "; ".join(problems))
 
 
 def run_counts(stats: dict) -> dict:

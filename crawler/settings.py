@@ -17,6 +17,12 @@ ELECTIONS_MAX_ATTEMPTS = 3  # runs in which a page may fail before it is given u
 ELECTIONS_TRIGGER = "manual"  # the scheduler passes "scheduled"; recorded in crawl_runs
 ELECTIONS_PROGRESS_INTERVAL = 30.0  # seconds between progress lines; 0 turns them off
 
+# --- Health checks after every run (crawler/health.py) -------------------------------
+# Field -> the share of the articles a run stores that must have it.
+ELECTIONS_HEALTH_MIN_COVERAGE = {"title": 1.0, "body": 1.0, "published_at": 1.0, "lang": 0.9, "section": 0.9}
+ELECTIONS_HEALTH_MAX_DRIFT = 0.1  # share of article pages in no known layout
+ELECTIONS_HEALTH_MAX_ERROR_RATE = 0.1  # share of requested article pages that failed
+
 EXTENSIONS = {
     "crawler.ledger.RunLedger": 100,
     "crawler.progress.Progress": 200,

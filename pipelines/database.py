@@ -78,6 +78,8 @@ CRAWL_RUNS = {
     "articles_unchanged": int,
     "articles_pending": int,
     "articles_dropped": int,
+    "healthy": int,  # 1 when every health check passed (crawler/health.py)
+    "health_problems": str,  # what failed, "; "-separated
 }
 
 
@@ -126,6 +128,16 @@ def given_up_article_ids(db: Database) -> set[str]:
 def recently_published(db: Database, days: int) -> list[dict]:
     since = (datetime.now(timezone.utc) - timedelta(days=days)).isoformat()
     return list(db.query("select url, article_id from articles where published_at >= ? order by published_at desc", [since]))
+
+
+def field_coverage(db: Database, run_id: int, fields: list[str]) -> dict[str, float]:
+    """For the articles a run stored: field -> share that have it (not null, '' or [])."""
+    unknown = set(fields) - set(ARTICLES)
+    if unknown:
+        raise ValueError(f"no such article field: {', '.join(sorted(unknown))}")
+    shares = ", ".join(f"avg({f} is not null and {f} not in ('', '[]'))" for f in fields)
+    row = db.execute(f"select count(*), {shares} from articles where run_id = ?", [run_id]).fetchone()
+    return dict(zip(fields, row[1:])) if row[0] else {}
 
 
 def listing_walked_to_end(db: Database, start_url: str) -> bool:

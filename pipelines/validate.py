@@ -18,6 +18,8 @@ class ValidatePipeline:
         return cls(crawler.stats)
 
     def process_item(self, item):
+        self.stats.inc_value("validate/items")
+        self.stats.inc_value(f"validate/layout/{item.get('layout')}")  # the health check watches for drift
         reason = invalid_reason(item)
         if reason:
             self.stats.inc_value(f"validate/dropped/{reason.replace(' ', '_')}")

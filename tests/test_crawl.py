@@ -105,6 +105,7 @@ def test_broken_pages_are_recorded_with_url_and_reason(tmp_path):
     assert "'validate/dropped/missing_body': 2" in result.stderr
     [run] = rows(db, "crawl_runs")
     assert (run["status"], run["articles_new"], run["articles_pending"]) == ("partial", 35, 5)
+    assert (run["healthy"], run["health_problems"]) == (0, "error rate: 5 of 40 article pages failed")
 
 
 @pytest.mark.parametrize(

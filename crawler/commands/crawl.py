@@ -1,7 +1,9 @@
-"""`scrapy crawl`, with the spider's arguments checked before the crawl starts.
+"""`scrapy crawl`, with the spider's arguments checked and the database's lock taken
+before the crawl starts.
 
 Scrapy itself would build the spider inside the running crawl and print a traceback;
-this prints one line and exits with status 2, having fetched and written nothing.
+this prints one line and exits with status 2 (bad argument) or 3 (another crawl holds
+the lock), having fetched and written nothing.
 """
 
 import sys
@@ -9,6 +11,10 @@ import sys
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 
 from crawler.arguments import ArgumentError
+from crawler.lock import CrawlLock, LockHeld
+
+EXIT_BAD_ARGUMENT = 2
+EXIT_LOCKED = 3
 
 
 class Command(ScrapyCrawlCommand):
@@ -21,6 +27,11 @@ class Command(ScrapyCrawlCommand):
                     check(self.settings, opts.spargs)
                 except ArgumentError as error:
                     print(f"scrapy crawl {args[0]}: error: {error}", file=sys.stderr)
-                    self.exitcode = 2
+                    self.exitcode = EXIT_BAD_ARGUMENT
                     return
-        super().run(args, opts)
+        try:
+            with CrawlLock(self.settings.get("ELECTIONS_DB") + ".lock"):
+                super().run(args, opts)
+        except LockHeld as held:
+            print(f"scrapy crawl: error: {held}; try again when it has finished", file=sys.stderr)
+            self.exitcode = EXIT_LOCKED

@@ -63,6 +63,7 @@ class ElectionsSpider(scrapy.Spider):
 
     def article_request(self, url: str) -> scrapy.Request:
         self.requested_ids.add(article_id(url))
+        self.crawler.stats.inc_value("elections/articles_requested")
         return scrapy.Request(url, callback=self.parse_article, errback=self.article_failed)
 
     def parse_listing(self, response, page: int):

@@ -19,11 +19,16 @@ LOCAL_SETTINGS = {
 }
 
 
-def crawl_command(*arguments: str, db: Path, **settings: str) -> list[str]:
-    command = [sys.executable, "-m", "scrapy", "crawl", "elections", *arguments]
+def setting_options(db: Path, **settings: str) -> list[str]:
+    """`-s NAME=VALUE` options: the local settings, the database, and `settings`."""
+    options = []
     for name, value in {**LOCAL_SETTINGS, "ELECTIONS_DB": str(db), **settings}.items():
-        command += ["-s", f"{name}={value}"]
-    return command
+        options += ["-s", f"{name}={value}"]
+    return options
+
+
+def crawl_command(*arguments: str, db: Path, **settings: str) -> list[str]:
+    return [sys.executable, "-m", "scrapy", "crawl", "elections", *arguments, *setting_options(db, **settings)]
 
 
 def crawl(*arguments: str, db: Path, **settings: str) -> subprocess.CompletedProcess:

@@ -1,0 +1,47 @@
+"""Is the archive still being filled as it should? Checks made after every run.
+
+A crawl can finish "successfully" while the site has quietly changed under it: listing
+cards that no longer parse, articles in markup nobody knows, a field that stopped
+appearing. Each check returns a problem, in words, or None.
+"""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class HealthPolicy:
+    min_coverage: dict[str, float]  # field -> share of the run's stored articles that must have it
+    max_drift: float  # share of article pages in no known layout
+    max_error_rate: float  # share of requested article pages that failed
+
+    @classmethod
+    def from_settings(cls, settings) -> "HealthPolicy":
+        return cls(
+            min_coverage=settings.getdict("ELECTIONS_HEALTH_MIN_COVERAGE"),
+            max_drift=settings.getfloat("ELECTIONS_HEALTH_MAX_DRIFT"),
+            max_error_rate=settings.getfloat("ELECTIONS_HEALTH_MAX_ERROR_RATE"),
+        )
+
+
+def health_problems(run: dict, stats: dict, coverage: dict[str, float], policy: HealthPolicy) -> list[str]:
+    """`run`: the crawl_runs counts; `coverage`: field -> share of the articles this run stored."""
+    requested = stats.get("elections/articles_requested", 0)
+    parsed = stats.get("validate/items", 0)
+    unknown = stats.get("validate/layout/unknown", 0)
+    failed = run["articles_pending"] + run["articles_dropped"]
+    stored = run["articles_new"] + run["articles_updated"] + run["articles_unchanged"]
+    problems = []
+    if run["listing_pages"] == 0:
+        problems.append("no listing page with cards was read")
+    if requested and not stored:
+        problems.append(f"{requested} article pages requested, none stored")
+    for field, minimum in policy.min_coverage.items():
+        if field in coverage and coverage[field] < minimum:
+            problems.append(f"field coverage: {field} on {coverage[field]:.0%} of stored articles, below {minimum:.0%}")
+    if parsed and unknown / parsed > policy.max_drift:
+        problems.append(f"layout drift: {unknown} of {parsed} article pages in no known layout")
+    if requested and failed / requested > policy.max_error_rate:
+        problems.append(f"error rate: {failed} of {requested} article pages failed")
+    if run["finish_reason"] != "finished":
+        problems.append(f"the run ended early ({run['finish_reason']})")
+    return problems

@@ -1,0 +1,177 @@
+"""One scheduled crawl: `scrapy crawl elections` in a child process.
+
+A child process because Twisted's reactor cannot be restarted within one process, and so
+that a crash of the crawl is not a crash of the scheduler. The job gives the child its own
+log file, stops it cleanly when it outlasts its timeout, passes on SIGTERM/SIGINT, and
+afterwards reads the run's row in crawl_runs: its health decides the job's exit code and
+whether the --on-failure command is run.
+
+APScheduler stores this module's `scheduled_crawl` by name, so it must stay importable.
+"""
+
+import logging
+import os
+import shlex
+import signal
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from crawler.commands.crawl import EXIT_LOCKED
+from pipelines.database import open_database, utc_now
+
+logger = logging.getLogger(__name__)
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@dataclass(frozen=True)
+class JobOptions:
+    crawl_arguments: tuple[str, ...] = ()  # passed on to every `scrapy crawl elections`
+    log_dir: str = str(ROOT / "data" / "logs")
+    timeout: float = 6 * 3600  # seconds a crawl may run before it is stopped
+    grace: float = 60.0  # seconds a stopped crawl gets to close before it is killed
+    on_failure: str | None = None  # shell command run with the summary of an unhealthy run
+    trigger: str = "scheduled"
+
+
+def scheduled_crawl(**options) -> int:
+    """The job APScheduler runs (its keyword arguments are a JobOptions' fields)."""
+    return run_crawl(JobOptions(**options))
+
+
+def run_crawl(options: JobOptions) -> int:
+    """Runs one crawl to its end; 0 when the run was healthy, 1 otherwise."""
+    db_path = database_path(options.crawl_arguments)
+    before = last_run_id(db_path)
+    log_file = Path(options.log_dir) / f"crawl-{datetime.now(timezone.utc):%Y%m%dT%H%M%SZ}.log"
+    log_file.parent.mkdir(parents=True, exist_ok=True)
+    command = [
+        sys.executable, "-m", "scrapy", "crawl", "elections",
+        "-s", f"ELECTIONS_TRIGGER={options.trigger}",
+        "-s", f"CLOSESPIDER_TIMEOUT={options.timeout}",
+        *options.crawl_arguments,
+    ]
+    logger.info("Crawl starts, logging to %s", log_file)
+    with open(log_file, "w") as log:
+        exit_code = supervise(command, log, options)
+    run = finished_run(db_path, before, exit_code, log_file)
+    report(run, log_file, options)
+    return 0 if run["healthy"] else 1
+
+
+class RunningCrawl:
+    """The child process of the crawl under way, which a signal handler may stop."""
+
+    def __init__(self, process: subprocess.Popen):
+        self.process = process
+        self.stop_sent_at: float | None = None
+
+    def stop(self, signum: int = signal.SIGTERM) -> None:
+        """Asks the crawl to close (Scrapy finishes what it has, then stops). Once only:
+        a second signal would make Scrapy stop uncleanly."""
+        if self.stop_sent_at is None and self.process.poll() is None:
+            self.stop_sent_at = time.monotonic()
+            self.process.send_signal(signum)
+
+
+_running: RunningCrawl | None = None
+_running_lock = threading.Lock()
+
+
+def stop_running_crawl(signum: int) -> None:
+    with _running_lock:
+        if _running:
+            _running.stop(signum)
+
+
+def supervise(command: list[str], log, options: JobOptions) -> int:
+    global _running
+    # Its own session: a Ctrl-C in the terminal reaches the scheduler only, which passes
+    # it on once.
+    process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    crawl = RunningCrawl(process)
+    with _running_lock:
+        _running = crawl
+    started = time.monotonic()
+    try:
+        while process.poll() is None:
+            time.sleep(0.2)
+            now = time.monotonic()
+            if crawl.stop_sent_at is None and now - started > options.timeout + options.grace:
+                logger.warning("Crawl outlasted its timeout of %.0f s: stopping it", options.timeout)
+                crawl.stop()
+            elif crawl.stop_sent_at is not None and now - crawl.stop_sent_at > options.grace:
+                logger.error("Crawl did not close within %.0f s of being stopped: killing it", options.grace)
+                process.kill()
+                process.wait()
+    finally:
+        with _running_lock:
+            _running = None
+    return process.returncode
+
+
+def database_path(crawl_arguments: tuple[str, ...]) -> str:
+    """The database the crawl writes: `-s ELECTIONS_DB=...` among the arguments, else the default."""
+    for flag, value in zip(crawl_arguments, crawl_arguments[1:]):
+        if flag in ("-s", "--set") and value.startswith("ELECTIONS_DB="):
+            return value.split("=", 1)[1]
+    from crawler import settings
+
+    return settings.ELECTIONS_DB
+
+
+def last_run_id(db_path: str) -> int:
+    db = open_database(db_path)
+    try:
+        return db.execute("select coalesce(max(id), 0) from crawl_runs").fetchone()[0]
+    finally:
+        db.close()
+
+
+def finished_run(db_path: str, before: int, exit_code: int, log_file: Path) -> dict:
+    """The run's crawl_runs row, completed when the crawl could not complete it itself."""
+    db = open_database(db_path)
+    try:
+        rows = list(db.query("select * from crawl_runs where id > ? order by id", [before]))
+        if not rows:  # the crawl never started
+            why = "another crawl holds the lock" if exit_code == EXIT_LOCKED else f"scrapy exited with {exit_code}"
+            return {"id": None, "status": "failed", "healthy": 0, "health_problems": f"no crawl ran: {why}"}
+        run = rows[-1]
+        if run["status"] == "running":  # killed before the ledger could close the row
+            run.update(
+                status="failed", finished_at=utc_now(), finish_reason="killed", healthy=0,
+                health_problems=f"the crawl was killed (exit code {exit_code})",
+            )
+            db["crawl_runs"].update(run["id"], run)
+        return run
+    finally:
+        db.close()
+
+
+def summary(run: dict, log_file: Path) -> str:
+    counts = ", ".join(f"{k.removeprefix('articles_')} {run[k]}" for k in run if k.startswith("articles_"))
+    health = "healthy" if run["healthy"] else f"UNHEALTHY: {run['health_problems']}"
+    return f"Elections crawl run {run['id']}: {run['status']}, {health}. {counts}. Log: {log_file}"
+
+
+def report(run: dict, log_file: Path, options: JobOptions) -> None:
+    text = summary(run, log_file)
+    if run["healthy"]:
+        logger.info(text)
+        return
+    logger.error(text)
+    if options.on_failure:
+        env = {**os.environ, "ELECTIONS_RUN_ID": str(run["id"] or ""), "ELECTIONS_RUN_STATUS": run["status"],
+               "ELECTIONS_RUN_SUMMARY": text}
+        logger.info("Running the on-failure command: %s", options.on_failure)
+        try:
+            result = subprocess.run(options.on_failure, shell=True, input=text + "\n", text=True, env=env, timeout=120)
+        except subprocess.TimeoutExpired:
+            logger.error("The on-failure command did not finish within 120 s: %s", shlex.quote(options.on_failure))
+        else:
+            if result.returncode:
+                logger.error("The on-failure command exited with %d", result.returncode)

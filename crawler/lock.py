@@ -1,0 +1,49 @@
+"""One crawl at a time per database: `<database>.lock`, held with flock.
+
+The kernel releases an flock when its holder dies, however it dies, so a lock left by a
+killed crawl is free to take; the file's text (PID, start time) names the holder.
+"""
+
+import fcntl
+import logging
+import os
+from datetime import datetime, timezone
+from pathlib import Path
+
+logger = logging.getLogger(__name__)
+
+
+class LockHeld(Exception):
+    """Another crawl holds the lock."""
+
+
+class CrawlLock:
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self.file = None
+
+    def __enter__(self) -> "CrawlLock":
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.file = open(self.path, "a+")
+        try:
+            fcntl.flock(self.file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = self.holder()
+            self.file.close()
+            raise LockHeld(f"another crawl holds {self.path}: {holder}") from None
+        previous = self.holder()
+        if previous != "nobody":
+            logger.warning("Taking over the lock %s left by a crawl that ended uncleanly (%s)", self.path, previous)
+        self.file.truncate(0)
+        self.file.write(f"{os.getpid()} {datetime.now(timezone.utc).isoformat(timespec='seconds')}\n")
+        self.file.flush()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.file.truncate(0)  # a clean exit leaves no holder behind
+        self.file.close()  # closing releases the flock
+
+    def holder(self) -> str:
+        self.file.seek(0)
+        text = self.file.read().split()
+        return f"PID {text[0]}, started {text[1]}" if len(text) == 2 else "nobody"

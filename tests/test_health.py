@@ -1,0 +1,42 @@
+from crawler.health import HealthPolicy, health_problems
+
+POLICY = HealthPolicy(min_coverage={"title": 1.0, "author": 0.5}, max_drift=0.1, max_error_rate=0.1)
+
+
+def run(**counts) -> dict:
+    base = dict(listing_pages=2, articles_new=20, articles_updated=0, articles_unchanged=0,
+                articles_pending=0, articles_dropped=0, finish_reason="finished")
+    return {**base, **counts}
+
+
+STATS = {"elections/articles_requested": 20, "validate/items": 20, "validate/layout/current": 20}
+
+
+def test_a_good_run_has_no_problems():
+    assert health_problems(run(), STATS, {"title": 1.0, "author": 0.6}, POLICY) == []
+
+
+def test_a_daily_run_with_nothing_new_is_healthy():
+    assert health_problems(run(listing_pages=1, articles_new=0), {}, {}, POLICY) == []
+
+
+def test_each_check_names_its_problem():
+    stats = {"elections/articles_requested": 20, "validate/items": 20, "validate/layout/unknown": 3}
+    problems = health_problems(
+        run(listing_pages=0, articles_new=0, articles_pending=3, finish_reason="closespider_timeout"),
+        stats, {"title": 0.9, "author": 0.1}, POLICY,
+    )
+    assert problems == [
+        "no listing page with cards was read",
+        "20 article pages requested, none stored",
+        "field coverage: title on 90% of stored articles, below 100%",
+        "field coverage: author on 10% of stored articles, below 50%",
+        "layout drift: 3 of 20 article pages in no known layout",
+        "error rate: 3 of 20 article pages failed",
+        "the run ended early (closespider_timeout)",
+    ]
+
+
+def test_thresholds_are_limits_not_targets():
+    stats = {"elections/articles_requested": 20, "validate/items": 20, "validate/layout/unknown": 2}
+    assert health_problems(run(articles_new=18, articles_pending=2), stats, {"author": 0.5}, POLICY) == []
