@@ -40,7 +40,14 @@ class Scheduler:
         return self.output.read_text()
 
     def runs(self) -> list[dict]:
-        return rows(self.db, "crawl_runs") if self.db.exists() else []
+        return self.rows("crawl_runs")
+
+    def rows(self, table: str) -> list[dict]:
+        """The table's rows; none while the crawl has not yet created it."""
+        try:
+            return rows(self.db, table) if self.db.exists() else []
+        except sqlite3.OperationalError:  # no such table, yet
+            return []
 
 
 def wait_for(condition, seconds: float = 60, what: str = "condition"):
@@ -97,7 +104,7 @@ def test_a_run_that_outlasts_its_interval_makes_the_next_one_skip(scheduler):
 
 def test_sigterm_during_a_crawl_leaves_a_consistent_database(scheduler):
     process = scheduler.start("--once", ELECTIONS_DB_BATCH_SIZE="5", **SLOW)
-    wait_for(lambda: len(rows(scheduler.db, "articles")) if scheduler.db.exists() else 0, what="articles being stored")
+    wait_for(lambda: scheduler.rows("articles"), what="articles being stored")
     process.send_signal(signal.SIGTERM)
     assert process.wait(timeout=60) == 1  # not a healthy run: it ended early
     [run] = scheduler.runs()
