@@ -5,12 +5,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install crawl test demo bench clean
+.PHONY: install crawl test demo explore bench clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test,explore]'
 	touch $@
 
 install: $(INSTALLED)
@@ -27,6 +27,11 @@ test: $(INSTALLED)
 ARTICLES ?= 200
 demo: $(INSTALLED)
 	$(BIN)/python -m tests.replica.demo --articles $(ARTICLES)
+
+# The archive in Datasette, read-only, on http://127.0.0.1:8001. DB=data/demo.db for the demo.
+DB ?= data/elections.db
+explore: $(INSTALLED)
+	$(BIN)/python explore/serve.py $(DB) --port 8001
 
 bench: $(INSTALLED)
 	$(BIN)/python bench/full_crawl.py

@@ -83,15 +83,51 @@ CRAWL_RUNS = {
 }
 
 
+# Views for common questions; each recreated if missing.
+VIEWS = {
+    "articles_per_day": """
+        select substr(published_at, 1, 10) as day, count(*) as articles
+        from articles group by day order by day desc""",
+    "articles_per_week": """
+        select date(published_at, 'weekday 0', '-6 days') as week_starting, count(*) as articles
+        from articles group by week_starting order by week_starting desc""",
+    "latest_articles": """
+        select published_at, title, author, tags, url, article_id
+        from articles order by published_at desc limit 50""",
+    "runs_with_health": """
+        select id, started_at, trigger, status, healthy, health_problems,
+               articles_new, articles_updated, articles_pending, articles_dropped, requests,
+               round((julianday(finished_at) - julianday(started_at)) * 86400) as duration_seconds
+        from crawl_runs order by id desc""",
+}
+# article_tags mirrors articles.tags (JSON) one row per tag, so that a tag can be indexed.
+_TAG_TRIGGERS = """
+CREATE TRIGGER IF NOT EXISTS articles_tags_ai AFTER INSERT ON articles BEGIN
+  INSERT OR IGNORE INTO article_tags (article_id, tag) SELECT new.article_id, value FROM json_each(new.tags);
+END;
+CREATE TRIGGER IF NOT EXISTS articles_tags_au AFTER UPDATE OF tags ON articles BEGIN
+  DELETE FROM article_tags WHERE article_id = old.article_id;
+  INSERT OR IGNORE INTO article_tags (article_id, tag) SELECT new.article_id, value FROM json_each(new.tags);
+END;
+CREATE TRIGGER IF NOT EXISTS articles_tags_ad AFTER DELETE ON articles BEGIN
+  DELETE FROM article_tags WHERE article_id = old.article_id;
+END;
+"""
+SEARCH_COLUMNS = ["title", "lead", "body"]
+SEARCH_TOKENIZER = "unicode61 remove_diacritics 2"  # folds case and diacritics: "Öskemen" ~ "oskemen"
+
+
 def open_database(path: str | Path) -> Database:
+    """Opens the archive, creating it or upgrading an older one in place."""
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     db = Database(path)
     db.enable_wal()
-    create_schema(db)
+    migrate(db)
     return db
 
 
-def create_schema(db: Database) -> None:
+def create_tables(db: Database) -> None:
+    """Schema version 1: the tables of the first release."""
     db["articles"].create(
         ARTICLES, pk="article_id", not_null=["url", "title", "body", "published_at"], if_not_exists=True
     )
@@ -101,6 +137,60 @@ def create_schema(db: Database) -> None:
     db["dropped_items"].create(DROPPED_ITEMS, pk="url", not_null=["reason", "status"], if_not_exists=True)
     db["dropped_items"].create_index(["article_id"], if_not_exists=True)
     db["crawl_runs"].create(CRAWL_RUNS, pk="id", if_not_exists=True)
+
+
+def add_tags_and_month(db: Database) -> None:
+    """Schema version 2: tags one row each, indexed (filled by ensure_derived), and the
+    month of publication as a column to count and facet by."""
+    db["article_tags"].create({"article_id": str, "tag": str}, pk=("article_id", "tag"), if_not_exists=True)
+    db["article_tags"].create_index(["tag"], if_not_exists=True)
+    db.execute(
+        "alter table articles add column published_month text "
+        "generated always as (substr(published_at, 1, 7)) virtual"
+    )
+
+
+MIGRATIONS = [create_tables, add_tags_and_month]  # step n brings the database to version n
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def schema_version(db: Database) -> int:
+    return db.execute("pragma user_version").fetchone()[0]
+
+
+def migrate(db: Database) -> None:
+    """Runs the steps the database has not had, each in a transaction with its version,
+    then restores what is derived from the tables."""
+    version = schema_version(db)
+    if version > SCHEMA_VERSION:
+        raise RuntimeError(f"{db.conn} has schema version {version}; this code knows up to {SCHEMA_VERSION}")
+    for number, step in enumerate(MIGRATIONS[version:], start=version + 1):
+        with db.atomic():
+            step(db)
+            db.execute(f"pragma user_version = {number}")
+    ensure_derived(db)
+
+
+def ensure_derived(db: Database) -> None:
+    """The full-text index, the tag links and the views, with the triggers that keep them
+    in step with `articles`. A schema change can drop triggers (sqlite-utils' transform()
+    does, silently): whatever is missing is created again and its index rebuilt from the
+    tables. Cheap when all is in place, so it runs on every open."""
+    # enable_fts() with replace=True recreates and repopulates the index when its table or
+    # triggers are not as asked, and does nothing when they are.
+    db["articles"].enable_fts(SEARCH_COLUMNS, create_triggers=True, tokenize=SEARCH_TOKENIZER, replace=True)
+    tag_triggers = {"articles_tags_ai", "articles_tags_au", "articles_tags_ad"}
+    if not tag_triggers <= {trigger.name for trigger in db["articles"].triggers}:
+        with db.atomic():
+            db.execute("delete from article_tags")
+            db.execute(
+                "insert or ignore into article_tags (article_id, tag) "
+                "select article_id, value from articles, json_each(articles.tags)"
+            )
+        db.executescript(_TAG_TRIGGERS)
+    for name, sql in VIEWS.items():
+        if name not in db.view_names():
+            db.create_view(name, sql.strip())
 
 
 def utc_now() -> str:

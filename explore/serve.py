@@ -1,0 +1,44 @@
+"""Serves the archive read-only in Datasette: python explore/serve.py DB [datasette options]
+
+The metadata (explore/metadata.yml) names the database "archive"; Datasette names it after
+the file (data/elections.db -> "elections"), so this writes the metadata under that name.
+"""
+
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+import yaml
+
+from pipelines.database import open_database
+
+HERE = Path(__file__).resolve().parent
+
+
+def metadata_for(database: str) -> dict:
+    metadata = yaml.safe_load((HERE / "metadata.yml").read_text())
+    metadata["databases"] = {database: metadata["databases"]["archive"]}
+    for dashboard in metadata["plugins"]["datasette-dashboards"].values():
+        for chart in dashboard["charts"].values():
+            chart["db"] = database
+    return metadata
+
+
+def main() -> None:
+    if len(sys.argv) < 2:
+        sys.exit(__doc__.splitlines()[0])
+    db, options = Path(sys.argv[1]), sys.argv[2:]
+    if not db.exists():
+        sys.exit(f"no database at {db}: run make crawl or make demo first")
+    open_database(db).close()  # upgrades a database made by an older version
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as file:
+        json.dump(metadata_for(db.stem), file)
+    # Datasette opens the file read-only (mode=ro); WAL lets it read while a crawl writes.
+    os.execvp(sys.executable, [sys.executable, "-m", "datasette", "serve", str(db), "--metadata", file.name,
+                               "--setting", "default_page_size", "50", *options])
+
+
+if __name__ == "__main__":
+    main()

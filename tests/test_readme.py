@@ -1,0 +1,37 @@
+"""Every example of README.md that runs on the demo database prints what the README says."""
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.replica.crawling import ROOT
+
+EXAMPLE = re.compile(r"```sh\n(?P<command>[^\n]*data/demo\.db[^\n]*)\n```\n```\n(?P<output>.*?)\n```", re.DOTALL)
+EXAMPLES = EXAMPLE.findall((ROOT / "README.md").read_text())
+
+
+@pytest.fixture(scope="module")
+def demo_dir(tmp_path_factory) -> Path:
+    """A folder holding data/demo.db as `make demo` makes it."""
+    folder = tmp_path_factory.mktemp("demo")
+    subprocess.run(
+        [sys.executable, "-m", "tests.replica.demo", "--db", str(folder / "data" / "demo.db")],
+        cwd=ROOT, check=True, capture_output=True,
+    )
+    return folder
+
+
+def test_the_readme_has_its_examples():
+    assert len(EXAMPLES) >= 14
+
+
+@pytest.mark.parametrize("command, output", EXAMPLES, ids=[f"example {n}" for n in range(1, len(EXAMPLES) + 1)])
+def test_a_readme_example_prints_what_the_readme_says(demo_dir, command, output):
+    command = command.replace(".venv/bin/", f"{Path(sys.executable).parent}/")
+    result = subprocess.run(command, shell=True, cwd=demo_dir, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    expected = output.splitlines()
+    assert [line.rstrip() for line in result.stdout.splitlines()[: len(expected)]] == expected
