@@ -11,7 +11,7 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class HealthPolicy:
     min_coverage: dict[str, float]  # field -> share of the run's stored articles that must have it
-    max_drift: float  # share of article pages in no known layout
+    max_drift: float  # share of article pages in no known layout (read by the fallback, or not at all)
     max_error_rate: float  # share of requested article pages that failed
 
     @classmethod
@@ -27,7 +27,7 @@ def health_problems(run: dict, stats: dict, coverage: dict[str, float], policy: 
     """`run`: the crawl_runs counts; `coverage`: field -> share of the articles this run stored."""
     requested = stats.get("elections/articles_requested", 0)
     parsed = stats.get("validate/items", 0)
-    unknown = stats.get("validate/layout/unknown", 0)
+    unknown = stats.get("validate/layout/unknown", 0) + stats.get("validate/layout/fallback", 0)
     failed = run["articles_pending"] + run["articles_dropped"]
     stored = run["articles_new"] + run["articles_updated"] + run["articles_unchanged"]
     problems = []

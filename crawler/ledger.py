@@ -30,6 +30,11 @@ class RunLedger:
     def spider_opened(self, spider):
         db = open_database(self.db_path)
         try:
+            # This crawl holds the database's lock: a run still marked running was killed.
+            db.execute(
+                "update crawl_runs set status = 'failed', finish_reason = 'killed', healthy = 0, "
+                "health_problems = 'the crawl was killed' where status = 'running'"
+            )
             run = {
                 "started_at": utc_now(),
                 "trigger": self.trigger,

@@ -27,6 +27,11 @@ EXTENSIONS = {
     "crawler.ledger.RunLedger": 100,
     "crawler.progress.Progress": 200,
 }
+DOWNLOADER_MIDDLEWARES = {
+    "crawler.middlewares.RetryAfterMiddleware": 555,
+    "crawler.middlewares.CompletePageMiddleware": 560,
+    "crawler.middlewares.SiteEncodingMiddleware": 570,
+}
 ITEM_PIPELINES = {
     "pipelines.validate.ValidatePipeline": 100,
     "pipelines.dedupe.DedupePipeline": 200,
@@ -52,8 +57,11 @@ DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 RETRY_ENABLED = True
 RETRY_TIMES = 3
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+ELECTIONS_MAX_RETRY_AFTER = 120  # seconds: the longest Retry-After honoured before a retry
+REDIRECT_MAX_TIMES = 5  # the site redirects once or twice; more is a loop
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False  # no listening port on an unattended machine
 
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"

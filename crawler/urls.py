@@ -50,3 +50,18 @@ def is_legacy_article_url(url: str) -> bool:
     path = urlsplit(canonical_url(url)).path.rstrip("/")
     return bool(_LEGACY_ID.search(path))
 
+
+
+def is_article_url(url: str) -> bool:
+    """An article's page: an "_a<digits>" id, or a page under /news/ (AMP copies included).
+    Not a category, a tag, a javascript: or mailto: link."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https"):
+        return False
+    return is_legacy_article_url(url) or urlsplit(canonical_url(url)).path.startswith("/news/")
+
+
+def is_on_domains(url: str, domains: list[str]) -> bool:
+    """Is the URL's host one of `domains` or a subdomain of one (any port)?"""
+    host = (urlsplit(url).hostname or "").lower()
+    return any(host == domain or host.endswith("." + domain) for domain in domains)

@@ -45,12 +45,12 @@ def test_crawl_stores_every_article_once_as_the_ground_truth(replica, tmp_path):
     assert rows(db, "dropped_items") == []
 
     # Each article fetched once, at its canonical URL; robots.txt first; 10 listing pages and
-    # the empty 11th that ends the listing.
+    # the empty 11th and 12th that end the listing.
     article_paths = {a.path for a in replica.site.articles}
     assert {t: n for t, n in requests.items() if t in article_paths} == dict.fromkeys(article_paths, 1)
     assert requests["/robots.txt"] == 1
-    assert listing_requests(requests) == [LISTING_PATH] + [f"{LISTING_PATH}?page={n}" for n in range(2, 12)]
-    assert sum(requests.values()) == 1 + 11 + 200
+    assert listing_requests(requests) == [LISTING_PATH] + [f"{LISTING_PATH}?page={n}" for n in range(2, 13)]
+    assert sum(requests.values()) == 1 + 12 + 200
 
     # Scrapy's feed export still works beside the database.
     exported = [json.loads(line) for line in feed.read_text().splitlines()]

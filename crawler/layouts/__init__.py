@@ -1,17 +1,18 @@
 """The one place that recognises a page's layout and fills an Article from it.
 
 Each layout module has NAME, recognises(page) and FIELDS: for each field, selectors
-tried in order until one yields a clean value.
+tried in order until one yields a clean value. The known layouts come first; the
+fallback reads what a page in no known layout still carries.
 """
 
 from scrapy.http import TextResponse
 
 from crawler.items import Article
-from crawler.layouts import current, legacy
+from crawler.layouts import current, fallback, legacy
 from crawler.layouts.page import Page
 from crawler.loaders import ArticleLoader
 
-LAYOUTS = (current, legacy)
+LAYOUTS = (current, legacy, fallback)
 UNKNOWN = "unknown"
 
 

@@ -26,7 +26,12 @@ _DATE_SEARCH_DEPTH = 12  # text nodes after the title; the date follows the titl
 
 
 def recognises(page: Page) -> bool:
-    return is_legacy_article_url(page.response.url) and bool(page.response.xpath("//h1"))
+    """An "_a<digits>" URL, an <h1>, and the breadcrumb that opens with "Main Page"."""
+    return (
+        is_legacy_article_url(page.response.url)
+        and bool(page.response.xpath("//h1"))
+        and bool(page.response.xpath("//a[normalize-space() = 'Main Page']"))
+    )
 
 
 def date_text(page: Page) -> list[str]:

@@ -7,7 +7,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from crawler import signals
 from crawler.arguments import CrawlArguments
 from crawler.layouts import listing, load_article
-from crawler.urls import SITE_DOMAINS, article_id, canonical_url
+from crawler.urls import SITE_DOMAINS, article_id, canonical_url, is_article_url, is_on_domains
 from pipelines import database
 
 
@@ -57,31 +57,46 @@ class ElectionsSpider(scrapy.Spider):
                 yield self.article_request(page["url"])
         yield self.listing_request(1)
 
-    def listing_request(self, page: int) -> scrapy.Request:
+    def listing_request(self, page: int, after_empty: bool = False) -> scrapy.Request:
         url = listing_page_url(self.arguments.start_url, page) if page > 1 else self.arguments.start_url
-        return scrapy.Request(url, callback=self.parse_listing, errback=self.listing_failed, cb_kwargs={"page": page})
+        return scrapy.Request(
+            url, callback=self.parse_listing, errback=self.listing_failed,
+            cb_kwargs={"page": page, "after_empty": after_empty},
+        )
 
     def article_request(self, url: str) -> scrapy.Request:
         self.requested_ids.add(article_id(url))
         self.crawler.stats.inc_value("elections/articles_requested")
         return scrapy.Request(url, callback=self.parse_article, errback=self.article_failed)
 
-    def parse_listing(self, response, page: int):
+    def parse_listing(self, response, page: int, after_empty: bool = False):
+        """A page with no cards ends the listing once the page after it has none either: a
+        server's passing glitch must not pass for the end of the archive."""
+        stats = self.crawler.stats
         cards = listing.cards(response)
         if not cards:
-            self.logger.info("Listing ends: page %d has no cards (%s)", page, response.url)
-            self.crawler.stats.set_value("elections/listing_complete", 1)
+            if after_empty:
+                self.logger.info("Listing ends: pages %d and %d have no cards", page - 1, page)
+                if not stats.get_value("elections/empty_listing_pages"):
+                    stats.set_value("elections/listing_complete", 1)
+            elif not (self.arguments.max_pages and page >= self.arguments.max_pages):
+                yield self.listing_request(page + 1, after_empty=True)
             return
-        stats = self.crawler.stats
+        if after_empty:
+            self.logger.warning("Listing page %d had no cards but page %d has: walking on", page - 1, page)
+            stats.inc_value("elections/empty_listing_pages")
         stats.inc_value("elections/listing_pages")
         reached_since, all_known = False, True
         for card in cards:
+            url = canonical_url(card.url)
+            if not is_article_url(url) or not is_on_domains(url, self.allowed_domains):
+                stats.inc_value("elections/cards_skipped")  # a category, a tag, another site ...
+                continue
             if card.published_at:
                 stats.min_value("elections/oldest_card_at", card.published_at)
             if self.arguments.since and card.published_at and card.published_at < self.arguments.since:
                 reached_since = True
                 continue
-            url = canonical_url(card.url)
             card_id = article_id(url)
             if card_id in self.known_ids or card_id in self.requested_ids:
                 continue

@@ -221,16 +221,32 @@ def current_article(article: ReplicaArticle, articles: list[ReplicaArticle], bas
 </body></html>"""
 
 
-def listing_page(articles: list[ReplicaArticle], page: int) -> str:
+def card(href: str, title: str, time: str) -> str:
+    return f"""<div class="catpageCard"><a class="catpageCard_link" href="{escape(href)}">
+<img src="/thumbs/x.jpg" alt=""><div class="catpageCard_title">{escape(title)}</div></a>
+<div class="catpageCard_time">{time}</div></div>"""
+
+
+# Links a listing page may hold besides the section's articles (noisy_listing).
+NOISE_CARDS = [
+    ("http://127.0.0.2:9/news/story-on-another-site-0f0f0f", "A story on another site"),
+    ("javascript:void(0)", "Load more"),
+    ("mailto:info@inform.kz", "Write to the newsroom"),
+    ("/category/politics_s1", "Politics"),
+    ("/tags/cec", "CEC"),
+]
+
+
+def listing_page(articles: list[ReplicaArticle], page: int, noisy: bool = False) -> str:
     """Page `page` (from 1) of the section, newest first; past the end, no cards."""
     start = (page - 1) * CARDS_PER_PAGE
     shown = articles[start : start + CARDS_PER_PAGE] if page >= 1 else []
-    cards = "\n".join(
-        f"""<div class="catpageCard"><a class="catpageCard_link" href="{escape(a.listing_href)}">
-<img src="/thumbs/{a.article_id}.jpg" alt=""><div class="catpageCard_title">{escape(a.title)}</div></a>
-<div class="catpageCard_time">{time_card(a)}</div></div>"""
-        for a in shown
-    )
+    cards = [card(a.listing_href, a.title, time_card(a)) for a in shown]
+    if noisy and shown:
+        repeated = articles[start - 1] if start > 0 else shown[-1]  # a card of the page before, again
+        cards.append(card(repeated.path, repeated.title, time_card(repeated)))
+        cards += [card(href, title, time_card(shown[-1])) for href, title in NOISE_CARDS]
+    cards = "\n".join(cards)
     last_page = max(1, -(-len(articles) // CARDS_PER_PAGE))
     pager = " ".join(f'<a href="{LISTING_PATH}?page={n}">{n}</a>' for n in range(1, min(last_page, 5) + 1))
     popular = headline_list("Popular", articles[-5:], numbered=True)
@@ -251,21 +267,40 @@ def listing_page(articles: list[ReplicaArticle], page: int) -> str:
 </body></html>"""
 
 
-DEFECTS = ("no title", "no body", "bad date", "unknown layout")
+DEFECTS = ("no title", "no body", "bad date", "word date", "unknown layout", "redesign")
 
 
 def article_page(article: ReplicaArticle, articles: list[ReplicaArticle], base_url: str, defect: str | None = None) -> str:
     """The article's page; `defect` (one of DEFECTS) breaks it the way real pages break."""
     if defect == "unknown layout":
         return unknown_layout_article(article)
+    if defect == "redesign":
+        return redesigned_article(article, base_url)
     if defect == "no title":
         article = replace(article, title="", has_jsonld=False, has_og=False)
     elif defect == "no body":
         article = replace(article, paragraphs=[])
     elif defect == "bad date":
         article = replace(article, shown_time="31 February 2024, 10:00", has_jsonld=False, has_meta_time=False)
+    elif defect == "word date":
+        article = replace(article, shown_time="yesterday", has_jsonld=False, has_meta_time=False)
     render = legacy_article if article.layout == "legacy" else current_article
     return render(article, articles, base_url)
+
+
+def redesigned_article(article: ReplicaArticle, base_url: str) -> str:
+    """A redesign with unknown class names that keeps the structured data and the
+    semantic elements (<article>, <time>) a fallback parser can read."""
+    rng = random.Random(article.article_id)
+    paragraphs = "\n".join(f"<p>{inline_markup(p, rng)}</p>" for p in article.shown_paragraphs)
+    structured = replace(article, has_jsonld=True, variant=0)
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>{escape(article.title)}</title>
+{jsonld(structured, base_url)}</head><body>{BANNER}
+<div class="x9-shell"><article class="x9-story"><h1 class="x9-h">{escape(article.title)}</h1>
+<time class="x9-t" datetime="{article.published.isoformat()}">{time_card(article)}</time>
+<div class="x9-text">{paragraphs}</div>
+<aside class="x9-more"><p>Read also: {escape(article.title)}</p></aside></article></div>{FOOTER}</body></html>"""
 
 
 def unknown_layout_article(article: ReplicaArticle) -> str:

@@ -1,4 +1,5 @@
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -6,25 +7,31 @@ from urllib.parse import parse_qs, urlsplit
 
 from tests.replica import pages
 from tests.replica.content import Generator, ReplicaArticle
+from tests.replica.faults import Fault, Reply, apply
 
 
 class ReplicaSite:
     """The section's articles and how each URL answers. Counts every request it serves.
 
     It changes as a newsroom does: publish() puts new articles on top of the listing,
-    edit() rewrites one, fail() makes a page answer with an HTTP error, and
-    on_request() runs a change the moment a given URL is served (mid-crawl).
+    edit() rewrites one, and on_request() runs a change the moment a given URL is served
+    (mid-crawl). It misbehaves as a web server does: add_fault() (see faults.py), fail().
     """
 
-    def __init__(self, articles: int = 200, seed: int = 1, defects: dict[int, str] | None = None):
+    def __init__(self, articles: int = 200, seed: int = 1, defects: dict[int, str] | None = None,
+                 noisy_listing: bool = False):
         """`defects` maps an article's position in the listing (0 = newest) to one of
-        pages.DEFECTS; such an article is expected in dropped_items, not in articles."""
+        pages.DEFECTS. `noisy_listing` adds to every listing page what is not an article
+        of the section: a card repeated from the page before, links to another domain,
+        javascript: and mailto: links, links to a category and a tag."""
+        self.seed = seed
+        self.noisy_listing = noisy_listing
         self.generator = Generator(seed)
         self.articles: list[ReplicaArticle] = []
         self.by_path: dict[str, ReplicaArticle] = {}
         self._set_articles(self.generator.archive(articles))
         self.defects = {self.articles[n].article_id: defect for n, defect in (defects or {}).items()}
-        self.faults: dict[str, int] = {}  # path -> HTTP status it answers with
+        self.faults: list[Fault] = []
         self.hooks: dict[str, Callable[[], None]] = {}  # request target -> change, run once
         self.requests: Counter[str] = Counter()
         self._lock = threading.Lock()
@@ -45,49 +52,64 @@ class ReplicaSite:
         self._set_articles([edited if a.article_id == edited.article_id else a for a in self.articles])
         return edited
 
-    def fail(self, article: ReplicaArticle, status: int = 503) -> None:
-        self.faults[article.path] = status
+    def add_fault(self, kind: str, pattern: str, value=None, times: int | None = None, rate: float = 1.0) -> Fault:
+        fault = Fault(kind, pattern, value, times, rate)
+        self.faults.append(fault)
+        return fault
+
+    def fail(self, article: ReplicaArticle, status: int = 503) -> Fault:
+        """The article's page answers `status` until heal()."""
+        return self.add_fault("status", f"^{article.path}$", status)
 
     def heal(self, article: ReplicaArticle) -> None:
-        self.faults.pop(article.path, None)
+        self.faults = [f for f in self.faults if f.pattern != f"^{article.path}$"]
 
     def on_request(self, target: str, change: Callable[[], None]) -> None:
         self.hooks[target] = change
 
     def expected_items(self, base_url: str) -> dict[str, dict]:
-        return {
-            a.article_id: a.expected_item(base_url) for a in self.articles if a.article_id not in self.defects
-        }
+        """What a perfect crawler stores: every article but the broken ones; a redesigned
+        page is read by the fallback parser, which finds no lead."""
+        items = {}
+        for a in self.articles:
+            defect = self.defects.get(a.article_id)
+            if defect is None:
+                items[a.article_id] = a.expected_item(base_url)
+            elif defect == "redesign":
+                items[a.article_id] = {**a.expected_item(base_url), "layout": "fallback", "lead": None}
+        return items
 
-    def respond(self, target: str, base_url: str) -> tuple[int, str, str]:
-        """(status, content type, body) for a request target such as '/x?page=2'."""
+    def respond(self, target: str, base_url: str) -> Reply:
+        """The reply to a request target such as '/x?page=2'."""
         with self._lock:
             self.requests[target] += 1
+            number = self.requests[target]
         try:
-            return self._answer(urlsplit(target), base_url)
+            fault = next((f for f in self.faults if f.applies(target, number, self.seed)), None)
+            reply = self._answer(urlsplit(target), base_url, empty_listing=bool(fault and fault.kind == "empty"))
+            return apply(fault, reply) if fault and fault.kind != "empty" else reply
         finally:
             with self._lock:
                 change = self.hooks.pop(target, None)
             if change:
                 change()
 
-    def _answer(self, parts, base_url: str) -> tuple[int, str, str]:
+    def _answer(self, parts, base_url: str, empty_listing: bool) -> Reply:
         html = "text/html; charset=utf-8"
         if parts.path == "/robots.txt":
-            return 200, "text/plain; charset=utf-8", pages.ROBOTS_TXT
-        if parts.path in self.faults:
-            status = self.faults[parts.path]
-            return status, html, f"<html><body><h1>Error {status}</h1></body></html>"
+            return Reply(200, "text/plain; charset=utf-8", pages.ROBOTS_TXT.encode())
         if parts.path == pages.LISTING_PATH:
             try:
                 page = int(parse_qs(parts.query).get("page", ["1"])[0])
             except ValueError:
                 page = 1
-            return 200, html, pages.listing_page(self.articles, page)
+            text = pages.listing_page([] if empty_listing else self.articles, page, self.noisy_listing)
+            return Reply(200, html, text.encode())
         article = self.by_path.get(parts.path)
         if article:
-            return 200, html, pages.article_page(article, self.articles, base_url, self.defects.get(article.article_id))
-        return 404, html, "<html><body><h1>Page not found</h1></body></html>"
+            text = pages.article_page(article, self.articles, base_url, self.defects.get(article.article_id))
+            return Reply(200, html, text.encode())
+        return Reply(404, html, b"<html><body><h1>Page not found</h1></body></html>")
 
 
 class ReplicaServer:
@@ -117,13 +139,26 @@ def _handler(site: ReplicaSite) -> type[BaseHTTPRequestHandler]:
 
         def do_GET(self) -> None:
             host, port = self.server.server_address[:2]
-            status, content_type, text = site.respond(self.path, f"http://{host}:{port}")
-            body = text.encode("utf-8")
-            self.send_response(status)
-            self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(body)))
+            reply = site.respond(self.path, f"http://{host}:{port}")
+            time.sleep(reply.delay)
+            self.send_response(reply.status)
+            self.send_header("Content-Type", reply.content_type)
+            self.send_header("Content-Length", str(len(reply.body)))
+            for name, value in reply.headers.items():
+                self.send_header(name, value)
             self.end_headers()
-            self.wfile.write(body)
+            if reply.cut:
+                self.wfile.write(reply.body[: len(reply.body) // 2])
+                self.wfile.flush()
+                self.close_connection = True
+                self.connection.shutdown(2)  # SHUT_RDWR: the peer sees the connection drop
+                return
+            pieces = 10 if reply.drip else 1
+            size = -(-len(reply.body) // pieces)
+            for start in range(0, len(reply.body), size):
+                self.wfile.write(reply.body[start : start + size])
+                self.wfile.flush()
+                time.sleep(reply.drip / pieces)
 
         def log_message(self, format, *args) -> None:  # quiet: the counter keeps the record
             pass

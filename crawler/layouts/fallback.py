@@ -1,0 +1,28 @@
+"""Fallback: a page in no layout we know, read from what survives redesigns — JSON-LD,
+og:/article: meta, and the semantic <article>, <h1> and <time> elements.
+
+Articles read this way are stored with layout = 'fallback'; the health check counts them,
+so that a redesign is noticed even while the archive keeps filling.
+"""
+
+from crawler.layouts.page import Page, jsonld, keywords, meta, texts, xpath
+
+NAME = "fallback"
+
+_NOT_TEXT = "ancestor::aside or ancestor::figure or ancestor::nav or ancestor::footer or ancestor::header"
+
+
+def recognises(page: Page) -> bool:
+    return bool(page.article_data) or bool(page.response.xpath("//article[.//p]"))
+
+
+FIELDS = {
+    "title": [jsonld("headline"), meta("og:title"), xpath("//article//h1//text()"), xpath("//h1//text()")],
+    "body": [texts(f"//article//p[not({_NOT_TEXT})]")],
+    "author": [jsonld("author", "name"), meta("author")],
+    "published_at": [jsonld("datePublished"), meta("article:published_time"), xpath("//time/@datetime")],
+    "tags": [keywords, meta("article:tag")],
+    "image_url": [meta("og:image"), jsonld("image", "url")],
+    "section": [jsonld("articleSection"), meta("article:section")],
+    "lang": [xpath("/html/@lang"), jsonld("inLanguage")],
+}
