@@ -6,6 +6,7 @@ sees decompressed bodies and acts before Scrapy decides on a retry.
 
 import asyncio
 import logging
+import re
 from email.utils import parsedate_to_datetime
 from datetime import datetime, timezone
 
@@ -53,11 +54,14 @@ def retry_after(value: bytes | None) -> float | None:
         return None
 
 
-class CompletePageMiddleware:
+class PageEndMiddleware:
     """Every page of the site ends with </html>. One that does not was cut short by the
-    server: retry it like a 5xx, then give it up as 'truncated page'."""
+    server: retry it like a 5xx, then give it up as 'truncated page'. An </html> or
+    </body> before the end is a stray, at which libxml2 would end the document (and lose
+    the article after it): it is taken out."""
 
     TAIL = 1024
+    STRAY_END = re.compile(rb"</(?:html|body)\s*>", re.IGNORECASE)
 
     def __init__(self, crawler):
         self.crawler = crawler
@@ -67,12 +71,18 @@ class CompletePageMiddleware:
         return cls(crawler)
 
     def process_response(self, request, response):
-        if not isinstance(response, HtmlResponse) or b"</html>" in response.body[-self.TAIL :].lower():
+        if not isinstance(response, HtmlResponse):
             return response
-        retry = get_retry_request(request, spider=self.crawler.spider, reason="truncated page")
-        if retry:
-            return retry
-        raise IgnoreRequest("truncated page (no </html>)")
+        head, tail = response.body[: -self.TAIL], response.body[-self.TAIL :]
+        if b"</html>" not in tail.lower():
+            retry = get_retry_request(request, spider=self.crawler.spider, reason="truncated page")
+            if retry:
+                return retry
+            raise IgnoreRequest("truncated page (no </html>)")
+        if self.STRAY_END.search(head):
+            self.crawler.stats.inc_value("elections/stray_page_ends")
+            return response.replace(body=self.STRAY_END.sub(b"", head) + tail)
+        return response
 
 
 class SiteEncodingMiddleware:

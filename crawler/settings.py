@@ -29,7 +29,7 @@ EXTENSIONS = {
 }
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.RetryAfterMiddleware": 555,
-    "crawler.middlewares.CompletePageMiddleware": 560,
+    "crawler.middlewares.PageEndMiddleware": 560,
     "crawler.middlewares.SiteEncodingMiddleware": 570,
 }
 ITEM_PIPELINES = {

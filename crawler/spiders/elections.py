@@ -29,6 +29,8 @@ class ElectionsSpider(scrapy.Spider):
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider.request_dropped, signal=scrapy.signals.request_dropped)
+        crawler.signals.connect(spider.request_scheduled, signal=scrapy.signals.request_scheduled)
         spider.given_arguments = dict(kwargs)
         spider.arguments = cls.check_arguments(crawler.settings, kwargs)
         # The site's domains, and the start URL's host so that a replica works.
@@ -119,10 +121,24 @@ class ElectionsSpider(scrapy.Spider):
         self.logger.error("Listing page %s failed (%s): the walk ends here", failure.request.url, failure_reason(failure))
 
     def article_failed(self, failure):
-        url = failure.request.url
-        self.crawler.signals.send_catch_log(
-            signals.page_failed, url=url, article_id=article_id(url), reason=failure_reason(failure)
-        )
+        self.report_failure(failure.request, failure_reason(failure))
+
+    # Scrapy drops two kinds of redirected request without calling their errback; an article
+    # lost that way must still be recorded.
+    def request_dropped(self, request):
+        """The scheduler drops a request for a URL already requested: for an article, that
+        is a redirect coming back to where it started."""
+        if request.callback == self.parse_article:
+            self.report_failure(request, "redirect loop")
+
+    def request_scheduled(self, request):
+        """OffsiteMiddleware drops a redirect to another site as it is scheduled."""
+        if request.callback == self.parse_article and not is_on_domains(request.url, self.allowed_domains):
+            self.report_failure(request, f"redirect to another site ({urlsplit(request.url).hostname})")
+
+    def report_failure(self, request, reason: str) -> None:
+        url = request.meta.get("redirect_urls", [request.url])[0]  # the URL the listing gave
+        self.crawler.signals.send_catch_log(signals.page_failed, url=url, article_id=article_id(url), reason=reason)
 
 
 def failure_reason(failure) -> str:
@@ -130,7 +146,8 @@ def failure_reason(failure) -> str:
         return f"HTTP {failure.value.response.status}"
     if failure.check(DownloadTimeoutError):
         return "timeout"
-    return f"{type(failure.value).__name__}: {failure.value}".strip()
+    name, message = type(failure.value).__name__, str(failure.value).strip()
+    return f"{name}: {message}" if message else name
 
 
 def listing_page_url(start_url: str, page: int) -> str:

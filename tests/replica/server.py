@@ -1,3 +1,4 @@
+import sys
 import threading
 import time
 from collections import Counter
@@ -34,6 +35,7 @@ class ReplicaSite:
         self.faults: list[Fault] = []
         self.hooks: dict[str, Callable[[], None]] = {}  # request target -> change, run once
         self.requests: Counter[str] = Counter()
+        self.request_times: dict[str, list[float]] = {}  # target -> time.monotonic() of each request
         self._lock = threading.Lock()
 
     def _set_articles(self, articles: list[ReplicaArticle]) -> None:
@@ -83,6 +85,7 @@ class ReplicaSite:
         """The reply to a request target such as '/x?page=2'."""
         with self._lock:
             self.requests[target] += 1
+            self.request_times.setdefault(target, []).append(time.monotonic())
             number = self.requests[target]
         try:
             fault = next((f for f in self.faults if f.applies(target, number, self.seed)), None)
@@ -112,13 +115,21 @@ class ReplicaSite:
         return Reply(404, html, b"<html><body><h1>Page not found</h1></body></html>")
 
 
+class _QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address) -> None:
+        """A client that hangs up (as a crawler does on a cut or oversized response) is no news."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 class ReplicaServer:
     """Serves a ReplicaSite on 127.0.0.1 from a background thread."""
 
     def __init__(self, site: ReplicaSite, host: str = "127.0.0.1", port: int = 0):
         self.site = site
-        self.httpd = ThreadingHTTPServer((host, port), _handler(site))
-        self.httpd.daemon_threads = True
+        self.httpd = _QuietServer((host, port), _handler(site))
         host, port = self.httpd.server_address[:2]
         self.base_url = f"http://{host}:{port}"
         self.start_url = self.base_url + pages.LISTING_PATH

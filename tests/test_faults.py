@@ -1,0 +1,283 @@
+"""A hostile web, over HTTP: each fault of the README's table, and what the crawler does.
+
+Every run here also checks what must hold whatever the fault: the crawl exits 0, no
+traceback reaches the log, and every stored article equals the replica's ground truth (so
+no empty or placeholder title, body or date is ever stored)."""
+
+import random
+import signal
+import sqlite3
+import subprocess
+import time
+
+import pytest
+
+from tests.replica import ReplicaServer, ReplicaSite
+from tests.replica.crawling import crawl, crawl_command, mismatches, rows, stored_articles, ROOT
+from tests.replica.pages import LISTING_PATH
+
+FAST_FAILURES = {"RETRY_TIMES": "1", "DOWNLOAD_TIMEOUT": "2"}
+
+
+class Hostile:
+    """A replica with faults, a database, and the runs against them."""
+
+    def __init__(self, server: ReplicaServer, db):
+        self.server, self.site, self.db = server, server.site, db
+        self.base = server.base_url
+
+    def run(self, *arguments: str, **settings: str) -> dict:
+        result = crawl("-a", f"start_url={self.server.start_url}", *arguments, db=self.db,
+                       **{**FAST_FAILURES, **settings})
+        assert result.returncode == 0, result.stderr[-3000:]
+        assert "Traceback" not in result.stderr, result.stderr[-3000:]
+        self.log = result.stderr
+        stored = stored_articles(self.db)
+        expected = self.site.expected_items(self.base)
+        assert mismatches(stored, {k: v for k, v in expected.items() if k in stored}) == {}
+        return rows(self.db, "crawl_runs")[-1]
+
+    def failures(self) -> dict[str, tuple]:
+        """dropped_items as path -> (reason, status)."""
+        return {r["url"].removeprefix(self.base): (r["reason"], r["status"]) for r in rows(self.db, "dropped_items")}
+
+    def stored_ids(self) -> set[str]:
+        return set(stored_articles(self.db))
+
+    def all_ids(self) -> set[str]:
+        return {a.article_id for a in self.site.articles}
+
+
+@pytest.fixture
+def hostile(tmp_path):
+    with ReplicaServer(ReplicaSite(articles=40, seed=31)) as server:
+        yield Hostile(server, tmp_path / "elections.db")
+
+
+@pytest.fixture
+def other_site():
+    """Another host, whose requests are counted: the crawl must never reach it."""
+    with ReplicaServer(ReplicaSite(articles=1, seed=2), host="127.0.0.2") as server:
+        yield server
+
+
+def test_transient_server_errors_are_retried_within_the_run(hostile):
+    broken = [hostile.site.articles[n] for n in (2, 5, 9)]
+    for article, status in zip(broken, (500, 502, 503)):
+        hostile.site.add_fault("status", f"^{article.path}$", status, times=1)
+    run = hostile.run()
+    assert hostile.stored_ids() == hostile.all_ids()
+    assert [hostile.site.requests[a.path] for a in broken] == [2, 2, 2]
+    assert (run["status"], run["responses_5xx"], run["healthy"]) == ("ok", 3, 1)
+
+
+def test_a_server_error_that_lasts_leaves_the_page_pending(hostile):
+    article = hostile.site.articles[4]
+    hostile.site.fail(article, 502)
+    run = hostile.run()
+    assert hostile.site.requests[article.path] == 2  # RETRY_TIMES=1
+    assert hostile.failures() == {article.path: ("HTTP 502", "pending")}
+    assert run["status"] == "partial"
+
+
+@pytest.mark.parametrize("status", [404, 410])
+def test_not_found_and_gone_are_not_retried_and_are_recorded(hostile, status):
+    article = hostile.site.articles[6]
+    hostile.site.fail(article, status)
+    hostile.run()
+    assert hostile.site.requests[article.path] == 1
+    assert hostile.failures() == {article.path: (f"HTTP {status}", "pending")}
+    assert hostile.stored_ids() == hostile.all_ids() - {article.article_id}
+
+
+def test_too_many_requests_waits_for_retry_after(hostile):
+    article = hostile.site.articles[3]
+    hostile.site.add_fault("throttle", f"^{article.path}$", 2, times=1)
+    run = hostile.run()
+    first, second = hostile.site.request_times[article.path]
+    assert second - first >= 2.0  # the crawler waited as the server asked
+    assert hostile.stored_ids() == hostile.all_ids()
+    assert run["responses_4xx"] == 1 and "'elections/retry_after_waits': 1" in hostile.log
+
+
+def test_a_timeout_is_retried_then_left_pending(hostile):
+    article = hostile.site.articles[7]
+    hostile.site.add_fault("hang", f"^{article.path}$", 4)
+    hostile.run()
+    assert hostile.site.requests[article.path] == 2
+    assert hostile.failures() == {article.path: ("timeout", "pending")}
+
+
+def test_a_slow_drip_within_the_timeout_is_stored(hostile):
+    article = hostile.site.articles[8]
+    hostile.site.add_fault("drip", f"^{article.path}$", 1.5)
+    hostile.run(DOWNLOAD_TIMEOUT="10")
+    assert hostile.site.requests[article.path] == 1
+    assert hostile.stored_ids() == hostile.all_ids()
+
+
+def test_a_connection_cut_mid_body_is_retried_then_left_pending(hostile):
+    cut_once, cut_always = hostile.site.articles[1], hostile.site.articles[11]
+    hostile.site.add_fault("cut", f"^{cut_once.path}$", times=1)
+    hostile.site.add_fault("cut", f"^{cut_always.path}$")
+    hostile.run()
+    assert cut_once.article_id in hostile.stored_ids()
+    [(reason, status)] = hostile.failures().values()
+    assert hostile.failures().keys() == {cut_always.path} and status == "pending"
+    assert "ResponseFailed" in reason or "DataLoss" in reason
+
+
+def test_a_truncated_page_is_retried_then_left_pending(hostile):
+    truncated_once, truncated = hostile.site.articles[12], hostile.site.articles[13]
+    hostile.site.add_fault("truncate", f"^{truncated_once.path}$", times=1)
+    hostile.site.add_fault("truncate", f"^{truncated.path}$")
+    hostile.run()
+    assert truncated_once.article_id in hostile.stored_ids()
+    assert hostile.failures() == {truncated.path: ("IgnoreRequest: truncated page (no </html>)", "pending")}
+
+
+def test_redirect_chains_are_followed_and_loops_recorded(hostile):
+    moved, looping = hostile.site.articles[14], hostile.site.articles[15]
+    moved.listing_href = "/news/moved-story"
+    hostile.site.add_fault("redirect", "^/news/moved-story$", "/news/moved-story-again")
+    hostile.site.add_fault("redirect", "^/news/moved-story-again$", moved.path)
+    looping.listing_href = "/news/loop-one"
+    hostile.site.add_fault("redirect", "^/news/loop-one$", "/news/loop-two")
+    hostile.site.add_fault("redirect", "^/news/loop-two$", "/news/loop-one")
+    hostile.run()
+    assert moved.article_id in hostile.stored_ids()  # stored under its final, canonical URL
+    assert hostile.failures() == {"/news/loop-one": ("redirect loop", "pending")}
+    assert (hostile.site.requests["/news/loop-one"], hostile.site.requests["/news/loop-two"]) == (1, 1)
+
+
+def test_a_redirect_to_another_domain_is_not_followed(hostile, other_site):
+    article = hostile.site.articles[16]
+    hostile.site.add_fault("redirect", f"^{article.path}$", f"{other_site.base_url}/news/elsewhere-0a0a0a")
+    hostile.run()
+    assert sum(other_site.site.requests.values()) == 0
+    assert hostile.failures() == {article.path: ("redirect to another site (127.0.0.2)", "pending")}
+
+
+def test_a_response_over_the_size_limit_is_cancelled(hostile):
+    article = hostile.site.articles[17]
+    hostile.site.add_fault("huge", f"^{article.path}$", 3 * 1024 * 1024)
+    hostile.run(DOWNLOAD_MAXSIZE=str(1024 * 1024), DOWNLOAD_WARNSIZE="0")
+    [(reason, status)] = hostile.failures().values()
+    assert "maxsize" in reason.lower() or "max size" in reason.lower() or "cancel" in reason.lower(), reason
+    assert hostile.stored_ids() == hostile.all_ids() - {article.article_id}
+
+
+@pytest.mark.parametrize("declared", ["header", "meta", "none"])
+def test_a_windows_1251_page_is_read_right(hostile, declared):
+    def non_ascii(article):
+        item = article.expected_item(hostile.base)
+        return not f"{item['title']}{item['body']}{item['author']}".isascii()
+
+    article = next(a for a in hostile.site.articles if non_ascii(a))
+    hostile.site.add_fault("cp1251", f"^{article.path}$", declared)
+    hostile.run()
+    assert article.article_id in hostile.stored_ids()  # and equal to the truth, as run() checks
+
+
+def test_invalid_markup_is_read_right(hostile):
+    legacy = next(a for a in hostile.site.articles if a.layout == "legacy")
+    current = next(a for a in hostile.site.articles if a.layout == "current")
+    for article in (legacy, current):
+        hostile.site.add_fault("invalid", f"^{article.path}$")
+    hostile.run()
+    assert {legacy.article_id, current.article_id} <= hostile.stored_ids()
+
+
+def test_pages_without_title_body_or_real_date_are_never_stored(tmp_path):
+    defects = {1: "no title", 3: "no body", 5: "bad date", 7: "word date", 30: "no title"}
+    with ReplicaServer(ReplicaSite(articles=40, seed=31, defects=defects)) as server:
+        hostile = Hostile(server, tmp_path / "elections.db")
+        hostile.run()
+        reasons = {server.site.articles[n].path: reason for n, reason in
+                   {1: "missing title", 3: "missing body", 5: "missing published_at", 7: "missing published_at",
+                    30: "missing title"}.items()}
+        assert hostile.failures() == {path: (reason, "pending") for path, reason in reasons.items()}
+        assert len(hostile.stored_ids()) == 35
+
+
+def test_an_empty_listing_page_is_not_taken_for_the_end(tmp_path):
+    with ReplicaServer(ReplicaSite(articles=60, seed=31)) as server:
+        hostile = Hostile(server, tmp_path / "elections.db")
+        server.site.add_fault("empty", rf"^{LISTING_PATH}\?page=2$", times=1)
+        first = hostile.run()
+        assert len(hostile.stored_ids()) == 40  # pages 1 and 3; page 2 came back empty
+        assert (first["listing_complete"], "Listing page 2 had no cards but page 3 has" in hostile.log) == (0, True)
+        second = hostile.run()  # the walk was never complete, so it goes to the end again
+        assert hostile.stored_ids() == hostile.all_ids()
+        assert (second["articles_new"], second["listing_complete"]) == (20, 1)
+
+
+def test_noise_in_the_listing_is_never_requested(tmp_path):
+    with ReplicaServer(ReplicaSite(articles=40, seed=31, noisy_listing=True)) as server:
+        hostile = Hostile(server, tmp_path / "elections.db")
+        run = hostile.run()
+        assert hostile.stored_ids() == hostile.all_ids()
+        article_requests = [n for t, n in server.site.requests.items() if t in server.site.by_path]
+        assert len(article_requests) == 40 and set(article_requests) == {1}  # the repeated card: once
+        assert not [t for t in server.site.requests if t.startswith(("/category/politics", "/tags/"))]
+        assert "'elections/cards_skipped': 10" in hostile.log  # 5 links on each of 2 pages
+        assert "offsite/filtered" not in hostile.log and hostile.failures() == {}
+        assert run["requests"] == 1 + 4 + 40
+
+
+def test_a_redesigned_page_is_read_by_the_fallback_and_flagged(tmp_path):
+    defects = {n: "redesign" for n in (0, 2, 4, 6, 8)}
+    with ReplicaServer(ReplicaSite(articles=40, seed=31, defects=defects)) as server:
+        hostile = Hostile(server, tmp_path / "elections.db")
+        run = hostile.run()
+        assert hostile.stored_ids() == hostile.all_ids()
+        layouts = {r["article_id"]: r["layout"] for r in rows(hostile.db, "articles")}
+        assert {layouts[server.site.articles[n].article_id] for n in defects} == {"fallback"}
+        assert run["healthy"] == 0
+        assert "layout drift: 5 of 40 article pages in no known layout" in run["health_problems"]
+
+
+@pytest.mark.parametrize("trial", range(10))
+def test_a_crawl_killed_at_any_moment_loses_and_duplicates_nothing(tmp_path, trial):
+    rng = random.Random(trial)
+    with ReplicaServer(ReplicaSite(articles=120, seed=100 + trial)) as server:
+        hostile = Hostile(server, tmp_path / "elections.db")
+        command = crawl_command("-a", f"start_url={server.start_url}", db=hostile.db, ELECTIONS_DB_BATCH_SIZE="7")
+        process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(0.8, 2.5))  # start-up takes about a second; the crawl about one more
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        if hostile.db.exists():
+            with sqlite3.connect(hostile.db) as db:
+                assert db.execute("pragma integrity_check").fetchone()[0] == "ok"
+            stored = stored_articles(hostile.db)  # nothing half-written
+            expected = server.site.expected_items(server.base_url)
+            assert mismatches(stored, {k: v for k, v in expected.items() if k in stored}) == {}
+        hostile.run()
+        assert hostile.stored_ids() == hostile.all_ids()
+        assert len(rows(hostile.db, "articles")) == 120
+        runs = rows(hostile.db, "crawl_runs")
+        assert runs[-1]["status"] == "ok"
+        assert all(r["status"] in ("failed", "ok") for r in runs[:-1])  # a killed run is marked so
+
+
+def test_three_runs_over_an_unchanged_site_leave_the_same_rows(hostile):
+    volatile = {"last_seen_at"}
+
+    def snapshot():
+        tables = {}
+        for table in ("articles", "article_versions", "dropped_items", "article_tags"):
+            tables[table] = sorted(
+                tuple(sorted((k, v) for k, v in row.items() if k not in volatile)) for row in rows(hostile.db, table)
+            )
+        return tables
+
+    hostile.run()
+    after_first = snapshot()
+    hostile.run("-a", "refresh=10000")  # fetches every article again
+    hostile.run("-a", "mode=full", "-a", "refresh=10000")
+    assert snapshot() == after_first
+    runs = rows(hostile.db, "crawl_runs")
+    assert [(r["articles_new"], r["articles_updated"], r["articles_unchanged"]) for r in runs] == [
+        (40, 0, 0), (0, 0, 40), (0, 0, 40)
+    ]
