@@ -5,7 +5,9 @@ Article pages: div.article__body-main holding h1.article__title, a lead in
 advertising blocks (.adfox, ids holding "adfox") are not article text.
 """
 
-from crawler.layouts.page import Page, css, jsonld, keywords, meta, texts, xpath
+from parsel.csstranslator import HTMLTranslator
+
+from crawler.layouts.page import css, jsonld, keywords, matches, meta, texts, xpath
 
 NAME = "current"
 
@@ -13,8 +15,7 @@ _BODY = "//div[contains(concat(' ', normalize-space(@class), ' '), ' article__bo
 _NOT_ARTICLE_TEXT = "ancestor::figure or ancestor::*[contains(@class, 'adfox') or contains(@id, 'adfox')]"
 
 
-def recognises(page: Page) -> bool:
-    return bool(page.response.css("div.article__body-main h1"))
+recognises = matches(HTMLTranslator().css_to_xpath("div.article__body-main h1"))
 
 
 FIELDS = {

@@ -5,15 +5,18 @@ Articles read this way are stored with layout = 'fallback'; the health check cou
 so that a redesign is noticed even while the archive keeps filling.
 """
 
-from crawler.layouts.page import Page, jsonld, keywords, meta, texts, xpath
+from crawler.layouts.page import Page, jsonld, keywords, matches, meta, texts, xpath
 
 NAME = "fallback"
 
 _NOT_TEXT = "ancestor::aside or ancestor::figure or ancestor::nav or ancestor::footer or ancestor::header"
 
 
+_HAS_ARTICLE_ELEMENT = matches("//article[.//p]")
+
+
 def recognises(page: Page) -> bool:
-    return bool(page.article_data) or bool(page.response.xpath("//article[.//p]"))
+    return bool(page.article_data) or _HAS_ARTICLE_ELEMENT(page)
 
 
 FIELDS = {

@@ -2,27 +2,43 @@
 
 A selector is a function of a Page that returns a list of raw strings; the loader
 cleans them. Layouts list structured data (JSON-LD, og:/article: meta) before CSS.
+
+Every query, CSS included, is compiled once to an lxml XPath object and run on the
+page's parsed tree: parsing the queries again and wrapping every result in a parsel
+Selector cost more than the page itself (bench/cost_per_article.py).
 """
 
 import json
 from collections.abc import Callable
 from functools import cached_property
 
+from lxml import etree
+from parsel.csstranslator import HTMLTranslator
 from scrapy.http import TextResponse
 
 Selector = Callable[["Page"], list[str]]
 
+_JSON_LD = etree.XPath('//script[@type="application/ld+json"]/text()')
+_TEXT = etree.XPath(".//text()[not(ancestor::script or ancestor::style)]")
 _ARTICLE_TYPES = {"NewsArticle", "Article", "ReportageNewsArticle", "AnalysisNewsArticle"}
 
 
 class Page:
     def __init__(self, response: TextResponse):
         self.response = response
+        self.root = response.selector.root  # the tree Scrapy parsed, shared with it
+        self._remembered: dict = {}
+
+    def remember(self, key: str, compute):
+        """compute() once per page: for work that several fields' selectors share."""
+        if key not in self._remembered:
+            self._remembered[key] = compute()
+        return self._remembered[key]
 
     @cached_property
     def article_data(self) -> dict:
         """The page's JSON-LD object of an article type, or {}."""
-        for script in self.response.xpath('//script[@type="application/ld+json"]/text()').getall():
+        for script in _JSON_LD(self.root):
             try:
                 data = json.loads(script)
             except ValueError:
@@ -70,21 +86,32 @@ def keywords(page: Page) -> list[str]:
 
 
 def meta(name: str) -> Selector:
-    return css(f'meta[property="{name}"]::attr(content), meta[name="{name}"]::attr(content)')
+    return xpath(f'//meta[@property="{name}" or @name="{name}"]/@content')
 
 
 def css(query: str) -> Selector:
-    return lambda page: page.response.css(query).getall()
+    """A CSS query, with parsel's ::text and ::attr(name)."""
+    return xpath(HTMLTranslator().css_to_xpath(query))
 
 
 def xpath(query: str) -> Selector:
-    return lambda page: page.response.xpath(query).getall()
+    """An XPath query that selects text or attributes."""
+    compiled = etree.XPath(query)
+    return lambda page: [str(value) for value in compiled(page.root)]
 
 
 def texts(query: str) -> Selector:
     """The whole text of each element matched by an XPath query, inline markup included."""
-    return lambda page: [element_text(e) for e in page.response.xpath(query)]
+    compiled = etree.XPath(query)
+    return lambda page: [element_text(element) for element in compiled(page.root)]
+
+
+def matches(query: str) -> Callable[["Page"], bool]:
+    """Does the XPath query find anything on the page? (for recognising a layout)"""
+    compiled = etree.XPath(f"boolean({query})")
+    return lambda page: compiled(page.root)
 
 
 def element_text(element) -> str:
-    return "".join(element.xpath(".//text()[not(ancestor::script or ancestor::style)]").getall())
+    """The text of an lxml element and all within it, scripts and styles left out."""
+    return "".join(_TEXT(element))

@@ -1,0 +1,81 @@
+"""CPU time to turn one saved article page into a stored row, against plain lxml parsing.
+
+python bench/cost_per_article.py [--pages 1000]
+
+Pages of both layouts, rendered by the replica and held in memory. "Ours" is the whole
+path a page takes after download: parse, recognise the layout, load and clean the item,
+validate, dedupe, and store (batched transactions into a fresh SQLite database with its
+full-text index). The baseline is `lxml.html.fromstring` on the same bytes. CPU time
+(time.process_time) is measured, best of three rounds each.
+"""
+
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import lxml.html
+from scrapy.http import HtmlResponse
+from scrapy.utils.test import get_crawler
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from crawler.layouts import load_article  # noqa: E402
+from pipelines.dedupe import DedupePipeline  # noqa: E402
+from pipelines.store import StorePipeline  # noqa: E402
+from pipelines.validate import ValidatePipeline  # noqa: E402
+from tests.replica import pages  # noqa: E402
+from tests.replica.content import generate  # noqa: E402
+
+BASE = "http://replica.test"
+
+
+def saved_pages(count: int) -> list[tuple[str, bytes]]:
+    articles = generate(count, seed=3)
+    return [(BASE + a.path, pages.article_page(a, articles, BASE).encode()) for a in articles]
+
+
+def ours(saved: list[tuple[str, bytes]]) -> float:
+    with tempfile.TemporaryDirectory() as folder:
+        crawler = get_crawler(settings_dict={
+            "ELECTIONS_DB": str(Path(folder) / "bench.db"), "ELECTIONS_DB_BATCH_SIZE": 100, "ELECTIONS_MAX_ATTEMPTS": 3,
+        })
+        crawler._apply_settings()  # builds the extensions, as a crawl does
+        validate, dedupe = ValidatePipeline.from_crawler(crawler), DedupePipeline.from_crawler(crawler)
+        store = StorePipeline.from_crawler(crawler)
+        store.open_spider()  # the database is created before the clock starts, as in a crawl
+        started = time.process_time()
+        for url, body in saved:
+            item = load_article(HtmlResponse(url=url, body=body, encoding="utf-8"))
+            store.process_item(dedupe.process_item(validate.process_item(item)))
+        store.close_spider()
+        return time.process_time() - started
+
+
+def plain_lxml(saved: list[tuple[str, bytes]]) -> float:
+    started = time.process_time()
+    for _, body in saved:
+        lxml.html.fromstring(body)
+    return time.process_time() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pages", type=int, default=1000)
+    args = parser.parse_args()
+    saved = saved_pages(args.pages)
+    layouts = {layout: sum(f"_a" in url.rsplit("/", 1)[-1] for url, _ in saved) for layout in ("legacy",)}
+    ours_seconds = min(ours(saved) for _ in range(3))
+    lxml_seconds = min(plain_lxml(saved) for _ in range(3))
+    per_page = lambda seconds: seconds / len(saved) * 1000  # noqa: E731
+    print(f"{len(saved)} pages ({layouts['legacy']} legacy layout, {len(saved) - layouts['legacy']} current), "
+          f"{sum(len(b) for _, b in saved) / len(saved) / 1024:.0f} KiB on average")
+    print(f"ours (parse, load, validate, dedupe, store): {per_page(ours_seconds):.3f} ms of CPU per page")
+    print(f"plain lxml.html.fromstring:                  {per_page(lxml_seconds):.3f} ms of CPU per page")
+    print(f"summary: one article costs {ours_seconds / lxml_seconds:.1f}x plain lxml parsing "
+          f"({per_page(ours_seconds):.2f} ms against {per_page(lxml_seconds):.2f} ms)")
+
+
+if __name__ == "__main__":
+    main()
