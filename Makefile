@@ -33,9 +33,14 @@ DB ?= data/elections.db
 explore: $(INSTALLED)
 	$(BIN)/python explore/serve.py $(DB) --port 8001
 
+# Every benchmark, a few minutes in all; each prints its figures and a summary line.
 bench: $(INSTALLED)
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	$(BIN)/python bench/full_crawl.py
+	$(BIN)/python bench/cost_per_article.py
 	$(BIN)/python bench/daily_run.py
+	$(BIN)/python bench/scaling.py
+	$(BIN)/python bench/quality.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache *.egg-info

@@ -1,0 +1,115 @@
+"""Extraction quality against ground truth: our crawler and trafilatura, side by side.
+
+python bench/quality.py [--articles 200]
+
+On every article page of a replica (both layouts; 200 articles by default, as `make demo`)
+and on the saved pages of tests/pages/, with their ground truth: the share of pages whose
+title, publication time and dateline are exactly right, and the body's token F1 (the
+bags of lower-cased words of the extracted and the true body). trafilatura runs
+`bare_extraction(with_metadata=True)` with its date search; it gives a day, not a time, so
+for it the date counts as right when the day (Kazakhstan's) is; ours is also scored on
+the full UTC time. trafilatura does not split off the dateline, and keeps it in its text.
+"""
+
+import argparse
+import re
+import sys
+from collections import Counter
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import trafilatura
+from scrapy.http import HtmlResponse
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from crawler.layouts import load_article  # noqa: E402
+from tests.replica import pages  # noqa: E402
+from tests.replica.content import generate  # noqa: E402
+from tests.test_layouts import PAGES, SEED_BODY  # noqa: E402
+
+BASE = "http://replica.test"
+ALMATY = ZoneInfo("Asia/Almaty")
+
+SAVED = [  # (file, URL, ground truth)
+    ("legacy_seed_a3996297.html", "https://www.inform.kz/en/cec-accredits-134-foreign-observers_a3996297",
+     {"title": "CEC accredits 134 foreign observers", "published_at": "2022-11-08T09:15:00+00:00",
+      "dateline": "ASTANA", "body": SEED_BODY}),
+    ("current_qazinform_97d5e1.html", "https://qazinform.com/news/cec-approves-calendar-97d5e1",
+     {"title": "CEC approves calendar of Majilis by-elections", "published_at": "2026-01-29T11:37:00+00:00",
+      "dateline": None, "body": None}),  # body: see below
+]
+
+
+def tokens(text: str | None) -> Counter:
+    return Counter(re.findall(r"\w+", (text or "").lower()))
+
+
+def f1(extracted: str | None, truth: str) -> float:
+    got, want = tokens(extracted), tokens(truth)
+    common = sum((got & want).values())
+    if not common:
+        return 0.0
+    precision, recall = common / sum(got.values()), common / sum(want.values())
+    return 2 * precision * recall / (precision + recall)
+
+
+def local_day(iso: str | None) -> str | None:
+    return datetime.fromisoformat(iso).astimezone(ALMATY).date().isoformat() if iso else None
+
+
+def cases() -> list[tuple[str, bytes, dict]]:
+    articles = generate(ARGS.articles, seed=1)
+    found = [(BASE + a.path, pages.article_page(a, articles, BASE).encode(), a.expected_item(BASE)) for a in articles]
+    current_body = load_article(HtmlResponse(url=SAVED[1][1], body=(PAGES / SAVED[1][0]).read_bytes()))["body"]
+    for name, url, truth in SAVED:
+        found.append((url, (PAGES / name).read_bytes(), {**truth, "body": truth["body"] or current_body}))
+    return found
+
+
+def score(extractions: list[dict], truths: list[dict]) -> dict:
+    n = len(truths)
+    return {
+        "title": sum(e["title"] == t["title"] for e, t in zip(extractions, truths)) / n,
+        "time": sum(e.get("published_at") == t["published_at"] for e, t in zip(extractions, truths)) / n,
+        "day": sum(e["day"] == local_day(t["published_at"]) for e, t in zip(extractions, truths)) / n,
+        "dateline": sum(e.get("dateline") == t["dateline"] for e, t in zip(extractions, truths)) / n,
+        "body_f1": sum(f1(e["body"], t["body"]) for e, t in zip(extractions, truths)) / n,
+    }
+
+
+def ours(url: str, body: bytes) -> dict:
+    item = load_article(HtmlResponse(url=url, body=body, encoding="utf-8"))
+    return {**item, "day": local_day(item.get("published_at")), "body": item.get("body"), "title": item.get("title")}
+
+
+def theirs(url: str, body: bytes) -> dict:
+    document = trafilatura.bare_extraction(body.decode("utf-8"), url=url, with_metadata=True,
+                                           date_extraction_params={"extensive_search": True, "original_date": True})
+    found = document.as_dict() if document else {}
+    return {"title": found.get("title"), "day": found.get("date"), "body": found.get("text")}
+
+
+def main() -> None:
+    found = cases()
+    truths = [truth for _, _, truth in found]
+    rows = {"ours": score([ours(u, b) for u, b, _ in found], truths),
+            "trafilatura": score([theirs(u, b) for u, b, _ in found], truths)}
+    layouts = Counter(t.get("layout", "saved") for t in truths)
+    print(f"{len(found)} pages: {layouts['legacy']} legacy layout, {layouts['current']} current, {layouts['saved']} saved pages")
+    print(f"{'':<12} {'title':>7} {'time':>7} {'day':>7} {'dateline':>9} {'body F1':>8}")
+    for name, s in rows.items():
+        time_ = f"{s['time']:.1%}" if name == "ours" else "n/a"
+        dateline = f"{s['dateline']:.1%}" if name == "ours" else "n/a"
+        print(f"{name:<12} {s['title']:>7.1%} {time_:>7} {s['day']:>7.1%} {dateline:>9} {s['body_f1']:>8.3f}")
+    a, b = rows["ours"], rows["trafilatura"]
+    print(f"summary: title exact {a['title']:.1%} vs {b['title']:.1%}, publication day {a['day']:.1%} vs {b['day']:.1%}, "
+          f"body F1 {a['body_f1']:.3f} vs {b['body_f1']:.3f} (ours vs trafilatura)")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=200)
+    ARGS = parser.parse_args()
+    main()

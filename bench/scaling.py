@@ -1,0 +1,100 @@
+"""Does the archive slow down or swell as it grows?
+
+python bench/scaling.py
+
+1. Storing: the time (best of three) to store the same 1,000 articles (parsed pages of both layouts, the
+   store pipeline's batched transactions, the full-text index and tag triggers included)
+   into a database that already holds 1,000 rows, and into one that holds 100,000.
+2. Memory: the peak resident memory of a full crawl of a 1,000-article replica against a
+   10,000-article one (the crawl as a user runs it, in a child process).
+"""
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from scrapy.http import HtmlResponse
+from scrapy.utils.test import get_crawler
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from crawler.layouts import load_article  # noqa: E402
+from pipelines.database import open_database  # noqa: E402
+from pipelines.store import StorePipeline  # noqa: E402
+from tests.replica import ReplicaServer, ReplicaSite, pages  # noqa: E402
+from tests.replica.content import generate  # noqa: E402
+from tests.replica.crawling import ROOT, crawl_command  # noqa: E402
+
+BASE = "http://replica.test"
+
+
+def filler(count: int, offset: int) -> list[dict]:
+    """`count` stored-looking articles with distinct ids and realistic text."""
+    articles = generate(200, seed=9)
+    rows = []
+    for n in range(count):
+        item = articles[n % 200].expected_item(BASE)
+        rows.append({**item, "article_id": f"f{offset + n}", "tags": item["tags"], "content_hash": f"h{n}",
+                     "first_seen_at": "2026-01-01T00:00:00+00:00", "last_seen_at": "2026-01-01T00:00:00+00:00",
+                     "version_count": 1, "run_id": 1})
+    return rows
+
+
+def store_seconds(existing: int, items: list[dict], folder: Path) -> float:
+    """Best of three: each time into a fresh copy of a database of `existing` rows."""
+    base = folder / f"with-{existing}.db"
+    db = open_database(base)
+    for start in range(0, existing, 5000):
+        with db.atomic():
+            db["articles"].insert_all(filler(min(5000, existing - start), start))
+    db.execute("pragma wal_checkpoint(truncate)")
+    db.close()
+    timings = []
+    for attempt in range(3):
+        path = folder / f"with-{existing}-{attempt}.db"
+        shutil.copy(base, path)
+        crawler = get_crawler(settings_dict={"ELECTIONS_DB": str(path), "ELECTIONS_DB_BATCH_SIZE": 100,
+                                             "ELECTIONS_MAX_ATTEMPTS": 3})
+        crawler._apply_settings()
+        store = StorePipeline.from_crawler(crawler)
+        store.open_spider()
+        started = time.perf_counter()
+        for item in items:
+            store.process_item(dict(item))
+        store.close_spider()
+        timings.append(time.perf_counter() - started)
+        path.unlink()
+    return min(timings)
+
+
+def peak_memory_mib(articles: int) -> float:
+    with tempfile.TemporaryDirectory() as folder, ReplicaServer(ReplicaSite(articles, seed=1)) as server:
+        command = crawl_command("-a", f"start_url={server.start_url}", db=Path(folder) / "x.db")
+        child = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        _, status, usage = os.wait4(child.pid, 0)
+        assert status == 0
+        return usage.ru_maxrss / 1024
+
+
+def main() -> None:
+    articles = generate(1000, seed=5)
+    items = [dict(load_article(HtmlResponse(url=BASE + a.path, body=pages.article_page(a, articles, BASE).encode(),
+                                            encoding="utf-8"))) for a in articles]
+    with tempfile.TemporaryDirectory() as folder:
+        small = store_seconds(1_000, items, Path(folder))
+        large = store_seconds(100_000, items, Path(folder))
+    print(f"storing 1,000 articles: {small:.2f} s into 1,000 rows, {large:.2f} s into 100,000 rows "
+          f"(ratio {large / small:.2f})")
+    memory_1k, memory_10k = peak_memory_mib(1_000), peak_memory_mib(10_000)
+    print(f"peak memory of a full crawl: {memory_1k:.0f} MiB for 1,000 articles, {memory_10k:.0f} MiB for 10,000 "
+          f"(ratio {memory_10k / memory_1k:.2f})")
+    print(f"summary: storing scales {large / small:.2f}x from 1,000 to 100,000 rows; "
+          f"crawl memory {memory_10k / memory_1k:.2f}x from 1,000 to 10,000 articles")
+
+
+if __name__ == "__main__":
+    main()
