@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
+from crawler import settings as project_settings
 from crawler.commands.crawl import EXIT_LOCKED
 from pipelines.database import open_database, utc_now
 
@@ -119,9 +120,7 @@ def database_path(crawl_arguments: tuple[str, ...]) -> str:
     for flag, value in zip(crawl_arguments, crawl_arguments[1:]):
         if flag in ("-s", "--set") and value.startswith("ELECTIONS_DB="):
             return value.split("=", 1)[1]
-    from crawler import settings
-
-    return settings.ELECTIONS_DB
+    return project_settings.ELECTIONS_DB
 
 
 def last_run_id(db_path: str) -> int:

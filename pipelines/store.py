@@ -60,14 +60,15 @@ class StorePipeline:
             self.flush()
 
     def flush(self):
+        run_id = self.run_id
         with self.db.atomic():
             if self.articles:
-                self.save_articles(self.articles)
+                self.save_articles(self.articles, run_id)
             if self.failures:
-                self.save_failures(list(self.failures.values()))
+                self.save_failures(list(self.failures.values()), run_id)
         self.articles, self.failures = [], {}
 
-    def save_articles(self, items: list[dict]) -> None:
+    def save_articles(self, items: list[dict], run_id: int | None) -> None:
         """New articles are inserted; an edited one keeps its earlier version in
         article_versions; an unchanged one only gets a new last_seen_at."""
         now, ids = utc_now(), [item["article_id"] for item in items]
@@ -79,14 +80,14 @@ class StorePipeline:
                 unchanged.append(item["article_id"])
                 continue
             if old:
-                versions.append({**{k: old[k] for k in _VERSIONED}, "seen_at": old["last_seen_at"], "run_id": self.run_id})
+                versions.append({**{k: old[k] for k in _VERSIONED}, "seen_at": old["last_seen_at"], "run_id": run_id})
             rows.append(
                 {
                     **{column: item.get(column) for column in ARTICLES},  # absent fields become NULL
                     "first_seen_at": old["first_seen_at"] if old else now,
                     "last_seen_at": now,
                     "version_count": old["version_count"] + 1 if old else 1,
-                    "run_id": self.run_id,
+                    "run_id": run_id,
                 }
             )
         self.db["articles"].upsert_all(rows, pk="article_id")
@@ -101,7 +102,7 @@ class StorePipeline:
         self.stats.inc_value("store/updated", len(versions))
         self.stats.inc_value("store/unchanged", len(unchanged))
 
-    def save_failures(self, failures: list[dict]) -> None:
+    def save_failures(self, failures: list[dict], run_id: int | None) -> None:
         """A failed page stays pending, to be fetched first by the next run, until it has
         failed in ELECTIONS_MAX_ATTEMPTS runs; then it is dropped (given up) until mode=full."""
         now = utc_now()
@@ -117,7 +118,7 @@ class StorePipeline:
                     "attempts": attempts,
                     "first_failed_at": old["first_failed_at"] if old else now,
                     "last_failed_at": now,
-                    "run_id": self.run_id,
+                    "run_id": run_id,
                 }
             )
         self.db["dropped_items"].upsert_all(rows, pk="url")
