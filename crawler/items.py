@@ -18,6 +18,6 @@ class Article(scrapy.Item):
     tags = scrapy.Field()  # list of str
     image_url = scrapy.Field()
     word_count = scrapy.Field()  # words in body
-    layout = scrapy.Field()  # page layout recognised: "current", "legacy" or "unknown"
+    layout = scrapy.Field()  # page layout recognised: "current", "legacy", "fallback" or "unknown"
     content_hash = scrapy.Field()  # SHA-256 of title, lead and body
     scraped_at = scrapy.Field()  # ISO 8601, UTC

@@ -24,7 +24,7 @@ ARTICLES = {
     "tags": str,  # JSON array of strings: filter with json_each()
     "image_url": str,
     "word_count": int,
-    "layout": str,  # "current" or "legacy"
+    "layout": str,  # "current", "legacy" or "fallback"
     "content_hash": str,  # SHA-256 hex of title, lead and body
     "scraped_at": str,  # when this version was fetched
     "first_seen_at": str,
