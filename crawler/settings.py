@@ -26,6 +26,7 @@ ELECTIONS_HEALTH_MAX_ERROR_RATE = 0.1  # share of requested article pages that f
 EXTENSIONS = {
     "crawler.ledger.RunLedger": 100,
     "crawler.progress.Progress": 200,
+    "crawler.logs.QuietNetworkErrors": 300,
 }
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.RetryAfterMiddleware": 555,

@@ -281,3 +281,14 @@ def test_three_runs_over_an_unchanged_site_leave_the_same_rows(hostile):
     assert [(r["articles_new"], r["articles_updated"], r["articles_unchanged"]) for r in runs] == [
         (40, 0, 0), (0, 0, 40), (0, 0, 40)
     ]
+
+
+def test_a_site_that_is_down_is_a_failed_run_without_tracebacks(tmp_path):
+    with ReplicaServer(ReplicaSite(articles=1, seed=1)) as server:
+        start_url = server.start_url  # the server is gone once this block ends
+    result = crawl("-a", f"start_url={start_url}", db=tmp_path / "elections.db", RETRY_TIMES="0")
+    assert result.returncode == 0  # Scrapy's own exit status; the ledger tells the truth
+    assert "Traceback" not in result.stderr
+    assert "Connection was refused" in result.stderr
+    [run] = rows(tmp_path / "elections.db", "crawl_runs")
+    assert (run["status"], run["healthy"], run["health_problems"]) == ("failed", 0, "no listing page with cards was read")
