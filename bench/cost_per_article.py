@@ -22,6 +22,7 @@ from scrapy.utils.test import get_crawler
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from crawler.layouts import load_article  # noqa: E402
+from crawler.urls import is_legacy_article_url  # noqa: E402
 from pipelines.dedupe import DedupePipeline  # noqa: E402
 from pipelines.store import StorePipeline  # noqa: E402
 from pipelines.validate import ValidatePipeline  # noqa: E402
@@ -65,11 +66,11 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=1000)
     args = parser.parse_args()
     saved = saved_pages(args.pages)
-    layouts = {layout: sum(f"_a" in url.rsplit("/", 1)[-1] for url, _ in saved) for layout in ("legacy",)}
+    legacy = sum(is_legacy_article_url(url) for url, _ in saved)
     ours_seconds = min(ours(saved) for _ in range(3))
     lxml_seconds = min(plain_lxml(saved) for _ in range(3))
     per_page = lambda seconds: seconds / len(saved) * 1000  # noqa: E731
-    print(f"{len(saved)} pages ({layouts['legacy']} legacy layout, {len(saved) - layouts['legacy']} current), "
+    print(f"{len(saved)} pages ({legacy} legacy layout, {len(saved) - legacy} current), "
           f"{sum(len(b) for _, b in saved) / len(saved) / 1024:.0f} KiB on average")
     print(f"ours (parse, load, validate, dedupe, store): {per_page(ours_seconds):.3f} ms of CPU per page")
     print(f"plain lxml.html.fromstring:                  {per_page(lxml_seconds):.3f} ms of CPU per page")
