@@ -27,7 +27,7 @@ def health_problems(run: dict, stats: dict, coverage: dict[str, float], policy: 
     """`run`: the crawl_runs counts; `coverage`: field -> share of the articles this run stored."""
     requested = stats.get("elections/articles_requested", 0)
     parsed = stats.get("validate/items", 0)
-    unknown = stats.get("validate/layout/unknown", 0) + stats.get("validate/layout/fallback", 0)
+    no_known_layout = stats.get("validate/layout/unknown", 0) + stats.get("validate/layout/fallback", 0)
     failed = run["articles_pending"] + run["articles_dropped"]
     stored = run["articles_new"] + run["articles_updated"] + run["articles_unchanged"]
     problems = []
@@ -38,8 +38,8 @@ def health_problems(run: dict, stats: dict, coverage: dict[str, float], policy: 
     for field, minimum in policy.min_coverage.items():
         if field in coverage and coverage[field] < minimum:
             problems.append(f"field coverage: {field} on {coverage[field]:.0%} of stored articles, below {minimum:.0%}")
-    if parsed and unknown / parsed > policy.max_drift:
-        problems.append(f"layout drift: {unknown} of {parsed} article pages in no known layout")
+    if parsed and no_known_layout / parsed > policy.max_drift:
+        problems.append(f"layout drift: {no_known_layout} of {parsed} article pages in no known layout")
     if requested and failed / requested > policy.max_error_rate:
         problems.append(f"error rate: {failed} of {requested} article pages failed")
     if run["finish_reason"] != "finished":

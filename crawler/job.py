@@ -23,7 +23,7 @@ from pathlib import Path
 
 from crawler import settings as project_settings
 from crawler.commands.crawl import EXIT_LOCKED
-from pipelines.database import open_database, utc_now
+from pipelines.database import mark_killed_runs, open_database
 
 logger = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parents[1]
@@ -135,18 +135,12 @@ def finished_run(db_path: str, before: int, exit_code: int, log_file: Path) -> d
     """The run's crawl_runs row, completed when the crawl could not complete it itself."""
     db = open_database(db_path)
     try:
+        mark_killed_runs(db, f"the crawl was killed (exit code {exit_code})", after_id=before)
         rows = list(db.query("select * from crawl_runs where id > ? order by id", [before]))
         if not rows:  # the crawl never started
             why = "another crawl holds the lock" if exit_code == EXIT_LOCKED else f"scrapy exited with {exit_code}"
             return {"id": None, "status": "failed", "healthy": 0, "health_problems": f"no crawl ran: {why}"}
-        run = rows[-1]
-        if run["status"] == "running":  # killed before the ledger could close the row
-            run.update(
-                status="failed", finished_at=utc_now(), finish_reason="killed", healthy=0,
-                health_problems=f"the crawl was killed (exit code {exit_code})",
-            )
-            db["crawl_runs"].update(run["id"], run)
-        return run
+        return rows[-1]
     finally:
         db.close()
 

@@ -7,7 +7,7 @@ import logging
 from scrapy import signals
 
 from crawler.health import HealthPolicy, health_problems
-from pipelines.database import field_coverage, open_database, utc_now
+from pipelines.database import field_coverage, mark_killed_runs, open_database, utc_now
 
 logger = logging.getLogger(__name__)
 
@@ -31,10 +31,7 @@ class RunLedger:
         db = open_database(self.db_path)
         try:
             # This crawl holds the database's lock: a run still marked running was killed.
-            db.execute(
-                "update crawl_runs set status = 'failed', finish_reason = 'killed', healthy = 0, "
-                "health_problems = 'the crawl was killed' where status = 'running'"
-            )
+            mark_killed_runs(db, "the crawl was killed")
             run = {
                 "started_at": utc_now(),
                 "trigger": self.trigger,

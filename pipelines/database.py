@@ -230,6 +230,16 @@ def field_coverage(db: Database, run_id: int, fields: list[str]) -> dict[str, fl
     return dict(zip(fields, row[1:])) if row[0] else {}
 
 
+def mark_killed_runs(db: Database, problem: str, after_id: int = 0) -> None:
+    """Runs still marked running, though no crawl is running them, were killed before
+    their ledger could close them: say so."""
+    db.execute(
+        "update crawl_runs set status = 'failed', finish_reason = 'killed', finished_at = coalesce(finished_at, ?), "
+        "healthy = 0, health_problems = ? where status = 'running' and id > ?",
+        [utc_now(), problem, after_id],
+    )
+
+
 def listing_walked_to_end(db: Database, start_url: str) -> bool:
     """Has any run walked this listing to its end? If not, older articles may be unseen."""
     return bool(

@@ -93,11 +93,11 @@ class StorePipeline:
         self.db["articles"].upsert_all(rows, pk="article_id")
         self.db["article_versions"].insert_all(versions)
         self.db.execute(
-            f"update articles set last_seen_at = ? where article_id in ({', '.join('?' * len(unchanged))})",
+            f"update articles set last_seen_at = ? where article_id in ({placeholders(unchanged)})",
             [now, *unchanged],
         )
         # A page stored is no longer a failure.
-        self.db.execute(f"delete from dropped_items where article_id in ({', '.join('?' * len(ids))})", ids)
+        self.db.execute(f"delete from dropped_items where article_id in ({placeholders(ids)})", ids)
         self.stats.inc_value("store/new", len(rows) - len(versions))
         self.stats.inc_value("store/updated", len(versions))
         self.stats.inc_value("store/unchanged", len(unchanged))
@@ -126,5 +126,9 @@ class StorePipeline:
             self.stats.inc_value(f"store/{status}", sum(row["status"] == status for row in rows))
 
     def select(self, table: str, key: str, values: list) -> list[dict]:
-        placeholders = ", ".join("?" * len(values))
-        return list(self.db.query(f"select * from {table} where {key} in ({placeholders})", values))
+        return list(self.db.query(f"select * from {table} where {key} in ({placeholders(values)})", values))
+
+
+def placeholders(values: list) -> str:
+    """'?, ?, ?' for an SQL IN list of `values`."""
+    return ", ".join("?" * len(values))
