@@ -15,7 +15,7 @@ class ArgumentError(ValueError):
 
 @dataclass(frozen=True)
 class CrawlArguments:
-    start_url: str
+    start_url: str | None  # the listing; None: find it on the site's home page
     max_pages: int | None = None  # listing pages to walk at most
     since: str | None = None  # ISO UTC instant: cards older than this end the listing
     mode: str = "incremental"  # or "full": walk every listing page, retry given-up pages
@@ -31,8 +31,13 @@ class CrawlArguments:
             raise ArgumentError(
                 f"unknown spider argument {', '.join(unknown)}; known: {', '.join(cls.NAMES)}"
             )
+        start_url = arguments.get("start_url") or settings.get("ELECTIONS_START_URL") or None
+        if start_url is None:
+            _http_url("ELECTIONS_SITE_URL", settings.get("ELECTIONS_SITE_URL"), "-s ELECTIONS_SITE_URL=...")
+            if not (settings.get("ELECTIONS_SECTION") or "").strip():
+                raise ArgumentError("ELECTIONS_SECTION is empty: set it to the section's name as the site's menu writes it")
         return cls(
-            start_url=_start_url(arguments.get("start_url") or settings.get("ELECTIONS_START_URL")),
+            start_url=start_url and _http_url("start_url", start_url, "-a start_url=... or -s ELECTIONS_START_URL=..."),
             max_pages=_whole_number("max_pages", arguments.get("max_pages")),
             since=_since(arguments.get("since")),
             mode=_mode(arguments.get("mode")),
@@ -40,13 +45,10 @@ class CrawlArguments:
         )
 
 
-def _start_url(value: str | None) -> str:
+def _http_url(name: str, value: str | None, how: str) -> str:
     parts = urlsplit(value or "")
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ArgumentError(
-            f"start_url must be an http(s) URL of a listing page, got {value!r} "
-            "(set it with -a start_url=... or -s ELECTIONS_START_URL=...)"
-        )
+        raise ArgumentError(f"{name} must be an http(s) URL, got {value!r} (set it with {how})")
     return value
 
 

@@ -7,6 +7,8 @@ appearing. Each check returns a problem, in words, or None.
 
 from dataclasses import dataclass
 
+from crawler.contracts import FinishReason, Stat
+
 
 @dataclass(frozen=True)
 class HealthPolicy:
@@ -25,12 +27,19 @@ class HealthPolicy:
 
 def health_problems(run: dict, stats: dict, coverage: dict[str, float], policy: HealthPolicy) -> list[str]:
     """`run`: the crawl_runs counts; `coverage`: field -> share of the articles this run stored."""
-    requested = stats.get("elections/articles_requested", 0)
-    parsed = stats.get("validate/items", 0)
-    no_known_layout = stats.get("validate/layout/unknown", 0) + stats.get("validate/layout/fallback", 0)
+    requested = stats.get(Stat.ARTICLES_REQUESTED, 0)
+    parsed = stats.get(Stat.VALIDATED, 0)
+    no_known_layout = sum(stats.get(Stat.VALIDATE_LAYOUT + layout, 0) for layout in ("unknown", "fallback"))
     failed = run["articles_pending"] + run["articles_dropped"]
     stored = run["articles_new"] + run["articles_updated"] + run["articles_unchanged"]
     problems = []
+    if stats.get(Stat.CHALLENGE_URL):
+        problems.append(
+            f"the site blocked the crawler with a bot challenge ({stats.get(Stat.CHALLENGE)}) at "
+            f"{stats[Stat.CHALLENGE_URL]}: the crawl stopped, and what it did not fetch is left for the next run"
+        )
+    if stats.get(Stat.SECTION_NOT_FOUND):
+        problems.append(stats[Stat.SECTION_NOT_FOUND])
     if run["listing_pages"] == 0:
         problems.append("no listing page with cards was read")
     if requested and not stored:
@@ -42,6 +51,6 @@ def health_problems(run: dict, stats: dict, coverage: dict[str, float], policy: 
         problems.append(f"layout drift: {no_known_layout} of {parsed} article pages in no known layout")
     if requested and failed / requested > policy.max_error_rate:
         problems.append(f"error rate: {failed} of {requested} article pages failed")
-    if run["finish_reason"] != "finished":
+    if run["finish_reason"] not in (FinishReason.FINISHED, FinishReason.BOT_CHALLENGE, FinishReason.SECTION_NOT_FOUND):
         problems.append(f"the run ended early ({run['finish_reason']})")
     return problems

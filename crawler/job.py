@@ -3,8 +3,9 @@
 A child process because Twisted's reactor cannot be restarted within one process, and so
 that a crash of the crawl is not a crash of the scheduler. The job gives the child its own
 log file, stops it cleanly when it outlasts its timeout, passes on SIGTERM/SIGINT, and
-afterwards reads the run's row in crawl_runs: its health decides the job's exit code and
-whether the --on-failure command is run.
+afterwards reads the run's row in crawl_runs: its status and health decide the job's exit
+code (crawler.contracts.ExitCode, as `scrapy crawl`'s) and whether the --on-failure command
+is run.
 
 APScheduler stores this module's `scheduled_crawl` by name, so it must stay importable.
 """
@@ -22,7 +23,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from crawler import settings as project_settings
-from crawler.commands.crawl import EXIT_LOCKED
+from crawler.commands.crawl import run_exit_code
+from crawler.contracts import ExitCode
 from pipelines.database import mark_killed_runs, open_database
 
 logger = logging.getLogger(__name__)
@@ -45,7 +47,7 @@ def scheduled_crawl(**options) -> int:
 
 
 def run_crawl(options: JobOptions) -> int:
-    """Runs one crawl to its end; 0 when the run was healthy, 1 otherwise."""
+    """Runs one crawl to its end; returns its ExitCode: 0 only for an ok and healthy run."""
     db_path = database_path(options.crawl_arguments)
     before = last_run_id(db_path)
     log_file = Path(options.log_dir) / f"crawl-{datetime.now(timezone.utc):%Y%m%dT%H%M%SZ}.log"
@@ -60,8 +62,9 @@ def run_crawl(options: JobOptions) -> int:
     with open(log_file, "w") as log:
         exit_code = supervise(command, log, options)
     run = finished_run(db_path, before, exit_code, log_file)
-    report(run, log_file, options)
-    return 0 if run["healthy"] else 1
+    code = exit_code if exit_code in (ExitCode.BAD_ARGUMENT, ExitCode.LOCKED) else run_exit_code(run["status"], run["healthy"])
+    report(run, log_file, options, code)
+    return code
 
 
 class RunningCrawl:
@@ -138,7 +141,7 @@ def finished_run(db_path: str, before: int, exit_code: int, log_file: Path) -> d
         mark_killed_runs(db, f"the crawl was killed (exit code {exit_code})", after_id=before)
         rows = list(db.query("select * from crawl_runs where id > ? order by id", [before]))
         if not rows:  # the crawl never started
-            why = "another crawl holds the lock" if exit_code == EXIT_LOCKED else f"scrapy exited with {exit_code}"
+            why = "another crawl holds the lock" if exit_code == ExitCode.LOCKED else f"scrapy exited with {exit_code}"
             return {"id": None, "status": "failed", "healthy": 0, "health_problems": f"no crawl ran: {why}"}
         return rows[-1]
     finally:
@@ -151,9 +154,9 @@ def summary(run: dict, log_file: Path) -> str:
     return f"Elections crawl run {run['id']}: {run['status']}, {health}. {counts}. Log: {log_file}"
 
 
-def report(run: dict, log_file: Path, options: JobOptions) -> None:
+def report(run: dict, log_file: Path, options: JobOptions, code: int) -> None:
     text = summary(run, log_file)
-    if run["healthy"]:
+    if code == ExitCode.OK:
         logger.info(text)
         return
     logger.error(text)

@@ -6,7 +6,9 @@ import logging
 
 from scrapy import signals
 
+from crawler.contracts import FinishReason, RunStatus, Stat, WalkStop
 from crawler.health import HealthPolicy, health_problems
+from crawler.walk import is_gapless
 from pipelines.database import field_coverage, mark_killed_runs, open_database, utc_now
 
 logger = logging.getLogger(__name__)
@@ -37,7 +39,7 @@ class RunLedger:
                 "trigger": self.trigger,
                 "arguments": json.dumps(getattr(spider, "given_arguments", {}), sort_keys=True),
                 "start_url": getattr(getattr(spider, "arguments", None), "start_url", None),
-                "status": "running",
+                "status": RunStatus.RUNNING,
             }
             self.run_id = db["crawl_runs"].insert(run).last_pk
         finally:
@@ -46,8 +48,10 @@ class RunLedger:
 
     def spider_closed(self, spider, reason):
         stats = self.crawler.stats.get_stats()
-        run = {"finished_at": utc_now(), "finish_reason": reason, **run_counts(stats)}
+        run = {"finished_at": utc_now(), "finish_reason": reason, **run_counts(stats, reason)}
         run["status"] = run_status(reason, run, stats)
+        if stats.get(Stat.LISTING_URL):
+            run["start_url"] = stats[Stat.LISTING_URL]
         db = open_database(self.db_path)
         try:
             coverage = field_coverage(db, self.run_id, list(self.policy.min_coverage))
@@ -56,31 +60,47 @@ class RunLedger:
             db["crawl_runs"].update(self.run_id, run)
         finally:
             db.close()
+        self.crawler.stats.set_value(Stat.RUN_STATUS, run["status"])
+        self.crawler.stats.set_value(Stat.RUN_HEALTHY, run["healthy"])
         summary = ", ".join(f"{name} {value}" for name, value in run.items() if name.startswith("articles_"))
-        level = logging.INFO if run["status"] == "ok" else logging.WARNING
+        level = logging.INFO if run["status"] == RunStatus.OK else logging.WARNING
         logger.log(level, "Crawl run %d %s (%s): %s", self.run_id, run["status"], reason, summary)
         if problems:
             logger.error("Crawl run %d is unhealthy: %s", self.run_id, "; ".join(problems))
 
 
-def run_counts(stats: dict) -> dict:
+def walk_unbroken(reason: str, stats: dict) -> bool:
+    """Did the run read every listing page it walked, and end as it should?"""
+    return (
+        reason == FinishReason.FINISHED
+        and not stats.get(Stat.LISTING_FAILED)
+        and not stats.get(Stat.CHALLENGE_URL)
+        and not stats.get("spider_exceptions/count")
+    )
+
+
+def run_counts(stats: dict, reason: str) -> dict:
     responses = {
         f"responses_{n}xx": sum(v for k, v in stats.items() if k.startswith(f"downloader/response_status_count/{n}"))
         for n in (2, 3, 4, 5)
     }
+    stop, unbroken = stats.get(Stat.WALK_STOP), walk_unbroken(reason, stats)
     return {
         "requests": stats.get("downloader/request_count", 0),
         **responses,
         "download_errors": stats.get("downloader/exception_count", 0),
         "bytes": stats.get("downloader/response_bytes", 0),
-        "listing_pages": stats.get("elections/listing_pages", 0),
-        "listing_complete": stats.get("elections/listing_complete", 0),
-        "oldest_card_at": stats.get("elections/oldest_card_at"),
-        "articles_new": stats.get("store/new", 0),
-        "articles_updated": stats.get("store/updated", 0),
-        "articles_unchanged": stats.get("store/unchanged", 0),
-        "articles_pending": stats.get("store/pending", 0),
-        "articles_dropped": stats.get("store/dropped", 0),
+        "listing_pages": stats.get(Stat.LISTING_PAGES, 0),
+        "listing_complete": int(unbroken and stop == WalkStop.END),
+        "oldest_card_at": stats.get(Stat.OLDEST_CARD_AT),
+        "articles_new": stats.get(Stat.STORED_NEW, 0),
+        "articles_updated": stats.get(Stat.STORED_UPDATED, 0),
+        "articles_unchanged": stats.get(Stat.STORED_UNCHANGED, 0),
+        "articles_pending": stats.get(Stat.PENDING, 0),
+        "articles_dropped": stats.get(Stat.DROPPED, 0),
+        "walk_stop": stop,
+        "walk_top_ids": stats.get(Stat.WALK_TOP_IDS),
+        "gapless": int(is_gapless(stop, unbroken)),
     }
 
 
@@ -89,13 +109,13 @@ def run_status(reason: str, counts: dict, stats: dict) -> str:
     failed when no listing page with cards was read; partial when the run was cut short or
     something failed on the way; ok otherwise."""
     if counts["listing_pages"] == 0:
-        return "failed"
+        return RunStatus.FAILED
     if (
-        reason != "finished"
+        reason != FinishReason.FINISHED
         or counts["articles_pending"]
         or counts["articles_dropped"]
-        or stats.get("elections/listing_failed")
+        or stats.get(Stat.LISTING_FAILED)
         or stats.get("log_count/ERROR")
     ):
-        return "partial"
-    return "ok"
+        return RunStatus.PARTIAL
+    return RunStatus.OK

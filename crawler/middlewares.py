@@ -15,7 +15,52 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse
 from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding
 
+from crawler.contracts import Stat
+
 logger = logging.getLogger(__name__)
+
+
+class BotChallenge(IgnoreRequest):
+    """The site answered with a bot challenge instead of the page."""
+
+
+class BotChallengeMiddleware:
+    """A Cloudflare-style challenge — HTTP 403 or 503 with `cf-mitigated: challenge`, or a
+    "Just a moment..." / "Verifying you are human" page whatever its status — is neither an
+    article nor a listing. It is never retried nor worked around: the request fails with
+    BotChallenge, the first challenged URL goes into the stats, and the spider stops."""
+
+    TITLE = re.compile(rb"<title[^>]*>\s*Just a moment\.\.\.", re.IGNORECASE)
+    TEXT = b"Verifying you are human"
+    LOOK_AT = 64 * 1024  # a challenge page is small; an article quoting the phrase is not one
+
+    def __init__(self, stats):
+        self.stats = stats
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler.stats)
+
+    def process_response(self, request, response):
+        how = challenge(response)
+        if how is None:
+            return response
+        if not self.stats.get_value(Stat.CHALLENGE_URL):
+            self.stats.set_value(Stat.CHALLENGE_URL, request.url)
+            self.stats.set_value(Stat.CHALLENGE, how)
+        raise BotChallenge(f"bot challenge ({how})")
+
+
+def challenge(response) -> str | None:
+    """How the response is a bot challenge ("HTTP 403, cf-mitigated: challenge"), or None."""
+    if response.headers.get("cf-mitigated", b"").strip().lower() == b"challenge":
+        return f"HTTP {response.status}, cf-mitigated: challenge"
+    head = response.body[: BotChallengeMiddleware.LOOK_AT]
+    if len(response.body) <= BotChallengeMiddleware.LOOK_AT and (
+        BotChallengeMiddleware.TITLE.search(head) or BotChallengeMiddleware.TEXT in head
+    ):
+        return f"HTTP {response.status}, a \"Just a moment...\" page"
+    return None
 
 
 class RetryAfterMiddleware:
@@ -36,7 +81,7 @@ class RetryAfterMiddleware:
             wait = min(seconds, self.max_wait)
             logger.info("%s answered %d, Retry-After %s: waiting %.0f s", request.url, response.status,
                         response.headers.get("Retry-After").decode(), wait)
-            self.stats.inc_value("elections/retry_after_waits")
+            self.stats.inc_value(Stat.RETRY_AFTER_WAITS)
             await asyncio.sleep(wait)
         return response
 
@@ -80,7 +125,7 @@ class PageEndMiddleware:
                 return retry
             raise IgnoreRequest("truncated page (no </html>)")
         if self.STRAY_END.search(head):
-            self.crawler.stats.inc_value("elections/stray_page_ends")
+            self.crawler.stats.inc_value(Stat.STRAY_PAGE_ENDS)
             return response.replace(body=self.STRAY_END.sub(b"", head) + tail)
         return response
 

@@ -6,6 +6,8 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from scrapy.utils.asyncio import create_looping_call
 
+from crawler.contracts import Stat
+
 logger = logging.getLogger(__name__)
 
 
@@ -34,12 +36,12 @@ class Progress:
         logger.info(
             "Progress: %d listing pages walked, %d articles stored (%d new, %d updated), %d pending, "
             "oldest card reached %s",
-            value("elections/listing_pages", 0),
-            value("store/new", 0) + value("store/updated", 0),
-            value("store/new", 0),
-            value("store/updated", 0),
-            value("store/pending", 0),
-            value("elections/oldest_card_at", "none yet"),
+            value(Stat.LISTING_PAGES, 0),
+            value(Stat.STORED_NEW, 0) + value(Stat.STORED_UPDATED, 0),
+            value(Stat.STORED_NEW, 0),
+            value(Stat.STORED_UPDATED, 0),
+            value(Stat.PENDING, 0),
+            value(Stat.OLDEST_CARD_AT, "none yet"),
         )
 
     def spider_closed(self, spider):

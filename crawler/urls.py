@@ -1,4 +1,10 @@
-"""Article URLs: the site's article id, and one canonical URL per article."""
+"""Article URLs: the site's article id, one canonical URL per article, and the language a
+URL tells. The id forms (docs/site.md):
+
+- "_a<digits>": legacy ids (www.inform.kz/en, en.inform.kz), still served on qazinform.com;
+- "-<6 hex>" (2023 to mid 2026) and "-<8 hex>" (since the 2026 redesign);
+- no id at all: the slug is the id.
+"""
 
 import re
 from urllib.parse import urlsplit, urlunsplit
@@ -6,19 +12,22 @@ from urllib.parse import urlsplit, urlunsplit
 # inform.kz and its language subdomains, and qazinform.com (the English edition since 2026).
 SITE_DOMAINS = ("inform.kz", "qazinform.com")
 
-# Legacy layout: ".../<slug>_a3996297". The digits are the id.
-_LEGACY_ID = re.compile(r"_(a\d+)$")
-# Current layout: ".../news/<slug>-97d5e1". A slug ending in a hex-looking word
-# ("...-decade") would pass for an id, so an id must hold a digit; a genuine id
-# without one falls back to its slug, which is just as stable.
-_CURRENT_ID = re.compile(r"-((?=[0-9a-f]*[0-9])[0-9a-f]{6})$")
+_LEGACY_ID = re.compile(r"_(a\d+)$", re.IGNORECASE)
+# A slug ending in a hex-looking word ("...-decade") would pass for an id, so an id must
+# hold a digit; a genuine id without one falls back to its slug, which is just as stable.
+_HEX_ID = re.compile(r"-((?=[0-9a-f]*[0-9])[0-9a-f]{6}(?:[0-9a-f]{2})?)$", re.IGNORECASE)
+
+# Editions by host, and by the first path segment of www.inform.kz.
+_HOST_LANGUAGES = {"qazinform.com": "en", "en.inform.kz": "en", "cn.inform.kz": "zh", "qz.inform.kz": "kk"}
+_PATH_LANGUAGES = {"en": "en", "ru": "ru", "kz": "kk", "qz": "kk", "cn": "zh", "ar": "ar", "uz": "uz"}
 
 
 def canonical_url(url: str) -> str:
     """Drop the query, the fragment and AMP markers: one URL per article.
 
-    AMP copies are ".../<slug>_a1/amp", ".../amp/<slug>_a1" and, for the
-    current layout, "/amp/<slug>-<hex>/", whose plain page is "/news/<slug>-<hex>".
+    AMP copies are ".../<slug>_a1/amp", ".../amp/<slug>_a1" and, at the root,
+    "/amp/<slug>/", whose plain page is "/news/<slug>" — with its trailing slash kept for
+    a legacy "_a<digits>" id, whose en.inform.kz pages end in one.
     """
     parts = urlsplit(url)
     segments = [s for s in parts.path.split("/") if s]
@@ -28,7 +37,7 @@ def canonical_url(url: str) -> str:
         del segments[position]
         if position == 0 and len(segments) == 1:
             segments.insert(0, "news")
-            trailing_slash = False
+            trailing_slash = trailing_slash and bool(_LEGACY_ID.search(segments[-1]))
         elif position == len(segments):  # "/amp" was the last segment
             trailing_slash = False
     path = "/" + "/".join(segments) + ("/" if trailing_slash and segments else "")
@@ -36,29 +45,34 @@ def canonical_url(url: str) -> str:
 
 
 def article_id(url: str) -> str | None:
-    """'a3996297' from '..._a3996297', '97d5e1' from '.../news/<slug>-97d5e1'; else the slug."""
+    """'a3996297' from '..._a3996297', '97d5e1' or '2192502b' from '.../news/<slug>-97d5e1';
+    else the slug. Ids are case-insensitive, so they are kept in lower case."""
     segments = [s for s in urlsplit(canonical_url(url)).path.split("/") if s]
     if not segments:
         return None
     slug = segments[-1]
-    match = _LEGACY_ID.search(slug) or _CURRENT_ID.search(slug)
-    return match.group(1) if match else slug
-
-
-def is_legacy_article_url(url: str) -> bool:
-    """Legacy-layout articles, and only they, carry an "_a<digits>" id."""
-    path = urlsplit(canonical_url(url)).path.rstrip("/")
-    return bool(_LEGACY_ID.search(path))
-
+    match = _LEGACY_ID.search(slug) or _HEX_ID.search(slug)
+    return (match.group(1) if match else slug).lower()
 
 
 def is_article_url(url: str) -> bool:
     """An article's page: an "_a<digits>" id, or a page under /news/ (AMP copies included).
     Not a category, a tag, a javascript: or mailto: link."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https"):
+    if urlsplit(url).scheme not in ("http", "https"):
         return False
-    return is_legacy_article_url(url) or urlsplit(canonical_url(url)).path.startswith("/news/")
+    path = urlsplit(canonical_url(url)).path
+    return bool(_LEGACY_ID.search(path.rstrip("/"))) or path.startswith("/news/")
+
+
+def url_language(url: str) -> str | None:
+    """The edition's language a URL names: '/en/…' or '/ru/…' on www.inform.kz, or the
+    edition's host (qazinform.com, en.inform.kz …); None when it names none."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower().removeprefix("www.")
+    segments = [s for s in parts.path.split("/") if s]
+    if segments and segments[0].lower() in _PATH_LANGUAGES:
+        return _PATH_LANGUAGES[segments[0].lower()]
+    return _HOST_LANGUAGES.get(host)
 
 
 def is_on_domains(url: str, domains: list[str]) -> bool:

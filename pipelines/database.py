@@ -71,7 +71,7 @@ CRAWL_RUNS = {
     "download_errors": int,  # timeouts, refused connections ...
     "bytes": int,  # response bytes received
     "listing_pages": int,  # listing pages with cards
-    "listing_complete": int,  # 1 when the walk reached the listing's end
+    "listing_complete": int,  # 1 when the walk reached the listing's end, every page read
     "oldest_card_at": str,  # the oldest publication time on the cards walked
     "articles_new": int,
     "articles_updated": int,
@@ -80,6 +80,11 @@ CRAWL_RUNS = {
     "articles_dropped": int,
     "healthy": int,  # 1 when every health check passed (crawler/health.py)
     "health_problems": str,  # what failed, "; "-separated
+}
+CRAWL_RUNS_WALK = {  # schema version 3: how far the walk went, for the next run (crawler/walk.py)
+    "walk_stop": str,  # why the walk ended: "end", "known", "max_pages", "since"; null: it broke off
+    "walk_top_ids": str,  # JSON array: the article ids on the first listing page read
+    "gapless": int,  # 1 when after this run every card of the listing is stored or pending
 }
 
 
@@ -150,7 +155,14 @@ def add_tags_and_month(db: Database) -> None:
     )
 
 
-MIGRATIONS = [create_tables, add_tags_and_month]  # step n brings the database to version n
+def add_walk_columns(db: Database) -> None:
+    """Schema version 3: what the next run needs to know of this run's walk. Runs made
+    before have none, so the first run after the upgrade walks the listing to its end."""
+    for column, kind in CRAWL_RUNS_WALK.items():
+        db["crawl_runs"].add_column(column, kind)
+
+
+MIGRATIONS = [create_tables, add_tags_and_month, add_walk_columns]  # step n brings the database to version n
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -240,10 +252,12 @@ def mark_killed_runs(db: Database, problem: str, after_id: int = 0) -> None:
     )
 
 
-def listing_walked_to_end(db: Database, start_url: str) -> bool:
-    """Has any run walked this listing to its end? If not, older articles may be unseen."""
-    return bool(
-        db.execute(
-            "select 1 from crawl_runs where start_url = ? and listing_complete = 1 limit 1", [start_url]
-        ).fetchone()
-    )
+def runs_by_listing(db: Database) -> dict[str, list[dict]]:
+    """The finished runs of each listing, newest first: what crawler.walk plans a walk from."""
+    runs: dict[str, list[dict]] = {}
+    for run in db.query(
+        "select start_url, gapless, walk_top_ids from crawl_runs "
+        "where start_url is not null and status != 'running' order by id desc"
+    ):
+        runs.setdefault(run["start_url"], []).append(run)
+    return runs

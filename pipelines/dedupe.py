@@ -1,5 +1,7 @@
 from scrapy.exceptions import DropItem
 
+from crawler.contracts import Stat
+
 
 class DedupePipeline:
     """One article_id is stored once per crawl: the first copy wins."""
@@ -14,7 +16,7 @@ class DedupePipeline:
 
     def process_item(self, item):
         if item["article_id"] in self.seen_ids:
-            self.stats.inc_value("dedupe/duplicates")
+            self.stats.inc_value(Stat.DUPLICATES)
             raise DropItem(f"duplicate article_id {item['article_id']}", log_level="DEBUG")
         self.seen_ids.add(item["article_id"])
         return item

@@ -1,6 +1,7 @@
 from scrapy import signals
 
 from crawler import signals as crawler_signals
+from crawler.contracts import FailureStatus, Stat
 from crawler.ledger import RunLedger
 from pipelines.database import ARTICLES, open_database, utc_now
 from pipelines.validate import InvalidArticle
@@ -98,9 +99,9 @@ class StorePipeline:
         )
         # A page stored is no longer a failure.
         self.db.execute(f"delete from dropped_items where article_id in ({placeholders(ids)})", ids)
-        self.stats.inc_value("store/new", len(rows) - len(versions))
-        self.stats.inc_value("store/updated", len(versions))
-        self.stats.inc_value("store/unchanged", len(unchanged))
+        self.stats.inc_value(Stat.STORED_NEW, len(rows) - len(versions))
+        self.stats.inc_value(Stat.STORED_UPDATED, len(versions))
+        self.stats.inc_value(Stat.STORED_UNCHANGED, len(unchanged))
 
     def save_failures(self, failures: list[dict], run_id: int | None) -> None:
         """A failed page stays pending, to be fetched first by the next run, until it has
@@ -114,7 +115,7 @@ class StorePipeline:
             rows.append(
                 {
                     **failure,
-                    "status": "dropped" if attempts >= self.max_attempts else "pending",
+                    "status": FailureStatus.DROPPED if attempts >= self.max_attempts else FailureStatus.PENDING,
                     "attempts": attempts,
                     "first_failed_at": old["first_failed_at"] if old else now,
                     "last_failed_at": now,
@@ -122,8 +123,8 @@ class StorePipeline:
                 }
             )
         self.db["dropped_items"].upsert_all(rows, pk="url")
-        for status in ("pending", "dropped"):
-            self.stats.inc_value(f"store/{status}", sum(row["status"] == status for row in rows))
+        for status, key in ((FailureStatus.PENDING, Stat.PENDING), (FailureStatus.DROPPED, Stat.DROPPED)):
+            self.stats.inc_value(key, sum(row["status"] == status for row in rows))
 
     def select(self, table: str, key: str, values: list) -> list[dict]:
         return list(self.db.query(f"select * from {table} where {key} in ({placeholders(values)})", values))

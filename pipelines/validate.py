@@ -1,5 +1,7 @@
 from scrapy.exceptions import DropItem
 
+from crawler.contracts import Layout, Stat
+
 REQUIRED_FIELDS = ("article_id", "url", "title", "body", "published_at")
 
 
@@ -18,17 +20,17 @@ class ValidatePipeline:
         return cls(crawler.stats)
 
     def process_item(self, item):
-        self.stats.inc_value("validate/items")
-        self.stats.inc_value(f"validate/layout/{item.get('layout')}")  # the health check watches for drift
+        self.stats.inc_value(Stat.VALIDATED)
+        self.stats.inc_value(Stat.VALIDATE_LAYOUT + str(item.get("layout")))  # the health check watches for drift
         reason = invalid_reason(item)
         if reason:
-            self.stats.inc_value(f"validate/dropped/{reason.replace(' ', '_')}")
+            self.stats.inc_value(Stat.VALIDATE_DROPPED + reason.replace(" ", "_"))
             raise InvalidArticle(reason)
         return item
 
 
 def invalid_reason(item) -> str | None:
-    if item.get("layout") == "unknown":
+    if item.get("layout") == Layout.UNKNOWN:
         return "unknown layout"
     missing = [field for field in REQUIRED_FIELDS if not item.get(field)]
     return f"missing {missing[0]}" if missing else None

@@ -115,7 +115,7 @@ def test_broken_pages_are_recorded_with_url_and_reason(tmp_path):
         ("since=2024-02-31", "since must be a date written YYYY-MM-DD, got '2024-02-31'"),
         ("max_pages=-1", "max_pages must be a whole number of at least 1, got '-1'"),
         ("max_pages=two", "max_pages must be a whole number of at least 1, got 'two'"),
-        ("start_url=ftp://example.org/x", "start_url must be an http(s) URL of a listing page"),
+        ("start_url=ftp://example.org/x", "start_url must be an http(s) URL, got 'ftp://example.org/x'"),
         ("maxpages=3", "unknown spider argument maxpages; known: start_url, max_pages, since, mode, refresh"),
         ("mode=fast", "mode must be one of incremental, full, got 'fast'"),
         ("refresh=0", "refresh must be a whole number of at least 1, got '0'"),

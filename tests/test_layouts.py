@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from scrapy.http import HtmlResponse
 
-from crawler.layouts import load_article
+from crawler.layouts import load_article as load_page
 from tests.replica import pages
 from tests.replica.content import generate
 
@@ -36,6 +36,11 @@ CHROME = [
     "Qazaq TV", "Телерадиокомпания", "Main Page", "Related news", "Read also", "News Partner",
     "Popular", "Petropavlovsk", "COVID-19", "ру қз", "USD",
 ]
+
+
+def load_article(response: HtmlResponse):
+    """As the spider loads a page of the Elections listing."""
+    return load_page(response, section="Elections")
 
 
 def saved_page(name: str, url: str) -> HtmlResponse:

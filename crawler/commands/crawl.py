@@ -1,37 +1,50 @@
 """`scrapy crawl`, with the spider's arguments checked and the database's lock taken
-before the crawl starts.
+before the crawl starts, and an exit status that tells the truth (crawler.contracts.ExitCode):
 
-Scrapy itself would build the spider inside the running crawl and print a traceback;
-this prints one line and exits with status 2 (bad argument) or 3 (another crawl holds
-the lock), having fetched and written nothing.
+0 the run is ok and healthy; 1 it failed, was cut short or is unhealthy; 2 a bad argument
+(one line, nothing fetched or written); 3 another crawl holds the database's lock.
 """
 
 import sys
 
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
+from scrapy.exceptions import UsageError
 
 from crawler.arguments import ArgumentError
+from crawler.contracts import ExitCode, RunStatus, Stat
 from crawler.lock import CrawlLock, LockHeld
-
-EXIT_BAD_ARGUMENT = 2
-EXIT_LOCKED = 3
 
 
 class Command(ScrapyCrawlCommand):
     def run(self, args, opts):
-        if len(args) == 1 and args[0] in self.crawler_process.spider_loader.list():
-            spider_class = self.crawler_process.spider_loader.load(args[0])
-            check = getattr(spider_class, "check_arguments", None)
-            if check:
-                try:
-                    check(self.settings, opts.spargs)
-                except ArgumentError as error:
-                    print(f"scrapy crawl {args[0]}: error: {error}", file=sys.stderr)
-                    self.exitcode = EXIT_BAD_ARGUMENT
-                    return
+        if len(args) != 1:
+            raise UsageError("name one spider: scrapy crawl elections")
+        known = self.crawler_process.spider_loader.list()
+        if args[0] not in known:
+            print(f"scrapy crawl: error: no spider named {args[0]!r}; known: {', '.join(known)}", file=sys.stderr)
+            self.exitcode = ExitCode.BAD_ARGUMENT
+            return
+        spider_class = self.crawler_process.spider_loader.load(args[0])
+        check = getattr(spider_class, "check_arguments", None)
+        if check:
+            try:
+                check(self.settings, opts.spargs)
+            except ArgumentError as error:
+                print(f"scrapy crawl {args[0]}: error: {error}", file=sys.stderr)
+                self.exitcode = ExitCode.BAD_ARGUMENT
+                return
         try:
             with CrawlLock(self.settings.get("ELECTIONS_DB") + ".lock"):
-                super().run(args, opts)
+                crawler = self._create_crawler(args[0])
+                self.crawler_process.crawl(crawler, **opts.spargs)
+                self.crawler_process.start()
         except LockHeld as held:
             print(f"scrapy crawl: error: {held}; try again when it has finished", file=sys.stderr)
-            self.exitcode = EXIT_LOCKED
+            self.exitcode = ExitCode.LOCKED
+            return
+        self.exitcode = run_exit_code(crawler.stats.get_value(Stat.RUN_STATUS), crawler.stats.get_value(Stat.RUN_HEALTHY))
+
+
+def run_exit_code(status: str | None, healthy: int | None) -> int:
+    """0 only for a run the ledger recorded as ok and healthy."""
+    return ExitCode.OK if status == RunStatus.OK and healthy else ExitCode.UNHEALTHY

@@ -1,31 +1,45 @@
-"""The one place that recognises a page's layout and fills an Article from it.
+"""The one place that recognises a page's design and fills an Article from it.
 
 Each layout module has NAME, recognises(page) and FIELDS: for each field, selectors
-tried in order until one yields a clean value. The known layouts come first; the
-fallback reads what a page in no known layout still carries.
+tried in order until one yields a clean value. Designs are recognised by what the page
+holds, never by its URL, newest first; the fallback reads what a page in no known design
+still carries.
+
+What the crawl knows better than any page comes from the crawl: `section` is the section
+the article was listed in (a page's breadcrumb may name another of its sections), and
+`lang`, when the page does not say, is the URL's edition or else the edition crawled.
 """
 
 from scrapy.http import TextResponse
 
+from crawler.contracts import Layout
 from crawler.items import Article
-from crawler.layouts import current, fallback, legacy
+from crawler.layouts import current, en_inform, fallback, legacy, redesign2026
 from crawler.layouts.page import Page
 from crawler.loaders import ArticleLoader
+from crawler.urls import url_language
 
-LAYOUTS = (current, legacy, fallback)
-UNKNOWN = "unknown"
+LAYOUTS = (redesign2026, current, en_inform, legacy, fallback)
 
 
-def load_article(response: TextResponse) -> Article:
+def recognise(page: Page):
+    """The layout module of the page's design, or None."""
+    return next((layout for layout in LAYOUTS if layout.recognises(page)), None)
+
+
+def load_article(response: TextResponse, section: str | None = None, edition_lang: str = "en") -> Article:
     page = Page(response)
-    layout = next((layout for layout in LAYOUTS if layout.recognises(page)), None)
+    layout = recognise(page)
     loader = ArticleLoader(selector=response.selector, response=response)  # parse the page once
     loader.add_value("url", response.url)
     loader.add_value("article_id", response.url)
-    loader.add_value("layout", layout.NAME if layout else UNKNOWN)
+    loader.add_value("layout", str(layout.NAME if layout else Layout.UNKNOWN))
+    loader.add_value("section", section)
     for field, selectors in (layout.FIELDS if layout else {}).items():
         for select in selectors:
             loader.add_value(field, select(page))
             if loader.get_collected_values(field):
                 break
+    if not loader.get_collected_values("lang"):
+        loader.add_value("lang", url_language(response.url) or edition_lang)
     return loader.load_item()

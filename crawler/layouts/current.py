@@ -1,4 +1,4 @@
-"""Current layout (2023 onward): inform.kz category pages and articles, qazinform.com.
+"""The 2023 design (2023 to mid 2026): inform.kz and qazinform.com, stored as "current".
 
 Article pages: div.article__body-main holding h1.article__title, a lead in
 .article__description and the body in div.article__body-text, whose figures and
@@ -7,9 +7,10 @@ advertising blocks (.adfox, ids holding "adfox") are not article text.
 
 from parsel.csstranslator import HTMLTranslator
 
+from crawler.contracts import Layout
 from crawler.layouts.page import css, jsonld, keywords, matches, meta, texts, xpath
 
-NAME = "current"
+NAME = Layout.CURRENT
 
 _BODY = "//div[contains(concat(' ', normalize-space(@class), ' '), ' article__body-text ')]"
 _NOT_ARTICLE_TEXT = "ancestor::figure or ancestor::*[contains(@class, 'adfox') or contains(@id, 'adfox')]"
@@ -31,6 +32,5 @@ FIELDS = {
     ],
     "tags": [keywords, meta("article:tag"), css(".article__tags a ::text")],
     "image_url": [meta("og:image"), jsonld("image", "url"), xpath(f"{_BODY}//figure//img/@src")],
-    "section": [jsonld("articleSection"), meta("article:section"), css(".article__category a ::text")],
     "lang": [xpath("/html/@lang"), jsonld("inLanguage")],
 }

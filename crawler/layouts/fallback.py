@@ -5,9 +5,10 @@ Articles read this way are stored with layout = 'fallback'; the health check cou
 so that a redesign is noticed even while the archive keeps filling.
 """
 
+from crawler.contracts import Layout
 from crawler.layouts.page import Page, jsonld, keywords, matches, meta, texts, xpath
 
-NAME = "fallback"
+NAME = Layout.FALLBACK
 
 _NOT_TEXT = "ancestor::aside or ancestor::figure or ancestor::nav or ancestor::footer or ancestor::header"
 
@@ -26,6 +27,5 @@ FIELDS = {
     "published_at": [jsonld("datePublished"), meta("article:published_time"), xpath("//time/@datetime")],
     "tags": [keywords, meta("article:tag")],
     "image_url": [meta("og:image"), jsonld("image", "url")],
-    "section": [jsonld("articleSection"), meta("article:section")],
     "lang": [xpath("/html/@lang"), jsonld("inLanguage")],
 }

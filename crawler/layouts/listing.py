@@ -1,4 +1,8 @@
-"""Listing pages of the current layout: a section's cards, or the all-news feed's."""
+"""Listing pages: the cards of a section's own list, in each design the site has had.
+
+A sidebar ("Popular", "Latest news") uses the same card markup as the section's list in the
+2026 design, so each design names the card *within the main list*.
+"""
 
 from dataclasses import dataclass
 
@@ -6,8 +10,6 @@ from scrapy.http import TextResponse
 
 from crawler.dates import parse_published_at
 from crawler.text import clean_text
-
-_CARD_KINDS = ("catpageCard", "allNewsCard")
 
 
 @dataclass(frozen=True)
@@ -17,17 +19,37 @@ class Card:
     published_at: str | None  # ISO 8601 UTC
 
 
+@dataclass(frozen=True)
+class CardDesign:
+    card: str  # CSS of one card of the section's own list
+    link: str  # CSS of the card's link within it; "" when the card is the link
+    title: str  # CSS of the title within the card
+    time: str  # CSS of the time within the card (its datetime attribute wins over its text)
+
+
+CARD_DESIGNS = (
+    CardDesign("div.news-category__item > a.news-card", "", ".card-title", "time.meta-date"),  # 2026
+    CardDesign("div.catpageCard", "a", ".catpageCard_title", ".catpageCard_time"),  # 2023: categories
+    CardDesign("div.allNewsCard", "a", ".allNewsCard_title", ".allNewsCard_time"),  # 2023: all news
+)
+
+
 def cards(response: TextResponse) -> list[Card]:
     found = []
-    for kind in _CARD_KINDS:
-        for card in response.css(f"div.{kind}"):
-            href = card.css("a::attr(href)").get()
+    for design in CARD_DESIGNS:
+        for card in response.css(design.card):
+            href = card.css(f"{design.link}::attr(href)" if design.link else "::attr(href)").get()
             if href:
                 found.append(
                     Card(
                         url=response.urljoin(href.strip()),
-                        title=clean_text(" ".join(card.css(f".{kind}_title ::text").getall())),
-                        published_at=parse_published_at(" ".join(card.css(f".{kind}_time ::text").getall())),
+                        title=clean_text(" ".join(card.css(f"{design.title} ::text").getall())),
+                        published_at=card_time(card.css(design.time)),
                     )
                 )
     return found
+
+
+def card_time(time) -> str | None:
+    """A card's time: its datetime attribute, else its text ("21:38, 18 August 2026")."""
+    return parse_published_at(time.attrib.get("datetime", "")) or parse_published_at(" ".join(time.css("::text").getall()))

@@ -1,22 +1,28 @@
+import json
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import scrapy
-from scrapy.exceptions import DownloadTimeoutError
+from scrapy.exceptions import CloseSpider, DownloadTimeoutError
 from scrapy.spidermiddlewares.httperror import HttpError
 
 from crawler import signals
 from crawler.arguments import CrawlArguments
-from crawler.layouts import listing, load_article
+from crawler.contracts import FinishReason, Stat, WalkStop
+from crawler.layouts import home, listing, load_article
+from crawler.middlewares import BotChallenge
 from crawler.urls import SITE_DOMAINS, article_id, canonical_url, is_article_url, is_on_domains
+from crawler.walk import Walk, WalkPlan
 from pipelines import database
 
 
 class ElectionsSpider(scrapy.Spider):
-    """Walks the section's listing pages, newest first, and opens each article it needs once.
+    """Finds the section's listing, walks its pages newest first, and opens each article it
+    needs once.
 
-    Incremental by default: articles already stored are not requested again, pages that
-    failed before are requested first, and once the listing has been walked to its end the
-    walk stops at the first page whose cards are all known.
+    Without a start URL, the listing is found on the site's home page: the menu link whose
+    text is the section's name (ELECTIONS_SITE_URL, ELECTIONS_SECTION). Incremental by
+    default: articles already stored are not requested again, pages that failed before are
+    requested first, and the walk ends as early as crawler/walk.py says is safe.
     """
 
     name = "elections"
@@ -31,11 +37,16 @@ class ElectionsSpider(scrapy.Spider):
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider.request_dropped, signal=scrapy.signals.request_dropped)
         crawler.signals.connect(spider.request_scheduled, signal=scrapy.signals.request_scheduled)
+        settings = crawler.settings
         spider.given_arguments = dict(kwargs)
-        spider.arguments = cls.check_arguments(crawler.settings, kwargs)
-        # The site's domains, and the start URL's host so that a replica works.
-        spider.allowed_domains = [*SITE_DOMAINS, urlsplit(spider.arguments.start_url).hostname]
-        spider.db_path = crawler.settings.get("ELECTIONS_DB")
+        spider.arguments = cls.check_arguments(settings, kwargs)
+        spider.site_url = settings.get("ELECTIONS_SITE_URL")
+        spider.section = settings.get("ELECTIONS_SECTION")
+        spider.edition_lang = settings.get("ELECTIONS_LANG")
+        # The site's domains, and the hosts of the site and start URLs, so that a replica works.
+        hosts = {urlsplit(url).hostname for url in (spider.arguments.start_url, spider.site_url) if url}
+        spider.allowed_domains = [*SITE_DOMAINS, *sorted(hosts)]
+        spider.db_path = settings.get("ELECTIONS_DB")
         spider.requested_ids = set()
         return spider
 
@@ -49,7 +60,7 @@ class ElectionsSpider(scrapy.Spider):
             first = database.failed_pages(db, given_up_too=full)
             if self.arguments.refresh:
                 first += database.recently_published(db, self.arguments.refresh)
-            self.stop_at_known_page = not full and database.listing_walked_to_end(db, self.arguments.start_url)
+            self.runs_by_listing = {} if full else database.runs_by_listing(db)
         finally:
             db.close()
         if first:
@@ -57,10 +68,37 @@ class ElectionsSpider(scrapy.Spider):
         for page in first:
             if page["article_id"] not in self.requested_ids:
                 yield self.article_request(page["url"])
-        yield self.listing_request(1)
+        if self.arguments.start_url:
+            yield self.begin_walk(self.arguments.start_url)
+        else:
+            yield scrapy.Request(self.site_url, callback=self.parse_home, errback=self.listing_failed)
+
+    def parse_home(self, response):
+        listing_url = home.find_section(response, self.section)
+        if listing_url is None:
+            seen = ", ".join(home.seen_sections(response)) or "no category or tag listing at all"
+            problem = (
+                f"section {self.section!r} not found: no menu link of that name on {response.url} "
+                f"(it links to: {seen}); set ELECTIONS_SECTION to the section's name as the menu writes it, "
+                "or ELECTIONS_START_URL (-a start_url=) to its listing"
+            )
+            self.crawler.stats.set_value(Stat.SECTION_NOT_FOUND, problem)
+            self.logger.error(problem[0].upper() + problem[1:])
+            raise CloseSpider(FinishReason.SECTION_NOT_FOUND)
+        self.logger.info("Section %r found on %s: %s", self.section, response.url, listing_url)
+        yield self.begin_walk(listing_url)
+
+    def begin_walk(self, listing_url: str) -> scrapy.Request:
+        self.listing_url = listing_url
+        self.crawler.stats.set_value(Stat.LISTING_URL, listing_url)
+        plan = WalkPlan.from_runs(self.runs_by_listing.get(listing_url, []))
+        self.walk = Walk(plan, max_pages=self.arguments.max_pages)
+        if self.arguments.mode != "full":
+            self.logger.info("Walking %s: %s", listing_url, plan.describe())
+        return self.listing_request(1)
 
     def listing_request(self, page: int, after_empty: bool = False) -> scrapy.Request:
-        url = listing_page_url(self.arguments.start_url, page) if page > 1 else self.arguments.start_url
+        url = listing_page_url(self.listing_url, page) if page > 1 else self.listing_url
         return scrapy.Request(
             url, callback=self.parse_listing, errback=self.listing_failed,
             cb_kwargs={"page": page, "after_empty": after_empty},
@@ -68,7 +106,7 @@ class ElectionsSpider(scrapy.Spider):
 
     def article_request(self, url: str) -> scrapy.Request:
         self.requested_ids.add(article_id(url))
-        self.crawler.stats.inc_value("elections/articles_requested")
+        self.crawler.stats.inc_value(Stat.ARTICLES_REQUESTED)
         return scrapy.Request(url, callback=self.parse_article, errback=self.article_failed)
 
     def parse_listing(self, response, page: int, after_empty: bool = False):
@@ -79,49 +117,52 @@ class ElectionsSpider(scrapy.Spider):
         if not cards:
             if after_empty:
                 self.logger.info("Listing ends: pages %d and %d have no cards", page - 1, page)
-                if not stats.get_value("elections/empty_listing_pages"):
-                    stats.set_value("elections/listing_complete", 1)
+                if not stats.get_value(Stat.EMPTY_LISTING_PAGES):
+                    stats.set_value(Stat.WALK_STOP, WalkStop.END)
             elif not (self.arguments.max_pages and page >= self.arguments.max_pages):
                 yield self.listing_request(page + 1, after_empty=True)
             return
         if after_empty:
             self.logger.warning("Listing page %d had no cards but page %d has: walking on", page - 1, page)
-            stats.inc_value("elections/empty_listing_pages")
-        stats.inc_value("elections/listing_pages")
-        reached_since, all_known = False, True
+            stats.inc_value(Stat.EMPTY_LISTING_PAGES)
+        stats.inc_value(Stat.LISTING_PAGES)
+        reached_since, all_known, card_ids = False, True, []
         for card in cards:
             url = canonical_url(card.url)
             if not is_article_url(url) or not is_on_domains(url, self.allowed_domains):
-                stats.inc_value("elections/cards_skipped")  # a category, a tag, another site ...
+                stats.inc_value(Stat.CARDS_SKIPPED)  # a category, a tag, another site ...
                 continue
+            card_id = article_id(url)
+            card_ids.append(card_id)
             if card.published_at:
-                stats.min_value("elections/oldest_card_at", card.published_at)
+                stats.min_value(Stat.OLDEST_CARD_AT, card.published_at)
             if self.arguments.since and card.published_at and card.published_at < self.arguments.since:
                 reached_since = True
                 continue
-            card_id = article_id(url)
             if card_id in self.known_ids or card_id in self.requested_ids:
                 continue
             all_known = False
             yield self.article_request(url)
-        if reached_since:
-            self.logger.info("Listing ends: page %d reaches cards older than since", page)
-        elif all_known and self.stop_at_known_page:
-            self.logger.info("Listing ends: every card on page %d is already stored or requested", page)
-        elif self.arguments.max_pages and page >= self.arguments.max_pages:
-            self.logger.info("Listing ends: max_pages=%d reached", page)
-        else:
+        if page == 1:
+            stats.set_value(Stat.WALK_TOP_IDS, json.dumps(card_ids))
+        stop = self.walk.after_page(page, card_ids, all_known, reached_since)
+        if stop is None:
             yield self.listing_request(page + 1)
+            return
+        self.logger.info("Listing ends after page %d: %s", page, STOP_REASONS[stop])
+        stats.set_value(Stat.WALK_STOP, stop)
 
     def parse_article(self, response):
-        yield load_article(response)
+        yield load_article(response, section=self.section, edition_lang=self.edition_lang)
 
     def listing_failed(self, failure):
-        self.crawler.stats.inc_value("elections/listing_failed")
+        self.crawler.stats.inc_value(Stat.LISTING_FAILED)
         self.logger.error("Listing page %s failed (%s): the walk ends here", failure.request.url, failure_reason(failure))
+        stop_on_challenge(failure)
 
     def article_failed(self, failure):
         self.report_failure(failure.request, failure_reason(failure))
+        stop_on_challenge(failure)
 
     # Scrapy drops two kinds of redirected request without calling their errback; an article
     # lost that way must still be recorded.
@@ -141,11 +182,26 @@ class ElectionsSpider(scrapy.Spider):
         self.crawler.signals.send_catch_log(signals.page_failed, url=url, article_id=article_id(url), reason=reason)
 
 
+STOP_REASONS = {
+    WalkStop.KNOWN: "every card is already stored or requested",
+    WalkStop.MAX_PAGES: "max_pages reached",
+    WalkStop.SINCE: "it reaches cards older than since",
+}
+
+
+def stop_on_challenge(failure) -> None:
+    """A bot challenge stops the crawl: never try to get past one. What is pending stays so."""
+    if failure.check(BotChallenge):
+        raise CloseSpider(FinishReason.BOT_CHALLENGE)
+
+
 def failure_reason(failure) -> str:
     if failure.check(HttpError):
         return f"HTTP {failure.value.response.status}"
     if failure.check(DownloadTimeoutError):
         return "timeout"
+    if failure.check(BotChallenge):
+        return str(failure.value)
     name, message = type(failure.value).__name__, str(failure.value).strip()
     return f"{name}: {message}" if message else name
 

@@ -14,8 +14,13 @@ from zoneinfo import ZoneInfo
 ALMATY = ZoneInfo("Asia/Almaty")
 NEWEST = datetime(2026, 11, 20, 10, 0, tzinfo=ALMATY)
 OLDEST = datetime(2019, 3, 1, 9, 0, tzinfo=ALMATY)
-# The site moved from the legacy to the current layout in early 2023.
+# The designs the site has had (docs/site.md), by when an article was first published:
+# en.inform.kz/news until 2020, www.inform.kz/en until early 2023, the 2023 design until
+# the 2026 redesign. Layout names are the values the crawler stores in articles.layout.
+WWW_INFORM_FROM = datetime(2020, 1, 1, tzinfo=ALMATY)
 CURRENT_LAYOUT_FROM = datetime(2023, 3, 1, tzinfo=ALMATY)
+REDESIGN_FROM = datetime(2026, 8, 15, tzinfo=ALMATY)
+MIGRATED_SHARE = 0.15  # older articles the replica serves in the 2026 design, at their old id
 SECTION = "Elections"
 
 REGIONS = ["Akmola", "Almaty", "Atyrau", "Karaganda", "Kostanay", "Mangystau", "Pavlodar",
@@ -70,7 +75,7 @@ LEADS = [
 @dataclass
 class ReplicaArticle:
     number: int
-    layout: str  # "legacy" or "current"
+    layout: str  # the design it is served in: "en_inform", "legacy", "current" or "redesign2026"
     article_id: str
     path: str  # canonical path on the replica
     title: str
@@ -92,6 +97,7 @@ class ReplicaArticle:
     amp_paths: list[str] = field(default_factory=list)
 
     shown_time: str | None = None  # a page time other than `published` (a defect)
+    breadcrumb: str = SECTION  # the section a 2026 page's breadcrumb names (an article may be in several)
 
     @property
     def shown_paragraphs(self) -> list[str]:
@@ -173,41 +179,50 @@ class Generator:
     def article(self, published: datetime) -> ReplicaArticle:
         r, used_ids = self.rng, self.used_ids
         number, self.count = self.count, self.count + 1
-        layout = "legacy" if published < CURRENT_LAYOUT_FROM else "current"
+        if published < WWW_INFORM_FROM:
+            layout = "en_inform"
+        elif published < CURRENT_LAYOUT_FROM:
+            layout = "legacy"
+        elif published < REDESIGN_FROM:
+            layout = "current"
+        else:
+            layout = "redesign2026"
         title = self.fill(r.choice(TITLES), published)
         slug = slugify(title)
         paragraphs = [
             " ".join(self.fill(r.choice(SENTENCES), published) for _ in range(r.randint(1, 4)))
             for _ in range(r.randint(2, 7))
         ]
-        if layout == "legacy":
+        migrated = layout != "redesign2026" and r.random() < MIGRATED_SHARE
+        source = "KAZINFORM"
+        if layout in ("en_inform", "legacy"):
             if r.random() < 0.3:
                 paragraphs[-1] = paragraphs[-1].rstrip(".") + ", Kazinform correspondent reports."
             article_id = f"a{r.randint(3_000_000, 3_999_999)}"
             while article_id in used_ids:
                 article_id = f"a{r.randint(3_000_000, 3_999_999)}"
-            # Older pages live at /news/<slug>_a<id>/, the rest at /en/<slug>_a<id>.
-            if published < datetime(2020, 1, 1, tzinfo=ALMATY):
-                path = f"/news/{slug}_{article_id}/"
-                amp_paths = [f"/news/amp/{slug}_{article_id}/"]
+            if migrated:  # qazinform.com serves it at /news/<slug>_a<id>, in the 2026 design
+                path, amp_paths = f"/news/{slug}_{article_id}", []
+            elif layout == "en_inform":
+                path, amp_paths = f"/news/{slug}_{article_id}/", [f"/amp/{slug}_{article_id}/"]
             else:
                 path = f"/en/{slug}_{article_id}"
                 amp_paths = [f"/en/{slug}_{article_id}/amp", f"/en/amp/{slug}_{article_id}"]
             has_dateline = r.random() < 0.85
-            source = "KAZINFORM"
             lead = None
         else:
-            if r.random() < 0.02:  # a few current URLs carry no hex id: the slug is the id
+            if r.random() < 0.03:  # a few URLs carry no hex id: the slug is the id
                 slug = f"{slug}-n{number}"
                 article_id = slug
             else:
-                article_id = self.hex_id()
+                article_id = self.hex_id(8 if layout == "redesign2026" else 6)
                 slug = f"{slug}-{article_id}"
             path = f"/news/{slug}"
             amp_paths = [f"/amp/{slug}/"]
             has_dateline = r.random() < 0.3
-            source = "KAZINFORM"
             lead = self.fill(r.choice(LEADS), published)
+        if migrated:
+            layout = "redesign2026"
         used_ids.add(article_id)
         dateline = None
         if has_dateline:
@@ -216,7 +231,7 @@ class Generator:
         if r.random() < 0.5:
             image = f"/uploads/{published:%Y/%m/%d}/{hashlib.md5(slug.encode()).hexdigest()[:10]}.jpg"
         href_kind = r.random()
-        if href_kind < 0.1:
+        if href_kind < 0.1 and amp_paths:
             href = amp_paths[0]
         elif href_kind < 0.2:
             href = path + r.choice(["?utm_source=telegram", "#comments", "?from=main&utm_medium=web"])
@@ -237,17 +252,18 @@ class Generator:
             published=published,
             tags=r.sample(TAGS, r.choice([0, 0, 1, 2, 3])),
             image_path=image,
-            has_jsonld=r.random() < (0.5 if layout == "current" else 0.2),
-            has_og=layout == "current" or r.random() < 0.5,
-            has_meta_time=layout == "current" and r.random() < 0.8,
+            has_jsonld=r.random() < (0.5 if layout in ("current", "redesign2026") else 0.2),
+            has_og=layout in ("current", "redesign2026") or r.random() < 0.5,
+            has_meta_time=layout in ("current", "redesign2026") and r.random() < 0.8,
             variant=r.randint(0, 2),
             listing_href=href,
             amp_paths=amp_paths,
+            breadcrumb=SECTION if r.random() < 0.7 else "Politics",
         )
 
-    def hex_id(self) -> str:
+    def hex_id(self, digits: int) -> str:
         while True:
-            candidate = f"{self.rng.getrandbits(24):06x}"
+            candidate = f"{self.rng.getrandbits(4 * digits):0{digits}x}"
             if candidate not in self.used_ids and re.search(r"\d", candidate):
                 return candidate
 

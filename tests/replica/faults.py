@@ -9,6 +9,8 @@ import random
 import re
 from dataclasses import dataclass, field
 
+from tests.replica.pages import challenge_page
+
 KINDS = {
     "status": "answer with the HTTP status `value` (500, 502, 503, 404, 410 ...)",
     "throttle": "answer 429 with Retry-After: `value` seconds",
@@ -21,6 +23,7 @@ KINDS = {
     "cp1251": "encode the page in windows-1251, declared in the `value` place: header, meta or none",
     "invalid": "break the markup: no </p>, a stray </html> after the header",
     "empty": "serve a listing page without cards",
+    "challenge": "a bot challenge: `value` 403 or 503 (default 403) with cf-mitigated: challenge, or 200 without it",
 }
 
 
@@ -61,6 +64,10 @@ def apply(fault: Fault, reply: Reply) -> Reply:
     kind, value = fault.kind, fault.value
     if kind == "status":
         return Reply(value, reply.content_type, f"<html><body><h1>Error {value}</h1></body></html>".encode())
+    if kind == "challenge":
+        status = value or 403
+        headers = {"cf-mitigated": "challenge"} if status != 200 else {}
+        return Reply(status, "text/html; charset=UTF-8", challenge_page().encode(), headers)
     if kind == "throttle":
         return Reply(429, reply.content_type, b"<html><body>Too many requests</body></html>", {"Retry-After": str(value)})
     if kind == "hang":

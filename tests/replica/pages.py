@@ -1,5 +1,9 @@
-"""HTML of the replica: listing pages (current layout) and article pages in both layouts,
-wrapped in the chrome of the real site (banner, menus, related headlines, ads, scripts)."""
+"""HTML of the replica: the home page with its menu, listing pages (the 2026 design, or the
+2023 one) and article pages in the four designs the site has had, wrapped in the chrome of
+the real site (banner, menus, sidebars of cards, related headlines, ads, scripts).
+
+The markup of the 2026 and en.inform.kz designs follows docs/site.md: what public scrapers
+and stored copies show, with our own texts."""
 
 import json
 import random
@@ -10,6 +14,12 @@ from tests.replica.content import SECTION, TAGS, ReplicaArticle, slugify
 
 LISTING_PATH = "/category/elections_s115"
 CARDS_PER_PAGE = 20
+# The home page's menu: (name, listing path). The section's own entry is added when the
+# site shows it.
+MENU = [("Kazakhstan", "/category/kazakhstan_s1"), ("Politics", "/category/politics_s2"),
+        ("Economy", "/category/economy_s3"), ("World", "/category/world_s4"), ("Society", "/category/society_s5")]
+# Sidebar cards link to stories of other sections: never to be requested by the crawl.
+SIDEBAR_PATHS = [f"/news/story-of-another-section-{n}-{n:08x}" for n in range(1, 6)]
 
 ROBOTS_TXT = """User-agent: *
 Disallow: /search
@@ -95,7 +105,8 @@ def head(article: ReplicaArticle, base_url: str, site_name: str) -> str:
         if article.image_path:
             parts.append(f'<meta property="og:image" content="{base_url}{article.image_path}">')
     if article.has_meta_time:
-        parts.append(f'<meta name="article:published_time" content="{article.published.isoformat()}">')
+        kind = "property" if article.layout == "redesign2026" else "name"  # the 2023 design wrote name=
+        parts.append(f'<meta {kind}="article:published_time" content="{article.published.isoformat()}">')
     if article.layout == "current" and article.author:
         parts.append(f'<meta name="author" content="{escape(article.author)}">')
     if article.has_jsonld:
@@ -169,9 +180,9 @@ def legacy_article(article: ReplicaArticle, articles: list[ReplicaArticle], base
 </div>"""
     # Variant 2 places the sidebar, with its "Popular" heading, before the main column.
     columns = sidebar + main if v == 2 else main + sidebar
-    lang = ["en", "en-US", "en"][v]
+    lang = ['lang="en"', 'lang="en-US"', ""][v]  # with none, the URL's /en/ tells
     return f"""<!DOCTYPE html>
-<html lang="{lang}"><head>
+<html {lang}><head>
 {head(article, base_url, "Kazinform")}
 </head><body>
 {BANNER}
@@ -237,16 +248,32 @@ NOISE_CARDS = [
 ]
 
 
-def listing_page(articles: list[ReplicaArticle], page: int, noisy: bool = False) -> str:
-    """Page `page` (from 1) of the section, newest first; past the end, no cards."""
+def listing_entries(articles: list[ReplicaArticle], page: int, noisy: bool) -> list[tuple[str, str, ReplicaArticle]]:
+    """(href, title, article whose time the card shows) of page `page` (from 1), newest first;
+    past the end, none."""
     start = (page - 1) * CARDS_PER_PAGE
     shown = articles[start : start + CARDS_PER_PAGE] if page >= 1 else []
-    cards = [card(a.listing_href, a.title, time_card(a)) for a in shown]
+    entries = [(a.listing_href, a.title, a) for a in shown]
     if noisy and shown:
         repeated = articles[start - 1] if start > 0 else shown[-1]  # a card of the page before, again
-        cards.append(card(repeated.path, repeated.title, time_card(repeated)))
-        cards += [card(href, title, time_card(shown[-1])) for href, title in NOISE_CARDS]
-    cards = "\n".join(cards)
+        entries.append((repeated.path, repeated.title, repeated))
+        entries += [(href, title, shown[-1]) for href, title in NOISE_CARDS]
+    return entries
+
+
+LISTING_DESIGNS = ("2026", "2023")
+
+
+def listing_page(articles: list[ReplicaArticle], page: int, design: str = "2026", noisy: bool = False,
+                 section_in_menu: bool = True) -> str:
+    entries = listing_entries(articles, page, noisy)
+    if design == "2023":
+        return listing_page_2023(entries, articles)
+    return listing_page_2026(entries, articles, section_in_menu)
+
+
+def listing_page_2023(entries: list[tuple[str, str, ReplicaArticle]], articles: list[ReplicaArticle]) -> str:
+    cards = "\n".join(card(href, title, time_card(a)) for href, title, a in entries)
     last_page = max(1, -(-len(articles) // CARDS_PER_PAGE))
     pager = " ".join(f'<a href="{LISTING_PATH}?page={n}">{n}</a>' for n in range(1, min(last_page, 5) + 1))
     popular = headline_list("Popular", articles[-5:], numbered=True)
@@ -267,6 +294,68 @@ def listing_page(articles: list[ReplicaArticle], page: int, noisy: bool = False)
 </body></html>"""
 
 
+def card_2026(href: str, title: str, time: str, datetime_attr: str | None) -> str:
+    """A card of the 2026 design: the card is the link."""
+    attr = f' datetime="{datetime_attr}"' if datetime_attr else ""
+    return (f'<a class="news-card" href="{escape(href)}"><img class="card-img" src="/thumbs/x.jpg" alt="">'
+            f'<h3 class="card-title">{escape(title)}</h3><time class="meta-date"{attr}>{time}</time></a>')
+
+
+def time_2026(article: ReplicaArticle) -> str:
+    """'21:38, 18 August 2026': the English form expected of the redesign (day not padded)."""
+    return article.shown_time or f"{article.published:%H:%M}, {article.published.day} {article.published:%B %Y}"
+
+
+def sidebar_2026(heading: str, articles: list[ReplicaArticle]) -> str:
+    """'Popular' and 'Latest news' blocks: the same card markup as the section's list, linking
+    to stories of other sections."""
+    cards = "".join(
+        card_2026(path, f"{a.title} (another section)", time_2026(a), None) for path, a in zip(SIDEBAR_PATHS, articles)
+    )
+    return f'<aside class="sidebar"><div class="sidebar__title">{heading}</div><div class="sidebar__list">{cards}</div></aside>'
+
+
+def header_2026(section_in_menu: bool = True) -> str:
+    menu = MENU[:2] + ([(SECTION, LISTING_PATH)] if section_in_menu else []) + MENU[2:]
+    items = "".join(f'<li class="menu__item"><a href="{path}">{escape(name)}</a></li>' for name, path in menu)
+    return f"""<header class="header"><a class="logo" href="/">Qazinform</a>
+<nav class="menu"><ul>{items}<li class="menu__item"><a href="/tag/referendum-2026_t7">Referendum 2026</a></li></ul></nav>
+<div class="langs"><a href="https://www.inform.kz/ru/">Рус</a> <a href="https://qz.inform.kz/">Qaz</a> <a href="https://cn.inform.kz/">中文</a></div>
+</header>"""
+
+
+def home_page(articles: list[ReplicaArticle], section_in_menu: bool = True) -> str:
+    """The 2026 home page: the menu, a strip of the newest cards, a 'Latest news' sidebar."""
+    top = "".join(f'<div class="main-news__item">{card_2026(a.path, a.title, time_2026(a), None)}</div>' for a in articles[:6])
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Qazinform News Agency</title></head><body>
+{header_2026(section_in_menu)}
+<main><section class="main-news">{top}</section>
+{sidebar_2026("Latest news", articles[:5])}</main>
+<footer class="footer"><a href="/about">About us</a> <a href="/contacts">Contacts</a> <a href="/tag/elections-2026_t9">Elections 2026</a></footer>
+</body></html>"""
+
+
+def listing_page_2026(entries: list[tuple[str, str, ReplicaArticle]], articles: list[ReplicaArticle],
+                      section_in_menu: bool = True) -> str:
+    """The section's list in the 2026 design: cards in .news-category__item, some with a
+    datetime attribute; a "Popular" sidebar of the same cards."""
+    items = "\n".join(
+        f'<div class="news-category__item">'
+        f'{card_2026(href, title, time_2026(a), a.published.isoformat() if a.variant and not a.shown_time else None)}</div>'
+        for href, title, a in entries
+    )
+    pager = " ".join(f'<a class="pagination__link" href="{LISTING_PATH}?page={n}">{n}</a>' for n in range(1, 6))
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>{SECTION} | Qazinform News Agency</title></head><body>
+{header_2026(section_in_menu)}
+<main class="layout"><h1 class="news-category__title">{SECTION}</h1>
+<div class="news-category">{items}</div>
+<div class="pagination">{pager}</div>
+{sidebar_2026("Popular", articles[-5:])}
+</main></body></html>"""
+
+
 DEFECTS = ("no title", "no body", "bad date", "word date", "unknown layout", "redesign")
 
 
@@ -284,7 +373,8 @@ def article_page(article: ReplicaArticle, articles: list[ReplicaArticle], base_u
         article = replace(article, shown_time="31 February 2024, 10:00", has_jsonld=False, has_meta_time=False)
     elif defect == "word date":
         article = replace(article, shown_time="yesterday", has_jsonld=False, has_meta_time=False)
-    render = legacy_article if article.layout == "legacy" else current_article
+    render = {"legacy": legacy_article, "current": current_article, "en_inform": en_inform_article,
+              "redesign2026": redesign2026_article}[article.layout]
     return render(article, articles, base_url)
 
 
@@ -310,3 +400,101 @@ def unknown_layout_article(article: ReplicaArticle) -> str:
 {BANNER}<div class="story"><div class="story-headline">{escape(article.title)}</div>
 <div class="story-when">{time_card(article)}</div>{paragraphs}</div>{FOOTER}</body></html>"""
 
+
+
+EN_INFORM_MENU = ["World News", "Incidents", "Kazakhstan", "Politics", "Analytics", "Economy", "About us"]
+
+
+def en_inform_article(article: ReplicaArticle, articles: list[ReplicaArticle], base_url: str) -> str:
+    """en.inform.kz/news (2016 to 2023): the time first, padded, often with "| GMT +6"; an
+    empty image caption printed as "None"; "Tags:", "Currently reading" and the Telegram
+    line after the body. No lang attribute: the edition tells the language."""
+    rng = random.Random(article.article_id)
+    others = neighbours(articles, article, 6)
+    offset = " | GMT +6" if article.variant else ""
+    shown_time = article.shown_time or f"{article.published:%H:%M, %d %B %Y}{offset}"
+    blocks = [f"<p>{inline_markup(p, rng)}</p>" for p in article.shown_paragraphs]
+    if article.image_path:
+        blocks.insert(1, f'<img src="{article.image_path}" alt=""><p>None</p>')
+    elif len(blocks) > 1:
+        blocks.insert(1, "<p>None</p>")
+    if article.author:
+        blocks.append(f"<p>Author: {escape(article.author)}</p>")
+    tags = ""
+    if article.tags:
+        tags = '<div class="tags">Tags: ' + " ".join(
+            f'<a href="/tags/{slugify(t)}">{escape(t)}</a>' for t in article.tags
+        ) + "</div>"
+    menu = "".join(f'<li><a href="/news/{slugify(name)}">{name}</a></li>' for name in EN_INFORM_MENU)
+    reading = "".join(f'<li><a href="{a.path}">{escape(a.title)}</a></li>' for a in others)
+    return f"""<!DOCTYPE html>
+<html><head>
+{head(article, base_url, "Kazinform")}
+</head><body>
+<div class="top"><a href="/">EN</a> <span>TV AND RADIO COMPLEX OF THE PRESIDENT OF THE RK</span></div>
+<div class="trends">Trends: <a href="/tags/referendum-2022">Referendum 2022</a> <a href="/tags/cec">CEC</a></div>
+<ul class="main-menu">{menu}</ul>
+<div class="container"><div class="news-item">
+<h1>{escape(article.title)}</h1>
+<div class="time">{shown_time}</div>
+<div class="text">
+{chr(10).join(blocks)}
+</div>
+{tags}
+{SHARE}
+</div>
+<div class="reading"><div class="reading__title">Currently reading</div><ul>{reading}</ul></div>
+<p class="telegram"><a href="https://t.me/kazinform_eng">More news in our Telegram channel!</a></p>
+</div>
+<div class="footer">About agency Contacts Advertisement Partners Photo Site map Tags</div>
+</body></html>"""
+
+
+def redesign2026_article(article: ReplicaArticle, articles: list[ReplicaArticle], base_url: str) -> str:
+    """qazinform.com since August 2026: h1.article__title, <time> (with a datetime attribute
+    or without), the body as <p> in div.article__content among a figure with its caption, an
+    ad block, a "read also" box and the tags; a breadcrumb that may name another section."""
+    rng = random.Random(article.article_id)
+    others = neighbours(articles, article, 8)
+    blocks = [f"<p>{inline_markup(p, rng)}</p>" for p in article.shown_paragraphs]
+    if len(blocks) > 3:
+        blocks[2] = f"<blockquote>{blocks[2]}</blockquote>"
+    blocks.insert(min(2, len(blocks)), '<div class="adv-block"><p>Advertisement</p><script>ads.push(1);</script></div>')
+    if len(blocks) > 2:
+        blocks.insert(len(blocks) - 1, f'<div class="read-also"><p>Read also: <a href="{others[0].path}">{escape(others[0].title)}</a></p></div>')
+    if article.image_path:
+        blocks.insert(1, f'<figure class="article__image"><img src="{article.image_path}" alt=""><figcaption><p>Photo: Qazinform</p></figcaption></figure>')
+    if article.tags:
+        blocks.append('<div class="article__tags">' + "".join(
+            f'<a href="/tag/{slugify(t)}_t{n}">{escape(t)}</a>' for n, t in enumerate(article.tags, start=1)
+        ) + "</div>")
+    datetime_attr = f' datetime="{article.published.isoformat()}"' if article.variant != 1 and not article.shown_time else ""
+    author = f'<span class="article__author">{escape(article.author)}</span>' if article.author else ""
+    lead = f'<div class="article__description">{escape(article.lead)}</div>' if article.lead else ""
+    crumb_path = LISTING_PATH if article.breadcrumb == SECTION else "/category/politics_s2"
+    return f"""<!DOCTYPE html>
+<html lang="en"><head>
+{head(article, base_url, "Qazinform News Agency")}
+</head><body>
+{header_2026()}
+<main class="layout"><article class="article">
+<div class="breadcrumbs"><a href="/">Home</a> / <a href="{crumb_path}">{escape(article.breadcrumb)}</a></div>
+<h1 class="article__title">{escape(article.title)}</h1>
+<div class="article__meta"><time class="article__date"{datetime_attr}>{time_2026(article)}</time>{author}</div>
+{lead}
+<div class="article__content">
+{chr(10).join(blocks)}
+</div>
+{SHARE}
+</article>
+{sidebar_2026("Latest news", others[:5])}
+</main>
+<footer class="footer"><p>© 1997–2026 Qazinform News Agency</p></footer>
+</body></html>"""
+
+
+def challenge_page() -> str:
+    """What a Cloudflare challenge serves instead of the page."""
+    return """<!DOCTYPE html><html lang="en-US"><head><title>Just a moment...</title></head><body>
+<div class="main-wrapper"><h1>qazinform.com</h1><p>Verifying you are human. This may take a few seconds.</p>
+<noscript>Enable JavaScript and cookies to continue</noscript></div></body></html>"""

@@ -20,13 +20,18 @@ class ReplicaSite:
     """
 
     def __init__(self, articles: int = 200, seed: int = 1, defects: dict[int, str] | None = None,
-                 noisy_listing: bool = False):
+                 noisy_listing: bool = False, listing_design: str = "2026", section_in_menu: bool = True):
         """`defects` maps an article's position in the listing (0 = newest) to one of
         pages.DEFECTS. `noisy_listing` adds to every listing page what is not an article
         of the section: a card repeated from the page before, links to another domain,
-        javascript: and mailto: links, links to a category and a tag."""
+        javascript: and mailto: links, links to a category and a tag. `listing_design`: one
+        of pages.LISTING_DESIGNS. `section_in_menu`: False takes the section out of the menus."""
+        if listing_design not in pages.LISTING_DESIGNS:
+            raise ValueError(f"unknown listing design {listing_design!r}; known: {', '.join(pages.LISTING_DESIGNS)}")
         self.seed = seed
         self.noisy_listing = noisy_listing
+        self.listing_design = listing_design
+        self.section_in_menu = section_in_menu
         self.generator = Generator(seed)
         self.articles: list[ReplicaArticle] = []
         self.by_path: dict[str, ReplicaArticle] = {}
@@ -101,12 +106,15 @@ class ReplicaSite:
         html = "text/html; charset=utf-8"
         if parts.path == "/robots.txt":
             return Reply(200, "text/plain; charset=utf-8", pages.ROBOTS_TXT.encode())
+        if parts.path == "/":
+            return Reply(200, html, pages.home_page(self.articles, self.section_in_menu).encode())
         if parts.path == pages.LISTING_PATH:
             try:
                 page = int(parse_qs(parts.query).get("page", ["1"])[0])
             except ValueError:
                 page = 1
-            text = pages.listing_page([] if empty_listing else self.articles, page, self.noisy_listing)
+            text = pages.listing_page([] if empty_listing else self.articles, page, self.listing_design,
+                                      self.noisy_listing, self.section_in_menu)
             return Reply(200, html, text.encode())
         article = self.by_path.get(parts.path)
         if article:
@@ -132,6 +140,7 @@ class ReplicaServer:
         self.httpd = _QuietServer((host, port), _handler(site))
         host, port = self.httpd.server_address[:2]
         self.base_url = f"http://{host}:{port}"
+        self.home_url = self.base_url + "/"
         self.start_url = self.base_url + pages.LISTING_PATH
         self._thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 

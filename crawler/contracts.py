@@ -1,0 +1,86 @@
+"""Names that two or more components share: stats keys, run statuses, finish reasons, layout
+names. Each is written once, here, so that a renamed key cannot silently zero a check."""
+
+from enum import StrEnum
+
+
+class Stat:
+    """Keys of Scrapy's stats that our components write and others read (plain strings, so
+    that Scrapy's stats dump prints them as they are)."""
+
+    ARTICLES_REQUESTED = "elections/articles_requested"
+    CARDS_SKIPPED = "elections/cards_skipped"  # links in the listing that are no article of the site
+    EMPTY_LISTING_PAGES = "elections/empty_listing_pages"  # a page without cards, followed by one with
+    LISTING_PAGES = "elections/listing_pages"  # listing pages with cards
+    LISTING_FAILED = "elections/listing_failed"  # listing pages that could not be read
+    LISTING_URL = "elections/listing_url"  # the section's first listing page, as given or found
+    OLDEST_CARD_AT = "elections/oldest_card_at"
+    WALK_STOP = "elections/walk_stop"  # why the listing walk ended: a WalkStop
+    WALK_TOP_IDS = "elections/walk_top_ids"  # the article ids on the first listing page read
+    SECTION_NOT_FOUND = "elections/section_not_found"  # the home page's menu had no such section
+    CHALLENGE_URL = "elections/challenge_url"  # the first page answered with a bot challenge
+    CHALLENGE = "elections/challenge"  # how: "HTTP 403, cf-mitigated: challenge"
+    RETRY_AFTER_WAITS = "elections/retry_after_waits"
+    STRAY_PAGE_ENDS = "elections/stray_page_ends"
+    RUN_STATUS = "elections/run_status"  # the RunStatus the ledger recorded
+    RUN_HEALTHY = "elections/run_healthy"  # 1 or 0, as recorded
+    VALIDATED = "validate/items"
+    VALIDATE_LAYOUT = "validate/layout/"  # + layout name
+    VALIDATE_DROPPED = "validate/dropped/"  # + reason
+    DUPLICATES = "dedupe/duplicates"
+    STORED_NEW = "store/new"
+    STORED_UPDATED = "store/updated"
+    STORED_UNCHANGED = "store/unchanged"
+    PENDING = "store/pending"
+    DROPPED = "store/dropped"
+
+
+class RunStatus(StrEnum):
+    RUNNING = "running"
+    OK = "ok"
+    PARTIAL = "partial"  # cut short, or something failed on the way
+    FAILED = "failed"  # no listing page with cards was read
+
+
+class FailureStatus(StrEnum):
+    """dropped_items.status"""
+
+    PENDING = "pending"  # fetched first by the next run
+    DROPPED = "dropped"  # given up until mode=full
+
+
+class FinishReason(StrEnum):
+    """Finish reasons of our own, beside Scrapy's ("finished", "shutdown", ...)."""
+
+    FINISHED = "finished"
+    BOT_CHALLENGE = "bot_challenge"
+    SECTION_NOT_FOUND = "section_not_found"
+
+
+class WalkStop(StrEnum):
+    """Why a listing walk ended."""
+
+    END = "end"  # two pages without cards: the listing's end
+    KNOWN = "known"  # a page whose cards were all stored, below where the last complete walk began
+    MAX_PAGES = "max_pages"
+    SINCE = "since"
+
+
+class Layout(StrEnum):
+    """Page designs, as stored in articles.layout (docs/site.md)."""
+
+    REDESIGN_2026 = "redesign2026"  # qazinform.com since August 2026
+    CURRENT = "current"  # inform.kz and qazinform.com, 2023 to mid 2026
+    LEGACY = "legacy"  # www.inform.kz/en, 2020 to 2023 (the seed page)
+    EN_INFORM = "en_inform"  # en.inform.kz/news, 2016 to 2023
+    FALLBACK = "fallback"  # no known design; read from structured data and semantic markup
+    UNKNOWN = "unknown"  # nothing readable: recorded as a failure
+
+
+class ExitCode:
+    """Exit statuses of `scrapy crawl elections` and `scheduler.py --once`."""
+
+    OK = 0  # the run is ok and healthy
+    UNHEALTHY = 1  # the run failed, was cut short, or is unhealthy
+    BAD_ARGUMENT = 2
+    LOCKED = 3  # another crawl holds the database's lock

@@ -1,0 +1,26 @@
+"""Legacy design of en.inform.kz/news (2016 to 2023).
+
+Known only from its visible text: the time first and padded ("18:29, 07 January 2021 |
+GMT +6", whose stated offset wins), the chrome "EN", "Trends:", the broadcaster's banner and
+a long menu before the title; "Tags:", "Currently reading" and "More news in our Telegram
+channel!" after the body; and an empty image caption printed as a stray "None" line
+inside the text. Read by its structure (crawler/layouts/structure.py), recognised by that
+chrome.
+"""
+
+from crawler.contracts import Layout
+from crawler.layouts.page import matches
+from crawler.layouts.structure import VisibleText
+
+NAME = Layout.EN_INFORM
+
+CHROME_HEADINGS = ("Currently reading", "More news in our Telegram channel!")
+_TEXT = VisibleText(CHROME_HEADINGS, not_text=("None",))
+
+recognises = matches(
+    "//h1 and //text()[normalize-space() = 'Currently reading' or normalize-space() = 'Trends:'"
+    " or normalize-space() = 'More news in our Telegram channel!']"
+)
+
+
+FIELDS = _TEXT.fields()

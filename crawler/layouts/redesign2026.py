@@ -1,0 +1,47 @@
+"""The 2026 redesign of qazinform.com (the live site since August–September 2026).
+
+Known from public scrapers of the Russian and Chinese editions, not yet from an English page
+(docs/site.md): h1.article__title, the time in a <time> element (its datetime attribute,
+else its text "21:38, 18 August 2026"), the body as <p> in div.article__content — whose
+figures, captions, ad blocks and inline "read also" boxes are not text — tags in
+.article__tags and the author in .article__author. The head's og:/article: meta come first.
+Migrated articles keep their old ids ("_a<digits>", 6 hex digits), so the design is
+recognised by the page, never by its URL.
+"""
+
+from crawler.contracts import Layout
+from crawler.layouts.page import css, jsonld, keywords, matches, meta, texts, xpath
+
+NAME = Layout.REDESIGN_2026
+
+
+def _class(name: str) -> str:
+    return f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"
+
+
+_TITLE = f"//h1[{_class('article__title')}]"
+_CONTENT = f"//div[{_class('article__content')}]"
+_NOT_TEXT = (
+    "ancestor::figure or ancestor::aside or ancestor::*["
+    "contains(@class, 'adfox') or contains(@id, 'adfox') or contains(@class, 'banner')"
+    f" or contains(@class, 'adv') or contains(@class, 'read-also') or {_class('article__tags')}]"
+)
+_TIME = f"({_TITLE}/following::time)[1]"  # the article's own, before any sidebar's
+
+recognises = matches(f"{_TITLE} and {_CONTENT}")
+
+FIELDS = {
+    "title": [jsonld("headline"), meta("og:title"), texts(_TITLE)],
+    "lead": [texts(f"//*[{_class('article__description')} or {_class('article__lead')}]")],
+    "body": [texts(f"{_CONTENT}//p[not({_NOT_TEXT})]")],
+    "author": [jsonld("author", "name"), meta("author"), texts(f"//*[{_class('article__author')}]")],
+    "published_at": [
+        jsonld("datePublished"),
+        meta("article:published_time"),
+        xpath(f"{_TIME}/@datetime"),
+        texts(_TIME),
+    ],
+    "tags": [keywords, meta("article:tag"), css(".article__tags a ::text")],
+    "image_url": [meta("og:image"), jsonld("image", "url"), xpath(f"{_CONTENT}//figure//img/@src")],
+    "lang": [xpath("/html/@lang"), jsonld("inLanguage")],
+}
