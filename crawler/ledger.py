@@ -60,7 +60,7 @@ class RunLedger:
             db["crawl_runs"].update(self.run_id, run)
         finally:
             db.close()
-        self.crawler.stats.set_value(Stat.RUN_STATUS, run["status"])
+        self.crawler.stats.set_value(Stat.RUN_STATUS, str(run["status"]))
         self.crawler.stats.set_value(Stat.RUN_HEALTHY, run["healthy"])
         summary = ", ".join(f"{name} {value}" for name, value in run.items() if name.startswith("articles_"))
         level = logging.INFO if run["status"] == RunStatus.OK else logging.WARNING

@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+import re
 import subprocess
 import sys
 from collections import Counter
@@ -11,7 +12,7 @@ import pytest
 
 from tests.replica import ReplicaServer, ReplicaSite
 from tests.replica.crawling import ROOT, crawl, mismatches, rows, stored_articles
-from tests.replica.pages import CARDS_PER_PAGE, LISTING_PATH
+from tests.replica.pages import CARDS_PER_PAGE, LISTING_PATH, SIDEBAR_PATHS
 
 
 def requests_during(site: ReplicaSite, action) -> tuple[object, Counter]:
@@ -24,37 +25,81 @@ def listing_requests(requests: Counter) -> list[str]:
     return sorted((t for t in requests if t.startswith(LISTING_PATH)), key=lambda t: (len(t), t))
 
 
-def test_crawl_stores_every_article_once_as_the_ground_truth(replica, tmp_path):
+def test_crawl_finds_the_section_and_stores_every_article_once_as_the_ground_truth(replica, tmp_path):
     db = tmp_path / "data" / "elections.db"
     feed = tmp_path / "items.jsonl"
     result, requests = requests_during(
-        replica.site, lambda: crawl("-a", f"start_url={replica.start_url}", "-O", str(feed), db=db)
+        replica.site, lambda: crawl("-O", str(feed), db=db, ELECTIONS_SITE_URL=replica.home_url)
     )
     assert result.returncode == 0, result.stderr[-3000:]
 
     expected = replica.site.expected_items(replica.base_url)
     stored = stored_articles(db)
     assert len(rows(db, "articles")) == 200
-    assert {a["layout"] for a in expected.values()} == {"legacy", "current"}
+    # Every design and every id form is in the replica, and was read.
+    assert {a["layout"] for a in expected.values()} == {"en_inform", "legacy", "current", "redesign2026"}
+    assert any(a.layout == "redesign2026" and id_form(a.article_id) == "_a<digits>" for a in replica.site.articles)
+    assert {id_form(a) for a in expected} == {"_a<digits>", "6 hex", "8 hex", "slug"}
+    assert any(a.breadcrumb != "Elections" for a in replica.site.articles if a.layout == "redesign2026")
     assert mismatches(stored, expected) == {}
+    assert all(row["section"] == "Elections" and row["lang"] == "en" for row in stored.values())
     started = datetime.now(timezone.utc) - timedelta(minutes=10)
     for row in stored.values():
         text = "\0".join([row["title"], row["lead"] or "", row["body"]])
         assert row["content_hash"] == hashlib.sha256(text.encode()).hexdigest()
         assert datetime.fromisoformat(row["scraped_at"]) > started
     assert rows(db, "dropped_items") == []
+    [run] = rows(db, "crawl_runs")
+    assert (run["status"], run["healthy"], run["start_url"]) == ("ok", 1, replica.start_url)
+    assert (run["listing_complete"], run["gapless"], run["walk_stop"]) == (1, 1, "end")
 
-    # Each article fetched once, at its canonical URL; robots.txt first; 10 listing pages and
-    # the empty 11th and 12th that end the listing.
+    # Each article fetched once, at its canonical URL; robots.txt and the home page first; 10
+    # listing pages and the empty 11th and 12th that end the listing; no sidebar card.
     article_paths = {a.path for a in replica.site.articles}
     assert {t: n for t, n in requests.items() if t in article_paths} == dict.fromkeys(article_paths, 1)
-    assert requests["/robots.txt"] == 1
+    assert (requests["/robots.txt"], requests["/"]) == (1, 1)
     assert listing_requests(requests) == [LISTING_PATH] + [f"{LISTING_PATH}?page={n}" for n in range(2, 13)]
-    assert sum(requests.values()) == 1 + 12 + 200
+    assert not set(requests) & set(SIDEBAR_PATHS)
+    assert sum(requests.values()) == 1 + 1 + 12 + 200
 
     # Scrapy's feed export still works beside the database.
     exported = [json.loads(line) for line in feed.read_text().splitlines()]
     assert sorted(item["article_id"] for item in exported) == sorted(expected)
+
+
+def id_form(article_id: str) -> str:
+    if re.fullmatch(r"a\d+", article_id):
+        return "_a<digits>"
+    if re.fullmatch(r"[0-9a-f]{6}|[0-9a-f]{8}", article_id):
+        return f"{len(article_id)} hex"
+    return "slug"
+
+
+def test_a_section_missing_from_the_menu_fails_the_run_with_one_line(tmp_path):
+    db = tmp_path / "elections.db"
+    with ReplicaServer(ReplicaSite(articles=20, seed=3, section_in_menu=False)) as server:
+        result, requests = requests_during(server.site, lambda: crawl(db=db, ELECTIONS_SITE_URL=server.home_url))
+    assert result.returncode == 1
+    errors = [line for line in result.stderr.splitlines() if " ERROR: " in line]
+    assert len(errors) == 1, result.stderr[-3000:]
+    assert "section 'Elections' not found: no menu link of that name" in errors[0]
+    assert "(it links to: Kazakhstan, Politics, Economy" in errors[0]
+    assert "set ELECTIONS_SECTION" in errors[0] and "ELECTIONS_START_URL" in errors[0]
+    assert "Traceback" not in result.stderr
+    assert set(requests) == {"/robots.txt", "/"}
+    [run] = rows(db, "crawl_runs")
+    assert (run["status"], run["healthy"], run["finish_reason"], run["start_url"]) == ("failed", 0, "section_not_found", None)
+    assert run["health_problems"].startswith("section 'Elections' not found: no menu link of that name")
+    assert rows(db, "articles") == []
+
+
+def test_the_2023_listing_design_is_read_too(tmp_path):
+    db = tmp_path / "elections.db"
+    with ReplicaServer(ReplicaSite(articles=40, seed=5, listing_design="2023")) as server:
+        result = crawl("-a", f"start_url={server.start_url}", db=db)
+        expected = server.site.expected_items(server.base_url)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert mismatches(stored_articles(db), expected) == {}
 
 
 def test_max_pages_limits_the_listing(replica, tmp_path):
@@ -90,13 +135,13 @@ def test_broken_pages_are_recorded_with_url_and_reason(tmp_path):
     db = tmp_path / "elections.db"
     with ReplicaServer(site) as server:
         result = crawl("-a", f"start_url={server.start_url}", db=db)
-    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.returncode == 1, result.stderr[-3000:]  # partial and unhealthy
     assert set(stored_articles(db)) == set(site.expected_items(server.base_url))
     assert len(rows(db, "articles")) == 40 - len(DEFECTS)
     reasons = {
         2: "missing title", 4: "missing body", 6: "missing published_at", 8: "unknown layout", 37: "missing body",
     }
-    assert site.articles[37].layout == "legacy" and site.articles[2].layout == "current"
+    assert {site.articles[n].layout for n in DEFECTS} == {"en_inform", "redesign2026", "current"}
     dropped = {(r["url"], r["article_id"], r["reason"], r["status"], r["attempts"], r["run_id"]) for r in rows(db, "dropped_items")}
     assert dropped == {
         (server.base_url + site.articles[n].path, site.articles[n].article_id, reason, "pending", 1, 1)

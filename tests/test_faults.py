@@ -1,10 +1,12 @@
 """A hostile web, over HTTP: each fault of the README's table, and what the crawler does.
 
-Every run here also checks what must hold whatever the fault: the crawl exits 0, no
-traceback reaches the log, and every stored article equals the replica's ground truth (so
-no empty or placeholder title, body or date is ever stored)."""
+Every run here also checks what must hold whatever the fault: the crawl's exit status tells
+the truth about its recorded run (0 only when ok and healthy), no traceback reaches the log,
+and every stored article equals the replica's ground truth (so no empty or placeholder
+title, body or date is ever stored)."""
 
 import random
+import re
 import signal
 import sqlite3
 import subprocess
@@ -13,7 +15,7 @@ import time
 import pytest
 
 from tests.replica import ReplicaServer, ReplicaSite
-from tests.replica.crawling import crawl, crawl_command, mismatches, rows, stored_articles, ROOT
+from tests.replica.crawling import ROOT, crawl, crawl_command, exit_code_of, mismatches, rows, stored_articles
 from tests.replica.pages import LISTING_PATH
 
 FAST_FAILURES = {"RETRY_TIMES": "1", "DOWNLOAD_TIMEOUT": "2"}
@@ -29,13 +31,14 @@ class Hostile:
     def run(self, *arguments: str, **settings: str) -> dict:
         result = crawl("-a", f"start_url={self.server.start_url}", *arguments, db=self.db,
                        **{**FAST_FAILURES, **settings})
-        assert result.returncode == 0, result.stderr[-3000:]
         assert "Traceback" not in result.stderr, result.stderr[-3000:]
         self.log = result.stderr
         stored = stored_articles(self.db)
         expected = self.site.expected_items(self.base)
         assert mismatches(stored, {k: v for k, v in expected.items() if k in stored}) == {}
-        return rows(self.db, "crawl_runs")[-1]
+        run = rows(self.db, "crawl_runs")[-1]
+        assert result.returncode == exit_code_of(run), (run, result.stderr[-3000:])
+        return run
 
     def failures(self) -> dict[str, tuple]:
         """dropped_items as path -> (reason, status)."""
@@ -287,8 +290,36 @@ def test_a_site_that_is_down_is_a_failed_run_without_tracebacks(tmp_path):
     with ReplicaServer(ReplicaSite(articles=1, seed=1)) as server:
         start_url = server.start_url  # the server is gone once this block ends
     result = crawl("-a", f"start_url={start_url}", db=tmp_path / "elections.db", RETRY_TIMES="0")
-    assert result.returncode == 0  # Scrapy's own exit status; the ledger tells the truth
+    assert result.returncode == 1  # the run failed
     assert "Traceback" not in result.stderr
     assert "Connection was refused" in result.stderr
     [run] = rows(tmp_path / "elections.db", "crawl_runs")
     assert (run["status"], run["healthy"], run["health_problems"]) == ("failed", 0, "no listing page with cards was read")
+
+
+@pytest.mark.parametrize("where, status", [("listing", 403), ("article", 503), ("article", 200)])
+def test_a_bot_challenge_stops_the_run_and_the_next_clear_run_completes_the_archive(tmp_path, where, status):
+    with ReplicaServer(ReplicaSite(articles=60, seed=31)) as server:
+        hostile = Hostile(server, tmp_path / "elections.db")
+        assert hostile.run()["gapless"] == 1
+        new = server.site.publish(30)  # listing pages 1 and 2 now hold new articles
+        challenged = f"{LISTING_PATH}?page=2" if where == "listing" else new[25].path
+        server.site.add_fault("challenge", f"^{re.escape(challenged)}$", status)
+
+        before = server.site.requests[challenged]
+        blocked = hostile.run()
+        assert server.site.requests[challenged] == before + 1  # detected, never retried
+        assert (blocked["status"], blocked["healthy"], blocked["finish_reason"]) == ("partial", 0, "bot_challenge")
+        assert (blocked["gapless"], blocked["listing_complete"]) == (0, 0)
+        assert f"the site blocked the crawler with a bot challenge (HTTP {status}" in blocked["health_problems"]
+        assert f"at {server.base_url}{challenged}: the crawl stopped" in blocked["health_problems"]
+        if where == "article":
+            assert hostile.failures()[challenged][0].startswith(f"bot challenge (HTTP {status}")
+        assert hostile.stored_ids() < hostile.all_ids()
+
+        server.site.faults.clear()
+        clear = hostile.run()
+        assert (clear["status"], clear["healthy"], clear["gapless"]) == ("ok", 1, 1)
+        assert "the last run left a gap: the walk goes on to where the last complete walk began" in hostile.log
+        assert hostile.stored_ids() == hostile.all_ids()
+        assert len(rows(hostile.db, "articles")) == 90 and hostile.failures() == {}

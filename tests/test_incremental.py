@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 import pytest
 
 from tests.replica import ReplicaServer, ReplicaSite
-from tests.replica.crawling import crawl, minimum_requests, mismatches, rows, stored_articles
+from tests.replica.crawling import crawl, exit_code_of, minimum_requests, mismatches, rows, stored_articles
 from tests.replica.pages import CARDS_PER_PAGE, LISTING_PATH
 
 
@@ -22,9 +22,10 @@ class Archive:
         """Crawls once; returns the run's crawl_runs row and the requests the replica served."""
         before = Counter(self.site.requests)
         result = crawl("-a", f"start_url={self.server.start_url}", *arguments, db=self.db, RETRY_TIMES="1", **settings)
-        assert result.returncode == 0, result.stderr[-3000:]
         self.log = result.stderr
-        return rows(self.db, "crawl_runs")[-1], Counter(self.site.requests) - before
+        run = rows(self.db, "crawl_runs")[-1]
+        assert result.returncode == exit_code_of(run), (run, result.stderr[-3000:])
+        return run, Counter(self.site.requests) - before
 
     def check_every_article_stored_once(self):
         assert len(rows(self.db, "articles")) == len(self.site.articles)

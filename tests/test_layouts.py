@@ -1,10 +1,14 @@
 """Both page layouts on saved pages, field by field."""
 
+import re
+from dataclasses import replace
+from datetime import timezone
 from pathlib import Path
 
 import pytest
 from scrapy.http import HtmlResponse
 
+from crawler.layouts import home, listing
 from crawler.layouts import load_article as load_page
 from tests.replica import pages
 from tests.replica.content import generate
@@ -132,3 +136,83 @@ def test_every_replica_variant_matches_its_ground_truth(seed):
         expected = article.expected_item(base)
         got = {field: item.get(field) for field in expected}
         assert got == expected, article.path
+
+
+def rendered(layout: str, seed: int = 5, **changes) -> tuple:
+    """The first replica article served in `layout`, rendered, and its ground truth."""
+    articles = generate(200, seed)
+    article = replace(next(a for a in articles if a.layout == layout), **changes)
+    base = "https://qazinform.com"
+    html = pages.article_page(article, articles, base)
+    return load_article(HtmlResponse(url=base + article.path, body=html.encode(), encoding="utf-8")), article, html
+
+
+def test_en_inform_page_drops_none_captions_and_its_chrome():
+    item, article, html = rendered("en_inform", variant=1, image_path=None)
+    assert "<p>None</p>" in html and "| GMT +6" in html
+    assert item["layout"] == "en_inform"
+    assert item["body"] == "\n\n".join(article.paragraphs)
+    for chrome in ("None", "Currently reading", "Telegram", "Trends", "TV AND RADIO", "World News", "Tags:"):
+        assert chrome not in item["body"]
+    assert item["lang"] == "en"  # neither the page nor the URL says: the edition crawled
+
+
+def test_a_stated_offset_wins_over_the_zone():
+    item, article, _ = rendered("en_inform", variant=1, shown_time="18:29, 07 January 2021 | GMT +5",
+                                has_jsonld=False, has_meta_time=False)
+    assert item["published_at"] == "2021-01-07T13:29:00+00:00"  # Almaty was UTC+6 then; the page says +5
+
+
+def test_2026_page_reads_its_time_without_a_datetime_attribute():
+    item, article, html = rendered("redesign2026", variant=1, has_jsonld=False, has_meta_time=False)
+    assert 'class="article__date">' in html  # no datetime attribute
+    assert item["published_at"] == article.published.astimezone(timezone.utc).isoformat()
+
+
+def test_2026_page_keeps_the_section_it_was_listed_in():
+    item, article, html = rendered("redesign2026", breadcrumb="Politics", has_jsonld=True)
+    assert ">Politics</a>" in html
+    assert item["section"] == "Elections"
+    assert item["body"] == "\n\n".join(article.paragraphs)
+    for not_text in ("Advertisement", "Read also", "Photo: Qazinform"):
+        assert not_text not in item["body"]
+
+
+def test_a_migrated_legacy_id_is_read_in_the_2026_design():
+    articles = generate(200, 5)
+    article = next(a for a in articles if a.layout == "redesign2026" and re.fullmatch(r"a\d+", a.article_id))
+    base = "https://qazinform.com"
+    item = load_article(HtmlResponse(url=base + article.path, body=pages.article_page(article, articles, base).encode(),
+                                     encoding="utf-8"))
+    assert (item["layout"], item["article_id"]) == ("redesign2026", article.article_id)
+    assert item["url"] == base + article.path and "_a" in article.path
+
+
+def test_every_design_is_recognised_by_its_page_not_its_url():
+    """A legacy page at a /news/<hex> URL is still legacy; a 2026 page at _a<digits> is 2026."""
+    articles = generate(200, 5)
+    for article in articles[:80]:
+        html = pages.article_page(article, articles, "https://qazinform.com")
+        item = load_article(HtmlResponse(url="https://qazinform.com/news/same-url-for-all-1a2b3c", body=html.encode(),
+                                         encoding="utf-8"))
+        assert item["layout"] == article.layout
+
+
+def test_listing_cards_of_the_2026_design_leave_the_sidebar_out():
+    articles = generate(40, 5)
+    html = pages.listing_page(articles, 1, design="2026")
+    response = HtmlResponse(url="https://qazinform.com" + pages.LISTING_PATH, body=html.encode(), encoding="utf-8")
+    cards = listing.cards(response)
+    assert [c.url for c in cards] == ["https://qazinform.com" + a.listing_href for a in articles[:20]]
+    assert [c.published_at for c in cards] == [a.published.astimezone(timezone.utc).isoformat() for a in articles[:20]]
+    assert html.count('class="news-card"') == 25  # 20 in the list, 5 in the "Popular" sidebar
+
+
+def test_the_section_is_found_in_the_menu_and_its_absence_named():
+    articles = generate(10, 5)
+    for present in (True, False):
+        html = pages.home_page(articles, section_in_menu=present)
+        response = HtmlResponse(url="https://qazinform.com/", body=html.encode(), encoding="utf-8")
+        found = home.find_section(response, " elections ")
+        assert found == ("https://qazinform.com" + pages.LISTING_PATH if present else None)
+    assert home.seen_sections(response)[:3] == ["Kazakhstan", "Politics", "Economy"]

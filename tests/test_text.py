@@ -2,7 +2,7 @@ import pytest
 
 from crawler.dates import parse_published_at
 from crawler.text import clean_text, content_hash, split_dateline, strip_site_name
-from crawler.urls import article_id, canonical_url
+from crawler.urls import article_id, canonical_url, url_language
 
 
 @pytest.mark.parametrize(
@@ -76,6 +76,17 @@ def test_site_name_is_taken_off_titles(title, expected):
         ("https://en.inform.kz/news/cec-meets-97d5e1/?page=2", "https://en.inform.kz/news/cec-meets-97d5e1/", "97d5e1"),
         ("https://qazinform.com/news/voting-in-the-decade", "https://qazinform.com/news/voting-in-the-decade", "voting-in-the-decade"),
         ("https://qazinform.com/news/amp-rally-3f64c5", "https://qazinform.com/news/amp-rally-3f64c5", "3f64c5"),
+        # The 2026 redesign: 8 hex digits; old ids and id-less URLs on qazinform.com too.
+        ("https://qazinform.com/news/kurultai-vote-2192502b", "https://qazinform.com/news/kurultai-vote-2192502b", "2192502b"),
+        ("https://qazinform.com/amp/kurultai-vote-2192502b/", "https://qazinform.com/news/kurultai-vote-2192502b", "2192502b"),
+        ("https://qazinform.com/news/cec-accredits_a4017987", "https://qazinform.com/news/cec-accredits_a4017987", "a4017987"),
+        ("https://qazinform.com/news/kurultai-campaign-opens", "https://qazinform.com/news/kurultai-campaign-opens", "kurultai-campaign-opens"),
+        ("https://en.inform.kz/amp/cec-meets_a3243251/", "https://en.inform.kz/news/cec-meets_a3243251/", "a3243251"),
+        # Ids are case-insensitive: one article, one id.
+        ("https://qazinform.com/news/kurultai-vote-2192502B", "https://qazinform.com/news/kurultai-vote-2192502B", "2192502b"),
+        ("https://qazinform.com/news/cec-meets-97D5E1?x=1", "https://qazinform.com/news/cec-meets-97D5E1", "97d5e1"),
+        # Seven hex digits are no id: the slug is.
+        ("https://qazinform.com/news/seven-1234567", "https://qazinform.com/news/seven-1234567", "seven-1234567"),
     ],
 )
 def test_canonical_url_and_article_id(url, canonical, expected_id):
@@ -89,3 +100,18 @@ def test_content_hash_changes_with_the_text_and_only_with_it():
     assert base != content_hash("Title", None, "Body.")
     assert base != content_hash("Title", "Body", None)  # fields do not run into each other
     assert len(base) == 64
+
+
+@pytest.mark.parametrize(
+    "url, language",
+    [
+        ("https://www.inform.kz/en/cec-meets_a3996297", "en"),
+        ("https://www.inform.kz/ru/vybory_a3996297", "ru"),
+        ("https://qazinform.com/news/x-2192502b", "en"),
+        ("https://en.inform.kz/news/x_a1/", "en"),
+        ("https://cn.inform.kz/news/x-2192502b", "zh"),
+        ("http://127.0.0.1:8000/news/x_a1/", None),
+    ],
+)
+def test_the_language_a_url_tells(url, language):
+    assert url_language(url) == language

@@ -19,7 +19,9 @@ from scrapy.http import TextResponse
 Selector = Callable[["Page"], list[str]]
 
 _JSON_LD = etree.XPath('//script[@type="application/ld+json"]/text()')
-_TEXT = etree.XPath(".//text()[not(ancestor::script or ancestor::style)]")
+# A figure's caption is never text of a title, lead or paragraph: in markup with unclosed
+# <p>s, libxml2 nests the figure inside the paragraph before it.
+_TEXT = etree.XPath(".//text()[not(ancestor::script or ancestor::style or ancestor::figure or ancestor::figcaption)]")
 _ARTICLE_TYPES = {"NewsArticle", "Article", "ReportageNewsArticle", "AnalysisNewsArticle"}
 
 
@@ -113,5 +115,5 @@ def matches(query: str) -> Callable[["Page"], bool]:
 
 
 def element_text(element) -> str:
-    """The text of an lxml element and all within it, scripts and styles left out."""
+    """The text of an lxml element and all within it, scripts, styles and figures left out."""
     return "".join(_TEXT(element))

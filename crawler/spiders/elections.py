@@ -82,9 +82,8 @@ class ElectionsSpider(scrapy.Spider):
                 f"(it links to: {seen}); set ELECTIONS_SECTION to the section's name as the menu writes it, "
                 "or ELECTIONS_START_URL (-a start_url=) to its listing"
             )
-            self.crawler.stats.set_value(Stat.SECTION_NOT_FOUND, problem)
-            self.logger.error(problem[0].upper() + problem[1:])
-            raise CloseSpider(FinishReason.SECTION_NOT_FOUND)
+            self.crawler.stats.set_value(Stat.SECTION_NOT_FOUND, problem)  # the ledger's error line says it
+            raise CloseSpider(str(FinishReason.SECTION_NOT_FOUND))
         self.logger.info("Section %r found on %s: %s", self.section, response.url, listing_url)
         yield self.begin_walk(listing_url)
 
@@ -118,7 +117,7 @@ class ElectionsSpider(scrapy.Spider):
             if after_empty:
                 self.logger.info("Listing ends: pages %d and %d have no cards", page - 1, page)
                 if not stats.get_value(Stat.EMPTY_LISTING_PAGES):
-                    stats.set_value(Stat.WALK_STOP, WalkStop.END)
+                    stats.set_value(Stat.WALK_STOP, str(WalkStop.END))
             elif not (self.arguments.max_pages and page >= self.arguments.max_pages):
                 yield self.listing_request(page + 1, after_empty=True)
             return
@@ -150,7 +149,7 @@ class ElectionsSpider(scrapy.Spider):
             yield self.listing_request(page + 1)
             return
         self.logger.info("Listing ends after page %d: %s", page, STOP_REASONS[stop])
-        stats.set_value(Stat.WALK_STOP, stop)
+        stats.set_value(Stat.WALK_STOP, str(stop))
 
     def parse_article(self, response):
         yield load_article(response, section=self.section, edition_lang=self.edition_lang)
@@ -192,7 +191,7 @@ STOP_REASONS = {
 def stop_on_challenge(failure) -> None:
     """A bot challenge stops the crawl: never try to get past one. What is pending stays so."""
     if failure.check(BotChallenge):
-        raise CloseSpider(FinishReason.BOT_CHALLENGE)
+        raise CloseSpider(str(FinishReason.BOT_CHALLENGE))
 
 
 def failure_reason(failure) -> str:

@@ -67,8 +67,14 @@ def mismatches(stored: dict[str, dict], expected: dict[str, dict]) -> dict[str, 
     return found
 
 
-def minimum_requests(new: int, retries: int = 0) -> int:
-    """The fewest requests a daily run can make: robots.txt, the listing pages up to the
-    first one whose cards are all known, the new articles, and the retries of failed pages."""
+def minimum_requests(new: int, retries: int = 0, discovery: bool = False) -> int:
+    """The fewest requests a daily run can make: robots.txt, the home page when the listing
+    is found there, the listing pages up to the first one whose cards are all known, the new
+    articles, and the retries of failed pages."""
     first_known_page = math.ceil(new / CARDS_PER_PAGE) + 1
-    return 1 + first_known_page + new + retries
+    return 1 + int(discovery) + first_known_page + new + retries
+
+
+def exit_code_of(run: dict) -> int:
+    """What `scrapy crawl` must exit with for this crawl_runs row: 0 only if ok and healthy."""
+    return 0 if run["status"] == "ok" and run["healthy"] else 1

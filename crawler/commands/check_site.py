@@ -1,0 +1,37 @@
+"""`scrapy check_site` (`make check-site`): can the crawler read the site as it is today?
+
+Prints one line per step and per field, then a verdict; exits 0 when ready, 1 when not,
+2 on a bad setting. Writes nothing to the archive.
+"""
+
+import sys
+
+from scrapy.commands import ScrapyCommand
+
+from crawler.arguments import ArgumentError, CrawlArguments
+from crawler.contracts import ExitCode
+from crawler.site_check import SiteCheck
+
+
+class Command(ScrapyCommand):
+    requires_project = True
+
+    def short_desc(self) -> str:
+        return "Check the live site with the project's settings; write nothing"
+
+    def process_options(self, args, opts):
+        super().process_options(args, opts)
+        if opts.loglevel is None and not opts.nolog:  # the report is the output; the log only for errors
+            self.settings.set("LOG_LEVEL", "ERROR", priority="cmdline")
+
+    def run(self, args, opts):
+        try:
+            CrawlArguments.parse(self.settings, {})
+        except ArgumentError as error:
+            print(f"scrapy check_site: error: {error}", file=sys.stderr)
+            self.exitcode = ExitCode.BAD_ARGUMENT
+            return
+        crawler = self.crawler_process.create_crawler(SiteCheck)
+        self.crawler_process.crawl(crawler, report=lambda line: print(line, flush=True))
+        self.crawler_process.start()
+        self.exitcode = ExitCode.UNHEALTHY if crawler.spider.problems else ExitCode.OK

@@ -1,0 +1,143 @@
+"""A live check of the site with the project's settings: robots.txt, the home page and its
+menu, the first listing page and its three newest articles, one printed line per step and
+per field, then a verdict. It stores nothing: no pipeline, no ledger, no database.
+
+Run by `scrapy check_site` (crawler/commands/check_site.py), `make check-site`.
+"""
+
+from urllib.parse import urljoin, urlsplit
+
+import scrapy
+from protego import Protego
+
+from crawler.arguments import CrawlArguments
+from crawler.contracts import Layout
+from crawler.layouts import home, listing, load_article
+from crawler.spiders.elections import failure_reason
+from crawler.urls import SITE_DOMAINS, canonical_url, is_article_url
+from pipelines.validate import REQUIRED_FIELDS
+
+ARTICLES_TO_READ = 3
+FIELDS = ("title", "lead", "body", "author", "published_at", "tags", "image_url", "lang")
+
+
+class SiteCheck(scrapy.Spider):
+    name = "site_check"
+    custom_settings = {
+        "ITEM_PIPELINES": {},
+        "CONCURRENT_REQUESTS": 1,  # one page at a time, reported in order
+        "EXTENSIONS": {"crawler.ledger.RunLedger": None, "crawler.progress.Progress": None},
+    }
+
+    def __init__(self, *args, report=print, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.report = report
+        self.problems: list[str] = []
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        settings = crawler.settings
+        spider.arguments = CrawlArguments.parse(settings, {})
+        spider.site_url = settings.get("ELECTIONS_SITE_URL")
+        spider.section = settings.get("ELECTIONS_SECTION")
+        spider.edition_lang = settings.get("ELECTIONS_LANG")
+        spider.user_agent = settings.get("USER_AGENT")
+        start = spider.arguments.start_url or spider.site_url
+        spider.allowed_domains = [*SITE_DOMAINS, urlsplit(start).hostname]
+        crawler.signals.connect(spider.closed_with_verdict, signal=scrapy.signals.spider_closed)
+        return spider
+
+    def problem(self, text: str) -> None:
+        self.problems.append(text)
+        self.report(f"  PROBLEM: {text}")
+
+    async def start(self):
+        url = urljoin(self.arguments.start_url or self.site_url, "/robots.txt")
+        yield scrapy.Request(url, callback=self.parse_robots, errback=self.failed,
+                             meta={"dont_obey_robotstxt": True, "step": "robots.txt"})
+
+    def parse_robots(self, response):
+        robots = Protego.parse(response.text if response.status == 200 else "")
+        sitemaps = list(robots.sitemaps)
+        self.report(f"robots.txt: HTTP {response.status}, {len(sitemaps)} Sitemap line(s){': ' + ', '.join(sitemaps) if sitemaps else ''}")
+        for name, url in (("home page", self.site_url), ("listing", self.arguments.start_url)):
+            if url and not robots.can_fetch(url, self.user_agent):
+                self.problem(f"robots.txt forbids our User-Agent to fetch the {name} {url}")
+        if self.arguments.start_url:
+            self.report(f"home page: not read, the listing is given: {self.arguments.start_url}")
+            yield self.listing_request(self.arguments.start_url)
+        else:
+            yield scrapy.Request(self.site_url, callback=self.parse_home, errback=self.failed, meta={"step": "home page"})
+
+    def parse_home(self, response):
+        listing_url = home.find_section(response, self.section)
+        if listing_url is None:
+            seen = ", ".join(home.seen_sections(response)) or "no category or tag listing at all"
+            self.report(f"home page: HTTP {response.status}, {response.url}")
+            self.problem(
+                f"no menu link named {self.section!r} (it links to: {seen}); set ELECTIONS_SECTION to the "
+                "section's name as the menu writes it, or ELECTIONS_START_URL to its listing"
+            )
+            return
+        self.report(f"home page: HTTP {response.status}, section {self.section!r} links to {listing_url}")
+        yield self.listing_request(listing_url)
+
+    def listing_request(self, url: str) -> scrapy.Request:
+        return scrapy.Request(url, callback=self.parse_listing, errback=self.failed, meta={"step": "listing"})
+
+    def parse_listing(self, response):
+        cards = listing.cards(response)
+        articles = [card for card in cards if is_article_url(canonical_url(card.url))]
+        dated = [card.published_at for card in articles if card.published_at]
+        self.report(
+            f"listing: HTTP {response.status}, {len(articles)} article cards "
+            f"({len(articles) - len(dated)} without a readable time), newest {max(dated, default='-')}"
+        )
+        if not articles:
+            self.problem(f"no article cards on {response.url}: the listing's design is not one we know (docs/site.md)")
+            return
+        for number, card in enumerate(articles[:ARTICLES_TO_READ], start=1):
+            yield scrapy.Request(
+                canonical_url(card.url), callback=self.parse_article, errback=self.failed,
+                meta={"step": f"article {number}"}, priority=-number,
+            )
+
+    def parse_article(self, response):
+        step = response.meta["step"]
+        item = load_article(response, section=self.section, edition_lang=self.edition_lang)
+        self.report(f"{step}: HTTP {response.status}, layout {item['layout']}, {response.url}")
+        for field in FIELDS:
+            value = item.get(field)
+            shown = f"found: {shorten(value)}" if value not in (None, "", []) else "not found"
+            self.report(f"  {field:<13} {shown}")
+        missing = [field for field in REQUIRED_FIELDS if not item.get(field)]
+        if item["layout"] in (Layout.UNKNOWN, Layout.FALLBACK):
+            self.problem(f"{step} is in no design we know (read as {item['layout']}): docs/site.md says what to send us")
+        elif missing:
+            self.problem(f"{step} has no {', '.join(missing)}: the selectors of layout {item['layout']} miss it")
+
+    def failed(self, failure):
+        step = failure.request.meta.get("step", "request")
+        self.report(f"{step}: {failure.request.url}")
+        self.problem(f"{step} failed: {failure_reason(failure)}")
+
+    def closed_with_verdict(self, spider, reason):
+        if reason != "finished":
+            self.problems.append(f"the check ended early ({reason})")
+        if self.crawler.stats.get_value("spider_exceptions/count"):
+            self.problems.append("an error in the check itself: see the log above")
+        if self.problems:
+            self.report(f"verdict: NOT READY, {len(self.problems)} problem(s): {'; '.join(self.problems)}")
+        else:
+            self.report("verdict: ready: `make crawl` can read the site as it is today")
+
+
+def shorten(value, width: int = 70) -> str:
+    if isinstance(value, list):
+        value = ", ".join(value)
+    text = " ".join(str(value).split())
+    if len(text) > width:
+        text = text[: width - 1] + "…"
+    words = len(str(value).split())
+    return f"{text} ({words} words)" if words > 12 else text

@@ -1,0 +1,46 @@
+"""The listing walk's stop rules (crawler/walk.py), without a crawl."""
+
+import json
+
+from crawler.contracts import WalkStop
+from crawler.walk import Walk, WalkPlan, is_gapless
+
+
+def run(gapless: int | None, top: list[str] | None = None) -> dict:
+    return {"gapless": gapless, "walk_top_ids": json.dumps(top) if top is not None else None}
+
+
+def test_after_a_gapless_run_the_first_fully_known_page_ends_the_walk():
+    plan = WalkPlan.from_runs([run(1, ["n1"]), run(0)])
+    walk = Walk(plan)
+    assert walk.after_page(1, ["a", "b"], all_known=False, reached_since=False) is None
+    assert walk.after_page(2, ["c", "d"], all_known=True, reached_since=False) == WalkStop.KNOWN
+
+
+def test_after_a_gap_the_walk_goes_on_to_where_the_last_gapless_walk_began():
+    plan = WalkPlan.from_runs([run(None), run(0, ["x"]), run(1, ["b1", "b2"]), run(1, ["old"])])
+    assert plan == WalkPlan(stop_at_known=False, boundary_ids=frozenset({"b1", "b2"}))
+    walk = Walk(plan)
+    assert walk.after_page(1, ["a1", "a2"], all_known=True, reached_since=False) is None  # known, but above the gap
+    assert walk.after_page(2, ["a3", "b1"], all_known=False, reached_since=False) is None  # passes the boundary
+    assert walk.after_page(3, ["b3", "b4"], all_known=True, reached_since=False) == WalkStop.KNOWN
+
+
+def test_without_any_gapless_run_only_the_end_ends_the_walk():
+    walk = Walk(WalkPlan.from_runs([run(0, ["a"]), run(None)]))
+    assert walk.after_page(1, ["a"], all_known=True, reached_since=False) is None
+    assert Walk(WalkPlan.from_runs([])).after_page(1, ["a"], all_known=True, reached_since=False) is None
+
+
+def test_since_and_max_pages_end_the_walk_but_leave_a_gap():
+    walk = Walk(WalkPlan(), max_pages=2)
+    assert walk.after_page(1, ["a"], all_known=False, reached_since=False) is None
+    assert walk.after_page(2, ["b"], all_known=False, reached_since=False) == WalkStop.MAX_PAGES
+    assert Walk(WalkPlan()).after_page(1, ["a"], all_known=False, reached_since=True) == WalkStop.SINCE
+    assert not is_gapless(WalkStop.MAX_PAGES, unbroken=True) and not is_gapless(WalkStop.SINCE, unbroken=True)
+
+
+def test_a_run_is_gapless_only_when_unbroken_and_ended_at_the_end_or_a_safe_known_page():
+    assert is_gapless(WalkStop.END, unbroken=True) and is_gapless(WalkStop.KNOWN, unbroken=True)
+    assert not is_gapless(WalkStop.END, unbroken=False)
+    assert not is_gapless(None, unbroken=True)  # the walk broke off
