@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install crawl test demo explore bench clean
+.PHONY: install check-site crawl test demo explore bench clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,6 +14,11 @@ $(INSTALLED): pyproject.toml
 	touch $@
 
 install: $(INSTALLED)
+
+# Can the crawler read the site as it is today? Robots.txt, the home page's menu, the first
+# listing page and three articles, a line per step and field; writes nothing. ARGS="-s NAME=VALUE".
+check-site: $(INSTALLED)
+	$(BIN)/scrapy check_site $(ARGS)
 
 # Crawl the live Elections section into data/elections.db. Extra arguments: ARGS="-a max_pages=3".
 crawl: $(INSTALLED)

@@ -25,7 +25,6 @@ class SiteCheck(scrapy.Spider):
     name = "site_check"
     custom_settings = {
         "ITEM_PIPELINES": {},
-        "CONCURRENT_REQUESTS": 1,  # one page at a time, reported in order
         "EXTENSIONS": {"crawler.ledger.RunLedger": None, "crawler.progress.Progress": None},
     }
 
@@ -33,6 +32,7 @@ class SiteCheck(scrapy.Spider):
         super().__init__(*args, **kwargs)
         self.report = report
         self.problems: list[str] = []
+        self.articles_to_read: list[str] = []
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -97,13 +97,19 @@ class SiteCheck(scrapy.Spider):
         if not articles:
             self.problem(f"no article cards on {response.url}: the listing's design is not one we know (docs/site.md)")
             return
-        for number, card in enumerate(articles[:ARTICLES_TO_READ], start=1):
-            yield scrapy.Request(
-                canonical_url(card.url), callback=self.parse_article, errback=self.failed,
-                meta={"step": f"article {number}"}, priority=-number,
-            )
+        self.articles_to_read = [canonical_url(card.url) for card in articles[:ARTICLES_TO_READ]]
+        yield self.next_article()
+
+    def next_article(self) -> scrapy.Request | None:
+        """One article at a time, so that the report reads in order."""
+        if not self.articles_to_read:
+            return None
+        number = ARTICLES_TO_READ - len(self.articles_to_read) + 1
+        return scrapy.Request(self.articles_to_read.pop(0), callback=self.parse_article, errback=self.failed,
+                              meta={"step": f"article {number}"})
 
     def parse_article(self, response):
+        yield self.next_article()
         step = response.meta["step"]
         item = load_article(response, section=self.section, edition_lang=self.edition_lang)
         self.report(f"{step}: HTTP {response.status}, layout {item['layout']}, {response.url}")
@@ -121,6 +127,8 @@ class SiteCheck(scrapy.Spider):
         step = failure.request.meta.get("step", "request")
         self.report(f"{step}: {failure.request.url}")
         self.problem(f"{step} failed: {failure_reason(failure)}")
+        if step.startswith("article"):
+            yield self.next_article()
 
     def closed_with_verdict(self, spider, reason):
         if reason != "finished":

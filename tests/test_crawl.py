@@ -180,6 +180,13 @@ def test_a_bad_argument_stops_before_anything_is_fetched_or_written(replica, tmp
     assert sum(requests.values()) == 0
 
 
+def test_a_wrong_spider_name_is_one_line(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "scrapy", "crawl", "election"], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[-1] == "scrapy crawl: error: no spider named 'election'; known: elections"
+    assert "Traceback" not in result.stderr
+
+
 def test_scrapy_list_names_the_spider():
     result = subprocess.run([sys.executable, "-m", "scrapy", "list"], cwd=ROOT, capture_output=True, text=True)
     assert result.stdout.split() == ["elections"]

@@ -178,3 +178,21 @@ def test_every_run_is_in_the_ledger(archive):
     per_run = Counter(r["run_id"] for r in rows(archive.db, "articles"))
     assert [per_run[r["id"]] for r in runs] == [r["articles_new"] for r in runs] == [20, 180]
     assert all(r["bytes"] > 0 for r in runs)
+
+
+def test_a_daily_run_that_finds_the_section_adds_only_the_home_page(tmp_path):
+    with ReplicaServer(ReplicaSite(articles=100, seed=12)) as server:
+        db = tmp_path / "elections.db"
+        found = {"ELECTIONS_SITE_URL": server.home_url}
+        first = crawl(db=db, **found)
+        assert first.returncode == 0, first.stderr[-3000:]
+        published = server.site.publish(7)
+        before = Counter(server.site.requests)
+        daily = crawl(db=db, **found)
+        requests = Counter(server.site.requests) - before
+    assert daily.returncode == 0, daily.stderr[-3000:]
+    run = rows(db, "crawl_runs")[-1]
+    assert run["requests"] == sum(requests.values()) == minimum_requests(7, discovery=True)
+    assert requests["/"] == 1 and run["start_url"] == server.start_url
+    assert (run["articles_new"], run["walk_stop"], run["gapless"]) == (7, "known", 1)
+    assert {a.article_id for a in published} <= set(stored_articles(db))

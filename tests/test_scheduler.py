@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from crawler.lock import CrawlLock
 from crawler.scheduling import stored_next_run_time
 from tests.replica import ReplicaServer, ReplicaSite
 from tests.replica.crawling import ROOT, crawl, mismatches, rows, setting_options, stored_articles
@@ -28,10 +29,10 @@ class Scheduler:
         self.data_dir = tmp_path / "data"
         self.output = tmp_path / "scheduler.out"
 
-    def start(self, *options: str, **settings: str) -> subprocess.Popen:
+    def start(self, *options: str, crawl_arguments: tuple[str, ...] = (), **settings: str) -> subprocess.Popen:
         command = [
             sys.executable, "scheduler.py", *options, "--data-dir", str(self.data_dir), "--grace", "20",
-            "--", "-a", f"start_url={self.server.start_url}", *setting_options(self.db, **settings),
+            "--", "-a", f"start_url={self.server.start_url}", *crawl_arguments, *setting_options(self.db, **settings),
         ]
         self.out = open(self.output, "a")
         return subprocess.Popen(command, cwd=ROOT, stdout=self.out, stderr=subprocess.STDOUT)
@@ -194,3 +195,19 @@ def test_status_shows_the_runs_and_the_next_one(scheduler):
     assert lines[2].split()[:7] == ["1", lines[2].split()[1], lines[2].split()[2], "scheduled", "ok", "healthy", "40"]
     assert "Articles: 40 stored, 0 earlier versions, 0 pages pending, 0 given up" in lines
     assert lines[-1] == "Next scheduled run: none (no scheduler has run with this data dir)"
+
+
+def test_once_exits_as_scrapy_crawl_does_and_alerts_when_not_ok(scheduler, tmp_path):
+    alert = tmp_path / "alert.txt"
+    on_failure = ("--on-failure", f"echo $ELECTIONS_RUN_STATUS >> {alert}")
+    bad = scheduler.start("--once", *on_failure, crawl_arguments=("-a", "max_pages=0"))
+    assert bad.wait(timeout=120) == 2
+    with CrawlLock(f"{scheduler.db}.lock"):
+        locked = scheduler.start("--once", *on_failure)
+        assert locked.wait(timeout=120) == 3
+    assert scheduler.runs() == []
+    assert alert.read_text().splitlines() == ["failed", "failed"]
+    assert "no crawl ran: another crawl holds the lock" in scheduler.log()
+    ok = scheduler.start("--once", *on_failure)
+    assert ok.wait(timeout=120) == 0
+    assert alert.read_text().splitlines() == ["failed", "failed"]  # no alert for an ok, healthy run

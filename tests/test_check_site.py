@@ -1,0 +1,63 @@
+"""make check-site against the replica: a report line per step and per field, a verdict, an
+exit status, and nothing written."""
+
+import subprocess
+import sys
+
+from tests.replica import ReplicaServer, ReplicaSite
+from tests.replica.crawling import ROOT, LOCAL_SETTINGS
+
+
+def check_site(tmp_path, server, **settings) -> subprocess.CompletedProcess:
+    options = []
+    for name, value in {**LOCAL_SETTINGS, "ELECTIONS_DB": str(tmp_path / "elections.db"),
+                        "ELECTIONS_SITE_URL": server.home_url, **settings}.items():
+        options += ["-s", f"{name}={value}"]
+    return subprocess.run([sys.executable, "-m", "scrapy", "check_site", *options], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_the_check_reads_every_step_and_field_and_writes_nothing(tmp_path):
+    with ReplicaServer(ReplicaSite(articles=40, seed=5)) as server:
+        result = check_site(tmp_path, server)
+        newest = server.site.articles[:3]
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stderr == ""
+    lines = result.stdout.splitlines()
+    assert lines[0] == "robots.txt: HTTP 200, 0 Sitemap line(s)"
+    assert lines[1] == f"home page: HTTP 200, section 'Elections' links to {server.start_url}"
+    assert lines[2].startswith("listing: HTTP 200, 20 article cards (0 without a readable time), newest ")
+    articles = [line for line in lines if line.startswith("article ")]
+    assert [line.split(",")[0] for line in articles] == ["article 1: HTTP 200", "article 2: HTTP 200", "article 3: HTTP 200"]
+    for line, article in zip(articles, newest):
+        assert line.endswith(f"layout {article.layout}, {server.base_url}{article.path}")
+    assert [line.split()[0] for line in lines[4:13]] == ["title", "lead", "body", "author", "published_at", "tags",
+                                                         "image_url", "lang", "article"]
+    assert f"  title         found: {newest[0].title}" in lines
+    assert lines[-1] == "verdict: ready: `make crawl` can read the site as it is today"
+    assert not (tmp_path / "elections.db").exists()
+
+
+def test_a_section_missing_from_the_menu_says_what_to_set(tmp_path):
+    with ReplicaServer(ReplicaSite(articles=40, seed=5, section_in_menu=False)) as server:
+        result = check_site(tmp_path, server)
+    assert result.returncode == 1
+    problem = [line for line in result.stdout.splitlines() if "PROBLEM" in line]
+    assert problem == [
+        "  PROBLEM: no menu link named 'Elections' (it links to: Kazakhstan, Politics, Economy, World, Society, "
+        "Referendum 2026, Elections 2026); set ELECTIONS_SECTION to the section's name as the menu writes it, "
+        "or ELECTIONS_START_URL to its listing"
+    ]
+    assert result.stdout.splitlines()[-1].startswith("verdict: NOT READY, 1 problem(s): no menu link named 'Elections'")
+    assert not (tmp_path / "elections.db").exists()
+
+
+def test_a_challenge_is_reported_and_a_dead_site_too(tmp_path):
+    with ReplicaServer(ReplicaSite(articles=40, seed=5)) as server:
+        server.site.add_fault("challenge", "^/$", 403)
+        result = check_site(tmp_path, server)
+    assert result.returncode == 1
+    assert "  PROBLEM: home page failed: bot challenge (HTTP 403, cf-mitigated: challenge)" in result.stdout.splitlines()
+    dead = check_site(tmp_path, server, RETRY_TIMES="0")  # the server is gone
+    assert dead.returncode == 1 and "Traceback" not in dead.stdout + dead.stderr
+    assert "  PROBLEM: robots.txt failed: " in dead.stdout
