@@ -11,6 +11,7 @@ full-text index). The baseline is `lxml.html.fromstring` on the same bytes. CPU 
 
 import argparse
 import sys
+from collections import Counter
 import tempfile
 import time
 from pathlib import Path
@@ -22,7 +23,6 @@ from scrapy.utils.test import get_crawler
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from crawler.layouts import load_article  # noqa: E402
-from crawler.urls import is_legacy_article_url  # noqa: E402
 from pipelines.dedupe import DedupePipeline  # noqa: E402
 from pipelines.store import StorePipeline  # noqa: E402
 from pipelines.validate import ValidatePipeline  # noqa: E402
@@ -48,7 +48,7 @@ def ours(saved: list[tuple[str, bytes]]) -> float:
         store.open_spider()  # the database is created before the clock starts, as in a crawl
         started = time.process_time()
         for url, body in saved:
-            item = load_article(HtmlResponse(url=url, body=body, encoding="utf-8"))
+            item = load_article(HtmlResponse(url=url, body=body, encoding="utf-8"), section="Elections")
             store.process_item(dedupe.process_item(validate.process_item(item)))
         store.close_spider()
         return time.process_time() - started
@@ -66,11 +66,11 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=1000)
     args = parser.parse_args()
     saved = saved_pages(args.pages)
-    legacy = sum(is_legacy_article_url(url) for url, _ in saved)
+    layouts = Counter(load_article(HtmlResponse(url=url, body=body, encoding="utf-8"))["layout"] for url, body in saved)
     ours_seconds = min(ours(saved) for _ in range(3))
     lxml_seconds = min(plain_lxml(saved) for _ in range(3))
     per_page = lambda seconds: seconds / len(saved) * 1000  # noqa: E731
-    print(f"{len(saved)} pages ({legacy} legacy layout, {len(saved) - legacy} current), "
+    print(f"{len(saved)} pages ({', '.join(f'{n} {layout}' for layout, n in layouts.most_common())}), "
           f"{sum(len(b) for _, b in saved) / len(saved) / 1024:.0f} KiB on average")
     print(f"ours (parse, load, validate, dedupe, store): {per_page(ours_seconds):.3f} ms of CPU per page")
     print(f"plain lxml.html.fromstring:                  {per_page(lxml_seconds):.3f} ms of CPU per page")

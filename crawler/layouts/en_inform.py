@@ -9,7 +9,7 @@ chrome.
 """
 
 from crawler.contracts import Layout
-from crawler.layouts.page import matches
+from crawler.layouts.page import Page, matches
 from crawler.layouts.structure import VisibleText
 
 NAME = Layout.EN_INFORM
@@ -17,10 +17,17 @@ NAME = Layout.EN_INFORM
 CHROME_HEADINGS = ("Currently reading", "More news in our Telegram channel!")
 _TEXT = VisibleText(CHROME_HEADINGS, not_text=("None",))
 
-recognises = matches(
-    "//h1 and //text()[normalize-space() = 'Currently reading' or normalize-space() = 'Trends:'"
-    " or normalize-space() = 'More news in our Telegram channel!']"
+_CHROME = ("Currently reading", "Trends:", "More news in our Telegram channel!")
+_HAS_TITLE_AND_CHROME = matches(
+    "//h1 and //text()[" + " or ".join(f"normalize-space() = '{marker}'" for marker in _CHROME) + "]"
 )
+
+
+def recognises(page: Page) -> bool:
+    """An <h1> and this design's own chrome, as a whole text. A substring search first: it
+    costs microseconds, where the XPath over every text node costs a tenth of a page's parse."""
+    text = page.response.text
+    return any(marker in text for marker in _CHROME) and _HAS_TITLE_AND_CHROME(page)
 
 
 FIELDS = _TEXT.fields()

@@ -18,6 +18,7 @@ def main() -> None:
     args = parser.parse_args()
     with ReplicaServer(ReplicaSite(args.articles, args.seed), args.host, args.port) as server:
         print(f"base_url {server.base_url}", flush=True)
+        print(f"home_url {server.home_url}", flush=True)
         print(f"start_url {server.start_url}", flush=True)
         try:
             threading.Event().wait()

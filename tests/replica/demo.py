@@ -5,6 +5,7 @@ python -m tests.replica.demo [--articles 200] [--seed 1] [--db data/demo.db]
 
 import argparse
 import sys
+from collections import Counter
 import time
 from pathlib import Path
 
@@ -23,20 +24,22 @@ def main() -> int:
 
     site = ReplicaSite(args.articles, args.seed)
     with ReplicaServer(site) as server:
-        print(f"Replica of {args.articles} articles at {server.start_url}")
+        print(f"Replica of {args.articles} articles at {server.home_url}")
         started = time.monotonic()
-        result = crawl("-a", f"start_url={server.start_url}", db=args.db)
+        result = crawl(db=args.db, ELECTIONS_SITE_URL=server.home_url)  # finds the section in the menu
         seconds = time.monotonic() - started
     if result.returncode != 0:
         print(result.stderr[-3000:], file=sys.stderr)
         return result.returncode
+    [run] = rows(args.db, "crawl_runs")
 
     stored = stored_articles(args.db)
     differences = mismatches(stored, site.expected_items(server.base_url))
-    layouts = {layout: sum(a["layout"] == layout for a in stored.values()) for layout in ("legacy", "current")}
+    layouts = Counter(a["layout"] for a in stored.values())
     dates = sorted(a["published_at"] for a in stored.values())
     print(f"Crawled in {seconds:.1f} s into {args.db}")
-    print(f"  articles stored:   {len(stored)} ({layouts['legacy']} legacy layout, {layouts['current']} current)")
+    print(f"  section found at:  {run['start_url']}")
+    print(f"  articles stored:   {len(stored)} ({', '.join(f'{n} {layout}' for layout, n in layouts.most_common())})")
     print(f"  published:         {dates[0]} to {dates[-1]}" if dates else "  published:         -")
     print(f"  dropped pages:     {len(rows(args.db, 'dropped_items'))}")
     print(f"  equal to the ground truth, every field: {args.articles - len(differences)} of {args.articles}")
