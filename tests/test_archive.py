@@ -47,12 +47,12 @@ def test_a_first_schema_database_is_upgraded_keeping_every_row(tmp_path):
         assert db.execute(f"select {', '.join(columns[table])} from {table} order by 1").fetchall() == before[table]
     assert db.execute("select count(*) from article_tags").fetchone()[0] == tags
     assert set(VIEWS) <= set(db.view_names())
+    assert set(db["crawl_runs"].columns_dict) >= {"walk_stop", "walk_top_ids", "gapless"}
     title, body = db.execute("select title, body from articles limit 1").fetchone()
     db.close()
     word = max(body.split(), key=len).strip(".,«»")
     assert search(path, f'"{word}"')
     fts_integrity_check(path)
-    assert set(db["crawl_runs"].columns_dict) >= {"walk_stop", "walk_top_ids", "gapless"}
     assert open_database(path).execute("pragma user_version").fetchone()[0] == 3  # opening again changes nothing
 
 
