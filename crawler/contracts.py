@@ -20,6 +20,11 @@ class Stat:
     SECTION_NOT_FOUND = "elections/section_not_found"  # the home page's menu had no such section
     CHALLENGE_URL = "elections/challenge_url"  # the first page answered with a bot challenge
     CHALLENGE = "elections/challenge"  # how: "HTTP 403, cf-mitigated: challenge"
+    PAGE_ERRORS = "elections/page_errors"  # exceptions raised while a page was handled
+    NOT_A_LISTING = "elections/not_a_listing"  # listing pages that did not look like one
+    RUNAWAY = "elections/runaway"  # why the walk was stopped as a runaway listing
+    UNWRITTEN = "elections/unwritten"  # items fetched that no batch could write
+    WRITE_ERROR = "elections/write_error"  # the last error of a failed write
     RETRY_AFTER_WAITS = "elections/retry_after_waits"
     STRAY_PAGE_ENDS = "elections/stray_page_ends"
     RUN_STATUS = "elections/run_status"  # the RunStatus the ledger recorded
@@ -55,6 +60,7 @@ class FinishReason(StrEnum):
     FINISHED = "finished"
     BOT_CHALLENGE = "bot_challenge"
     SECTION_NOT_FOUND = "section_not_found"
+    UNWRITABLE = "database_unwritable"
 
 
 class WalkStop(StrEnum):

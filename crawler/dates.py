@@ -48,7 +48,10 @@ def parse_published_at(text: str) -> str | None:
     moment = _parse(text.strip())
     if moment is None:
         return None
-    return moment.astimezone(timezone.utc).isoformat()
+    try:
+        return moment.astimezone(timezone.utc).isoformat()
+    except OverflowError:  # 1 January of year 1, in a zone east of UTC
+        return None
 
 
 def _parse(text: str) -> datetime | None:

@@ -25,6 +25,17 @@ class HealthPolicy:
         )
 
 
+def unaccounted_articles(run: dict, stats: dict) -> int:
+    """Article pages requested that ended neither stored, nor recorded as failed, nor as a
+    repeat of one stored: lost, unless the run was cut short before fetching them.
+    `run`: the crawl_runs counts."""
+    accounted = sum(run[key] for key in (
+        "articles_new", "articles_updated", "articles_unchanged", "articles_pending", "articles_dropped",
+    ))
+    extra = stats.get(Stat.DUPLICATES, 0) + stats.get(Stat.UNWRITTEN, 0)
+    return max(0, stats.get(Stat.ARTICLES_REQUESTED, 0) - accounted - extra)
+
+
 def health_problems(run: dict, stats: dict, coverage: dict[str, float], policy: HealthPolicy) -> list[str]:
     """`run`: the crawl_runs counts; `coverage`: field -> share of the articles this run stored."""
     requested = stats.get(Stat.ARTICLES_REQUESTED, 0)
@@ -40,6 +51,21 @@ def health_problems(run: dict, stats: dict, coverage: dict[str, float], policy: 
         )
     if stats.get(Stat.SECTION_NOT_FOUND):
         problems.append(stats[Stat.SECTION_NOT_FOUND])
+    if stats.get(Stat.UNWRITTEN) or run["finish_reason"] == FinishReason.UNWRITABLE:
+        problems.append(
+            f"the archive could not be written ({stats.get(Stat.WRITE_ERROR)}): "
+            f"{stats.get(Stat.UNWRITTEN, 0)} fetched articles and failures were not stored; the next run fetches them again"
+        )
+    if stats.get(Stat.LISTING_FAILED):
+        problems.append(
+            f"{stats[Stat.LISTING_FAILED]} listing page(s) could not be read: the walk ended there, "
+            "and the next run walks on past the gap"
+        )
+    if stats.get(Stat.RUNAWAY):
+        problems.append(f"runaway listing: {stats[Stat.RUNAWAY]}")
+    lost = unaccounted_articles(run, stats)
+    if lost and run["finish_reason"] == FinishReason.FINISHED:
+        problems.append(f"{lost} article pages were requested but neither stored nor recorded as failed")
     if run["listing_pages"] == 0:
         problems.append("no listing page with cards was read")
     if requested and not stored:
@@ -51,6 +77,7 @@ def health_problems(run: dict, stats: dict, coverage: dict[str, float], policy: 
         problems.append(f"layout drift: {no_known_layout} of {parsed} article pages in no known layout")
     if requested and failed / requested > policy.max_error_rate:
         problems.append(f"error rate: {failed} of {requested} article pages failed")
-    if run["finish_reason"] not in (FinishReason.FINISHED, FinishReason.BOT_CHALLENGE, FinishReason.SECTION_NOT_FOUND):
+    if run["finish_reason"] not in (FinishReason.FINISHED, FinishReason.BOT_CHALLENGE, FinishReason.SECTION_NOT_FOUND,
+                                    FinishReason.UNWRITABLE):
         problems.append(f"the run ended early ({run['finish_reason']})")
     return problems

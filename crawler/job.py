@@ -19,13 +19,13 @@ import sys
 import threading
 import time
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from crawler import settings as project_settings
 from crawler.commands.crawl import run_exit_code
 from crawler.contracts import ExitCode
-from pipelines.database import mark_killed_runs, open_database
+from pipelines.database import last_complete_walk_at, mark_killed_runs, open_database
 
 logger = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parents[1]
@@ -39,6 +39,7 @@ class JobOptions:
     grace: float = 60.0  # seconds a stopped crawl gets to close before it is killed
     on_failure: str | None = None  # shell command run with the summary of an unhealthy run
     trigger: str = "scheduled"
+    full_every: float = 7.0  # days: a run walks the whole listing when no run has for this long (0: never)
 
 
 def scheduled_crawl(**options) -> int:
@@ -49,14 +50,20 @@ def scheduled_crawl(**options) -> int:
 def run_crawl(options: JobOptions) -> int:
     """Runs one crawl to its end; returns its ExitCode: 0 only for an ok and healthy run."""
     db_path = database_path(options.crawl_arguments)
-    before = last_run_id(db_path)
+    before, last_full_walk = last_runs(db_path)
+    crawl_arguments = options.crawl_arguments
+    if needs_full_walk(last_full_walk, options):
+        # The weekly safety net: listing pages and what is missing, so that even a gap no rule
+        # foresaw heals within the week.
+        logger.info("No run has walked the whole listing since %s: this one does (mode=full)", last_full_walk or "ever")
+        crawl_arguments = (*crawl_arguments, "-a", "mode=full")
     log_file = Path(options.log_dir) / f"crawl-{datetime.now(timezone.utc):%Y%m%dT%H%M%SZ}.log"
     log_file.parent.mkdir(parents=True, exist_ok=True)
     command = [
         sys.executable, "-m", "scrapy", "crawl", "elections",
         "-s", f"ELECTIONS_TRIGGER={options.trigger}",
         "-s", f"CLOSESPIDER_TIMEOUT={options.timeout}",
-        *options.crawl_arguments,
+        *crawl_arguments,
     ]
     logger.info("Crawl starts, logging to %s", log_file)
     with open(log_file, "w") as log:
@@ -126,12 +133,22 @@ def database_path(crawl_arguments: tuple[str, ...]) -> str:
     return project_settings.ELECTIONS_DB
 
 
-def last_run_id(db_path: str) -> int:
+def last_runs(db_path: str) -> tuple[int, str | None]:
+    """The id of the last run, and when a run last walked the whole listing."""
     db = open_database(db_path)
     try:
-        return db.execute("select coalesce(max(id), 0) from crawl_runs").fetchone()[0]
+        return db.execute("select coalesce(max(id), 0) from crawl_runs").fetchone()[0], last_complete_walk_at(db)
     finally:
         db.close()
+
+
+def needs_full_walk(last_full_walk: str | None, options: JobOptions) -> bool:
+    """Is the weekly safety net due? Not when the arguments already choose a mode."""
+    if not options.full_every or any(arg.startswith("mode=") for arg in options.crawl_arguments):
+        return False
+    if last_full_walk is None:
+        return False  # the first runs walk to the end anyway: nothing is known to stop at
+    return datetime.now(timezone.utc) - datetime.fromisoformat(last_full_walk) > timedelta(days=options.full_every)
 
 
 def finished_run(db_path: str, before: int, exit_code: int, log_file: Path) -> dict:

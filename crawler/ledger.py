@@ -3,11 +3,13 @@ closed with Scrapy's finish reason, the run's counts, an honest status and its h
 
 import json
 import logging
+import sqlite3
 
 from scrapy import signals
+from scrapy.utils.defer import deferred_from_coro
 
 from crawler.contracts import FinishReason, RunStatus, Stat, WalkStop
-from crawler.health import HealthPolicy, health_problems
+from crawler.health import HealthPolicy, health_problems, unaccounted_articles
 from crawler.walk import is_gapless
 from pipelines.database import field_coverage, mark_killed_runs, open_database, utc_now
 
@@ -19,6 +21,7 @@ class RunLedger:
         self.crawler = crawler
         self.db_path = crawler.settings.get("ELECTIONS_DB")
         self.trigger = crawler.settings.get("ELECTIONS_TRIGGER")
+        self.busy_timeout = crawler.settings.getfloat("ELECTIONS_DB_BUSY_TIMEOUT")
         self.policy = HealthPolicy.from_settings(crawler.settings)
         self.run_id: int | None = None
 
@@ -30,7 +33,16 @@ class RunLedger:
         return ledger
 
     def spider_opened(self, spider):
-        db = open_database(self.db_path)
+        try:
+            self.open_run(spider)
+        except sqlite3.Error as error:
+            # Nothing could be stored either: stop before fetching the whole site for nothing.
+            self.crawler.stats.set_value(Stat.WRITE_ERROR, f"{type(error).__name__}: {error}")
+            logger.error("The archive %s cannot be written (%s): the crawl stops", self.db_path, error)
+            deferred_from_coro(self.crawler.engine.close_spider_async(reason=FinishReason.UNWRITABLE))
+
+    def open_run(self, spider):
+        db = open_database(self.db_path, self.busy_timeout)
         try:
             # This crawl holds the database's lock: a run still marked running was killed.
             mark_killed_runs(db, "the crawl was killed")
@@ -47,19 +59,18 @@ class RunLedger:
         logger.info("Crawl run %d started (%s)", self.run_id, self.trigger)
 
     def spider_closed(self, spider, reason):
+        if self.run_id is None:
+            return  # the run could not even be opened: the crawl exits non-zero, with the reason logged
         stats = self.crawler.stats.get_stats()
         run = {"finished_at": utc_now(), "finish_reason": reason, **run_counts(stats, reason)}
         run["status"] = run_status(reason, run, stats)
         if stats.get(Stat.LISTING_URL):
             run["start_url"] = stats[Stat.LISTING_URL]
-        db = open_database(self.db_path)
         try:
-            coverage = field_coverage(db, self.run_id, list(self.policy.min_coverage))
-            problems = health_problems(run, stats, coverage, self.policy)
-            run.update(healthy=int(not problems), health_problems="; ".join(problems) or None)
-            db["crawl_runs"].update(self.run_id, run)
-        finally:
-            db.close()
+            problems = self.close_run(run, stats)
+        except sqlite3.Error as error:  # the next run marks it failed; this one exits non-zero
+            logger.error("Crawl run %d could not be recorded (%s)", self.run_id, error)
+            return
         self.crawler.stats.set_value(Stat.RUN_STATUS, str(run["status"]))
         self.crawler.stats.set_value(Stat.RUN_HEALTHY, run["healthy"])
         summary = ", ".join(f"{name} {value}" for name, value in run.items() if name.startswith("articles_"))
@@ -68,14 +79,30 @@ class RunLedger:
         if problems:
             logger.error("Crawl run %d is unhealthy: %s", self.run_id, "; ".join(problems))
 
+    def close_run(self, run: dict, stats: dict) -> list[str]:
+        """Completes the run's row with its health; returns the health problems."""
+        db = open_database(self.db_path, self.busy_timeout)
+        try:
+            coverage = field_coverage(db, self.run_id, list(self.policy.min_coverage))
+            problems = health_problems(run, stats, coverage, self.policy)
+            run.update(healthy=int(not problems), health_problems="; ".join(problems) or None)
+            db["crawl_runs"].update(self.run_id, run)
+        finally:
+            db.close()
+        return problems
 
-def walk_unbroken(reason: str, stats: dict) -> bool:
-    """Did the run read every listing page it walked, and end as it should?"""
+
+def walk_unbroken(reason: str, counts: dict, stats: dict) -> bool:
+    """Did the run read every listing page it walked, account for every article it
+    requested, and end as it should?"""
     return (
         reason == FinishReason.FINISHED
         and not stats.get(Stat.LISTING_FAILED)
         and not stats.get(Stat.CHALLENGE_URL)
+        and not stats.get(Stat.RUNAWAY)
+        and not stats.get(Stat.UNWRITTEN)
         and not stats.get("spider_exceptions/count")
+        and not unaccounted_articles(counts, stats)
     )
 
 
@@ -84,20 +111,23 @@ def run_counts(stats: dict, reason: str) -> dict:
         f"responses_{n}xx": sum(v for k, v in stats.items() if k.startswith(f"downloader/response_status_count/{n}"))
         for n in (2, 3, 4, 5)
     }
-    stop, unbroken = stats.get(Stat.WALK_STOP), walk_unbroken(reason, stats)
-    return {
+    counts = {
         "requests": stats.get("downloader/request_count", 0),
         **responses,
         "download_errors": stats.get("downloader/exception_count", 0),
         "bytes": stats.get("downloader/response_bytes", 0),
         "listing_pages": stats.get(Stat.LISTING_PAGES, 0),
-        "listing_complete": int(unbroken and stop == WalkStop.END),
         "oldest_card_at": stats.get(Stat.OLDEST_CARD_AT),
         "articles_new": stats.get(Stat.STORED_NEW, 0),
         "articles_updated": stats.get(Stat.STORED_UPDATED, 0),
         "articles_unchanged": stats.get(Stat.STORED_UNCHANGED, 0),
         "articles_pending": stats.get(Stat.PENDING, 0),
         "articles_dropped": stats.get(Stat.DROPPED, 0),
+    }
+    stop, unbroken = stats.get(Stat.WALK_STOP), walk_unbroken(reason, counts, stats)
+    return {
+        **counts,
+        "listing_complete": int(unbroken and stop == WalkStop.END),
         "walk_stop": stop,
         "walk_top_ids": stats.get(Stat.WALK_TOP_IDS),
         "gapless": int(is_gapless(stop, unbroken)),
@@ -106,15 +136,17 @@ def run_counts(stats: dict, reason: str) -> dict:
 
 def run_status(reason: str, counts: dict, stats: dict) -> str:
     """Scrapy finishes with 'finished' even when every request failed, so read the counts:
-    failed when no listing page with cards was read; partial when the run was cut short or
+    failed when no listing page with cards was read or the archive could not be written;
+    partial when the run was cut short or
     something failed on the way; ok otherwise."""
-    if counts["listing_pages"] == 0:
+    if counts["listing_pages"] == 0 or stats.get(Stat.UNWRITTEN):
         return RunStatus.FAILED
     if (
         reason != FinishReason.FINISHED
         or counts["articles_pending"]
         or counts["articles_dropped"]
         or stats.get(Stat.LISTING_FAILED)
+        or stats.get(Stat.RUNAWAY)
         or stats.get("log_count/ERROR")
     ):
         return RunStatus.PARTIAL

@@ -46,6 +46,7 @@ def main(argv: list[str] | None = None) -> int:
         grace=args.grace,
         on_failure=args.on_failure,
         trigger=args.trigger,
+        full_every=args.full_every,
     )
     if args.command == "status":
         print_status(database_path(options.crawl_arguments), jobstore_url)
@@ -82,6 +83,9 @@ def argument_parser() -> argparse.ArgumentParser:
     parser.add_argument("--on-failure", default=env("ELECTIONS_ON_FAILURE"),
                         help="shell command run after an unhealthy run, with its summary on stdin and in "
                              "$ELECTIONS_RUN_SUMMARY (env ELECTIONS_ON_FAILURE)")
+    parser.add_argument("--full-every", type=float, default=float(env("ELECTIONS_FULL_EVERY", 7)), metavar="DAYS",
+                        help="the safety net: a run walks the whole listing (mode=full: listing pages and what is "
+                             "missing) when none has for DAYS days (env ELECTIONS_FULL_EVERY; default 7; 0: never)")
     parser.add_argument("--trigger", choices=["scheduled", "manual"], default="scheduled",
                         help="what crawl_runs.trigger records (default scheduled)")
     parser.add_argument("--data-dir", default=env("ELECTIONS_DATA_DIR", str(ROOT / "data")),

@@ -18,9 +18,13 @@ ELECTIONS_START_URL = ""
 ELECTIONS_LANG = "en"  # the edition's language: an article's lang when neither page nor URL tells
 ELECTIONS_DB = str(Path(__file__).resolve().parents[1] / "data" / "elections.db")
 ELECTIONS_DB_BATCH_SIZE = 100  # items written per transaction
+ELECTIONS_DB_BUSY_TIMEOUT = 60.0  # seconds a write waits for another process's transaction
 ELECTIONS_MAX_ATTEMPTS = 3  # runs in which a page may fail before it is given up
 ELECTIONS_TRIGGER = "manual"  # the scheduler passes "scheduled"; recorded in crawl_runs
 ELECTIONS_PROGRESS_INTERVAL = 30.0  # seconds between progress lines; 0 turns them off
+# A listing longer than twice the pages the archive fills, and this many more, is a runaway:
+# the walk stops there (crawler/walk.py).
+ELECTIONS_LISTING_MIN_BOUND = 1000
 
 # --- Health checks after every run (crawler/health.py) -------------------------------
 # Field -> the share of the articles a run stores that must have it.
@@ -38,6 +42,9 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.RetryAfterMiddleware": 555,
     "crawler.middlewares.PageEndMiddleware": 560,
     "crawler.middlewares.SiteEncodingMiddleware": 570,
+}
+SPIDER_MIDDLEWARES = {
+    "crawler.spidermiddlewares.PageErrorsMiddleware": 950,  # next to the spider: sees its exceptions first
 }
 ITEM_PIPELINES = {
     "pipelines.validate.ValidatePipeline": 100,

@@ -4,7 +4,7 @@ import hashlib
 import re
 import unicodedata
 
-_SPACE = re.compile(r"\s+")
+_SPACE = re.compile(r"[\s\x00]+")  # a NUL byte separates words as a space does
 # og:title and <title> may end with " | Kazinform" or " | Qazinform News Agency".
 _SITE_SUFFIX = re.compile(r"\s+[|–—]\s+[^|–—]*[KQ]azinform[^|–—]*$", re.IGNORECASE)
 # "ASTANA. KAZINFORM The ...", "NUR-SULTAN. KAZINFORM – Parliamentary ...".

@@ -79,3 +79,20 @@ def is_on_domains(url: str, domains: list[str]) -> bool:
     """Is the URL's host one of `domains` or a subdomain of one (any port)?"""
     host = (urlsplit(url).hostname or "").lower()
     return any(host == domain or host.endswith("." + domain) for domain in domains)
+
+
+def origin(url: str) -> tuple[str, str, int]:
+    """(scheme, host, port), the default port filled in."""
+    parts = urlsplit(url)
+    try:
+        port = parts.port or {"http": 80, "https": 443}.get(parts.scheme, 0)
+    except ValueError:  # a port that is no number
+        port = -1
+    return parts.scheme, (parts.hostname or "").lower(), port
+
+
+def is_on_site(url: str, origins: set[tuple[str, str, int]]) -> bool:
+    """The site's own domains (any port), or exactly one of `origins` — the start and site
+    URLs' scheme, host and port, so that a replica's neighbour on another port is not."""
+    scheme = urlsplit(url).scheme
+    return scheme in ("http", "https") and (is_on_domains(url, list(SITE_DOMAINS)) or origin(url) in origins)

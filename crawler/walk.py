@@ -10,10 +10,15 @@ the listing's end, or at a fully known page where stopping was safe:
   its last page unseen), only a fully known page at or below where the last gapless walk
   began is safe: the walk goes on until it has passed one of that walk's first cards;
 - with no gapless run at all, only the end is.
+
+A listing that does not end — a page that repeats an earlier one, or more pages than the
+archive's size can explain — is a runaway: the walk stops, with its reason, and the run is
+unhealthy.
 """
 
 import json
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, field
 
 from crawler.contracts import WalkStop
 
@@ -47,7 +52,26 @@ class Walk:
 
     plan: WalkPlan
     max_pages: int | None = None
+    known: int = 0  # articles the archive holds: what bounds the listing's length
+    min_bound: int = 1000  # listing pages a walk may take beyond those (a first crawl knows nothing)
     passed_boundary: bool = False
+    pages_by_cards: dict[frozenset[str], int] = field(default_factory=dict)
+
+    def page_bound(self, cards_per_page: int) -> int:
+        """Twice the pages the archive's articles fill, and min_bound more: more is a runaway."""
+        return 2 * math.ceil(self.known / max(cards_per_page, 1)) + self.min_bound
+
+    def runaway(self, page: int, card_ids: list[str]) -> str | None:
+        """Why the listing cannot be walked on from this page, or None."""
+        cards = frozenset(card_ids)
+        if cards and cards in self.pages_by_cards:
+            return f"listing page {page} repeats page {self.pages_by_cards[cards]}: the site does not say where its listing ends"
+        self.pages_by_cards.setdefault(cards, page)
+        bound = self.page_bound(len(card_ids))
+        if page >= bound:
+            return (f"the listing goes on past {bound} pages, twice what the archive's {self.known} articles fill: "
+                    "a listing without end")
+        return None
 
     def after_page(self, page: int, card_ids: list[str], all_known: bool, reached_since: bool) -> WalkStop | None:
         """Why the walk ends after this page (from 1), or None to walk on."""

@@ -4,6 +4,8 @@ Times are ISO 8601 text in UTC. The database is the only record of what has been
 an article counts as seen once it is stored, never before.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -122,13 +124,31 @@ SEARCH_COLUMNS = ["title", "lead", "body"]
 SEARCH_TOKENIZER = "unicode61 remove_diacritics 2"  # folds case and diacritics: "Öskemen" ~ "oskemen"
 
 
-def open_database(path: str | Path) -> Database:
+BUSY_TIMEOUT = 60.0  # seconds a writer waits for another (a backup, rebuild-fts, a script)
+
+
+def open_database(path: str | Path, busy_timeout: float = BUSY_TIMEOUT) -> Database:
     """Opens the archive, creating it or upgrading an older one in place."""
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     db = Database(path)
+    db.execute(f"pragma busy_timeout = {int(busy_timeout * 1000)}")
     db.enable_wal()
     migrate(db)
     return db
+
+
+@contextmanager
+def write_transaction(db: Database) -> Iterator[Database]:
+    """A transaction that takes the write lock first (BEGIN IMMEDIATE), waiting up to the
+    busy timeout for another writer: a deferred one that reads first cannot wait, and fails
+    at once with "database is locked" when another process wrote meanwhile."""
+    db.execute("begin immediate")
+    try:
+        yield db
+    except BaseException:
+        db.conn.rollback()
+        raise
+    db.conn.commit()
 
 
 def create_tables(db: Database) -> None:
@@ -244,12 +264,22 @@ def field_coverage(db: Database, run_id: int, fields: list[str]) -> dict[str, fl
 
 def mark_killed_runs(db: Database, problem: str, after_id: int = 0) -> None:
     """Runs still marked running, though no crawl is running them, were killed before
-    their ledger could close them: say so."""
+    their ledger could close them: say so, with the counts of what they did store."""
     db.execute(
         "update crawl_runs set status = 'failed', finish_reason = 'killed', finished_at = coalesce(finished_at, ?), "
-        "healthy = 0, health_problems = ? where status = 'running' and id > ?",
+        "healthy = 0, health_problems = ?, "
+        "articles_new = (select count(*) from articles a where a.run_id = crawl_runs.id and a.version_count = 1), "
+        "articles_updated = (select count(*) from articles a where a.run_id = crawl_runs.id and a.version_count > 1), "
+        "articles_pending = (select count(*) from dropped_items d where d.run_id = crawl_runs.id and d.status = 'pending'), "
+        "articles_dropped = (select count(*) from dropped_items d where d.run_id = crawl_runs.id and d.status = 'dropped') "
+        "where status = 'running' and id > ?",
         [utc_now(), problem, after_id],
     )
+
+
+def last_complete_walk_at(db: Database) -> str | None:
+    """When a run last walked a listing to its end with every page read."""
+    return db.execute("select max(started_at) from crawl_runs where listing_complete = 1").fetchone()[0]
 
 
 def runs_by_listing(db: Database) -> dict[str, list[dict]]:

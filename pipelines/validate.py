@@ -1,3 +1,5 @@
+from datetime import datetime, timedelta, timezone
+
 from scrapy.exceptions import DropItem
 
 from crawler.contracts import Layout, Stat
@@ -29,8 +31,18 @@ class ValidatePipeline:
         return item
 
 
+# Kazinform was founded in 1920; a page's time more than a day ahead is no publication time.
+EARLIEST = datetime(1920, 1, 1, tzinfo=timezone.utc)
+AHEAD = timedelta(days=1)
+
+
 def invalid_reason(item) -> str | None:
     if item.get("layout") == Layout.UNKNOWN:
         return "unknown layout"
     missing = [field for field in REQUIRED_FIELDS if not item.get(field)]
-    return f"missing {missing[0]}" if missing else None
+    if missing:
+        return f"missing {missing[0]}"
+    published = datetime.fromisoformat(item["published_at"])
+    if not EARLIEST <= published <= datetime.now(timezone.utc) + AHEAD:
+        return f"published_at out of range ({item['published_at']})"
+    return None

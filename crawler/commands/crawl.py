@@ -6,6 +6,7 @@ before the crawl starts, and an exit status that tells the truth (crawler.contra
 """
 
 import sys
+from pathlib import Path
 
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.exceptions import UsageError
@@ -34,7 +35,7 @@ class Command(ScrapyCrawlCommand):
                 self.exitcode = ExitCode.BAD_ARGUMENT
                 return
         try:
-            with CrawlLock(self.settings.get("ELECTIONS_DB") + ".lock"):
+            with CrawlLock(lock_path(self.settings.get("ELECTIONS_DB"))):
                 crawler = self._create_crawler(args[0])
                 self.crawler_process.crawl(crawler, **opts.spargs)
                 self.crawler_process.start()
@@ -43,6 +44,11 @@ class Command(ScrapyCrawlCommand):
             self.exitcode = ExitCode.LOCKED
             return
         self.exitcode = run_exit_code(crawler.stats.get_value(Stat.RUN_STATUS), crawler.stats.get_value(Stat.RUN_HEALTHY))
+
+
+def lock_path(db_path: str) -> str:
+    """The lock of the database the path leads to: a symlink to it shares its lock."""
+    return str(Path(db_path).resolve()) + ".lock"
 
 
 def run_exit_code(status: str | None, healthy: int | None) -> int:

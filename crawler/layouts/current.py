@@ -20,7 +20,7 @@ recognises = matches(HTMLTranslator().css_to_xpath("div.article__body-main h1"))
 
 
 FIELDS = {
-    "title": [jsonld("headline"), meta("og:title"), css("h1.article__title ::text")],
+    "title": [jsonld("headline"), meta("og:title"), texts("//h1[contains(@class, 'article__title')]")],
     # The visible lead: og:description is often a cut-off excerpt of the body.
     "lead": [texts("//*[contains(@class, 'article__description')]")],
     "body": [texts(f"{_BODY}//p[not({_NOT_ARTICLE_TEXT})]")],

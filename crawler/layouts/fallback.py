@@ -21,7 +21,7 @@ def recognises(page: Page) -> bool:
 
 
 FIELDS = {
-    "title": [jsonld("headline"), meta("og:title"), xpath("//article//h1//text()"), xpath("//h1//text()")],
+    "title": [jsonld("headline"), meta("og:title"), texts("(//article//h1)[1]"), texts("(//h1)[1]")],
     "body": [texts(f"//article//p[not({_NOT_TEXT})]")],
     "author": [jsonld("author", "name"), meta("author")],
     "published_at": [jsonld("datePublished"), meta("article:published_time"), xpath("//time/@datetime")],

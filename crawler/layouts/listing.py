@@ -21,6 +21,7 @@ class Card:
 
 @dataclass(frozen=True)
 class CardDesign:
+    listing: str  # CSS of the list that holds the cards: present, empty, on a page past the end
     card: str  # CSS of one card of the section's own list
     link: str  # CSS of the card's link within it; "" when the card is the link
     title: str  # CSS of the title within the card
@@ -28,10 +29,18 @@ class CardDesign:
 
 
 CARD_DESIGNS = (
-    CardDesign("div.news-category__item > a.news-card", "", ".card-title", "time.meta-date"),  # 2026
-    CardDesign("div.catpageCard", "a", ".catpageCard_title", ".catpageCard_time"),  # 2023: categories
-    CardDesign("div.allNewsCard", "a", ".allNewsCard_title", ".allNewsCard_time"),  # 2023: all news
+    CardDesign(".news-category", "div.news-category__item > a.news-card", "", ".card-title", "time.meta-date"),  # 2026
+    CardDesign(".catpage", "div.catpageCard", "a", ".catpageCard_title", ".catpageCard_time"),  # 2023: categories
+    CardDesign(".allNews", "div.allNewsCard", "a", ".allNewsCard_title", ".allNewsCard_time"),  # 2023: all news
 )
+# What every listing page of the site has, with cards or without: its list, or its pager.
+_LISTING_MARKUP = ", ".join([*(design.listing for design in CARD_DESIGNS), ".pagination"])
+
+
+def looks_like_listing(response: TextResponse) -> bool:
+    """A page without cards is the listing's end only if it is a listing page: a maintenance
+    page, a challenge or an error page served with status 200 is not."""
+    return bool(response.css(_LISTING_MARKUP))
 
 
 def cards(response: TextResponse) -> list[Card]:

@@ -10,7 +10,7 @@ from collections import defaultdict
 from lxml import etree
 
 from crawler.dates import parse_published_at
-from crawler.layouts.page import Page, Selector, element_text, jsonld, keywords, meta, xpath
+from crawler.layouts.page import Page, Selector, element_text, jsonld, keywords, meta, texts, xpath
 from crawler.text import author_name, is_author_line
 
 _AUTHOR_LABELS = ("Author:", "Автор:")
@@ -98,7 +98,7 @@ class VisibleText:
         """The table of selectors of a design read this way: structured data first, where a
         page has any, then the structure."""
         return {
-            "title": [jsonld("headline"), meta("og:title"), xpath("//h1[1]//text()")],
+            "title": [jsonld("headline"), meta("og:title"), texts("(//h1)[1]")],
             "body": [self.paragraphs],
             "author": [jsonld("author", "name"), author],
             "published_at": [jsonld("datePublished"), meta("article:published_time"), date_text],

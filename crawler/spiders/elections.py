@@ -3,6 +3,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import scrapy
 from scrapy.exceptions import CloseSpider, DownloadTimeoutError
+from scrapy.http import HtmlResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 
 from crawler import signals
@@ -10,7 +11,7 @@ from crawler.arguments import CrawlArguments
 from crawler.contracts import FinishReason, Stat, WalkStop
 from crawler.layouts import home, listing, load_article
 from crawler.middlewares import BotChallenge
-from crawler.urls import SITE_DOMAINS, article_id, canonical_url, is_article_url, is_on_domains
+from crawler.urls import SITE_DOMAINS, article_id, canonical_url, is_article_url, is_on_site, origin
 from crawler.walk import Walk, WalkPlan
 from pipelines import database
 
@@ -44,8 +45,10 @@ class ElectionsSpider(scrapy.Spider):
         spider.section = settings.get("ELECTIONS_SECTION")
         spider.edition_lang = settings.get("ELECTIONS_LANG")
         # The site's domains, and the hosts of the site and start URLs, so that a replica works.
-        hosts = {urlsplit(url).hostname for url in (spider.arguments.start_url, spider.site_url) if url}
-        spider.allowed_domains = [*SITE_DOMAINS, *sorted(hosts)]
+        given = [url for url in (spider.arguments.start_url, spider.site_url) if url]
+        spider.allowed_domains = [*SITE_DOMAINS, *sorted({urlsplit(url).hostname for url in given})]
+        spider.allowed_origins = {origin(url) for url in given}  # a replica's host, at its own port only
+        spider.min_listing_bound = settings.getint("ELECTIONS_LISTING_MIN_BOUND")
         spider.db_path = settings.get("ELECTIONS_DB")
         spider.requested_ids = set()
         return spider
@@ -91,7 +94,8 @@ class ElectionsSpider(scrapy.Spider):
         self.listing_url = listing_url
         self.crawler.stats.set_value(Stat.LISTING_URL, listing_url)
         plan = WalkPlan.from_runs(self.runs_by_listing.get(listing_url, []))
-        self.walk = Walk(plan, max_pages=self.arguments.max_pages)
+        self.walk = Walk(plan, max_pages=self.arguments.max_pages, known=len(self.known_ids),
+                         min_bound=self.min_listing_bound)
         if self.arguments.mode != "full":
             self.logger.info("Walking %s: %s", listing_url, plan.describe())
         return self.listing_request(1)
@@ -109,17 +113,14 @@ class ElectionsSpider(scrapy.Spider):
         return scrapy.Request(url, callback=self.parse_article, errback=self.article_failed)
 
     def parse_listing(self, response, page: int, after_empty: bool = False):
-        """A page with no cards ends the listing once the page after it has none either: a
-        server's passing glitch must not pass for the end of the archive."""
         stats = self.crawler.stats
         cards = listing.cards(response)
         if not cards:
-            if after_empty:
-                self.logger.info("Listing ends: pages %d and %d have no cards", page - 1, page)
-                if not stats.get_value(Stat.EMPTY_LISTING_PAGES):
-                    stats.set_value(Stat.WALK_STOP, str(WalkStop.END))
-            elif not (self.arguments.max_pages and page >= self.arguments.max_pages):
-                yield self.listing_request(page + 1, after_empty=True)
+            if listing.looks_like_listing(response):
+                yield from self.no_cards(page, after_empty)
+            else:
+                stats.inc_value(Stat.NOT_A_LISTING)
+                self.listing_broken(response.url, f"HTTP {response.status}, not a listing page (no cards, no listing markup)")
             return
         if after_empty:
             self.logger.warning("Listing page %d had no cards but page %d has: walking on", page - 1, page)
@@ -128,7 +129,7 @@ class ElectionsSpider(scrapy.Spider):
         reached_since, all_known, card_ids = False, True, []
         for card in cards:
             url = canonical_url(card.url)
-            if not is_article_url(url) or not is_on_domains(url, self.allowed_domains):
+            if not is_article_url(url) or not is_on_site(url, self.allowed_origins):
                 stats.inc_value(Stat.CARDS_SKIPPED)  # a category, a tag, another site ...
                 continue
             card_id = article_id(url)
@@ -145,19 +146,47 @@ class ElectionsSpider(scrapy.Spider):
         if page == 1:
             stats.set_value(Stat.WALK_TOP_IDS, json.dumps(card_ids))
         stop = self.walk.after_page(page, card_ids, all_known, reached_since)
-        if stop is None:
-            yield self.listing_request(page + 1)
+        if stop is not None:
+            self.logger.info("Listing ends after page %d: %s", page, STOP_REASONS[stop])
+            stats.set_value(Stat.WALK_STOP, str(stop))
             return
-        self.logger.info("Listing ends after page %d: %s", page, STOP_REASONS[stop])
-        stats.set_value(Stat.WALK_STOP, str(stop))
+        runaway = self.walk.runaway(page, card_ids)
+        if runaway:
+            stats.set_value(Stat.RUNAWAY, runaway)
+            self.logger.error("The walk stops: %s", runaway)
+            return
+        yield self.listing_request(page + 1)
+
+    def no_cards(self, page: int, after_empty: bool):
+        """A page with no cards ends the listing once the page after it has none either: a
+        server's passing glitch must not pass for the end of the archive."""
+        if after_empty:
+            self.logger.info("Listing ends: pages %d and %d have no cards", page - 1, page)
+            if not self.crawler.stats.get_value(Stat.EMPTY_LISTING_PAGES):
+                self.crawler.stats.set_value(Stat.WALK_STOP, str(WalkStop.END))
+        elif not (self.arguments.max_pages and page >= self.arguments.max_pages):
+            yield self.listing_request(page + 1, after_empty=True)
 
     def parse_article(self, response):
+        if not isinstance(response, HtmlResponse):  # a truncated text/plain page, JSON ...
+            content_type = response.headers.get("Content-Type", b"none").decode("latin-1")
+            self.report_failure(response.request, f"not an HTML page (Content-Type {content_type})")
+            return
         yield load_article(response, section=self.section, edition_lang=self.edition_lang)
 
     def listing_failed(self, failure):
-        self.crawler.stats.inc_value(Stat.LISTING_FAILED)
-        self.logger.error("Listing page %s failed (%s): the walk ends here", failure.request.url, failure_reason(failure))
+        """A listing page (or the home page) that could not be read. Past page 1, a 404 or 410
+        is a page past the end, as a page without cards is."""
+        page = failure.request.cb_kwargs.get("page", 0)
+        if page > 1 and failure.check(HttpError) and failure.value.response.status in (404, 410):
+            yield from self.no_cards(page, failure.request.cb_kwargs.get("after_empty", False))
+            return
+        self.listing_broken(failure.request.url, failure_reason(failure))
         stop_on_challenge(failure)
+
+    def listing_broken(self, url: str, reason: str) -> None:
+        self.crawler.stats.inc_value(Stat.LISTING_FAILED)
+        self.logger.error("Listing page %s failed (%s): the walk ends here", url, reason)
 
     def article_failed(self, failure):
         self.report_failure(failure.request, failure_reason(failure))
@@ -173,8 +202,10 @@ class ElectionsSpider(scrapy.Spider):
 
     def request_scheduled(self, request):
         """OffsiteMiddleware drops a redirect to another site as it is scheduled."""
-        if request.callback == self.parse_article and not is_on_domains(request.url, self.allowed_domains):
-            self.report_failure(request, f"redirect to another site ({urlsplit(request.url).hostname})")
+        if request.callback == self.parse_article and not is_on_site(request.url, self.allowed_origins):
+            parts = urlsplit(request.url)
+            where = f"a {parts.scheme}: URL" if parts.scheme not in ("http", "https") else f"another site ({parts.netloc})"
+            self.report_failure(request, f"redirect to {where}")
 
     def report_failure(self, request, reason: str) -> None:
         url = request.meta.get("redirect_urls", [request.url])[0]  # the URL the listing gave

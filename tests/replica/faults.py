@@ -17,13 +17,17 @@ KINDS = {
     "hang": "wait `value` seconds before answering (a timeout)",
     "drip": "send the page in small pieces over `value` seconds",
     "cut": "send half the page, then close the connection (Content-Length promised it all)",
-    "truncate": "send the first half of the page as if it were all of it",
+    "truncate": "send the first half of the page as if it were all of it (as Content-Type `value`, when given)",
     "redirect": "answer 301 to `value` (a path or a URL)",
     "huge": "pad the page to `value` bytes",
     "cp1251": "encode the page in windows-1251, declared in the `value` place: header, meta or none",
     "invalid": "break the markup: no </p>, a stray </html> after the header",
     "empty": "serve a listing page without cards",
     "challenge": "a bot challenge: `value` 403 or 503 (default 403) with cf-mitigated: challenge, or 200 without it",
+    "maintenance": "answer 200 with a maintenance page: no cards, no listing, no article",
+    "content_type": "serve the page as Content-Type `value` (application/json, text/plain ...)",
+    "repeat": "serve listing page `value` (1, or the last page) instead of a page past the end",
+    "endless": "serve a page of the section's cards, shifted, never the same twice, instead of a page past the end",
 }
 
 
@@ -64,6 +68,9 @@ def apply(fault: Fault, reply: Reply) -> Reply:
     kind, value = fault.kind, fault.value
     if kind == "status":
         return Reply(value, reply.content_type, f"<html><body><h1>Error {value}</h1></body></html>".encode())
+    if kind == "maintenance":
+        page = "<html><head><title>Service temporarily unavailable</title></head><body><h1>Service temporarily unavailable</h1><p>We will be back soon.</p></body></html>"
+        return Reply(200, "text/html; charset=utf-8", page.encode())
     if kind == "challenge":
         status = value or 403
         headers = {"cf-mitigated": "challenge"} if status != 200 else {}
@@ -78,6 +85,9 @@ def apply(fault: Fault, reply: Reply) -> Reply:
         reply.cut = True
     elif kind == "truncate":
         reply.body = reply.body[: len(reply.body) // 2]
+        reply.content_type = value or reply.content_type
+    elif kind == "content_type":
+        reply.content_type = value
     elif kind == "redirect":
         return Reply(301, reply.content_type, b"", {"Location": value})
     elif kind == "huge":

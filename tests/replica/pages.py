@@ -356,7 +356,10 @@ def listing_page_2026(entries: list[tuple[str, str, ReplicaArticle]], articles: 
 </main></body></html>"""
 
 
-DEFECTS = ("no title", "no body", "bad date", "word date", "unknown layout", "redesign")
+DEFECTS = ("no title", "no body", "bad date", "word date", "unknown layout", "redesign", "year 1", "year 9999",
+           "bad image url")
+# Times no page can mean, shown on the article's card and page alike (ReplicaSite applies them).
+IMPOSSIBLE_TIMES = {"year 1": "03:00, 01 January 0001", "year 9999": "10:00, 31 December 9999"}
 
 
 def article_page(article: ReplicaArticle, articles: list[ReplicaArticle], base_url: str, defect: str | None = None) -> str:
@@ -373,9 +376,14 @@ def article_page(article: ReplicaArticle, articles: list[ReplicaArticle], base_u
         article = replace(article, shown_time="31 February 2024, 10:00", has_jsonld=False, has_meta_time=False)
     elif defect == "word date":
         article = replace(article, shown_time="yesterday", has_jsonld=False, has_meta_time=False)
+    elif defect in IMPOSSIBLE_TIMES:
+        article = replace(article, shown_time=IMPOSSIBLE_TIMES[defect], has_jsonld=False, has_meta_time=False)
     render = {"legacy": legacy_article, "current": current_article, "en_inform": en_inform_article,
               "redesign2026": redesign2026_article}[article.layout]
-    return render(article, articles, base_url)
+    html = render(article, articles, base_url)
+    if defect == "bad image url":  # a URL no parser accepts, where the loader makes the image absolute
+        html = html.replace('<meta charset="utf-8">', '<meta charset="utf-8"><meta property="og:image" content="http://[broken/x.jpg">', 1)
+    return html
 
 
 def redesigned_article(article: ReplicaArticle, base_url: str) -> str:

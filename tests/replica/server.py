@@ -1,5 +1,6 @@
 import sys
 import threading
+from dataclasses import replace
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -9,6 +10,9 @@ from urllib.parse import parse_qs, urlsplit
 from tests.replica import pages
 from tests.replica.content import Generator, ReplicaArticle
 from tests.replica.faults import Fault, Reply, apply
+
+# Faults that change what a listing page holds, rather than how it is served.
+LISTING_FAULTS = ("empty", "repeat", "endless")
 
 
 class ReplicaSite:
@@ -37,6 +41,11 @@ class ReplicaSite:
         self.by_path: dict[str, ReplicaArticle] = {}
         self._set_articles(self.generator.archive(articles))
         self.defects = {self.articles[n].article_id: defect for n, defect in (defects or {}).items()}
+        self._set_articles([  # an impossible time shows on the article's card too
+            replace(a, shown_time=pages.IMPOSSIBLE_TIMES[self.defects[a.article_id]])
+            if self.defects.get(a.article_id) in pages.IMPOSSIBLE_TIMES else a
+            for a in self.articles
+        ])
         self.faults: list[Fault] = []
         self.hooks: dict[str, Callable[[], None]] = {}  # request target -> change, run once
         self.requests: Counter[str] = Counter()
@@ -94,15 +103,17 @@ class ReplicaSite:
             number = self.requests[target]
         try:
             fault = next((f for f in self.faults if f.applies(target, number, self.seed)), None)
-            reply = self._answer(urlsplit(target), base_url, empty_listing=bool(fault and fault.kind == "empty"))
-            return apply(fault, reply) if fault and fault.kind != "empty" else reply
+            if fault and fault.kind in LISTING_FAULTS:
+                return self._answer(urlsplit(target), base_url, listing_fault=fault)
+            reply = self._answer(urlsplit(target), base_url)
+            return apply(fault, reply) if fault else reply
         finally:
             with self._lock:
                 change = self.hooks.pop(target, None)
             if change:
                 change()
 
-    def _answer(self, parts, base_url: str, empty_listing: bool) -> Reply:
+    def _answer(self, parts, base_url: str, listing_fault: Fault | None = None) -> Reply:
         html = "text/html; charset=utf-8"
         if parts.path == "/robots.txt":
             return Reply(200, "text/plain; charset=utf-8", pages.ROBOTS_TXT.encode())
@@ -113,8 +124,16 @@ class ReplicaSite:
                 page = int(parse_qs(parts.query).get("page", ["1"])[0])
             except ValueError:
                 page = 1
-            text = pages.listing_page([] if empty_listing else self.articles, page, self.listing_design,
-                                      self.noisy_listing, self.section_in_menu)
+            articles, last_page = self.articles, -(-len(self.articles) // pages.CARDS_PER_PAGE)
+            kind = listing_fault.kind if listing_fault else None
+            if kind == "empty":
+                articles = []
+            elif kind == "repeat" and page > last_page:
+                page = last_page if listing_fault.value == "last" else int(listing_fault.value)
+            elif kind == "endless" and page > last_page:  # the section's cards again, never the same page twice
+                shift = page * 3 % len(articles)
+                articles, page = articles[shift:] + articles[:shift], 1
+            text = pages.listing_page(articles, page, self.listing_design, self.noisy_listing, self.section_in_menu)
             return Reply(200, html, text.encode())
         article = self.by_path.get(parts.path)
         if article:
