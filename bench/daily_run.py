@@ -10,6 +10,7 @@ articles) and against the full crawl measured in the same script.
 """
 
 import argparse
+import re
 import sys
 import tempfile
 from pathlib import Path
@@ -18,6 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tests.replica import ReplicaServer, ReplicaSite  # noqa: E402
 from tests.replica.crawling import crawl, minimum_requests, rows  # noqa: E402
+from tests.replica.pages import LISTING_PATH  # noqa: E402
 
 
 def last_run(db: Path) -> dict:
@@ -45,6 +47,20 @@ def main() -> None:
                 f"({run['requests'] / minimum:.2f}x), full re-crawl {full} ({run['requests'] / full:.4f}x); "
                 f"stored {run['articles_new']} new, status {run['status']}"
             )
+        # The invariant's price: a run whose walk broke (a listing page failed) leaves a gap,
+        # and the next run walks on to where the last gapless walk began.
+        server.site.publish(45)
+        fault = server.site.add_fault("status", rf"^{re.escape(LISTING_PATH)}\?page=2$", 503)
+        crawl(db=db, RETRY_TIMES="0", **start)
+        broken = last_run(db)
+        server.site.faults.remove(fault)
+        crawl(db=db, **start).check_returncode()
+        healed, minimum = last_run(db), minimum_requests(45 - broken["articles_new"], discovery=True)
+        print(
+            f"after a broken walk ({broken['articles_new']} of 45 new stored, listing page 2 failed): the next run "
+            f"makes {healed['requests']} requests, stores {healed['articles_new']}; a run that had to fetch as many "
+            f"after a gapless run: {minimum} ({healed['requests'] / minimum:.2f}x); gapless again: {healed['gapless']}"
+        )
         total = len(rows(db, "articles"))
     print(f"summary: daily runs make at most {worst:.2f}x the minimum of requests; archive holds {total} articles")
 

@@ -13,6 +13,7 @@ class Stat:
     EMPTY_LISTING_PAGES = "elections/empty_listing_pages"  # a page without cards, followed by one with
     LISTING_PAGES = "elections/listing_pages"  # listing pages with cards
     LISTING_FAILED = "elections/listing_failed"  # listing pages that could not be read
+    LISTING_FAILED_AT = "elections/listing_failed_at"  # the first of them: "<url>: <reason>"
     LISTING_URL = "elections/listing_url"  # the section's first listing page, as given or found
     OLDEST_CARD_AT = "elections/oldest_card_at"
     WALK_STOP = "elections/walk_stop"  # why the listing walk ended: a WalkStop

@@ -56,10 +56,10 @@ def health_problems(run: dict, stats: dict, coverage: dict[str, float], policy: 
             f"the archive could not be written ({stats.get(Stat.WRITE_ERROR)}): "
             f"{stats.get(Stat.UNWRITTEN, 0)} fetched articles and failures were not stored; the next run fetches them again"
         )
-    if stats.get(Stat.LISTING_FAILED):
+    if stats.get(Stat.LISTING_FAILED) and run["listing_pages"]:
         problems.append(
-            f"{stats[Stat.LISTING_FAILED]} listing page(s) could not be read: the walk ended there, "
-            "and the next run walks on past the gap"
+            f"{stats[Stat.LISTING_FAILED]} listing page(s) could not be read ({stats.get(Stat.LISTING_FAILED_AT)}): "
+            "the walk ended there, and the next run walks on past the gap"
         )
     if stats.get(Stat.RUNAWAY):
         problems.append(f"runaway listing: {stats[Stat.RUNAWAY]}")
@@ -67,7 +67,8 @@ def health_problems(run: dict, stats: dict, coverage: dict[str, float], policy: 
     if lost and run["finish_reason"] == FinishReason.FINISHED:
         problems.append(f"{lost} article pages were requested but neither stored nor recorded as failed")
     if run["listing_pages"] == 0:
-        problems.append("no listing page with cards was read")
+        failed_at = stats.get(Stat.LISTING_FAILED_AT)
+        problems.append("no listing page with cards was read" + (f" ({failed_at})" if failed_at else ""))
     if requested and not stored:
         problems.append(f"{requested} article pages requested, none stored")
     for field, minimum in policy.min_coverage.items():

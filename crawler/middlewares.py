@@ -116,8 +116,8 @@ class PageEndMiddleware:
         return cls(crawler)
 
     def process_response(self, request, response):
-        if not isinstance(response, HtmlResponse):
-            return response
+        if not isinstance(response, HtmlResponse) or response.status != 200:
+            return response  # an error page or a redirect is judged by its status
         head, tail = response.body[: -self.TAIL], response.body[-self.TAIL :]
         if b"</html>" not in tail.lower():
             retry = get_retry_request(request, spider=self.crawler.spider, reason="truncated page")

@@ -7,6 +7,7 @@ title, body or date is ever stored)."""
 
 import random
 import re
+from collections import Counter
 import signal
 import sqlite3
 import subprocess
@@ -158,7 +159,19 @@ def test_a_redirect_to_another_domain_is_not_followed(hostile, other_site):
     hostile.site.add_fault("redirect", f"^{article.path}$", f"{other_site.base_url}/news/elsewhere-0a0a0a")
     hostile.run()
     assert sum(other_site.site.requests.values()) == 0
-    assert hostile.failures() == {article.path: ("redirect to another site (127.0.0.2)", "pending")}
+    where = other_site.base_url.removeprefix("http://")
+    assert hostile.failures() == {article.path: (f"redirect to another site ({where})", "pending")}
+
+
+def test_a_redirect_to_a_file_or_data_url_is_recorded_as_such(hostile):
+    to_file, to_data = hostile.site.articles[18], hostile.site.articles[19]
+    hostile.site.add_fault("redirect", f"^{to_file.path}$", "file:///etc/passwd")
+    hostile.site.add_fault("redirect", f"^{to_data.path}$", "data:text/html,<html>x</html>")
+    hostile.run()
+    assert hostile.failures() == {
+        to_file.path: ("HTTP 301, a redirect not followed, to file:///etc/passwd", "pending"),
+        to_data.path: ("HTTP 301, a redirect not followed, to data:text/html,<html>x</html>", "pending"),
+    }
 
 
 def test_a_response_over_the_size_limit_is_cancelled(hostile):
@@ -223,7 +236,8 @@ def test_noise_in_the_listing_is_never_requested(tmp_path):
         article_requests = [n for t, n in server.site.requests.items() if t in server.site.by_path]
         assert len(article_requests) == 40 and set(article_requests) == {1}  # the repeated card: once
         assert not [t for t in server.site.requests if t.startswith(("/category/politics", "/tags/"))]
-        assert "'elections/cards_skipped': 10" in hostile.log  # 5 links on each of 2 pages
+        assert "'elections/cards_skipped': 12" in hostile.log  # 6 links on each of 2 pages
+        assert not [t for t in server.site.requests if "another-port" in t]
         assert "offsite/filtered" not in hostile.log and hostile.failures() == {}
         assert run["requests"] == 1 + 4 + 40
 
@@ -262,6 +276,8 @@ def test_a_crawl_killed_at_any_moment_loses_and_duplicates_nothing(tmp_path, tri
         runs = rows(hostile.db, "crawl_runs")
         assert runs[-1]["status"] == "ok"
         assert all(r["status"] in ("failed", "ok") for r in runs[:-1])  # a killed run is marked so
+        stored_by = Counter(row["run_id"] for row in rows(hostile.db, "articles"))
+        assert [r["articles_new"] for r in runs] == [stored_by[r["id"]] for r in runs]  # killed ones keep their counts
 
 
 def test_three_runs_over_an_unchanged_site_leave_the_same_rows(hostile):
@@ -294,7 +310,9 @@ def test_a_site_that_is_down_is_a_failed_run_without_tracebacks(tmp_path):
     assert "Traceback" not in result.stderr
     assert "Connection was refused" in result.stderr
     [run] = rows(tmp_path / "elections.db", "crawl_runs")
-    assert (run["status"], run["healthy"], run["health_problems"]) == ("failed", 0, "no listing page with cards was read")
+    assert (run["status"], run["healthy"]) == ("failed", 0)
+    assert run["health_problems"].startswith(f"no listing page with cards was read ({start_url}: ")
+    assert "Connection was refused" in run["health_problems"]
 
 
 @pytest.mark.parametrize("where, status", [("listing", 403), ("article", 503), ("article", 200)])

@@ -216,3 +216,12 @@ def test_the_section_is_found_in_the_menu_and_its_absence_named():
         found = home.find_section(response, " elections ")
         assert found == ("https://qazinform.com" + pages.LISTING_PATH if present else None)
     assert home.seen_sections(response)[:3] == ["Kazakhstan", "Politics", "Economy"]
+
+
+def test_a_title_with_inline_markup_is_read_whole():
+    html = (PAGES / "current_qazinform_97d5e1.html").read_text()
+    html = "\n".join(line for line in html.splitlines() if "ld+json" not in line and "<meta " not in line)
+    html = html.replace(">CEC approves calendar of Majilis by-elections</h1>", ">CEC <em>approves</em> calendar of Majilis by-elections</h1>")
+    assert "<em>approves</em>" in html
+    item = load_article(HtmlResponse(url="https://qazinform.com/news/x-97d5e1", body=html.encode(), encoding="utf-8"))
+    assert item["title"] == "CEC approves calendar of Majilis by-elections"

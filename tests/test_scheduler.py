@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from crawler.commands.crawl import lock_path
 from crawler.lock import CrawlLock
 from crawler.scheduling import stored_next_run_time
 from tests.replica import ReplicaServer, ReplicaSite
@@ -211,3 +212,21 @@ def test_once_exits_as_scrapy_crawl_does_and_alerts_when_not_ok(scheduler, tmp_p
     ok = scheduler.start("--once", *on_failure)
     assert ok.wait(timeout=120) == 0
     assert alert.read_text().splitlines() == ["failed", "failed"]  # no alert for an ok, healthy run
+
+
+def test_a_symlink_to_the_database_shares_its_lock(scheduler, tmp_path):
+    link = tmp_path / "link.db"
+    link.symlink_to(scheduler.db)
+    with CrawlLock(lock_path(str(scheduler.db))):
+        through_link = crawl("-a", f"start_url={scheduler.server.start_url}", db=link)
+    assert through_link.returncode == 3 and "another crawl holds" in through_link.stderr
+
+
+def test_the_weekly_safety_net_walks_the_whole_listing(scheduler):
+    assert scheduler.start("--once").wait(timeout=120) == 0
+    assert scheduler.start("--once").wait(timeout=120) == 0  # a full walk just happened: a daily run
+    assert scheduler.start("--once", "--full-every", "0.000001").wait(timeout=120) == 0  # overdue
+    runs = scheduler.runs()
+    assert ['"mode": "full"' in r["arguments"] for r in runs] == [False, False, True]
+    assert [r["listing_pages"] for r in runs] == [2, 1, 2]
+    assert "No run has walked the whole listing since" in scheduler.log()

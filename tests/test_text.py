@@ -115,3 +115,7 @@ def test_content_hash_changes_with_the_text_and_only_with_it():
 )
 def test_the_language_a_url_tells(url, language):
     assert url_language(url) == language
+
+
+def test_a_nul_byte_separates_words():
+    assert clean_text("Turnout\x00reached 70%") == "Turnout reached 70%"

@@ -186,6 +186,8 @@ class ElectionsSpider(scrapy.Spider):
 
     def listing_broken(self, url: str, reason: str) -> None:
         self.crawler.stats.inc_value(Stat.LISTING_FAILED)
+        if not self.crawler.stats.get_value(Stat.LISTING_FAILED_AT):
+            self.crawler.stats.set_value(Stat.LISTING_FAILED_AT, f"{url}: {reason}")
         self.logger.error("Listing page %s failed (%s): the walk ends here", url, reason)
 
     def article_failed(self, failure):
@@ -227,7 +229,11 @@ def stop_on_challenge(failure) -> None:
 
 def failure_reason(failure) -> str:
     if failure.check(HttpError):
-        return f"HTTP {failure.value.response.status}"
+        response = failure.value.response
+        location = response.headers.get("Location", b"").decode("latin-1")
+        if 300 <= response.status < 400 and location:  # one Scrapy would not follow: file:, data: ...
+            return f"HTTP {response.status}, a redirect not followed, to {location[:80]}"
+        return f"HTTP {response.status}"
     if failure.check(DownloadTimeoutError):
         return "timeout"
     if failure.check(BotChallenge):

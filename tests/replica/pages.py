@@ -241,6 +241,7 @@ def card(href: str, title: str, time: str) -> str:
 # Links a listing page may hold besides the section's articles (noisy_listing).
 NOISE_CARDS = [
     ("http://127.0.0.2:9/news/story-on-another-site-0f0f0f", "A story on another site"),
+    ("http://127.0.0.1:9/news/story-on-another-port-0f0f0e", "A story on another port of the same host"),
     ("javascript:void(0)", "Load more"),
     ("mailto:info@inform.kz", "Write to the newsroom"),
     ("/category/politics_s1", "Politics"),

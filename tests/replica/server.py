@@ -193,7 +193,7 @@ def _handler(site: ReplicaSite) -> type[BaseHTTPRequestHandler]:
                 self.connection.shutdown(2)  # SHUT_RDWR: the peer sees the connection drop
                 return
             pieces = 10 if reply.drip else 1
-            size = -(-len(reply.body) // pieces)
+            size = max(1, -(-len(reply.body) // pieces))
             for start in range(0, len(reply.body), size):
                 self.wfile.write(reply.body[start : start + size])
                 self.wfile.flush()
