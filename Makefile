@@ -31,7 +31,7 @@ test: $(INSTALLED)
 # Offline: serve a replica, crawl it into data/demo.db, print a summary. ARTICLES=1000 for more.
 ARTICLES ?= 200
 demo: $(INSTALLED)
-	$(BIN)/python -m tests.replica.demo --articles $(ARTICLES)
+	$(BIN)/python -m replica.demo --articles $(ARTICLES)
 
 # The archive in Datasette, read-only, on http://127.0.0.1:8001. DB=data/demo.db for the demo.
 DB ?= data/elections.db

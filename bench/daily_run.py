@@ -11,15 +11,12 @@ articles) and against the full crawl measured in the same script.
 
 import argparse
 import re
-import sys
 import tempfile
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from tests.replica import ReplicaServer, ReplicaSite  # noqa: E402
-from tests.replica.crawling import crawl, minimum_requests, rows  # noqa: E402
-from tests.replica.pages import LISTING_PATH  # noqa: E402
+from replica import ReplicaServer, ReplicaSite
+from replica.crawling import crawl, minimum_requests, rows
+from replica.pages import LISTING_PATH
 
 
 def last_run(db: Path) -> dict:

@@ -17,9 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from tests.replica.crawling import ROOT, crawl_command, rows  # noqa: E402
+from replica.crawling import ROOT, crawl_command, rows
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
@@ -71,8 +69,10 @@ def scrapy_bench() -> float:
     with tempfile.TemporaryDirectory() as folder:
         result = subprocess.run([sys.executable, "-m", "scrapy", "bench"], cwd=folder, capture_output=True, text=True)
     pages_per_second = stat("response_received_count", result.stderr) / stat("elapsed_time_seconds", result.stderr)
-    print(f"{'scrapy bench':<24} {stat('elapsed_time_seconds', result.stderr):7.1f} s  "
-          f"{stat('response_received_count', result.stderr):6.0f} responses  {pages_per_second:6.1f} pages/s")
+    print(
+        f"{'scrapy bench':<24} {stat('elapsed_time_seconds', result.stderr):7.1f} s  "
+        f"{stat('response_received_count', result.stderr):6.0f} responses  {pages_per_second:6.1f} pages/s"
+    )
     return pages_per_second
 
 
@@ -81,8 +81,10 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=10_000)
     args = parser.parse_args()
     replica = subprocess.Popen(
-        [sys.executable, "-m", "tests.replica", "--articles", str(args.articles)],
-        cwd=ROOT, stdout=subprocess.PIPE, text=True,
+        [sys.executable, "-m", "replica", "--articles", str(args.articles)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         replica.stdout.readline()  # base_url

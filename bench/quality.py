@@ -13,32 +13,42 @@ the full UTC time. trafilatura does not split off the dateline, and keeps it in 
 
 import argparse
 import re
-import sys
 from collections import Counter
 from datetime import datetime
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import trafilatura
 from scrapy.http import HtmlResponse
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from crawler.layouts import load_article  # noqa: E402
-from tests.replica import pages  # noqa: E402
-from tests.replica.content import generate  # noqa: E402
-from tests.test_layouts import PAGES, SEED_BODY  # noqa: E402
+from crawler.layouts import load_article
+from replica import pages
+from replica.content import generate
+from tests.test_layouts import PAGES, SEED_BODY
 
 BASE = "http://replica.test"
 ALMATY = ZoneInfo("Asia/Almaty")
 
 SAVED = [  # (file, URL, ground truth)
-    ("legacy_seed_a3996297.html", "https://www.inform.kz/en/cec-accredits-134-foreign-observers_a3996297",
-     {"title": "CEC accredits 134 foreign observers", "published_at": "2022-11-08T09:15:00+00:00",
-      "dateline": "ASTANA", "body": SEED_BODY}),
-    ("current_qazinform_97d5e1.html", "https://qazinform.com/news/cec-approves-calendar-97d5e1",
-     {"title": "CEC approves calendar of Majilis by-elections", "published_at": "2026-01-29T11:37:00+00:00",
-      "dateline": None, "body": None}),  # body: see below
+    (
+        "legacy_seed_a3996297.html",
+        "https://www.inform.kz/en/cec-accredits-134-foreign-observers_a3996297",
+        {
+            "title": "CEC accredits 134 foreign observers",
+            "published_at": "2022-11-08T09:15:00+00:00",
+            "dateline": "ASTANA",
+            "body": SEED_BODY,
+        },
+    ),
+    (
+        "current_qazinform_97d5e1.html",
+        "https://qazinform.com/news/cec-approves-calendar-97d5e1",
+        {
+            "title": "CEC approves calendar of Majilis by-elections",
+            "published_at": "2026-01-29T11:37:00+00:00",
+            "dateline": None,
+            "body": None,
+        },
+    ),  # body: see below
 ]
 
 
@@ -71,11 +81,11 @@ def cases() -> list[tuple[str, bytes, dict]]:
 def score(extractions: list[dict], truths: list[dict]) -> dict:
     n = len(truths)
     return {
-        "title": sum(e["title"] == t["title"] for e, t in zip(extractions, truths)) / n,
-        "time": sum(e.get("published_at") == t["published_at"] for e, t in zip(extractions, truths)) / n,
-        "day": sum(e["day"] == local_day(t["published_at"]) for e, t in zip(extractions, truths)) / n,
-        "dateline": sum(e.get("dateline") == t["dateline"] for e, t in zip(extractions, truths)) / n,
-        "body_f1": sum(f1(e["body"], t["body"]) for e, t in zip(extractions, truths)) / n,
+        "title": sum(e["title"] == t["title"] for e, t in zip(extractions, truths, strict=False)) / n,
+        "time": sum(e.get("published_at") == t["published_at"] for e, t in zip(extractions, truths, strict=False)) / n,
+        "day": sum(e["day"] == local_day(t["published_at"]) for e, t in zip(extractions, truths, strict=False)) / n,
+        "dateline": sum(e.get("dateline") == t["dateline"] for e, t in zip(extractions, truths, strict=False)) / n,
+        "body_f1": sum(f1(e["body"], t["body"]) for e, t in zip(extractions, truths, strict=False)) / n,
     }
 
 
@@ -85,8 +95,12 @@ def ours(url: str, body: bytes) -> dict:
 
 
 def theirs(url: str, body: bytes) -> dict:
-    document = trafilatura.bare_extraction(body.decode("utf-8"), url=url, with_metadata=True,
-                                           date_extraction_params={"extensive_search": True, "original_date": True})
+    document = trafilatura.bare_extraction(
+        body.decode("utf-8"),
+        url=url,
+        with_metadata=True,
+        date_extraction_params={"extensive_search": True, "original_date": True},
+    )
     found = document.as_dict() if document else {}
     return {"title": found.get("title"), "day": found.get("date"), "body": found.get("text")}
 
@@ -94,18 +108,22 @@ def theirs(url: str, body: bytes) -> dict:
 def main() -> None:
     found = cases()
     truths = [truth for _, _, truth in found]
-    rows = {"ours": score([ours(u, b) for u, b, _ in found], truths),
-            "trafilatura": score([theirs(u, b) for u, b, _ in found], truths)}
+    rows = {
+        "ours": score([ours(u, b) for u, b, _ in found], truths),
+        "trafilatura": score([theirs(u, b) for u, b, _ in found], truths),
+    }
     layouts = Counter(t.get("layout", "saved") for t in truths)
-    print(f"{len(found)} pages: {layouts['legacy']} legacy layout, {layouts['current']} current, {layouts['saved']} saved pages")
+    print(f"{len(found)} pages: " + ", ".join(f"{n} {layout}" for layout, n in layouts.most_common()))
     print(f"{'':<12} {'title':>7} {'time':>7} {'day':>7} {'dateline':>9} {'body F1':>8}")
     for name, s in rows.items():
         time_ = f"{s['time']:.1%}" if name == "ours" else "n/a"
         dateline = f"{s['dateline']:.1%}" if name == "ours" else "n/a"
         print(f"{name:<12} {s['title']:>7.1%} {time_:>7} {s['day']:>7.1%} {dateline:>9} {s['body_f1']:>8.3f}")
     a, b = rows["ours"], rows["trafilatura"]
-    print(f"summary: title exact {a['title']:.1%} vs {b['title']:.1%}, publication day {a['day']:.1%} vs {b['day']:.1%}, "
-          f"body F1 {a['body_f1']:.3f} vs {b['body_f1']:.3f} (ours vs trafilatura)")
+    print(
+        f"summary: title exact {a['title']:.1%} vs {b['title']:.1%}, publication day {a['day']:.1%} vs {b['day']:.1%}, "
+        f"body F1 {a['body_f1']:.3f} vs {b['body_f1']:.3f} (ours vs trafilatura)"
+    )
 
 
 if __name__ == "__main__":

@@ -12,22 +12,21 @@ python bench/scaling.py
 import os
 import shutil
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 from scrapy.http import HtmlResponse
+from scrapy.utils.misc import build_from_crawler
 from scrapy.utils.test import get_crawler
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from crawler.layouts import load_article  # noqa: E402
-from pipelines.database import open_database  # noqa: E402
-from pipelines.store import StorePipeline  # noqa: E402
-from tests.replica import ReplicaServer, ReplicaSite, pages  # noqa: E402
-from tests.replica.content import generate  # noqa: E402
-from tests.replica.crawling import ROOT, crawl_command  # noqa: E402
+from crawler.archive import open_database
+from crawler.layouts import load_article
+from crawler.signals import archive_opened
+from pipelines.store import StorePipeline
+from replica import ReplicaServer, ReplicaSite, pages
+from replica.content import generate
+from replica.crawling import ROOT, crawl_command
 
 BASE = "http://replica.test"
 
@@ -38,9 +37,18 @@ def filler(count: int, offset: int) -> list[dict]:
     rows = []
     for n in range(count):
         item = articles[n % 200].expected_item(BASE)
-        rows.append({**item, "article_id": f"f{offset + n}", "tags": item["tags"], "content_hash": f"h{n}",
-                     "first_seen_at": "2026-01-01T00:00:00+00:00", "last_seen_at": "2026-01-01T00:00:00+00:00",
-                     "version_count": 1, "run_id": 1})
+        rows.append(
+            {
+                **item,
+                "article_id": f"f{offset + n}",
+                "tags": item["tags"],
+                "content_hash": f"h{n}",
+                "first_seen_at": "2026-01-01T00:00:00+00:00",
+                "last_seen_at": "2026-01-01T00:00:00+00:00",
+                "version_count": 1,
+                "run_id": 1,
+            }
+        )
     return rows
 
 
@@ -57,16 +65,18 @@ def store_seconds(existing: int, items: list[dict], folder: Path) -> float:
     for attempt in range(3):
         path = folder / f"with-{existing}-{attempt}.db"
         shutil.copy(base, path)
-        crawler = get_crawler(settings_dict={"ELECTIONS_DB": str(path), "ELECTIONS_DB_BATCH_SIZE": 100,
-                                             "ELECTIONS_MAX_ATTEMPTS": 3})
-        crawler._apply_settings()
-        store = StorePipeline.from_crawler(crawler)
-        store.open_spider()
+        crawler = get_crawler(
+            settings_dict={"ELECTIONS_DB": str(path), "ELECTIONS_DB_BATCH_SIZE": 100, "ELECTIONS_MAX_ATTEMPTS": 3}
+        )
+        store = build_from_crawler(StorePipeline, crawler)
+        db = open_database(path)
+        crawler.signals.send_catch_log(archive_opened, db=db)
         started = time.perf_counter()
         for item in items:
             store.process_item(dict(item))
         store.close_spider()
         timings.append(time.perf_counter() - started)
+        db.close()
         path.unlink()
     return min(timings)
 
@@ -82,18 +92,30 @@ def peak_memory_mib(articles: int) -> float:
 
 def main() -> None:
     articles = generate(1000, seed=5)
-    items = [dict(load_article(HtmlResponse(url=BASE + a.path, body=pages.article_page(a, articles, BASE).encode(),
-                                            encoding="utf-8"))) for a in articles]
+    items = [
+        dict(
+            load_article(
+                HtmlResponse(url=BASE + a.path, body=pages.article_page(a, articles, BASE).encode(), encoding="utf-8")
+            )
+        )
+        for a in articles
+    ]
     with tempfile.TemporaryDirectory() as folder:
         small = store_seconds(1_000, items, Path(folder))
         large = store_seconds(100_000, items, Path(folder))
-    print(f"storing 1,000 articles: {small:.2f} s into 1,000 rows, {large:.2f} s into 100,000 rows "
-          f"(ratio {large / small:.2f})")
+    print(
+        f"storing 1,000 articles: {small:.2f} s into 1,000 rows, {large:.2f} s into 100,000 rows "
+        f"(ratio {large / small:.2f})"
+    )
     memory_1k, memory_10k = peak_memory_mib(1_000), peak_memory_mib(10_000)
-    print(f"peak memory of a full crawl: {memory_1k:.0f} MiB for 1,000 articles, {memory_10k:.0f} MiB for 10,000 "
-          f"(ratio {memory_10k / memory_1k:.2f})")
-    print(f"summary: storing scales {large / small:.2f}x from 1,000 to 100,000 rows; "
-          f"crawl memory {memory_10k / memory_1k:.2f}x from 1,000 to 10,000 articles")
+    print(
+        f"peak memory of a full crawl: {memory_1k:.0f} MiB for 1,000 articles, {memory_10k:.0f} MiB for 10,000 "
+        f"(ratio {memory_10k / memory_1k:.2f})"
+    )
+    print(
+        f"summary: storing scales {large / small:.2f}x from 1,000 to 100,000 rows; "
+        f"crawl memory {memory_10k / memory_1k:.2f}x from 1,000 to 10,000 articles"
+    )
 
 
 if __name__ == "__main__":

@@ -28,14 +28,14 @@ class CrawlArguments:
     def parse(cls, settings: BaseSettings, arguments: dict) -> "CrawlArguments":
         unknown = sorted(set(arguments) - set(cls.NAMES))
         if unknown:
-            raise ArgumentError(
-                f"unknown spider argument {', '.join(unknown)}; known: {', '.join(cls.NAMES)}"
-            )
+            raise ArgumentError(f"unknown spider argument {', '.join(unknown)}; known: {', '.join(cls.NAMES)}")
         start_url = arguments.get("start_url") or settings.get("ELECTIONS_START_URL") or None
         if start_url is None:
             _http_url("ELECTIONS_SITE_URL", settings.get("ELECTIONS_SITE_URL"), "-s ELECTIONS_SITE_URL=...")
             if not (settings.get("ELECTIONS_SECTION") or "").strip():
-                raise ArgumentError("ELECTIONS_SECTION is empty: set it to the section's name as the site's menu writes it")
+                raise ArgumentError(
+                    "ELECTIONS_SECTION is empty: set it to the section's name as the site's menu writes it"
+                )
         return cls(
             start_url=start_url and _http_url("start_url", start_url, "-a start_url=... or -s ELECTIONS_START_URL=..."),
             max_pages=_whole_number("max_pages", arguments.get("max_pages")),

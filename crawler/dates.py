@@ -1,7 +1,7 @@
 """Publication times: the site writes Kazakhstan's local time; we store UTC."""
 
 import re
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 SITE_ZONE = ZoneInfo("Asia/Almaty")
@@ -49,7 +49,7 @@ def parse_published_at(text: str) -> str | None:
     if moment is None:
         return None
     try:
-        return moment.astimezone(timezone.utc).isoformat()
+        return moment.astimezone(UTC).isoformat()
     except OverflowError:  # 1 January of year 1, in a zone east of UTC
         return None
 
@@ -79,8 +79,12 @@ def _from_match(match: re.Match) -> datetime | None:
         zone = timezone(sign * timedelta(minutes=minutes))
     try:
         return datetime(
-            int(match["year"]), month, int(match["day"]),
-            int(match["hour"]), int(match["minute"]), tzinfo=zone,
+            int(match["year"]),
+            month,
+            int(match["day"]),
+            int(match["hour"]),
+            int(match["minute"]),
+            tzinfo=zone,
         )
     except ValueError:  # 31 February, 25:70 ...
         return None
@@ -88,4 +92,4 @@ def _from_match(match: re.Match) -> datetime | None:
 
 def start_of_local_day(day: date) -> str:
     """The UTC instant at which `day` begins in Kazakhstan, as ISO text."""
-    return datetime(day.year, day.month, day.day, tzinfo=SITE_ZONE).astimezone(timezone.utc).isoformat()
+    return datetime(day.year, day.month, day.day, tzinfo=SITE_ZONE).astimezone(UTC).isoformat()

@@ -29,9 +29,16 @@ def unaccounted_articles(run: dict, stats: dict) -> int:
     """Article pages requested that ended neither stored, nor recorded as failed, nor as a
     repeat of one stored: lost, unless the run was cut short before fetching them.
     `run`: the crawl_runs counts."""
-    accounted = sum(run[key] for key in (
-        "articles_new", "articles_updated", "articles_unchanged", "articles_pending", "articles_dropped",
-    ))
+    accounted = sum(
+        run[key]
+        for key in (
+            "articles_new",
+            "articles_updated",
+            "articles_unchanged",
+            "articles_pending",
+            "articles_dropped",
+        )
+    )
     extra = stats.get(Stat.DUPLICATES, 0) + stats.get(Stat.UNWRITTEN, 0)
     return max(0, stats.get(Stat.ARTICLES_REQUESTED, 0) - accounted - extra)
 
@@ -54,7 +61,8 @@ def health_problems(run: dict, stats: dict, coverage: dict[str, float], policy: 
     if stats.get(Stat.UNWRITTEN) or run["finish_reason"] == FinishReason.UNWRITABLE:
         problems.append(
             f"the archive could not be written ({stats.get(Stat.WRITE_ERROR)}): "
-            f"{stats.get(Stat.UNWRITTEN, 0)} fetched articles and failures were not stored; the next run fetches them again"
+            f"{stats.get(Stat.UNWRITTEN, 0)} fetched articles and failures were not stored; "
+            "the next run fetches them again"
         )
     if stats.get(Stat.LISTING_FAILED) and run["listing_pages"]:
         problems.append(
@@ -78,7 +86,11 @@ def health_problems(run: dict, stats: dict, coverage: dict[str, float], policy: 
         problems.append(f"layout drift: {no_known_layout} of {parsed} article pages in no known layout")
     if requested and failed / requested > policy.max_error_rate:
         problems.append(f"error rate: {failed} of {requested} article pages failed")
-    if run["finish_reason"] not in (FinishReason.FINISHED, FinishReason.BOT_CHALLENGE, FinishReason.SECTION_NOT_FOUND,
-                                    FinishReason.UNWRITABLE):
+    if run["finish_reason"] not in (
+        FinishReason.FINISHED,
+        FinishReason.BOT_CHALLENGE,
+        FinishReason.SECTION_NOT_FOUND,
+        FinishReason.UNWRITABLE,
+    ):
         problems.append(f"the run ended early ({run['finish_reason']})")
     return problems

@@ -10,6 +10,7 @@ is run.
 APScheduler stores this module's `scheduled_crawl` by name, so it must stay importable.
 """
 
+import itertools
 import logging
 import os
 import shlex
@@ -19,13 +20,13 @@ import sys
 import threading
 import time
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from crawler import archive
 from crawler import settings as project_settings
 from crawler.commands.crawl import run_exit_code
 from crawler.contracts import ExitCode
-from pipelines.database import last_complete_walk_at, mark_killed_runs, open_database
 
 logger = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parents[1]
@@ -57,19 +58,29 @@ def run_crawl(options: JobOptions) -> int:
         # foresaw heals within the week.
         logger.info("No run has walked the whole listing since %s: this one does (mode=full)", last_full_walk or "ever")
         crawl_arguments = (*crawl_arguments, "-a", "mode=full")
-    log_file = Path(options.log_dir) / f"crawl-{datetime.now(timezone.utc):%Y%m%dT%H%M%SZ}.log"
+    log_file = Path(options.log_dir) / f"crawl-{datetime.now(UTC):%Y%m%dT%H%M%SZ}.log"
     log_file.parent.mkdir(parents=True, exist_ok=True)
     command = [
-        sys.executable, "-m", "scrapy", "crawl", "elections",
-        "-s", f"ELECTIONS_TRIGGER={options.trigger}",
-        "-s", f"CLOSESPIDER_TIMEOUT={options.timeout}",
+        sys.executable,
+        "-m",
+        "scrapy",
+        "crawl",
+        "elections",
+        "-s",
+        f"ELECTIONS_TRIGGER={options.trigger}",
+        "-s",
+        f"CLOSESPIDER_TIMEOUT={options.timeout}",
         *crawl_arguments,
     ]
     logger.info("Crawl starts, logging to %s", log_file)
     with open(log_file, "w") as log:
         exit_code = supervise(command, log, options)
     run = finished_run(db_path, before, exit_code, log_file)
-    code = exit_code if exit_code in (ExitCode.BAD_ARGUMENT, ExitCode.LOCKED) else run_exit_code(run["status"], run["healthy"])
+    code = (
+        exit_code
+        if exit_code in (ExitCode.BAD_ARGUMENT, ExitCode.LOCKED)
+        else run_exit_code(run["status"], run["healthy"])
+    )
     report(run, log_file, options, code)
     return code
 
@@ -127,7 +138,7 @@ def supervise(command: list[str], log, options: JobOptions) -> int:
 
 def database_path(crawl_arguments: tuple[str, ...]) -> str:
     """The database the crawl writes: `-s ELECTIONS_DB=...` among the arguments, else the default."""
-    for flag, value in zip(crawl_arguments, crawl_arguments[1:]):
+    for flag, value in itertools.pairwise(crawl_arguments):
         if flag in ("-s", "--set") and value.startswith("ELECTIONS_DB="):
             return value.split("=", 1)[1]
     return project_settings.ELECTIONS_DB
@@ -135,9 +146,9 @@ def database_path(crawl_arguments: tuple[str, ...]) -> str:
 
 def last_runs(db_path: str) -> tuple[int, str | None]:
     """The id of the last run, and when a run last walked the whole listing."""
-    db = open_database(db_path)
+    db = archive.open_database(db_path)
     try:
-        return db.execute("select coalesce(max(id), 0) from crawl_runs").fetchone()[0], last_complete_walk_at(db)
+        return archive.last_run_id(db), archive.last_complete_walk_at(db)
     finally:
         db.close()
 
@@ -148,15 +159,15 @@ def needs_full_walk(last_full_walk: str | None, options: JobOptions) -> bool:
         return False
     if last_full_walk is None:
         return False  # the first runs walk to the end anyway: nothing is known to stop at
-    return datetime.now(timezone.utc) - datetime.fromisoformat(last_full_walk) > timedelta(days=options.full_every)
+    return datetime.now(UTC) - datetime.fromisoformat(last_full_walk) > timedelta(days=options.full_every)
 
 
 def finished_run(db_path: str, before: int, exit_code: int, log_file: Path) -> dict:
     """The run's crawl_runs row, completed when the crawl could not complete it itself."""
-    db = open_database(db_path)
+    db = archive.open_database(db_path)
     try:
-        mark_killed_runs(db, f"the crawl was killed (exit code {exit_code})", after_id=before)
-        rows = list(db.query("select * from crawl_runs where id > ? order by id", [before]))
+        archive.mark_killed_runs(db, f"the crawl was killed (exit code {exit_code})", after_id=before)
+        rows = archive.runs_after(db, before)
         if not rows:  # the crawl never started
             why = "another crawl holds the lock" if exit_code == ExitCode.LOCKED else f"scrapy exited with {exit_code}"
             return {"id": None, "status": "failed", "healthy": 0, "health_problems": f"no crawl ran: {why}"}
@@ -178,8 +189,12 @@ def report(run: dict, log_file: Path, options: JobOptions, code: int) -> None:
         return
     logger.error(text)
     if options.on_failure:
-        env = {**os.environ, "ELECTIONS_RUN_ID": str(run["id"] or ""), "ELECTIONS_RUN_STATUS": run["status"],
-               "ELECTIONS_RUN_SUMMARY": text}
+        env = {
+            **os.environ,
+            "ELECTIONS_RUN_ID": str(run["id"] or ""),
+            "ELECTIONS_RUN_STATUS": run["status"],
+            "ELECTIONS_RUN_SUMMARY": text,
+        }
         logger.info("Running the on-failure command: %s", options.on_failure)
         try:
             result = subprocess.run(options.on_failure, shell=True, input=text + "\n", text=True, env=env, timeout=120)

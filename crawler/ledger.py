@@ -1,17 +1,19 @@
-"""The ledger of runs: one `crawl_runs` row per crawl, opened when the spider opens and
-closed with Scrapy's finish reason, the run's counts, an honest status and its health."""
+"""The ledger of runs: one `crawl_runs` row per crawl, opened when the archive is and closed
+with Scrapy's finish reason, the run's counts, an honest status and its health. The run's
+id goes into the stats (Stat.RUN_ID), for whoever writes rows that name it."""
 
 import json
 import logging
 import sqlite3
 
 from scrapy import signals
-from scrapy.utils.defer import deferred_from_coro
 
+from crawler import archive
 from crawler.contracts import FinishReason, RunStatus, Stat, WalkStop
 from crawler.health import HealthPolicy, health_problems, unaccounted_articles
+from crawler.signals import archive_opened
+from crawler.state import stop_unwritable
 from crawler.walk import is_gapless
-from pipelines.database import field_coverage, mark_killed_runs, open_database, utc_now
 
 logger = logging.getLogger(__name__)
 
@@ -21,48 +23,44 @@ class RunLedger:
         self.crawler = crawler
         self.db_path = crawler.settings.get("ELECTIONS_DB")
         self.trigger = crawler.settings.get("ELECTIONS_TRIGGER")
-        self.busy_timeout = crawler.settings.getfloat("ELECTIONS_DB_BUSY_TIMEOUT")
         self.policy = HealthPolicy.from_settings(crawler.settings)
+        self.db = None
         self.run_id: int | None = None
 
     @classmethod
     def from_crawler(cls, crawler):
         ledger = cls(crawler)
-        crawler.signals.connect(ledger.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(ledger.archive_opened, signal=archive_opened)
         crawler.signals.connect(ledger.spider_closed, signal=signals.spider_closed)
         return ledger
 
-    def spider_opened(self, spider):
+    def archive_opened(self, db):
+        self.db = db
         try:
-            self.open_run(spider)
-        except sqlite3.Error as error:
-            # Nothing could be stored either: stop before fetching the whole site for nothing.
-            self.crawler.stats.set_value(Stat.WRITE_ERROR, f"{type(error).__name__}: {error}")
-            logger.error("The archive %s cannot be written (%s): the crawl stops", self.db_path, error)
-            deferred_from_coro(self.crawler.engine.close_spider_async(reason=FinishReason.UNWRITABLE))
-
-    def open_run(self, spider):
-        db = open_database(self.db_path, self.busy_timeout)
-        try:
-            # This crawl holds the database's lock: a run still marked running was killed.
-            mark_killed_runs(db, "the crawl was killed")
-            run = {
-                "started_at": utc_now(),
-                "trigger": self.trigger,
-                "arguments": json.dumps(getattr(spider, "given_arguments", {}), sort_keys=True),
-                "start_url": getattr(getattr(spider, "arguments", None), "start_url", None),
-                "status": RunStatus.RUNNING,
-            }
-            self.run_id = db["crawl_runs"].insert(run).last_pk
-        finally:
-            db.close()
+            with archive.write_transaction(db):
+                # This crawl holds the database's lock: a run still marked running was killed.
+                archive.mark_killed_runs(db, "the crawl was killed")
+                self.run_id = archive.start_run(db, self.new_run(self.crawler.spider))
+        except sqlite3.Error as error:  # nothing could be stored either
+            stop_unwritable(self.crawler, self.db_path, error)
+            return
+        self.crawler.stats.set_value(Stat.RUN_ID, self.run_id)
         logger.info("Crawl run %d started (%s)", self.run_id, self.trigger)
+
+    def new_run(self, spider) -> dict:
+        return {
+            "started_at": archive.utc_now(),
+            "trigger": self.trigger,
+            "arguments": json.dumps(getattr(spider, "given_arguments", {}), sort_keys=True),
+            "start_url": getattr(getattr(spider, "arguments", None), "start_url", None),
+            "status": RunStatus.RUNNING,
+        }
 
     def spider_closed(self, spider, reason):
         if self.run_id is None:
             return  # the run could not even be opened: the crawl exits non-zero, with the reason logged
         stats = self.crawler.stats.get_stats()
-        run = {"finished_at": utc_now(), "finish_reason": reason, **run_counts(stats, reason)}
+        run = {"finished_at": archive.utc_now(), "finish_reason": reason, **run_counts(stats, reason)}
         run["status"] = run_status(reason, run, stats)
         if stats.get(Stat.LISTING_URL):
             run["start_url"] = stats[Stat.LISTING_URL]
@@ -81,14 +79,11 @@ class RunLedger:
 
     def close_run(self, run: dict, stats: dict) -> list[str]:
         """Completes the run's row with its health; returns the health problems."""
-        db = open_database(self.db_path, self.busy_timeout)
-        try:
-            coverage = field_coverage(db, self.run_id, list(self.policy.min_coverage))
-            problems = health_problems(run, stats, coverage, self.policy)
-            run.update(healthy=int(not problems), health_problems="; ".join(problems) or None)
-            db["crawl_runs"].update(self.run_id, run)
-        finally:
-            db.close()
+        coverage = archive.field_coverage(self.db, self.run_id, list(self.policy.min_coverage))
+        problems = health_problems(run, stats, coverage, self.policy)
+        run.update(healthy=int(not problems), health_problems="; ".join(problems) or None)
+        with archive.write_transaction(self.db):
+            archive.finish_run(self.db, self.run_id, run)
         return problems
 
 
@@ -125,8 +120,10 @@ def run_counts(stats: dict, reason: str) -> dict:
         "articles_dropped": stats.get(Stat.DROPPED, 0),
     }
     stop, unbroken = stats.get(Stat.WALK_STOP), walk_unbroken(reason, counts, stats)
+    own = {key: value for key, value in sorted(stats.items()) if key.startswith(Stat.OWN_PREFIXES)}
     return {
         **counts,
+        "counters": json.dumps(own),
         "listing_complete": int(unbroken and stop == WalkStop.END),
         "walk_stop": stop,
         "walk_top_ids": stats.get(Stat.WALK_TOP_IDS),

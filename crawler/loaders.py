@@ -1,6 +1,6 @@
 """Cleaning: raw strings picked from a page become the values of an Article."""
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from itemloaders.processors import Compose, Identity, MapCompose, TakeFirst
 from scrapy.loader import ItemLoader
@@ -65,5 +65,5 @@ class ArticleLoader(ItemLoader):
         item.setdefault("tags", [])
         item["word_count"] = word_count(item.get("body") or "")
         item["content_hash"] = content_hash(item.get("title"), item.get("lead"), item.get("body"))
-        item["scraped_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        item["scraped_at"] = datetime.now(UTC).isoformat(timespec="seconds")
         return item

@@ -7,7 +7,7 @@ killed crawl is free to take; the file's text (PID, start time) names the holder
 import fcntl
 import logging
 import os
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 logger = logging.getLogger(__name__)
@@ -35,7 +35,7 @@ class CrawlLock:
         if previous != "nobody":
             logger.warning("Taking over the lock %s left by a crawl that ended uncleanly (%s)", self.path, previous)
         self.file.truncate(0)
-        self.file.write(f"{os.getpid()} {datetime.now(timezone.utc).isoformat(timespec='seconds')}\n")
+        self.file.write(f"{os.getpid()} {datetime.now(UTC).isoformat(timespec='seconds')}\n")
         self.file.flush()
         return self
 

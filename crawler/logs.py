@@ -11,7 +11,10 @@ from scrapy.exceptions import (
 )
 
 NETWORK_ERRORS = (
-    CannotResolveHostError, DownloadConnectionRefusedError, DownloadFailedError, DownloadTimeoutError,
+    CannotResolveHostError,
+    DownloadConnectionRefusedError,
+    DownloadFailedError,
+    DownloadTimeoutError,
     ResponseDataLossError,
 )
 

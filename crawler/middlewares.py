@@ -7,8 +7,8 @@ sees decompressed bodies and acts before Scrapy decides on a retry.
 import asyncio
 import logging
 import re
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from datetime import datetime, timezone
 
 from scrapy.downloadermiddlewares.retry import get_retry_request
 from scrapy.exceptions import IgnoreRequest
@@ -59,7 +59,7 @@ def challenge(response) -> str | None:
     if len(response.body) <= BotChallengeMiddleware.LOOK_AT and (
         BotChallengeMiddleware.TITLE.search(head) or BotChallengeMiddleware.TEXT in head
     ):
-        return f"HTTP {response.status}, a \"Just a moment...\" page"
+        return f'HTTP {response.status}, a "Just a moment..." page'
     return None
 
 
@@ -79,8 +79,13 @@ class RetryAfterMiddleware:
         seconds = retry_after(response.headers.get("Retry-After")) if response.status in (429, 503) else None
         if seconds:
             wait = min(seconds, self.max_wait)
-            logger.info("%s answered %d, Retry-After %s: waiting %.0f s", request.url, response.status,
-                        response.headers.get("Retry-After").decode(), wait)
+            logger.info(
+                "%s answered %d, Retry-After %s: waiting %.0f s",
+                request.url,
+                response.status,
+                response.headers.get("Retry-After").decode(),
+                wait,
+            )
             self.stats.inc_value(Stat.RETRY_AFTER_WAITS)
             await asyncio.sleep(wait)
         return response
@@ -94,7 +99,7 @@ def retry_after(value: bytes | None) -> float | None:
     if text.isdigit():
         return float(text)
     try:
-        return max(0.0, (parsedate_to_datetime(text) - datetime.now(timezone.utc)).total_seconds())
+        return max(0.0, (parsedate_to_datetime(text) - datetime.now(UTC)).total_seconds())
     except (TypeError, ValueError):
         return None
 

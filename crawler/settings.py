@@ -32,8 +32,10 @@ ELECTIONS_HEALTH_MIN_COVERAGE = {"title": 1.0, "body": 1.0, "published_at": 1.0,
 ELECTIONS_HEALTH_MAX_DRIFT = 0.1  # share of article pages in no known layout
 ELECTIONS_HEALTH_MAX_ERROR_RATE = 0.1  # share of requested article pages that failed
 
-EXTENSIONS = {
+EXTENSIONS = {  # in this order: the archive is opened, the run's row started, the spider's state loaded
+    "crawler.state.OpenArchive": 50,
     "crawler.ledger.RunLedger": 100,
+    "crawler.state.CrawlState": 150,
     "crawler.progress.Progress": 200,
     "crawler.logs.QuietNetworkErrors": 300,
 }

@@ -1,5 +1,9 @@
-"""Signals of our own, sent by the spider and received by the components that store."""
+"""Signals of our own, sent by one component and received by others."""
 
-# A page could not be fetched (HTTP error after retries, timeout, refused connection).
-# Arguments: url, article_id, reason.
+# A page could not be fetched or read (HTTP error after retries, timeout, refused
+# connection, an exception while it was handled). Arguments: url, article_id, reason.
 page_failed = object()
+
+# The archive is open and migrated, once per crawl (crawler.state.OpenArchive). Argument: db,
+# a sqlite_utils Database that stays open until the engine stops.
+archive_opened = object()

@@ -5,17 +5,17 @@ per field, then a verdict. It stores nothing: no pipeline, no ledger, no databas
 Run by `scrapy check_site` (crawler/commands/check_site.py), `make check-site`.
 """
 
+from typing import ClassVar
 from urllib.parse import urljoin, urlsplit
 
 import scrapy
 from protego import Protego
 
 from crawler.arguments import CrawlArguments
-from crawler.contracts import Layout
+from crawler.contracts import REQUIRED_FIELDS, Layout
 from crawler.layouts import home, listing, load_article
 from crawler.spiders.elections import failure_reason
 from crawler.urls import SITE_DOMAINS, canonical_url, is_article_url
-from pipelines.validate import REQUIRED_FIELDS
 
 ARTICLES_TO_READ = 3
 FIELDS = ("title", "lead", "body", "author", "published_at", "tags", "image_url", "lang")
@@ -23,9 +23,14 @@ FIELDS = ("title", "lead", "body", "author", "published_at", "tags", "image_url"
 
 class SiteCheck(scrapy.Spider):
     name = "site_check"
-    custom_settings = {
+    custom_settings: ClassVar[dict] = {
         "ITEM_PIPELINES": {},
-        "EXTENSIONS": {"crawler.ledger.RunLedger": None, "crawler.progress.Progress": None},
+        "EXTENSIONS": {
+            "crawler.state.OpenArchive": None,
+            "crawler.ledger.RunLedger": None,
+            "crawler.state.CrawlState": None,
+            "crawler.progress.Progress": None,
+        },
     }
 
     def __init__(self, *args, report=print, **kwargs):
@@ -54,13 +59,20 @@ class SiteCheck(scrapy.Spider):
 
     async def start(self):
         url = urljoin(self.arguments.start_url or self.site_url, "/robots.txt")
-        yield scrapy.Request(url, callback=self.parse_robots, errback=self.failed,
-                             meta={"dont_obey_robotstxt": True, "step": "robots.txt"})
+        yield scrapy.Request(
+            url,
+            callback=self.parse_robots,
+            errback=self.failed,
+            meta={"dont_obey_robotstxt": True, "step": "robots.txt"},
+        )
 
     def parse_robots(self, response):
         robots = Protego.parse(response.text if response.status == 200 else "")
         sitemaps = list(robots.sitemaps)
-        self.report(f"robots.txt: HTTP {response.status}, {len(sitemaps)} Sitemap line(s){': ' + ', '.join(sitemaps) if sitemaps else ''}")
+        self.report(
+            f"robots.txt: HTTP {response.status}, {len(sitemaps)} Sitemap line(s)"
+            + (f": {', '.join(sitemaps)}" if sitemaps else "")
+        )
         for name, url in (("home page", self.site_url), ("listing", self.arguments.start_url)):
             if url and not robots.can_fetch(url, self.user_agent):
                 self.problem(f"robots.txt forbids our User-Agent to fetch the {name} {url}")
@@ -68,7 +80,9 @@ class SiteCheck(scrapy.Spider):
             self.report(f"home page: not read, the listing is given: {self.arguments.start_url}")
             yield self.listing_request(self.arguments.start_url)
         else:
-            yield scrapy.Request(self.site_url, callback=self.parse_home, errback=self.failed, meta={"step": "home page"})
+            yield scrapy.Request(
+                self.site_url, callback=self.parse_home, errback=self.failed, meta={"step": "home page"}
+            )
 
     def parse_home(self, response):
         listing_url = home.find_section(response, self.section)
@@ -105,8 +119,12 @@ class SiteCheck(scrapy.Spider):
         if not self.articles_to_read:
             return None
         number = ARTICLES_TO_READ - len(self.articles_to_read) + 1
-        return scrapy.Request(self.articles_to_read.pop(0), callback=self.parse_article, errback=self.failed,
-                              meta={"step": f"article {number}"})
+        return scrapy.Request(
+            self.articles_to_read.pop(0),
+            callback=self.parse_article,
+            errback=self.failed,
+            meta={"step": f"article {number}"},
+        )
 
     def parse_article(self, response):
         yield self.next_article()
@@ -119,7 +137,9 @@ class SiteCheck(scrapy.Spider):
             self.report(f"  {field:<13} {shown}")
         missing = [field for field in REQUIRED_FIELDS if not item.get(field)]
         if item["layout"] in (Layout.UNKNOWN, Layout.FALLBACK):
-            self.problem(f"{step} is in no design we know (read as {item['layout']}): docs/site.md says what to send us")
+            self.problem(
+                f"{step} is in no design we know (read as {item['layout']}): docs/site.md says what to send us"
+            )
         elif missing:
             self.problem(f"{step} has no {', '.join(missing)}: the selectors of layout {item['layout']} miss it")
 

@@ -8,9 +8,7 @@ _SPACE = re.compile(r"[\s\x00]+")  # a NUL byte separates words as a space does
 # og:title and <title> may end with " | Kazinform" or " | Qazinform News Agency".
 _SITE_SUFFIX = re.compile(r"\s+[|–—]\s+[^|–—]*[KQ]azinform[^|–—]*$", re.IGNORECASE)
 # "ASTANA. KAZINFORM The ...", "NUR-SULTAN. KAZINFORM – Parliamentary ...".
-_DATELINE = re.compile(
-    r"^(?P<dateline>[A-Z][A-Z\- ]*[A-Z])[.,]\s*(?P<source>KAZINFORM|QAZINFORM)\b\s*(?:[–—-]\s*)?"
-)
+_DATELINE = re.compile(r"^(?P<dateline>[A-Z][A-Z\- ]*[A-Z])[.,]\s*(?P<source>KAZINFORM|QAZINFORM)\b\s*(?:[–—-]\s*)?")
 _AUTHOR_LABEL = re.compile(r"^(?:Author|Автор)\s*:\s*", re.IGNORECASE)
 
 

@@ -65,12 +65,15 @@ class Walk:
         """Why the listing cannot be walked on from this page, or None."""
         cards = frozenset(card_ids)
         if cards and cards in self.pages_by_cards:
-            return f"listing page {page} repeats page {self.pages_by_cards[cards]}: the site does not say where its listing ends"
+            earlier = self.pages_by_cards[cards]
+            return f"listing page {page} repeats page {earlier}: the site does not say where its listing ends"
         self.pages_by_cards.setdefault(cards, page)
         bound = self.page_bound(len(card_ids))
         if page >= bound:
-            return (f"the listing goes on past {bound} pages, twice what the archive's {self.known} articles fill: "
-                    "a listing without end")
+            return (
+                f"the listing goes on past {bound} pages, twice what the archive's {self.known} articles fill: "
+                "a listing without end"
+            )
         return None
 
     def after_page(self, page: int, card_ids: list[str], all_known: bool, reached_since: bool) -> WalkStop | None:

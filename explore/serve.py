@@ -12,7 +12,7 @@ from pathlib import Path
 
 import yaml
 
-from pipelines.database import open_database
+from crawler.archive import open_database
 
 HERE = Path(__file__).resolve().parent
 
@@ -36,8 +36,22 @@ def main() -> None:
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as file:
         json.dump(metadata_for(db.stem), file)
     # Datasette opens the file read-only (mode=ro); WAL lets it read while a crawl writes.
-    os.execvp(sys.executable, [sys.executable, "-m", "datasette", "serve", str(db), "--metadata", file.name,
-                               "--setting", "default_page_size", "50", *options])
+    os.execvp(
+        sys.executable,
+        [
+            sys.executable,
+            "-m",
+            "datasette",
+            "serve",
+            str(db),
+            "--metadata",
+            file.name,
+            "--setting",
+            "default_page_size",
+            "50",
+            *options,
+        ],
+    )
 
 
 if __name__ == "__main__":

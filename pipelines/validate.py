@@ -1,10 +1,8 @@
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from scrapy.exceptions import DropItem
 
-from crawler.contracts import Layout, Stat
-
-REQUIRED_FIELDS = ("article_id", "url", "title", "body", "published_at")
+from crawler.contracts import REQUIRED_FIELDS, Layout, Stat
 
 
 class InvalidArticle(DropItem):
@@ -32,7 +30,7 @@ class ValidatePipeline:
 
 
 # Kazinform was founded in 1920; a page's time more than a day ahead is no publication time.
-EARLIEST = datetime(1920, 1, 1, tzinfo=timezone.utc)
+EARLIEST = datetime(1920, 1, 1, tzinfo=UTC)
 AHEAD = timedelta(days=1)
 
 
@@ -43,6 +41,6 @@ def invalid_reason(item) -> str | None:
     if missing:
         return f"missing {missing[0]}"
     published = datetime.fromisoformat(item["published_at"])
-    if not EARLIEST <= published <= datetime.now(timezone.utc) + AHEAD:
+    if not EARLIEST <= published <= datetime.now(UTC) + AHEAD:
         return f"published_at out of range ({item['published_at']})"
     return None

@@ -1,6 +1,6 @@
 import pytest
 
-from tests.replica import ReplicaServer, ReplicaSite
+from replica import ReplicaServer, ReplicaSite
 
 
 @pytest.fixture(scope="session")

@@ -43,7 +43,9 @@ class Command(ScrapyCrawlCommand):
             print(f"scrapy crawl: error: {held}; try again when it has finished", file=sys.stderr)
             self.exitcode = ExitCode.LOCKED
             return
-        self.exitcode = run_exit_code(crawler.stats.get_value(Stat.RUN_STATUS), crawler.stats.get_value(Stat.RUN_HEALTHY))
+        self.exitcode = run_exit_code(
+            crawler.stats.get_value(Stat.RUN_STATUS), crawler.stats.get_value(Stat.RUN_HEALTHY)
+        )
 
 
 def lock_path(db_path: str) -> str:

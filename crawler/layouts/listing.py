@@ -61,4 +61,6 @@ def cards(response: TextResponse) -> list[Card]:
 
 def card_time(time) -> str | None:
     """A card's time: its datetime attribute, else its text ("21:38, 18 August 2026")."""
-    return parse_published_at(time.attrib.get("datetime", "")) or parse_published_at(" ".join(time.css("::text").getall()))
+    return parse_published_at(time.attrib.get("datetime", "")) or parse_published_at(
+        " ".join(time.css("::text").getall())
+    )

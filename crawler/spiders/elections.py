@@ -13,7 +13,6 @@ from crawler.layouts import home, listing, load_article
 from crawler.middlewares import BotChallenge
 from crawler.urls import SITE_DOMAINS, article_id, canonical_url, is_article_url, is_on_site, origin
 from crawler.walk import Walk, WalkPlan
-from pipelines import database
 
 
 class ElectionsSpider(scrapy.Spider):
@@ -49,23 +48,15 @@ class ElectionsSpider(scrapy.Spider):
         spider.allowed_domains = [*SITE_DOMAINS, *sorted({urlsplit(url).hostname for url in given})]
         spider.allowed_origins = {origin(url) for url in given}  # a replica's host, at its own port only
         spider.min_listing_bound = settings.getint("ELECTIONS_LISTING_MIN_BOUND")
-        spider.db_path = settings.get("ELECTIONS_DB")
         spider.requested_ids = set()
+        spider.archive_state = None  # handed over by crawler.state.CrawlState
         return spider
 
     async def start(self):
-        full = self.arguments.mode == "full"
-        db = database.open_database(self.db_path)
-        try:
-            self.known_ids = database.stored_article_ids(db)
-            if not full:
-                self.known_ids |= database.given_up_article_ids(db)
-            first = database.failed_pages(db, given_up_too=full)
-            if self.arguments.refresh:
-                first += database.recently_published(db, self.arguments.refresh)
-            self.runs_by_listing = {} if full else database.runs_by_listing(db)
-        finally:
-            db.close()
+        if self.archive_state is None:
+            return  # the archive could not be opened: the crawl is closing, and says why
+        self.known_ids = self.archive_state.known_ids
+        first = self.archive_state.first
         if first:
             self.logger.info("Fetching %d pages first: earlier failures and refreshes", len(first))
         for page in first:
@@ -93,9 +84,10 @@ class ElectionsSpider(scrapy.Spider):
     def begin_walk(self, listing_url: str) -> scrapy.Request:
         self.listing_url = listing_url
         self.crawler.stats.set_value(Stat.LISTING_URL, listing_url)
-        plan = WalkPlan.from_runs(self.runs_by_listing.get(listing_url, []))
-        self.walk = Walk(plan, max_pages=self.arguments.max_pages, known=len(self.known_ids),
-                         min_bound=self.min_listing_bound)
+        plan = WalkPlan.from_runs(self.archive_state.runs_by_listing.get(listing_url, []))
+        self.walk = Walk(
+            plan, max_pages=self.arguments.max_pages, known=len(self.known_ids), min_bound=self.min_listing_bound
+        )
         if self.arguments.mode != "full":
             self.logger.info("Walking %s: %s", listing_url, plan.describe())
         return self.listing_request(1)
@@ -103,7 +95,9 @@ class ElectionsSpider(scrapy.Spider):
     def listing_request(self, page: int, after_empty: bool = False) -> scrapy.Request:
         url = listing_page_url(self.listing_url, page) if page > 1 else self.listing_url
         return scrapy.Request(
-            url, callback=self.parse_listing, errback=self.listing_failed,
+            url,
+            callback=self.parse_listing,
+            errback=self.listing_failed,
             cb_kwargs={"page": page, "after_empty": after_empty},
         )
 
@@ -120,7 +114,9 @@ class ElectionsSpider(scrapy.Spider):
                 yield from self.no_cards(page, after_empty)
             else:
                 stats.inc_value(Stat.NOT_A_LISTING)
-                self.listing_broken(response.url, f"HTTP {response.status}, not a listing page (no cards, no listing markup)")
+                self.listing_broken(
+                    response.url, f"HTTP {response.status}, not a listing page (no cards, no listing markup)"
+                )
             return
         if after_empty:
             self.logger.warning("Listing page %d had no cards but page %d has: walking on", page - 1, page)
@@ -206,7 +202,9 @@ class ElectionsSpider(scrapy.Spider):
         """OffsiteMiddleware drops a redirect to another site as it is scheduled."""
         if request.callback == self.parse_article and not is_on_site(request.url, self.allowed_origins):
             parts = urlsplit(request.url)
-            where = f"a {parts.scheme}: URL" if parts.scheme not in ("http", "https") else f"another site ({parts.netloc})"
+            where = (
+                f"a {parts.scheme}: URL" if parts.scheme not in ("http", "https") else f"another site ({parts.netloc})"
+            )
             self.report_failure(request, f"redirect to {where}")
 
     def report_failure(self, request, reason: str) -> None:

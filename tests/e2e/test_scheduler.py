@@ -1,5 +1,6 @@
 """scheduler.py over the replica, with seconds-level cron expressions."""
 
+import itertools
 import os
 import signal
 import sqlite3
@@ -15,8 +16,8 @@ import pytest
 from crawler.commands.crawl import lock_path
 from crawler.lock import CrawlLock
 from crawler.scheduling import stored_next_run_time
-from tests.replica import ReplicaServer, ReplicaSite
-from tests.replica.crawling import ROOT, crawl, mismatches, rows, setting_options, stored_articles
+from replica import ReplicaServer, ReplicaSite
+from replica.crawling import ROOT, crawl, mismatches, rows, setting_options, stored_articles
 
 SLOW = {"DOWNLOAD_DELAY": "0.25", "CONCURRENT_REQUESTS_PER_DOMAIN": "1", "RANDOMIZE_DOWNLOAD_DELAY": "False"}
 
@@ -32,10 +33,20 @@ class Scheduler:
 
     def start(self, *options: str, crawl_arguments: tuple[str, ...] = (), **settings: str) -> subprocess.Popen:
         command = [
-            sys.executable, "scheduler.py", *options, "--data-dir", str(self.data_dir), "--grace", "20",
-            "--", "-a", f"start_url={self.server.start_url}", *crawl_arguments, *setting_options(self.db, **settings),
+            sys.executable,
+            "scheduler.py",
+            *options,
+            "--data-dir",
+            str(self.data_dir),
+            "--grace",
+            "20",
+            "--",
+            "-a",
+            f"start_url={self.server.start_url}",
+            *crawl_arguments,
+            *setting_options(self.db, **settings),
         ]
-        self.out = open(self.output, "a")
+        self.out = open(self.output, "a")  # noqa: SIM115 -- the child writes to it for as long as it runs
         return subprocess.Popen(command, cwd=ROOT, stdout=self.out, stderr=subprocess.STDOUT)
 
     def log(self) -> str:
@@ -99,7 +110,7 @@ def test_a_run_that_outlasts_its_interval_makes_the_next_one_skip(scheduler):
     process.send_signal(signal.SIGTERM)
     process.wait(timeout=60)
     runs = scheduler.runs()
-    for earlier, later in zip(runs, runs[1:]):  # one after another, never two at once
+    for earlier, later in itertools.pairwise(runs):  # one after another, never two at once
         assert later["started_at"] >= earlier["finished_at"]
     assert "no crawl ran" not in scheduler.log()
 
@@ -148,8 +159,11 @@ def test_a_run_missed_while_the_scheduler_was_down_runs_once(scheduler):
     cron = f"{fire.second} {fire.minute} {fire.hour} * * *"  # once a day, in 12 seconds
     first = scheduler.start("--cron", cron)
     jobstore = f"sqlite:///{scheduler.data_dir / 'scheduler.db'}"
-    wait_for(lambda: scheduler.data_dir.joinpath("scheduler.db").exists() and stored_next_run_time(jobstore), seconds=10,
-             what="the job to be stored")
+    wait_for(
+        lambda: scheduler.data_dir.joinpath("scheduler.db").exists() and stored_next_run_time(jobstore),
+        seconds=10,
+        what="the job to be stored",
+    )
     first.kill()  # the machine goes down before the run is due
     assert datetime.now(ZoneInfo("Asia/Almaty")) < fire and stored_next_run_time(jobstore) == fire
     first.wait()
@@ -188,8 +202,20 @@ def test_an_unknown_layout_makes_an_unhealthy_run_and_an_alert(tmp_path):
 def test_status_shows_the_runs_and_the_next_one(scheduler):
     scheduler.start("--once").wait(timeout=120)
     result = subprocess.run(
-        [sys.executable, "scheduler.py", "status", "--data-dir", str(scheduler.data_dir), "--", "-s", f"ELECTIONS_DB={scheduler.db}"],
-        cwd=ROOT, capture_output=True, text=True, env={**os.environ},
+        [
+            sys.executable,
+            "scheduler.py",
+            "status",
+            "--data-dir",
+            str(scheduler.data_dir),
+            "--",
+            "-s",
+            f"ELECTIONS_DB={scheduler.db}",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ},
     )
     lines = result.stdout.splitlines()
     assert lines[0] == f"Last runs ({scheduler.db}):"

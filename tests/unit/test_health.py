@@ -4,8 +4,15 @@ POLICY = HealthPolicy(min_coverage={"title": 1.0, "author": 0.5}, max_drift=0.1,
 
 
 def run(**counts) -> dict:
-    base = dict(listing_pages=2, articles_new=20, articles_updated=0, articles_unchanged=0,
-                articles_pending=0, articles_dropped=0, finish_reason="finished")
+    base = dict(
+        listing_pages=2,
+        articles_new=20,
+        articles_updated=0,
+        articles_unchanged=0,
+        articles_pending=0,
+        articles_dropped=0,
+        finish_reason="finished",
+    )
     return {**base, **counts}
 
 
@@ -24,7 +31,9 @@ def test_each_check_names_its_problem():
     stats = {"elections/articles_requested": 20, "validate/items": 20, "validate/layout/unknown": 3}
     problems = health_problems(
         run(listing_pages=0, articles_new=0, articles_pending=3, finish_reason="closespider_timeout"),
-        stats, {"title": 0.9, "author": 0.1}, POLICY,
+        stats,
+        {"title": 0.9, "author": 0.1},
+        POLICY,
     )
     assert problems == [
         "no listing page with cards was read",
@@ -40,3 +49,24 @@ def test_each_check_names_its_problem():
 def test_thresholds_are_limits_not_targets():
     stats = {"elections/articles_requested": 20, "validate/items": 20, "validate/layout/unknown": 2}
     assert health_problems(run(articles_new=18, articles_pending=2), stats, {"author": 0.5}, POLICY) == []
+
+
+def test_run_status_reads_the_counts_not_scrapys_reason():
+    from crawler.ledger import run_counts, run_status
+
+    good = {
+        "elections/listing_pages": 2,
+        "elections/walk_stop": "end",
+        "store/new": 20,
+        "elections/articles_requested": 20,
+    }
+    counts = run_counts(good, "finished")
+    assert (run_status("finished", counts, good), counts["gapless"], counts["listing_complete"]) == ("ok", 1, 1)
+    lost = {**good, "store/new": 19}  # an article requested, neither stored nor recorded
+    counts = run_counts(lost, "finished")
+    assert (counts["gapless"], counts["listing_complete"]) == (0, 0)
+    unwritten = {**good, "elections/unwritten": 3}
+    assert run_status("finished", run_counts(unwritten, "finished"), unwritten) == "failed"
+    nothing = {"elections/listing_failed": 1}
+    assert run_status("finished", run_counts(nothing, "finished"), nothing) == "failed"
+    assert run_status("shutdown", run_counts(good, "shutdown"), good) == "partial"

@@ -2,14 +2,16 @@
 
 import math
 import re
+import sqlite3
 from collections import Counter
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
-from tests.replica import ReplicaServer, ReplicaSite
-from tests.replica.crawling import crawl, exit_code_of, minimum_requests, mismatches, rows, stored_articles
-from tests.replica.pages import CARDS_PER_PAGE, LISTING_PATH
+from replica import ReplicaServer, ReplicaSite
+from replica.crawling import crawl, exit_code_of, minimum_requests, mismatches, rows, stored_articles
+from replica.pages import CARDS_PER_PAGE, LISTING_PATH
+from tests.checks import fts_integrity_check, search
 
 
 class Archive:
@@ -65,7 +67,11 @@ def test_a_failed_article_is_fetched_first_by_the_next_run(archive):
     assert first["responses_5xx"] == 2
     [failure] = rows(archive.db, "dropped_items")
     assert (failure["url"], failure["reason"], failure["status"], failure["attempts"], failure["run_id"]) == (
-        archive.server.base_url + broken.path, "HTTP 503", "pending", 1, first["id"]
+        archive.server.base_url + broken.path,
+        "HTTP 503",
+        "pending",
+        1,
+        first["id"],
     )
     assert broken.article_id not in stored_articles(archive.db)  # a failed fetch is never seen
 
@@ -102,20 +108,24 @@ def test_a_page_that_keeps_failing_is_given_up_until_a_full_run(archive):
 
 
 def test_refresh_keeps_the_earlier_version_of_an_edited_article(archive):
-    first, _ = archive.run()
+    _first, _ = archive.run()
     before = stored_articles(archive.db)
     edited = archive.site.edit(3)
-    days = (datetime.now(timezone.utc) - archive.site.articles[10].published).days + 1
-    in_window = [a for a in archive.site.articles if (datetime.now(timezone.utc) - a.published).days < days]
+    days = (datetime.now(UTC) - archive.site.articles[10].published).days + 1
+    in_window = [a for a in archive.site.articles if (datetime.now(UTC) - a.published).days < days]
 
-    run, requests = archive.run("-a", f"refresh={days}")
+    run, _requests = archive.run("-a", f"refresh={days}")
     assert run["requests"] == minimum_requests(0, retries=len(in_window))
     assert (run["articles_new"], run["articles_updated"], run["articles_unchanged"]) == (0, 1, len(in_window) - 1)
     [version] = rows(archive.db, "article_versions")
     old = before[edited.article_id]
     assert {k: version[k] for k in ("article_id", "content_hash", "title", "body", "published_at", "run_id")} == {
-        "article_id": edited.article_id, "content_hash": old["content_hash"], "title": old["title"],
-        "body": old["body"], "published_at": old["published_at"], "run_id": run["id"],
+        "article_id": edited.article_id,
+        "content_hash": old["content_hash"],
+        "title": old["title"],
+        "body": old["body"],
+        "published_at": old["published_at"],
+        "run_id": run["id"],
     }
     assert version["seen_at"] == old["last_seen_at"]
     after = stored_articles(archive.db)
@@ -124,7 +134,9 @@ def test_refresh_keeps_the_earlier_version_of_an_edited_article(archive):
     assert after[edited.article_id]["first_seen_at"] == old["first_seen_at"]
     for article in in_window:
         if article.article_id != edited.article_id:  # unchanged: only last_seen_at moves
-            changed = {k for k in after[article.article_id] if after[article.article_id][k] != before[article.article_id][k]}
+            changed = {
+                k for k in after[article.article_id] if after[article.article_id][k] != before[article.article_id][k]
+            }
             assert changed <= {"last_seen_at"}
             assert after[article.article_id]["last_seen_at"] >= run["started_at"]
     archive.check_every_article_stored_once()
@@ -152,7 +164,7 @@ def test_pagination_shifting_mid_crawl_loses_and_duplicates_nothing(archive):
 def test_an_unfinished_backfill_is_resumed_past_known_pages(archive):
     archive.run("-a", "max_pages=2")
     assert len(rows(archive.db, "articles")) == 40
-    run, requests = archive.run()
+    run, _requests = archive.run()
     assert run["listing_pages"] == 10 and run["listing_complete"] == 1
     assert run["requests"] == 1 + 12 + 160  # robots.txt, 10 pages and the 2 empty ones that end it
     archive.check_every_article_stored_once()
@@ -160,7 +172,10 @@ def test_an_unfinished_backfill_is_resumed_past_known_pages(archive):
 
 def test_progress_is_logged_while_the_walk_goes_on(archive):
     archive.run(ELECTIONS_PROGRESS_INTERVAL="0.2", CONCURRENT_REQUESTS="2", CONCURRENT_REQUESTS_PER_DOMAIN="2")
-    lines = re.findall(r"Progress: (\d+) listing pages walked, (\d+) articles stored .*, (\d+) pending, oldest card reached (\S+)", archive.log)
+    lines = re.findall(
+        r"Progress: (\d+) listing pages walked, (\d+) articles stored .*, (\d+) pending, oldest card reached (\S+)",
+        archive.log,
+    )
     assert len(lines) >= 2
     assert int(lines[-1][0]) >= int(lines[0][0]) and lines[-1][0] != "0"
     assert lines[-1][3] >= "2019-03-01"
@@ -171,7 +186,8 @@ def test_every_run_is_in_the_ledger(archive):
     archive.run()
     runs = rows(archive.db, "crawl_runs")
     assert [(r["id"], r["trigger"], r["status"], r["finish_reason"]) for r in runs] == [
-        (1, "scheduled", "ok", "finished"), (2, "manual", "ok", "finished")
+        (1, "scheduled", "ok", "finished"),
+        (2, "manual", "ok", "finished"),
     ]
     assert runs[0]["arguments"] == f'{{"max_pages": "1", "start_url": "{archive.server.start_url}"}}'
     assert runs[0]["started_at"] <= runs[0]["finished_at"] <= runs[1]["started_at"]
@@ -196,3 +212,20 @@ def test_a_daily_run_that_finds_the_section_adds_only_the_home_page(tmp_path):
     assert requests["/"] == 1 and run["start_url"] == server.start_url
     assert (run["articles_new"], run["walk_stop"], run["gapless"]) == (7, "known", 1)
     assert {a.article_id for a in published} <= set(stored_articles(db))
+
+
+def test_search_and_tags_stay_in_step_with_updates(tmp_path):
+    db_path = tmp_path / "elections.db"
+    with ReplicaServer(ReplicaSite(articles=30, seed=4)) as server:
+        site = server.site
+        assert crawl("-a", f"start_url={server.start_url}", db=db_path).returncode == 0
+        assert search(db_path, '"This article was updated"') == []
+        edited = site.edit(1)
+        days = (datetime.now(UTC) - site.articles[3].published).days + 1
+        assert crawl("-a", f"start_url={server.start_url}", "-a", f"refresh={days}", db=db_path).returncode == 0
+    assert search(db_path, '"This article was updated"') == [edited.article_id]
+    fts_integrity_check(db_path)
+    with sqlite3.connect(db_path) as db:
+        links = sorted(db.execute("select article_id, tag from article_tags").fetchall())
+        from_json = sorted(db.execute("select article_id, value from articles, json_each(articles.tags)").fetchall())
+    assert links == from_json and links

@@ -2,9 +2,13 @@ import sqlite3
 
 import pytest
 from scrapy.exceptions import DropItem
+from scrapy.utils.misc import build_from_crawler
 from scrapy.utils.test import get_crawler
 
+from crawler.archive import open_database
+from crawler.contracts import Stat
 from crawler.items import Article
+from crawler.signals import archive_opened
 from pipelines.dedupe import DedupePipeline
 from pipelines.store import StorePipeline
 from pipelines.validate import InvalidArticle, ValidatePipeline
@@ -30,24 +34,26 @@ def article(number: int, **fields) -> Article:
         ({"body": ""}, "missing body"),
         ({"published_at": None}, "missing published_at"),
         ({"layout": "unknown", "title": None}, "unknown layout"),
+        ({"published_at": "1919-12-31T18:00:00+00:00"}, r"published_at out of range \(1919-12-31T18:00:00\+00:00\)"),
+        ({"published_at": "2999-01-01T00:00:00+00:00"}, "published_at out of range"),
     ],
 )
 def test_validate_names_the_reason(fields, reason):
     crawler = get_crawler()
-    pipeline = ValidatePipeline.from_crawler(crawler)
+    pipeline = build_from_crawler(ValidatePipeline, crawler)
     with pytest.raises(InvalidArticle, match=reason):
         pipeline.process_item(article(1, **fields))
-    assert crawler.stats.get_value(f"validate/dropped/{reason.replace(' ', '_')}") == 1
+    assert sum(v for k, v in crawler.stats.get_stats().items() if k.startswith(Stat.VALIDATE_DROPPED)) == 1
 
 
 def test_validate_passes_a_whole_article():
     item = article(1)
-    assert ValidatePipeline.from_crawler(get_crawler()).process_item(item) is item
+    assert build_from_crawler(ValidatePipeline, get_crawler()).process_item(item) is item
 
 
 def test_dedupe_keeps_the_first_copy_of_an_id():
     crawler = get_crawler()
-    pipeline = DedupePipeline.from_crawler(crawler)
+    pipeline = build_from_crawler(DedupePipeline, crawler)
     pipeline.process_item(article(1))
     pipeline.process_item(article(2))
     with pytest.raises(DropItem):
@@ -57,12 +63,11 @@ def test_dedupe_keeps_the_first_copy_of_an_id():
 
 def test_store_writes_in_batches_and_flushes_on_close(tmp_path):
     db_path = tmp_path / "sub" / "elections.db"
-    crawler = get_crawler(
-        settings_dict={"ELECTIONS_DB": str(db_path), "ELECTIONS_DB_BATCH_SIZE": 3, "ELECTIONS_MAX_ATTEMPTS": 3}
-    )
-    crawler._apply_settings()  # builds the extensions, as a crawl does
-    pipeline = StorePipeline.from_crawler(crawler)
-    pipeline.open_spider()
+    crawler = get_crawler(settings_dict={"ELECTIONS_DB_BATCH_SIZE": 3, "ELECTIONS_MAX_ATTEMPTS": 3})
+    pipeline = build_from_crawler(StorePipeline, crawler)
+    db = open_database(db_path)
+    crawler.signals.send_catch_log(archive_opened, db=db)  # as crawler.state.OpenArchive does
+    crawler.stats.set_value(Stat.RUN_ID, 1)  # as the ledger does
     count = lambda: sqlite3.connect(db_path).execute("select count(*) from articles").fetchone()[0]  # noqa: E731
     for number in range(7):
         pipeline.process_item(article(number))
@@ -70,6 +75,7 @@ def test_store_writes_in_batches_and_flushes_on_close(tmp_path):
     pipeline.item_dropped(article(9, title=None), None, InvalidArticle("missing title"))
     pipeline.item_dropped(article(1), None, DropItem("duplicate article_id a1"))  # not a broken page
     pipeline.close_spider()
+    db.close()
     assert count() == 7
     with sqlite3.connect(db_path) as db:
         assert db.execute("pragma journal_mode").fetchone()[0] == "wal"

@@ -1,15 +1,15 @@
 import sys
 import threading
-from dataclasses import replace
 import time
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
-from tests.replica import pages
-from tests.replica.content import Generator, ReplicaArticle
-from tests.replica.faults import Fault, Reply, apply
+from replica import pages
+from replica.content import Generator, ReplicaArticle
+from replica.faults import Fault, Reply, apply
 
 # Faults that change what a listing page holds, rather than how it is served.
 LISTING_FAULTS = ("empty", "repeat", "endless")
@@ -23,8 +23,15 @@ class ReplicaSite:
     (mid-crawl). It misbehaves as a web server does: add_fault() (see faults.py), fail().
     """
 
-    def __init__(self, articles: int = 200, seed: int = 1, defects: dict[int, str] | None = None,
-                 noisy_listing: bool = False, listing_design: str = "2026", section_in_menu: bool = True):
+    def __init__(
+        self,
+        articles: int = 200,
+        seed: int = 1,
+        defects: dict[int, str] | None = None,
+        noisy_listing: bool = False,
+        listing_design: str = "2026",
+        section_in_menu: bool = True,
+    ):
         """`defects` maps an article's position in the listing (0 = newest) to one of
         pages.DEFECTS. `noisy_listing` adds to every listing page what is not an article
         of the section: a card repeated from the page before, links to another domain,
@@ -41,13 +48,17 @@ class ReplicaSite:
         self.by_path: dict[str, ReplicaArticle] = {}
         self._set_articles(self.generator.archive(articles))
         self.defects = {self.articles[n].article_id: defect for n, defect in (defects or {}).items()}
-        self._set_articles([  # an impossible time shows on the article's card too
-            replace(a, shown_time=pages.IMPOSSIBLE_TIMES[self.defects[a.article_id]])
-            if self.defects.get(a.article_id) in pages.IMPOSSIBLE_TIMES else a
-            for a in self.articles
-        ])
+        self._set_articles(
+            [  # an impossible time shows on the article's card too
+                replace(a, shown_time=pages.IMPOSSIBLE_TIMES[self.defects[a.article_id]])
+                if self.defects.get(a.article_id) in pages.IMPOSSIBLE_TIMES
+                else a
+                for a in self.articles
+            ]
+        )
         self.faults: list[Fault] = []
         self.hooks: dict[str, Callable[[], None]] = {}  # request target -> change, run once
+        self.counted_hook: tuple | None = None  # after_requests()
         self.requests: Counter[str] = Counter()
         self.request_times: dict[str, list[float]] = {}  # target -> time.monotonic() of each request
         self._lock = threading.Lock()
@@ -83,6 +94,11 @@ class ReplicaSite:
     def on_request(self, target: str, change: Callable[[], None]) -> None:
         self.hooks[target] = change
 
+    def after_requests(self, counts: Callable[[str], bool], number: int, action: Callable[[], None]) -> None:
+        """Runs `action` once, as the `number`th request whose target `counts` is served
+        (before its answer is sent)."""
+        self.counted_hook = (counts, number, action)
+
     def expected_items(self, base_url: str) -> dict[str, dict]:
         """What a perfect crawler stores: every article but the broken ones; a redesigned
         page is read by the fallback parser, which finds no lead."""
@@ -101,6 +117,11 @@ class ReplicaSite:
             self.requests[target] += 1
             self.request_times.setdefault(target, []).append(time.monotonic())
             number = self.requests[target]
+            if self.counted_hook and self.counted_hook[0](target):
+                counts, left, action = self.counted_hook
+                self.counted_hook = (counts, left - 1, action) if left > 1 else None
+                if left == 1:
+                    action()
         try:
             fault = next((f for f in self.faults if f.applies(target, number, self.seed)), None)
             if fault and fault.kind in LISTING_FAULTS:

@@ -4,17 +4,22 @@ exit status, and nothing written."""
 import subprocess
 import sys
 
-from tests.replica import ReplicaServer, ReplicaSite
-from tests.replica.crawling import ROOT, LOCAL_SETTINGS
+from replica import ReplicaServer, ReplicaSite
+from replica.crawling import LOCAL_SETTINGS, ROOT
 
 
 def check_site(tmp_path, server, **settings) -> subprocess.CompletedProcess:
     options = []
-    for name, value in {**LOCAL_SETTINGS, "ELECTIONS_DB": str(tmp_path / "elections.db"),
-                        "ELECTIONS_SITE_URL": server.home_url, **settings}.items():
+    for name, value in {
+        **LOCAL_SETTINGS,
+        "ELECTIONS_DB": str(tmp_path / "elections.db"),
+        "ELECTIONS_SITE_URL": server.home_url,
+        **settings,
+    }.items():
         options += ["-s", f"{name}={value}"]
-    return subprocess.run([sys.executable, "-m", "scrapy", "check_site", *options], cwd=ROOT,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "scrapy", "check_site", *options], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
 
 
 def test_the_check_reads_every_step_and_field_and_writes_nothing(tmp_path):
@@ -28,11 +33,24 @@ def test_the_check_reads_every_step_and_field_and_writes_nothing(tmp_path):
     assert lines[1] == f"home page: HTTP 200, section 'Elections' links to {server.start_url}"
     assert lines[2].startswith("listing: HTTP 200, 20 article cards (0 without a readable time), newest ")
     articles = [line for line in lines if line.startswith("article ")]
-    assert [line.split(",")[0] for line in articles] == ["article 1: HTTP 200", "article 2: HTTP 200", "article 3: HTTP 200"]
-    for line, article in zip(articles, newest):
+    assert [line.split(",")[0] for line in articles] == [
+        "article 1: HTTP 200",
+        "article 2: HTTP 200",
+        "article 3: HTTP 200",
+    ]
+    for line, article in zip(articles, newest, strict=False):
         assert line.endswith(f"layout {article.layout}, {server.base_url}{article.path}")
-    assert [line.split()[0] for line in lines[4:13]] == ["title", "lead", "body", "author", "published_at", "tags",
-                                                         "image_url", "lang", "article"]
+    assert [line.split()[0] for line in lines[4:13]] == [
+        "title",
+        "lead",
+        "body",
+        "author",
+        "published_at",
+        "tags",
+        "image_url",
+        "lang",
+        "article",
+    ]
     assert f"  title         found: {newest[0].title}" in lines
     assert lines[-1] == "verdict: ready: `make crawl` can read the site as it is today"
     assert not (tmp_path / "elections.db").exists()
@@ -57,7 +75,9 @@ def test_a_challenge_is_reported_and_a_dead_site_too(tmp_path):
         server.site.add_fault("challenge", "^/$", 403)
         result = check_site(tmp_path, server)
     assert result.returncode == 1
-    assert "  PROBLEM: home page failed: bot challenge (HTTP 403, cf-mitigated: challenge)" in result.stdout.splitlines()
+    assert (
+        "  PROBLEM: home page failed: bot challenge (HTTP 403, cf-mitigated: challenge)" in result.stdout.splitlines()
+    )
     dead = check_site(tmp_path, server, RETRY_TIMES="0")  # the server is gone
     assert dead.returncode == 1 and "Traceback" not in dead.stdout + dead.stderr
     assert "  PROBLEM: robots.txt failed: " in dead.stdout

@@ -1,20 +1,20 @@
 """make demo: serve a replica, crawl it into data/demo.db, and print what was stored.
 
-python -m tests.replica.demo [--articles 200] [--seed 1] [--db data/demo.db]
+python -m replica.demo [--articles 200] [--seed 1] [--db data/demo.db]
 """
 
 import argparse
 import sys
-from collections import Counter
 import time
+from collections import Counter
 from pathlib import Path
 
-from tests.replica.crawling import ROOT, crawl, mismatches, rows, stored_articles
-from tests.replica.server import ReplicaServer, ReplicaSite
+from replica.crawling import ROOT, crawl, mismatches, rows, stored_articles
+from replica.server import ReplicaServer, ReplicaSite
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(prog="python -m tests.replica.demo", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m replica.demo", description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=200)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--db", type=Path, default=ROOT / "data" / "demo.db")
@@ -45,7 +45,10 @@ def main() -> int:
     print(f"  equal to the ground truth, every field: {args.articles - len(differences)} of {args.articles}")
     for article_id, problems in sorted(differences.items())[:10]:
         print(f"    {article_id}: {'; '.join(problems)}")
-    print(f'Try: .venv/bin/sqlite-utils {args.db} "select published_at, title from articles order by published_at desc limit 5" --table')
+    print(
+        f"Try: .venv/bin/sqlite-utils {args.db} "
+        '"select published_at, title from articles order by published_at desc limit 5" --table'
+    )
     return 1 if differences else 0
 
 

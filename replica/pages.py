@@ -10,14 +10,19 @@ import random
 from dataclasses import replace
 from html import escape
 
-from tests.replica.content import SECTION, TAGS, ReplicaArticle, slugify
+from replica.content import SECTION, TAGS, ReplicaArticle, slugify
 
 LISTING_PATH = "/category/elections_s115"
 CARDS_PER_PAGE = 20
 # The home page's menu: (name, listing path). The section's own entry is added when the
 # site shows it.
-MENU = [("Kazakhstan", "/category/kazakhstan_s1"), ("Politics", "/category/politics_s2"),
-        ("Economy", "/category/economy_s3"), ("World", "/category/world_s4"), ("Society", "/category/society_s5")]
+MENU = [
+    ("Kazakhstan", "/category/kazakhstan_s1"),
+    ("Politics", "/category/politics_s2"),
+    ("Economy", "/category/economy_s3"),
+    ("World", "/category/world_s4"),
+    ("Society", "/category/society_s5"),
+]
 # Sidebar cards link to stories of other sections: never to be requested by the crawl.
 SIDEBAR_PATHS = [f"/news/story-of-another-section-{n}-{n:08x}" for n in range(1, 6)]
 
@@ -70,7 +75,7 @@ def inline_markup(text: str, rng: random.Random) -> str:
         separators[rng.randrange(len(separators))] = "&nbsp;"
     if len(separators) > 4:
         separators[len(separators) // 2] = "\n    "
-    return words[0] + "".join(sep + word for sep, word in zip(separators, words[1:]))
+    return words[0] + "".join(sep + word for sep, word in zip(separators, words[1:], strict=False))
 
 
 def time_card(article: ReplicaArticle) -> str:
@@ -157,7 +162,11 @@ def legacy_article(article: ReplicaArticle, articles: list[ReplicaArticle], base
     if article.tags:
         links = " ".join(f'<a href="/en/tags/{slugify(t)}">{escape(t)}</a>' for t in article.tags)
         tags = f'<div class="tags">{links}</div>'
-    repeated_title = f'<div class="frame-title">{escape(article.title)}</div><div class="frame-time">{shown_time}</div>' if v != 1 else ""
+    repeated_title = (
+        f'<div class="frame-title">{escape(article.title)}</div><div class="frame-time">{shown_time}</div>'
+        if v != 1
+        else ""
+    )
     popular = headline_list("Popular", others[8:12], numbered=True)
     sidebar = f'<aside class="sidebar">{popular}</aside>'
     main = f"""<div class="content">
@@ -199,9 +208,15 @@ def current_article(article: ReplicaArticle, articles: list[ReplicaArticle], bas
     blocks = [f"<p>{inline_markup(p, rng)}</p>" for p in paragraphs]
     if len(blocks) > 3:
         blocks[2] = f"<blockquote>{blocks[2]}</blockquote>"  # a quotation set apart: article text
-    blocks.insert(min(2, len(blocks)), '<div class="adfox-banner" id="adfox_16001"><p>Реклама</p><script>adfox.load();</script></div>')
+    blocks.insert(
+        min(2, len(blocks)),
+        '<div class="adfox-banner" id="adfox_16001"><p>Реклама</p><script>adfox.load();</script></div>',
+    )
     if article.image_path:
-        blocks.insert(1, f'<figure><img src="{article.image_path}" alt=""><figcaption><p>Photo: Qazinform</p></figcaption></figure>')
+        blocks.insert(
+            1,
+            f'<figure><img src="{article.image_path}" alt=""><figcaption><p>Photo: Qazinform</p></figcaption></figure>',
+        )
     author = f'<div class="article__author">{escape(article.author)}</div>' if article.author else ""
     tags = ""
     if article.tags:
@@ -265,8 +280,9 @@ def listing_entries(articles: list[ReplicaArticle], page: int, noisy: bool) -> l
 LISTING_DESIGNS = ("2026", "2023")
 
 
-def listing_page(articles: list[ReplicaArticle], page: int, design: str = "2026", noisy: bool = False,
-                 section_in_menu: bool = True) -> str:
+def listing_page(
+    articles: list[ReplicaArticle], page: int, design: str = "2026", noisy: bool = False, section_in_menu: bool = True
+) -> str:
     entries = listing_entries(articles, page, noisy)
     if design == "2023":
         return listing_page_2023(entries, articles)
@@ -298,8 +314,10 @@ def listing_page_2023(entries: list[tuple[str, str, ReplicaArticle]], articles: 
 def card_2026(href: str, title: str, time: str, datetime_attr: str | None) -> str:
     """A card of the 2026 design: the card is the link."""
     attr = f' datetime="{datetime_attr}"' if datetime_attr else ""
-    return (f'<a class="news-card" href="{escape(href)}"><img class="card-img" src="/thumbs/x.jpg" alt="">'
-            f'<h3 class="card-title">{escape(title)}</h3><time class="meta-date"{attr}>{time}</time></a>')
+    return (
+        f'<a class="news-card" href="{escape(href)}"><img class="card-img" src="/thumbs/x.jpg" alt="">'
+        f'<h3 class="card-title">{escape(title)}</h3><time class="meta-date"{attr}>{time}</time></a>'
+    )
 
 
 def time_2026(article: ReplicaArticle) -> str:
@@ -311,7 +329,8 @@ def sidebar_2026(heading: str, articles: list[ReplicaArticle]) -> str:
     """'Popular' and 'Latest news' blocks: the same card markup as the section's list, linking
     to stories of other sections."""
     cards = "".join(
-        card_2026(path, f"{a.title} (another section)", time_2026(a), None) for path, a in zip(SIDEBAR_PATHS, articles)
+        card_2026(path, f"{a.title} (another section)", time_2026(a), None)
+        for path, a in zip(SIDEBAR_PATHS, articles, strict=False)
     )
     return f'<aside class="sidebar"><div class="sidebar__title">{heading}</div><div class="sidebar__list">{cards}</div></aside>'
 
@@ -327,7 +346,9 @@ def header_2026(section_in_menu: bool = True) -> str:
 
 def home_page(articles: list[ReplicaArticle], section_in_menu: bool = True) -> str:
     """The 2026 home page: the menu, a strip of the newest cards, a 'Latest news' sidebar."""
-    top = "".join(f'<div class="main-news__item">{card_2026(a.path, a.title, time_2026(a), None)}</div>' for a in articles[:6])
+    top = "".join(
+        f'<div class="main-news__item">{card_2026(a.path, a.title, time_2026(a), None)}</div>' for a in articles[:6]
+    )
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>Qazinform News Agency</title></head><body>
 {header_2026(section_in_menu)}
@@ -337,13 +358,14 @@ def home_page(articles: list[ReplicaArticle], section_in_menu: bool = True) -> s
 </body></html>"""
 
 
-def listing_page_2026(entries: list[tuple[str, str, ReplicaArticle]], articles: list[ReplicaArticle],
-                      section_in_menu: bool = True) -> str:
+def listing_page_2026(
+    entries: list[tuple[str, str, ReplicaArticle]], articles: list[ReplicaArticle], section_in_menu: bool = True
+) -> str:
     """The section's list in the 2026 design: cards in .news-category__item, some with a
     datetime attribute; a "Popular" sidebar of the same cards."""
     items = "\n".join(
         f'<div class="news-category__item">'
-        f'{card_2026(href, title, time_2026(a), a.published.isoformat() if a.variant and not a.shown_time else None)}</div>'
+        f"{card_2026(href, title, time_2026(a), a.published.isoformat() if a.variant and not a.shown_time else None)}</div>"
         for href, title, a in entries
     )
     pager = " ".join(f'<a class="pagination__link" href="{LISTING_PATH}?page={n}">{n}</a>' for n in range(1, 6))
@@ -357,13 +379,24 @@ def listing_page_2026(entries: list[tuple[str, str, ReplicaArticle]], articles: 
 </main></body></html>"""
 
 
-DEFECTS = ("no title", "no body", "bad date", "word date", "unknown layout", "redesign", "year 1", "year 9999",
-           "bad image url")
+DEFECTS = (
+    "no title",
+    "no body",
+    "bad date",
+    "word date",
+    "unknown layout",
+    "redesign",
+    "year 1",
+    "year 9999",
+    "bad image url",
+)
 # Times no page can mean, shown on the article's card and page alike (ReplicaSite applies them).
 IMPOSSIBLE_TIMES = {"year 1": "03:00, 01 January 0001", "year 9999": "10:00, 31 December 9999"}
 
 
-def article_page(article: ReplicaArticle, articles: list[ReplicaArticle], base_url: str, defect: str | None = None) -> str:
+def article_page(
+    article: ReplicaArticle, articles: list[ReplicaArticle], base_url: str, defect: str | None = None
+) -> str:
     """The article's page; `defect` (one of DEFECTS) breaks it the way real pages break."""
     if defect == "unknown layout":
         return unknown_layout_article(article)
@@ -379,11 +412,19 @@ def article_page(article: ReplicaArticle, articles: list[ReplicaArticle], base_u
         article = replace(article, shown_time="yesterday", has_jsonld=False, has_meta_time=False)
     elif defect in IMPOSSIBLE_TIMES:
         article = replace(article, shown_time=IMPOSSIBLE_TIMES[defect], has_jsonld=False, has_meta_time=False)
-    render = {"legacy": legacy_article, "current": current_article, "en_inform": en_inform_article,
-              "redesign2026": redesign2026_article}[article.layout]
+    render = {
+        "legacy": legacy_article,
+        "current": current_article,
+        "en_inform": en_inform_article,
+        "redesign2026": redesign2026_article,
+    }[article.layout]
     html = render(article, articles, base_url)
     if defect == "bad image url":  # a URL no parser accepts, where the loader makes the image absolute
-        html = html.replace('<meta charset="utf-8">', '<meta charset="utf-8"><meta property="og:image" content="http://[broken/x.jpg">', 1)
+        html = html.replace(
+            '<meta charset="utf-8">',
+            '<meta charset="utf-8"><meta property="og:image" content="http://[broken/x.jpg">',
+            1,
+        )
     return html
 
 
@@ -410,7 +451,6 @@ def unknown_layout_article(article: ReplicaArticle) -> str:
 <div class="story-when">{time_card(article)}</div>{paragraphs}</div>{FOOTER}</body></html>"""
 
 
-
 EN_INFORM_MENU = ["World News", "Incidents", "Kazakhstan", "Politics", "Analytics", "Economy", "About us"]
 
 
@@ -431,9 +471,11 @@ def en_inform_article(article: ReplicaArticle, articles: list[ReplicaArticle], b
         blocks.append(f"<p>Author: {escape(article.author)}</p>")
     tags = ""
     if article.tags:
-        tags = '<div class="tags">Tags: ' + " ".join(
-            f'<a href="/tags/{slugify(t)}">{escape(t)}</a>' for t in article.tags
-        ) + "</div>"
+        tags = (
+            '<div class="tags">Tags: '
+            + " ".join(f'<a href="/tags/{slugify(t)}">{escape(t)}</a>' for t in article.tags)
+            + "</div>"
+        )
     menu = "".join(f'<li><a href="/news/{slugify(name)}">{name}</a></li>' for name in EN_INFORM_MENU)
     reading = "".join(f'<li><a href="{a.path}">{escape(a.title)}</a></li>' for a in others)
     return f"""<!DOCTYPE html>
@@ -470,14 +512,24 @@ def redesign2026_article(article: ReplicaArticle, articles: list[ReplicaArticle]
         blocks[2] = f"<blockquote>{blocks[2]}</blockquote>"
     blocks.insert(min(2, len(blocks)), '<div class="adv-block"><p>Advertisement</p><script>ads.push(1);</script></div>')
     if len(blocks) > 2:
-        blocks.insert(len(blocks) - 1, f'<div class="read-also"><p>Read also: <a href="{others[0].path}">{escape(others[0].title)}</a></p></div>')
+        blocks.insert(
+            len(blocks) - 1,
+            f'<div class="read-also"><p>Read also: <a href="{others[0].path}">{escape(others[0].title)}</a></p></div>',
+        )
     if article.image_path:
-        blocks.insert(1, f'<figure class="article__image"><img src="{article.image_path}" alt=""><figcaption><p>Photo: Qazinform</p></figcaption></figure>')
+        blocks.insert(
+            1,
+            f'<figure class="article__image"><img src="{article.image_path}" alt=""><figcaption><p>Photo: Qazinform</p></figcaption></figure>',
+        )
     if article.tags:
-        blocks.append('<div class="article__tags">' + "".join(
-            f'<a href="/tag/{slugify(t)}_t{n}">{escape(t)}</a>' for n, t in enumerate(article.tags, start=1)
-        ) + "</div>")
-    datetime_attr = f' datetime="{article.published.isoformat()}"' if article.variant != 1 and not article.shown_time else ""
+        blocks.append(
+            '<div class="article__tags">'
+            + "".join(f'<a href="/tag/{slugify(t)}_t{n}">{escape(t)}</a>' for n, t in enumerate(article.tags, start=1))
+            + "</div>"
+        )
+    datetime_attr = (
+        f' datetime="{article.published.isoformat()}"' if article.variant != 1 and not article.shown_time else ""
+    )
     author = f'<span class="article__author">{escape(article.author)}</span>' if article.author else ""
     lead = f'<div class="article__description">{escape(article.lead)}</div>' if article.lead else ""
     crumb_path = LISTING_PATH if article.breadcrumb == SECTION else "/category/politics_s2"

@@ -1,4 +1,7 @@
-"""The archive: its schema, created on first use, and the questions a crawl asks of it.
+"""The archive: the one module that speaks SQL. Its schema, created on first use and
+migrated in place; the structures derived from the tables (full-text index, tag links,
+views) and their repair; and every question and write of the crawl, the ledger, the store,
+the scheduler and `make explore`.
 
 Times are ISO 8601 text in UTC. The database is the only record of what has been seen:
 an article counts as seen once it is stored, never before.
@@ -6,10 +9,12 @@ an article counts as seen once it is stored, never before.
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlite_utils import Database
+
+from crawler.contracts import FailureStatus, RunStatus, Stat
 
 ARTICLES = {
     "article_id": str,  # the site's id: "a3996297" (legacy), "97d5e1" (current)
@@ -87,6 +92,9 @@ CRAWL_RUNS_WALK = {  # schema version 3: how far the walk went, for the next run
     "walk_stop": str,  # why the walk ended: "end", "known", "max_pages", "since"; null: it broke off
     "walk_top_ids": str,  # JSON array: the article ids on the first listing page read
     "gapless": int,  # 1 when after this run every card of the listing is stored or pending
+}
+CRAWL_RUNS_COUNTERS = {  # schema version 4
+    "counters": str,  # JSON object: the run's own stats (elections/…, validate/…, dedupe/…, store/…)
 }
 
 
@@ -170,8 +178,7 @@ def add_tags_and_month(db: Database) -> None:
     db["article_tags"].create({"article_id": str, "tag": str}, pk=("article_id", "tag"), if_not_exists=True)
     db["article_tags"].create_index(["tag"], if_not_exists=True)
     db.execute(
-        "alter table articles add column published_month text "
-        "generated always as (substr(published_at, 1, 7)) virtual"
+        "alter table articles add column published_month text generated always as (substr(published_at, 1, 7)) virtual"
     )
 
 
@@ -182,7 +189,18 @@ def add_walk_columns(db: Database) -> None:
         db["crawl_runs"].add_column(column, kind)
 
 
-MIGRATIONS = [create_tables, add_tags_and_month, add_walk_columns]  # step n brings the database to version n
+def add_counters_column(db: Database) -> None:
+    """Schema version 4: the run's own counters, so that nobody needs to read its log."""
+    for column, kind in CRAWL_RUNS_COUNTERS.items():
+        db["crawl_runs"].add_column(column, kind)
+
+
+MIGRATIONS = [
+    create_tables,
+    add_tags_and_month,
+    add_walk_columns,
+    add_counters_column,
+]  # step n brings the database to version n
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -226,7 +244,7 @@ def ensure_derived(db: Database) -> None:
 
 
 def utc_now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 # --- What a crawl asks before it starts ----------------------------------------------
@@ -238,18 +256,26 @@ def stored_article_ids(db: Database) -> set[str]:
 
 def failed_pages(db: Database, *, given_up_too: bool) -> list[dict]:
     """Pages to fetch again: the pending ones, and with `given_up_too` the dropped ones."""
-    statuses = ("pending", "dropped") if given_up_too else ("pending",)
-    placeholders = ", ".join("?" * len(statuses))
-    return list(db.query(f"select url, article_id from dropped_items where status in ({placeholders}) order by url", statuses))
+    statuses = [FailureStatus.PENDING, FailureStatus.DROPPED] if given_up_too else [FailureStatus.PENDING]
+    return list(
+        db.query(
+            f"select url, article_id from dropped_items where status in ({placeholders(statuses)}) order by url",
+            statuses,
+        )
+    )
 
 
 def given_up_article_ids(db: Database) -> set[str]:
-    return {row[0] for row in db.execute("select article_id from dropped_items where status = 'dropped'")}
+    return {
+        row[0] for row in db.execute("select article_id from dropped_items where status = ?", [FailureStatus.DROPPED])
+    }
 
 
 def recently_published(db: Database, days: int) -> list[dict]:
-    since = (datetime.now(timezone.utc) - timedelta(days=days)).isoformat()
-    return list(db.query("select url, article_id from articles where published_at >= ? order by published_at desc", [since]))
+    since = (datetime.now(UTC) - timedelta(days=days)).isoformat()
+    return list(
+        db.query("select url, article_id from articles where published_at >= ? order by published_at desc", [since])
+    )
 
 
 def field_coverage(db: Database, run_id: int, fields: list[str]) -> dict[str, float]:
@@ -259,7 +285,7 @@ def field_coverage(db: Database, run_id: int, fields: list[str]) -> dict[str, fl
         raise ValueError(f"no such article field: {', '.join(sorted(unknown))}")
     shares = ", ".join(f"avg({f} is not null and {f} not in ('', '[]'))" for f in fields)
     row = db.execute(f"select count(*), {shares} from articles where run_id = ?", [run_id]).fetchone()
-    return dict(zip(fields, row[1:])) if row[0] else {}
+    return dict(zip(fields, row[1:], strict=False)) if row[0] else {}
 
 
 def mark_killed_runs(db: Database, problem: str, after_id: int = 0) -> None:
@@ -270,10 +296,10 @@ def mark_killed_runs(db: Database, problem: str, after_id: int = 0) -> None:
         "healthy = 0, health_problems = ?, "
         "articles_new = (select count(*) from articles a where a.run_id = crawl_runs.id and a.version_count = 1), "
         "articles_updated = (select count(*) from articles a where a.run_id = crawl_runs.id and a.version_count > 1), "
-        "articles_pending = (select count(*) from dropped_items d where d.run_id = crawl_runs.id and d.status = 'pending'), "
-        "articles_dropped = (select count(*) from dropped_items d where d.run_id = crawl_runs.id and d.status = 'dropped') "
-        "where status = 'running' and id > ?",
-        [utc_now(), problem, after_id],
+        "articles_pending = (select count(*) from dropped_items d where d.run_id = crawl_runs.id and d.status = ?), "
+        "articles_dropped = (select count(*) from dropped_items d where d.run_id = crawl_runs.id and d.status = ?) "
+        "where status = ? and id > ?",
+        [utc_now(), problem, FailureStatus.PENDING, FailureStatus.DROPPED, RunStatus.RUNNING, after_id],
     )
 
 
@@ -287,7 +313,117 @@ def runs_by_listing(db: Database) -> dict[str, list[dict]]:
     runs: dict[str, list[dict]] = {}
     for run in db.query(
         "select start_url, gapless, walk_top_ids from crawl_runs "
-        "where start_url is not null and status != 'running' order by id desc"
+        "where start_url is not null and status != ? order by id desc",
+        [RunStatus.RUNNING],
     ):
         runs.setdefault(run["start_url"], []).append(run)
     return runs
+
+
+# --- The ledger -----------------------------------------------------------------------
+
+
+def start_run(db: Database, run: dict) -> int:
+    return db["crawl_runs"].insert(run).last_pk
+
+
+def finish_run(db: Database, run_id: int, run: dict) -> None:
+    db["crawl_runs"].update(run_id, run)
+
+
+def last_run_id(db: Database) -> int:
+    return db.execute("select coalesce(max(id), 0) from crawl_runs").fetchone()[0]
+
+
+def runs_after(db: Database, run_id: int) -> list[dict]:
+    return list(db.query("select * from crawl_runs where id > ? order by id", [run_id]))
+
+
+def latest_runs(db: Database, count: int) -> list[dict]:
+    return list(db.query("select * from crawl_runs order by id desc limit ?", [count]))
+
+
+def totals(db: Database) -> dict[str, int]:
+    """What the archive holds: articles, earlier versions, pages pending and given up."""
+    row = db.execute(
+        "select (select count(*) from articles), (select count(*) from article_versions), "
+        "(select count(*) from dropped_items where status = ?), (select count(*) from dropped_items where status = ?)",
+        [FailureStatus.PENDING, FailureStatus.DROPPED],
+    ).fetchone()
+    return dict(zip(("articles", "versions", "pending", "given_up"), row, strict=False))
+
+
+# --- The store ------------------------------------------------------------------------
+
+_VERSIONED = ("article_id", "content_hash", "title", "lead", "body", "published_at")
+
+
+def save_articles(db: Database, items: list[dict], run_id: int | None) -> dict[str, int]:
+    """New articles are inserted; an edited one keeps its earlier version in
+    article_versions; an unchanged one only gets a new last_seen_at. Returns the counts."""
+    now, ids = utc_now(), [item["article_id"] for item in items]
+    stored = {row["article_id"]: row for row in select(db, "articles", "article_id", ids)}
+    rows, versions, unchanged = [], [], []
+    for item in items:
+        old = stored.get(item["article_id"])
+        if old and old["content_hash"] == item["content_hash"]:
+            unchanged.append(item["article_id"])
+            continue
+        if old:
+            versions.append({**{k: old[k] for k in _VERSIONED}, "seen_at": old["last_seen_at"], "run_id": run_id})
+        rows.append(
+            {
+                **{column: item.get(column) for column in ARTICLES},  # absent fields become NULL
+                "first_seen_at": old["first_seen_at"] if old else now,
+                "last_seen_at": now,
+                "version_count": old["version_count"] + 1 if old else 1,
+                "run_id": run_id,
+            }
+        )
+    db["articles"].upsert_all(rows, pk="article_id")
+    db["article_versions"].insert_all(versions)
+    db.execute(
+        f"update articles set last_seen_at = ? where article_id in ({placeholders(unchanged)})", [now, *unchanged]
+    )
+    # A page stored is no longer a failure.
+    db.execute(f"delete from dropped_items where article_id in ({placeholders(ids)})", ids)
+    return {
+        Stat.STORED_NEW: len(rows) - len(versions),
+        Stat.STORED_UPDATED: len(versions),
+        Stat.STORED_UNCHANGED: len(unchanged),
+    }
+
+
+def save_failures(db: Database, failures: list[dict], run_id: int | None, max_attempts: int) -> dict[str, int]:
+    """A failed page stays pending, to be fetched first by the next run, until it has
+    failed in `max_attempts` runs; then it is dropped (given up) until mode=full."""
+    now = utc_now()
+    earlier = {row["url"]: row for row in select(db, "dropped_items", "url", [f["url"] for f in failures])}
+    rows = []
+    for failure in failures:
+        old = earlier.get(failure["url"])
+        attempts = (old["attempts"] if old else 0) + 1
+        rows.append(
+            {
+                **failure,
+                "status": FailureStatus.DROPPED if attempts >= max_attempts else FailureStatus.PENDING,
+                "attempts": attempts,
+                "first_failed_at": old["first_failed_at"] if old else now,
+                "last_failed_at": now,
+                "run_id": run_id,
+            }
+        )
+    db["dropped_items"].upsert_all(rows, pk="url")
+    return {
+        key: sum(row["status"] == status for row in rows)
+        for status, key in ((FailureStatus.PENDING, Stat.PENDING), (FailureStatus.DROPPED, Stat.DROPPED))
+    }
+
+
+def select(db: Database, table: str, key: str, values: list) -> list[dict]:
+    return list(db.query(f"select * from {table} where {key} in ({placeholders(values)})", values))
+
+
+def placeholders(values: list) -> str:
+    """'?, ?, ?' for an SQL IN list of `values`."""
+    return ", ".join("?" * len(values))

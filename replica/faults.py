@@ -9,7 +9,7 @@ import random
 import re
 from dataclasses import dataclass, field
 
-from tests.replica.pages import challenge_page
+from replica.pages import challenge_page
 
 KINDS = {
     "status": "answer with the HTTP status `value` (500, 502, 503, 404, 410 ...)",
@@ -69,14 +69,19 @@ def apply(fault: Fault, reply: Reply) -> Reply:
     if kind == "status":
         return Reply(value, reply.content_type, f"<html><body><h1>Error {value}</h1></body></html>".encode())
     if kind == "maintenance":
-        page = "<html><head><title>Service temporarily unavailable</title></head><body><h1>Service temporarily unavailable</h1><p>We will be back soon.</p></body></html>"
+        page = (
+            "<html><head><title>Service temporarily unavailable</title></head><body>"
+            "<h1>Service temporarily unavailable</h1><p>We will be back soon.</p></body></html>"
+        )
         return Reply(200, "text/html; charset=utf-8", page.encode())
     if kind == "challenge":
         status = value or 403
         headers = {"cf-mitigated": "challenge"} if status != 200 else {}
         return Reply(status, "text/html; charset=UTF-8", challenge_page().encode(), headers)
     if kind == "throttle":
-        return Reply(429, reply.content_type, b"<html><body>Too many requests</body></html>", {"Retry-After": str(value)})
+        return Reply(
+            429, reply.content_type, b"<html><body>Too many requests</body></html>", {"Retry-After": str(value)}
+        )
     if kind == "hang":
         reply.delay = value
     elif kind == "drip":

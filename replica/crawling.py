@@ -7,9 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.replica.pages import CARDS_PER_PAGE
+from replica.pages import CARDS_PER_PAGE
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 # Fit for a server on this machine; the project's defaults are for the live site.
 LOCAL_SETTINGS = {
     "DOWNLOAD_DELAY": "0",
@@ -61,7 +61,11 @@ def mismatches(stored: dict[str, dict], expected: dict[str, dict]) -> dict[str, 
             found[article_id] = ["stored, but not in the replica"]
         else:
             row, truth = stored[article_id], expected[article_id]
-            wrong = [f"{field}: stored {row[field]!r}, expected {truth[field]!r}" for field in truth if row[field] != truth[field]]
+            wrong = [
+                f"{field}: stored {row[field]!r}, expected {truth[field]!r}"
+                for field in truth
+                if row[field] != truth[field]
+            ]
             if wrong:
                 found[article_id] = wrong
     return found
@@ -73,6 +77,11 @@ def minimum_requests(new: int, retries: int = 0, discovery: bool = False) -> int
     articles, and the retries of failed pages."""
     first_known_page = math.ceil(new / CARDS_PER_PAGE) + 1
     return 1 + int(discovery) + first_known_page + new + retries
+
+
+def counters(run: dict) -> dict:
+    """The run's own counters, from crawl_runs."""
+    return json.loads(run["counters"] or "{}")
 
 
 def exit_code_of(run: dict) -> int:

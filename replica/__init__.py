@@ -1,5 +1,5 @@
 """A generated, deterministic replica of Kazinform's Elections section, served over HTTP."""
 
-from tests.replica.server import ReplicaServer, ReplicaSite
+from replica.server import ReplicaServer, ReplicaSite
 
 __all__ = ["ReplicaServer", "ReplicaSite"]

@@ -8,7 +8,7 @@ import hashlib
 import random
 import re
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 ALMATY = ZoneInfo("Asia/Almaty")
@@ -23,19 +23,67 @@ REDESIGN_FROM = datetime(2026, 8, 15, tzinfo=ALMATY)
 MIGRATED_SHARE = 0.15  # older articles the replica serves in the 2026 design, at their old id
 SECTION = "Elections"
 
-REGIONS = ["Akmola", "Almaty", "Atyrau", "Karaganda", "Kostanay", "Mangystau", "Pavlodar",
-           "Turkistan", "Zhambyl", "Abai", "Ulytau", "Zhetysu", "North Kazakhstan"]
-PARTIES = ["Amanat", "Ak Zhol", "People's Party of Kazakhstan", "Auyl", "Respublica",
-           "Baitak", "National Social Democratic Party"]
-PEOPLE = ["Nurlan Abdirov", "Mukhtar Yerman", "Sabila Mustafina", "Konstantin Petrov",
-          "Aizhan Seitkali", "Gulnara Bekova", "Yerlan Tursynov", "Dana Kairat"]
-AUTHORS = ["Aigerim Sadykova", "Arman Zhumagali", "Zhanna Nurmanova", "Dmitry Kim",
-           "Assel Satubaldina", "Timur Bekov", "Ляззат Жумабаева"]
-ORGS = ["OSCE/ODIHR", "the CIS", "the SCO Mission", "the Organization of Turkic States",
-        "the CIS Inter-Parliamentary Assembly", "PACE"]
-TAGS = ["Kazakhstan 2022 Presidential Election", "Parliament Majilis Elections in Kazakhstan",
-        "CEC", "Referendum 2022", "Maslikhat elections", "Observers", "Rural akim elections",
-        "Senate elections"]
+REGIONS = [
+    "Akmola",
+    "Almaty",
+    "Atyrau",
+    "Karaganda",
+    "Kostanay",
+    "Mangystau",
+    "Pavlodar",
+    "Turkistan",
+    "Zhambyl",
+    "Abai",
+    "Ulytau",
+    "Zhetysu",
+    "North Kazakhstan",
+]
+PARTIES = [
+    "Amanat",
+    "Ak Zhol",
+    "People's Party of Kazakhstan",
+    "Auyl",
+    "Respublica",
+    "Baitak",
+    "National Social Democratic Party",
+]
+PEOPLE = [
+    "Nurlan Abdirov",
+    "Mukhtar Yerman",
+    "Sabila Mustafina",
+    "Konstantin Petrov",
+    "Aizhan Seitkali",
+    "Gulnara Bekova",
+    "Yerlan Tursynov",
+    "Dana Kairat",
+]
+AUTHORS = [
+    "Aigerim Sadykova",
+    "Arman Zhumagali",
+    "Zhanna Nurmanova",
+    "Dmitry Kim",
+    "Assel Satubaldina",
+    "Timur Bekov",
+    "Ляззат Жумабаева",
+]
+ORGS = [
+    "OSCE/ODIHR",
+    "the CIS",
+    "the SCO Mission",
+    "the Organization of Turkic States",
+    "the CIS Inter-Parliamentary Assembly",
+    "PACE",
+]
+TAGS = [
+    "Kazakhstan 2022 Presidential Election",
+    "Parliament Majilis Elections in Kazakhstan",
+    "CEC",
+    "Referendum 2022",
+    "Maslikhat elections",
+    "Observers",
+    "Rural akim elections",
+    "Senate elections",
+]
 CITIES = ["ALMATY", "SHYMKENT", "URALSK", "UST-KAMENOGORSK", "AKTOBE", "KARAGANDA"]
 
 TITLES = [
@@ -122,7 +170,7 @@ class ReplicaArticle:
             "dateline": self.dateline,
             "source": self.source,
             "author": self.author,
-            "published_at": self.published.astimezone(timezone.utc).isoformat(),
+            "published_at": self.published.astimezone(UTC).isoformat(),
             "tags": list(self.tags),
             "image_url": base_url + self.image_path if self.image_path else None,
             "word_count": len(body.split()),
@@ -171,9 +219,14 @@ class Generator:
     def fill(self, template: str, moment: datetime) -> str:
         r = self.rng
         return template.format(
-            n=r.randint(2, 480), p=r.randint(20, 95), d=r.randint(3, 10),
-            region=r.choice(REGIONS), party=r.choice(PARTIES), person=r.choice(PEOPLE),
-            org=r.choice(ORGS), year=moment.year,
+            n=r.randint(2, 480),
+            p=r.randint(20, 95),
+            d=r.randint(3, 10),
+            region=r.choice(REGIONS),
+            party=r.choice(PARTIES),
+            person=r.choice(PEOPLE),
+            org=r.choice(ORGS),
+            year=moment.year,
         )
 
     def article(self, published: datetime) -> ReplicaArticle:

@@ -2,7 +2,7 @@
 
 import re
 from dataclasses import replace
-from datetime import timezone
+from datetime import UTC
 from pathlib import Path
 
 import pytest
@@ -10,10 +10,10 @@ from scrapy.http import HtmlResponse
 
 from crawler.layouts import home, listing
 from crawler.layouts import load_article as load_page
-from tests.replica import pages
-from tests.replica.content import generate
+from replica import pages
+from replica.content import generate
 
-PAGES = Path(__file__).parent / "pages"
+PAGES = Path(__file__).parents[1] / "pages"
 
 SEED_BODY = "\n\n".join(
     [
@@ -32,13 +32,21 @@ SEED_BODY = "\n\n".join(
         "will come from the Russian Federation,» said CEC Secretary Mukhtar Yerman.",
         "In general, the CEC has accredited 271 observers as of 8 November 2022, with the consideration "
         "of two observers withdrawn earlier.",
-        "The list of observers will be updated upon receiving new requests on accreditation, Mukhtar "
-        "Yerman added.",
+        "The list of observers will be updated upon receiving new requests on accreditation, Mukhtar Yerman added.",
     ]
 )
 CHROME = [
-    "Qazaq TV", "Телерадиокомпания", "Main Page", "Related news", "Read also", "News Partner",
-    "Popular", "Petropavlovsk", "COVID-19", "ру қз", "USD",
+    "Qazaq TV",
+    "Телерадиокомпания",
+    "Main Page",
+    "Related news",
+    "Read also",
+    "News Partner",
+    "Popular",
+    "Petropavlovsk",
+    "COVID-19",
+    "ру қз",
+    "USD",
 ]
 
 
@@ -53,7 +61,9 @@ def saved_page(name: str, url: str) -> HtmlResponse:
 
 def test_seed_article_in_legacy_markup():
     item = load_article(
-        saved_page("legacy_seed_a3996297.html", "https://www.inform.kz/en/cec-accredits-134-foreign-observers_a3996297/amp?x=1")
+        saved_page(
+            "legacy_seed_a3996297.html", "https://www.inform.kz/en/cec-accredits-134-foreign-observers_a3996297/amp?x=1"
+        )
     )
     assert item["layout"] == "legacy"
     assert item["article_id"] == "a3996297"
@@ -73,7 +83,9 @@ def test_seed_article_in_legacy_markup():
 
 
 def test_current_layout_page():
-    item = load_article(saved_page("current_qazinform_97d5e1.html", "https://qazinform.com/news/cec-approves-calendar-97d5e1"))
+    item = load_article(
+        saved_page("current_qazinform_97d5e1.html", "https://qazinform.com/news/cec-approves-calendar-97d5e1")
+    )
     assert item["layout"] == "current"
     assert item["article_id"] == "97d5e1"
     assert item["title"] == "CEC approves calendar of Majilis by-elections"
@@ -99,7 +111,9 @@ def test_current_layout_page():
 
 def test_structured_data_comes_before_css():
     html = (PAGES / "current_qazinform_97d5e1.html").read_text()
-    html = html.replace('<h1 class="article__title">CEC approves', '<h1 class="article__title">Visible headline differs; CEC approves')
+    html = html.replace(
+        '<h1 class="article__title">CEC approves', '<h1 class="article__title">Visible headline differs; CEC approves'
+    )
     response = HtmlResponse(url="https://qazinform.com/news/x-97d5e1", body=html.encode(), encoding="utf-8")
     assert load_article(response)["title"] == "CEC approves calendar of Majilis by-elections"
 
@@ -118,7 +132,11 @@ def test_css_serves_when_structured_data_is_absent():
 
 def test_unknown_markup_is_recognised_as_no_layout():
     article = generate(1, seed=3)[0]
-    response = HtmlResponse(url="https://qazinform.com" + article.path, body=pages.unknown_layout_article(article).encode(), encoding="utf-8")
+    response = HtmlResponse(
+        url="https://qazinform.com" + article.path,
+        body=pages.unknown_layout_article(article).encode(),
+        encoding="utf-8",
+    )
     item = load_article(response)
     assert item["layout"] == "unknown"
     assert "title" not in item and "body" not in item
@@ -158,15 +176,16 @@ def test_en_inform_page_drops_none_captions_and_its_chrome():
 
 
 def test_a_stated_offset_wins_over_the_zone():
-    item, article, _ = rendered("en_inform", variant=1, shown_time="18:29, 07 January 2021 | GMT +5",
-                                has_jsonld=False, has_meta_time=False)
+    item, _article, _ = rendered(
+        "en_inform", variant=1, shown_time="18:29, 07 January 2021 | GMT +5", has_jsonld=False, has_meta_time=False
+    )
     assert item["published_at"] == "2021-01-07T13:29:00+00:00"  # Almaty was UTC+6 then; the page says +5
 
 
 def test_2026_page_reads_its_time_without_a_datetime_attribute():
     item, article, html = rendered("redesign2026", variant=1, has_jsonld=False, has_meta_time=False)
     assert 'class="article__date">' in html  # no datetime attribute
-    assert item["published_at"] == article.published.astimezone(timezone.utc).isoformat()
+    assert item["published_at"] == article.published.astimezone(UTC).isoformat()
 
 
 def test_2026_page_keeps_the_section_it_was_listed_in():
@@ -182,8 +201,11 @@ def test_a_migrated_legacy_id_is_read_in_the_2026_design():
     articles = generate(200, 5)
     article = next(a for a in articles if a.layout == "redesign2026" and re.fullmatch(r"a\d+", a.article_id))
     base = "https://qazinform.com"
-    item = load_article(HtmlResponse(url=base + article.path, body=pages.article_page(article, articles, base).encode(),
-                                     encoding="utf-8"))
+    item = load_article(
+        HtmlResponse(
+            url=base + article.path, body=pages.article_page(article, articles, base).encode(), encoding="utf-8"
+        )
+    )
     assert (item["layout"], item["article_id"]) == ("redesign2026", article.article_id)
     assert item["url"] == base + article.path and "_a" in article.path
 
@@ -193,8 +215,9 @@ def test_every_design_is_recognised_by_its_page_not_its_url():
     articles = generate(200, 5)
     for article in articles[:80]:
         html = pages.article_page(article, articles, "https://qazinform.com")
-        item = load_article(HtmlResponse(url="https://qazinform.com/news/same-url-for-all-1a2b3c", body=html.encode(),
-                                         encoding="utf-8"))
+        item = load_article(
+            HtmlResponse(url="https://qazinform.com/news/same-url-for-all-1a2b3c", body=html.encode(), encoding="utf-8")
+        )
         assert item["layout"] == article.layout
 
 
@@ -204,7 +227,7 @@ def test_listing_cards_of_the_2026_design_leave_the_sidebar_out():
     response = HtmlResponse(url="https://qazinform.com" + pages.LISTING_PATH, body=html.encode(), encoding="utf-8")
     cards = listing.cards(response)
     assert [c.url for c in cards] == ["https://qazinform.com" + a.listing_href for a in articles[:20]]
-    assert [c.published_at for c in cards] == [a.published.astimezone(timezone.utc).isoformat() for a in articles[:20]]
+    assert [c.published_at for c in cards] == [a.published.astimezone(UTC).isoformat() for a in articles[:20]]
     assert html.count('class="news-card"') == 25  # 20 in the list, 5 in the "Popular" sidebar
 
 
@@ -221,7 +244,10 @@ def test_the_section_is_found_in_the_menu_and_its_absence_named():
 def test_a_title_with_inline_markup_is_read_whole():
     html = (PAGES / "current_qazinform_97d5e1.html").read_text()
     html = "\n".join(line for line in html.splitlines() if "ld+json" not in line and "<meta " not in line)
-    html = html.replace(">CEC approves calendar of Majilis by-elections</h1>", ">CEC <em>approves</em> calendar of Majilis by-elections</h1>")
+    html = html.replace(
+        ">CEC approves calendar of Majilis by-elections</h1>",
+        ">CEC <em>approves</em> calendar of Majilis by-elections</h1>",
+    )
     assert "<em>approves</em>" in html
     item = load_article(HtmlResponse(url="https://qazinform.com/news/x-97d5e1", body=html.encode(), encoding="utf-8"))
     assert item["title"] == "CEC approves calendar of Majilis by-elections"

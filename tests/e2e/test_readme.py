@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.replica.crawling import ROOT
+from replica.crawling import ROOT
 
 EXAMPLE = re.compile(r"```sh\n(?P<command>[^\n]*data/demo\.db[^\n]*)\n```\n```\n(?P<output>.*?)\n```", re.DOTALL)
 EXAMPLES = EXAMPLE.findall((ROOT / "README.md").read_text())
@@ -18,8 +18,10 @@ def demo_dir(tmp_path_factory) -> Path:
     """A folder holding data/demo.db as `make demo` makes it."""
     folder = tmp_path_factory.mktemp("demo")
     subprocess.run(
-        [sys.executable, "-m", "tests.replica.demo", "--db", str(folder / "data" / "demo.db")],
-        cwd=ROOT, check=True, capture_output=True,
+        [sys.executable, "-m", "replica.demo", "--db", str(folder / "data" / "demo.db")],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
     )
     return folder
 

@@ -1,16 +1,17 @@
-"""Serve the replica: python -m tests.replica --articles 10000 --seed 1 --port 0
+"""Serve the replica: python -m replica --articles 10000 --seed 1 --port 0
 
 Prints the base URL and the section's start URL, then serves until stopped.
 """
 
 import argparse
+import contextlib
 import threading
 
-from tests.replica.server import ReplicaServer, ReplicaSite
+from replica.server import ReplicaServer, ReplicaSite
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(prog="python -m tests.replica", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m replica", description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=200, help="how many articles (default 200)")
     parser.add_argument("--seed", type=int, default=1, help="random seed of the content (default 1)")
     parser.add_argument("--host", default="127.0.0.1")
@@ -20,10 +21,8 @@ def main() -> None:
         print(f"base_url {server.base_url}", flush=True)
         print(f"home_url {server.home_url}", flush=True)
         print(f"start_url {server.start_url}", flush=True)
-        try:
+        with contextlib.suppress(KeyboardInterrupt):
             threading.Event().wait()
-        except KeyboardInterrupt:
-            pass
 
 
 if __name__ == "__main__":

@@ -11,9 +11,9 @@ import time
 
 import pytest
 
-from tests.replica import ReplicaServer, ReplicaSite
-from tests.replica.crawling import crawl, exit_code_of, mismatches, rows, stored_articles
-from tests.replica.pages import LISTING_PATH
+from replica import ReplicaServer, ReplicaSite
+from replica.crawling import crawl, exit_code_of, mismatches, rows, stored_articles
+from replica.pages import LISTING_PATH
 
 QUICK = {"RETRY_TIMES": "1", "DOWNLOAD_TIMEOUT": "2"}
 

@@ -1,0 +1,87 @@
+"""Extensions that hand the archive, and what the spider needs to know of it, around.
+
+OpenArchive opens (and migrates) the archive once per crawl when the spider opens, and sends
+it with the archive_opened signal to those who use it: the ledger, the store, CrawlState.
+CrawlState loads what the spider needs from the archive and hands it to the spider, as
+Scrapy's SpiderState extension does with `spider.state`: the spider never opens SQLite.
+"""
+
+import logging
+import sqlite3
+from dataclasses import dataclass, field
+
+from scrapy import signals
+from scrapy.utils.defer import deferred_from_coro
+
+from crawler import archive
+from crawler.contracts import FinishReason, Stat
+from crawler.signals import archive_opened
+
+logger = logging.getLogger(__name__)
+
+
+class OpenArchive:
+    def __init__(self, crawler):
+        self.crawler = crawler
+        self.path = crawler.settings.get("ELECTIONS_DB")
+        self.busy_timeout = crawler.settings.getfloat("ELECTIONS_DB_BUSY_TIMEOUT")
+        self.db = None
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        extension = cls(crawler)
+        crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(extension.engine_stopped, signal=signals.engine_stopped)
+        return extension
+
+    def spider_opened(self, spider):
+        try:
+            self.db = archive.open_database(self.path, self.busy_timeout)
+        except (sqlite3.Error, OSError) as error:
+            stop_unwritable(self.crawler, self.path, error)
+            return
+        self.crawler.signals.send_catch_log(archive_opened, db=self.db)
+
+    def engine_stopped(self):
+        if self.db is not None:
+            self.db.close()
+
+
+def stop_unwritable(crawler, path: str, error: Exception) -> None:
+    """Nothing could be stored: stop before fetching the site for nothing."""
+    crawler.stats.set_value(Stat.WRITE_ERROR, f"{type(error).__name__}: {error}")
+    logger.error("The archive %s cannot be written (%s): the crawl stops", path, error)
+    deferred_from_coro(crawler.engine.close_spider_async(reason=FinishReason.UNWRITABLE))
+
+
+@dataclass
+class ArchiveState:
+    """What the spider knows of the archive when it starts."""
+
+    known_ids: set[str] = field(default_factory=set)  # stored, or given up (until mode=full)
+    first: list[dict] = field(default_factory=list)  # pages to fetch first: failures, refreshes
+    runs_by_listing: dict[str, list[dict]] = field(default_factory=dict)  # for crawler.walk.WalkPlan
+
+
+class CrawlState:
+    def __init__(self, crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        extension = cls(crawler)
+        crawler.signals.connect(extension.archive_opened, signal=archive_opened)
+        return extension
+
+    def archive_opened(self, db):
+        spider = self.crawler.spider
+        arguments = spider.arguments
+        full = arguments.mode == "full"
+        state = ArchiveState(known_ids=archive.stored_article_ids(db))
+        if not full:
+            state.known_ids |= archive.given_up_article_ids(db)
+            state.runs_by_listing = archive.runs_by_listing(db)
+        state.first = archive.failed_pages(db, given_up_too=full)
+        if arguments.refresh:
+            state.first += archive.recently_published(db, arguments.refresh)
+        spider.archive_state = state

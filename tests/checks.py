@@ -1,0 +1,22 @@
+"""Checks of an archive that several tests make."""
+
+import sqlite3
+
+
+def search(db_path, query: str) -> list[str]:
+    """Article ids matching a full-text query, best first."""
+    with sqlite3.connect(db_path) as db:
+        return [
+            row[0]
+            for row in db.execute(
+                "select a.article_id from articles_fts join articles a on a.rowid = articles_fts.rowid "
+                "where articles_fts match ? order by bm25(articles_fts)",
+                [query],
+            )
+        ]
+
+
+def fts_integrity_check(db_path) -> None:
+    """FTS5's own check that the index matches the articles table; raises if not."""
+    with sqlite3.connect(db_path) as db:
+        db.execute("insert into articles_fts(articles_fts, rank) values ('integrity-check', 1)")

@@ -1,0 +1,65 @@
+"""Contracts of the code's shape, which no crawl would notice breaking."""
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def imported_modules(folder: str) -> dict[str, set[str]]:
+    """Module file -> the top-level packages it imports."""
+    found = {}
+    for path in (ROOT / folder).rglob("*.py"):
+        names = set()
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import):
+                names |= {alias.name for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names.add(node.module)
+        found[str(path.relative_to(ROOT))] = names
+    return found
+
+
+def test_pipelines_use_the_crawler_package_and_never_the_other_way_round():
+    offenders = {
+        path: names
+        for path, names in imported_modules("crawler").items()
+        if any(name == "pipelines" or name.startswith("pipelines.") for name in names)
+    }
+    assert offenders == {}
+
+
+def test_only_the_archive_module_speaks_sql():
+    """Every SQL statement lives in crawler/archive.py (the scheduler's job store aside,
+    which is APScheduler's own)."""
+    speakers = set()
+    for folder in ("crawler", "pipelines", "explore"):
+        for path in (ROOT / folder).rglob("*.py"):
+            text = path.read_text().lower()
+            if any(word in text for word in ('"select ', '"insert ', '"update ', '"delete ', ".execute(")):
+                speakers.add(str(path.relative_to(ROOT)))
+    assert speakers == {"crawler/archive.py", "crawler/scheduling.py"}
+    assert "apscheduler_jobs" in (ROOT / "crawler/scheduling.py").read_text()
+
+
+def test_a_crawl_opens_the_archive_in_one_place():
+    """The spider, the ledger and the pipelines are handed the archive (crawler/state.py)."""
+    openers = {
+        path
+        for folder in ("crawler", "pipelines")
+        for path in (ROOT / folder).rglob("*.py")
+        if "open_database(" in path.read_text()
+    }
+    assert {str(path.relative_to(ROOT)) for path in openers} == {
+        "crawler/archive.py",
+        "crawler/state.py",  # the crawl
+        "crawler/job.py",
+        "crawler/scheduling.py",  # the scheduler's own process
+    }
+
+
+def test_tests_and_benchmarks_import_the_replica_as_a_package():
+    edit = "sys." + "path"  # spelt apart, so that a grep of the tree finds none either
+    for folder in ("tests", "bench"):
+        for path in (ROOT / folder).rglob("*.py"):
+            assert edit not in path.read_text(), path

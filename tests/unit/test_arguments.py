@@ -1,0 +1,58 @@
+"""Spider arguments and settings, checked before anything is fetched or written."""
+
+import pytest
+from scrapy.settings import Settings
+
+from crawler import settings as project_settings
+from crawler.arguments import ArgumentError, CrawlArguments
+from crawler.commands.crawl import run_exit_code
+from crawler.contracts import ExitCode
+
+
+def settings(**overrides) -> Settings:
+    values = Settings()
+    values.setmodule(project_settings)
+    values.setdict(overrides)
+    return values
+
+
+def test_without_a_start_url_the_section_is_found_on_the_site():
+    arguments = CrawlArguments.parse(settings(), {})
+    assert (arguments.start_url, arguments.mode, arguments.max_pages) == (None, "incremental", None)
+
+
+def test_the_argument_wins_over_the_setting():
+    parsed = CrawlArguments.parse(
+        settings(ELECTIONS_START_URL="https://qazinform.com/category/a_s1"),
+        {"start_url": "https://qazinform.com/category/b_s2"},
+    )
+    assert parsed.start_url == "https://qazinform.com/category/b_s2"
+
+
+@pytest.mark.parametrize(
+    "overrides, arguments, message",
+    [
+        ({"ELECTIONS_SITE_URL": "qazinform.com"}, {}, "ELECTIONS_SITE_URL must be an http(s) URL, got 'qazinform.com'"),
+        ({"ELECTIONS_SECTION": "  "}, {}, "ELECTIONS_SECTION is empty"),
+        ({}, {"since": "2024-13-01"}, "since must be a date written YYYY-MM-DD"),
+        ({}, {"refresh": "0"}, "refresh must be a whole number of at least 1"),
+        ({}, {"startUrl": "x"}, "unknown spider argument startUrl"),
+    ],
+)
+def test_a_bad_argument_or_setting_is_one_sentence(overrides, arguments, message):
+    with pytest.raises(ArgumentError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        CrawlArguments.parse(settings(**overrides), arguments)
+
+
+@pytest.mark.parametrize(
+    "status, healthy, code",
+    [
+        ("ok", 1, ExitCode.OK),
+        ("ok", 0, ExitCode.UNHEALTHY),
+        ("partial", 1, ExitCode.UNHEALTHY),
+        ("failed", 0, ExitCode.UNHEALTHY),
+        (None, None, ExitCode.UNHEALTHY),
+    ],
+)
+def test_the_exit_status_is_zero_only_for_an_ok_and_healthy_run(status, healthy, code):
+    assert run_exit_code(status, healthy) == code
