@@ -5,12 +5,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install check-site crawl test demo explore bench clean
+.PHONY: install check-site crawl test test-fast lint demo explore bench clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test,explore]'
+	$(BIN)/python -m pip install --quiet -e '.[test,explore,lint]'
 	touch $@
 
 install: $(INSTALLED)
@@ -24,9 +24,20 @@ check-site: $(INSTALLED)
 crawl: $(INSTALLED)
 	$(BIN)/scrapy crawl elections $(ARGS)
 
-# The whole test suite; it serves its own replica of the site on 127.0.0.1.
+# The whole test suite, both tiers; the end-to-end tier serves its own replica of the site
+# on 127.0.0.1 and runs the real crawler against it.
 test: $(INSTALLED)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The unit tier alone, in seconds: parsers, rules, middlewares and pipelines, no crawl.
+test-fast: $(INSTALLED)
+	$(BIN)/python -m pytest tests/unit $(PYTEST_ARGS)
+
+# ruff (lint and format) and mypy, as CI runs them.
+lint: $(INSTALLED)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 # Offline: serve a replica, crawl it into data/demo.db, print a summary. ARTICLES=1000 for more.
 ARTICLES ?= 200

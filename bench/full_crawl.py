@@ -16,6 +16,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from replica.crawling import ROOT, crawl_command, rows
 
@@ -45,7 +46,7 @@ def measure(label: str, start_url: str, db: Path, replica_pid: int, **settings: 
     if status != 0:
         sys.exit(f"{label}: crawl failed\n{text[-3000:]}")
     responses = stat("downloader/response_count", text)
-    result = {
+    result: dict[str, Any] = {
         "label": label,
         "wall": wall,
         "responses": responses,
@@ -86,9 +87,10 @@ def main() -> None:
         stdout=subprocess.PIPE,
         text=True,
     )
+    assert replica.stdout is not None
     try:
-        replica.stdout.readline()  # base_url
-        start_url = replica.stdout.readline().split()[1]
+        urls = dict(replica.stdout.readline().split() for _ in range(3))  # base_url, home_url, start_url
+        start_url = urls["start_url"]
         with tempfile.TemporaryDirectory() as tmp:
             ours = measure("crawl + pipelines", start_url, Path(tmp) / "elections.db", replica.pid)
             bare = measure("crawl, no pipelines", start_url, Path(tmp) / "bare.db", replica.pid, ITEM_PIPELINES="{}")

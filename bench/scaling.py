@@ -58,7 +58,7 @@ def store_seconds(existing: int, items: list[dict], folder: Path) -> float:
     db = open_database(base)
     for start in range(0, existing, 5000):
         with db.atomic():
-            db["articles"].insert_all(filler(min(5000, existing - start), start))
+            db.table("articles").insert_all(filler(min(5000, existing - start), start))
     db.execute("pragma wal_checkpoint(truncate)")
     db.close()
     timings = []

@@ -161,22 +161,22 @@ def write_transaction(db: Database) -> Iterator[Database]:
 
 def create_tables(db: Database) -> None:
     """Schema version 1: the tables of the first release."""
-    db["articles"].create(
+    db.table("articles").create(
         ARTICLES, pk="article_id", not_null=["url", "title", "body", "published_at"], if_not_exists=True
     )
-    db["articles"].create_index(["published_at"], if_not_exists=True)
-    db["article_versions"].create(ARTICLE_VERSIONS, pk="id", not_null=["article_id"], if_not_exists=True)
-    db["article_versions"].create_index(["article_id"], if_not_exists=True)
-    db["dropped_items"].create(DROPPED_ITEMS, pk="url", not_null=["reason", "status"], if_not_exists=True)
-    db["dropped_items"].create_index(["article_id"], if_not_exists=True)
-    db["crawl_runs"].create(CRAWL_RUNS, pk="id", if_not_exists=True)
+    db.table("articles").create_index(["published_at"], if_not_exists=True)
+    db.table("article_versions").create(ARTICLE_VERSIONS, pk="id", not_null=["article_id"], if_not_exists=True)
+    db.table("article_versions").create_index(["article_id"], if_not_exists=True)
+    db.table("dropped_items").create(DROPPED_ITEMS, pk="url", not_null=["reason", "status"], if_not_exists=True)
+    db.table("dropped_items").create_index(["article_id"], if_not_exists=True)
+    db.table("crawl_runs").create(CRAWL_RUNS, pk="id", if_not_exists=True)
 
 
 def add_tags_and_month(db: Database) -> None:
     """Schema version 2: tags one row each, indexed (filled by ensure_derived), and the
     month of publication as a column to count and facet by."""
-    db["article_tags"].create({"article_id": str, "tag": str}, pk=("article_id", "tag"), if_not_exists=True)
-    db["article_tags"].create_index(["tag"], if_not_exists=True)
+    db.table("article_tags").create({"article_id": str, "tag": str}, pk=("article_id", "tag"), if_not_exists=True)
+    db.table("article_tags").create_index(["tag"], if_not_exists=True)
     db.execute(
         "alter table articles add column published_month text generated always as (substr(published_at, 1, 7)) virtual"
     )
@@ -186,13 +186,13 @@ def add_walk_columns(db: Database) -> None:
     """Schema version 3: what the next run needs to know of this run's walk. Runs made
     before have none, so the first run after the upgrade walks the listing to its end."""
     for column, kind in CRAWL_RUNS_WALK.items():
-        db["crawl_runs"].add_column(column, kind)
+        db.table("crawl_runs").add_column(column, kind)
 
 
 def add_counters_column(db: Database) -> None:
     """Schema version 4: the run's own counters, so that nobody needs to read its log."""
     for column, kind in CRAWL_RUNS_COUNTERS.items():
-        db["crawl_runs"].add_column(column, kind)
+        db.table("crawl_runs").add_column(column, kind)
 
 
 MIGRATIONS = [
@@ -228,9 +228,9 @@ def ensure_derived(db: Database) -> None:
     tables. Cheap when all is in place, so it runs on every open."""
     # enable_fts() with replace=True recreates and repopulates the index when its table or
     # triggers are not as asked, and does nothing when they are.
-    db["articles"].enable_fts(SEARCH_COLUMNS, create_triggers=True, tokenize=SEARCH_TOKENIZER, replace=True)
+    db.table("articles").enable_fts(SEARCH_COLUMNS, create_triggers=True, tokenize=SEARCH_TOKENIZER, replace=True)
     tag_triggers = {"articles_tags_ai", "articles_tags_au", "articles_tags_ad"}
-    if not tag_triggers <= {trigger.name for trigger in db["articles"].triggers}:
+    if not tag_triggers <= {trigger.name for trigger in db.table("articles").triggers}:
         with db.atomic():
             db.execute("delete from article_tags")
             db.execute(
@@ -324,11 +324,11 @@ def runs_by_listing(db: Database) -> dict[str, list[dict]]:
 
 
 def start_run(db: Database, run: dict) -> int:
-    return db["crawl_runs"].insert(run).last_pk
+    return int(db.table("crawl_runs").insert(run).last_pk or 0)
 
 
 def finish_run(db: Database, run_id: int, run: dict) -> None:
-    db["crawl_runs"].update(run_id, run)
+    db.table("crawl_runs").update(run_id, run)
 
 
 def last_run_id(db: Database) -> int:
@@ -380,8 +380,8 @@ def save_articles(db: Database, items: list[dict], run_id: int | None) -> dict[s
                 "run_id": run_id,
             }
         )
-    db["articles"].upsert_all(rows, pk="article_id")
-    db["article_versions"].insert_all(versions)
+    db.table("articles").upsert_all(rows, pk="article_id")
+    db.table("article_versions").insert_all(versions)
     db.execute(
         f"update articles set last_seen_at = ? where article_id in ({placeholders(unchanged)})", [now, *unchanged]
     )
@@ -413,7 +413,7 @@ def save_failures(db: Database, failures: list[dict], run_id: int | None, max_at
                 "run_id": run_id,
             }
         )
-    db["dropped_items"].upsert_all(rows, pk="url")
+    db.table("dropped_items").upsert_all(rows, pk="url")
     return {
         key: sum(row["status"] == status for row in rows)
         for status, key in ((FailureStatus.PENDING, Stat.PENDING), (FailureStatus.DROPPED, Stat.DROPPED))

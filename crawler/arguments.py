@@ -47,7 +47,7 @@ class CrawlArguments:
 
 def _http_url(name: str, value: str | None, how: str) -> str:
     parts = urlsplit(value or "")
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    if value is None or parts.scheme not in ("http", "https") or not parts.hostname:
         raise ArgumentError(f"{name} must be an http(s) URL, got {value!r} (set it with {how})")
     return value
 

@@ -1,7 +1,7 @@
 """Publication times: the site writes Kazakhstan's local time; we store UTC."""
 
 import re
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo
 
 SITE_ZONE = ZoneInfo("Asia/Almaty")
@@ -72,7 +72,7 @@ def _from_match(match: re.Match) -> datetime | None:
     month = _MONTHS.get(match["month"].lower())
     if month is None:
         return None
-    zone = SITE_ZONE
+    zone: tzinfo = SITE_ZONE
     if match["offset"]:
         sign = -1 if match["sign"] in "-−" else 1
         minutes = int(match["offset"]) * 60 + int(match["offset_minutes"] or 0)

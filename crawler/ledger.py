@@ -79,6 +79,7 @@ class RunLedger:
 
     def close_run(self, run: dict, stats: dict) -> list[str]:
         """Completes the run's row with its health; returns the health problems."""
+        assert self.db is not None and self.run_id is not None  # the run was opened
         coverage = archive.field_coverage(self.db, self.run_id, list(self.policy.min_coverage))
         problems = health_problems(run, stats, coverage, self.policy)
         run.update(healthy=int(not problems), health_problems="; ".join(problems) or None)

@@ -9,6 +9,7 @@ import logging
 import os
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TextIO
 
 logger = logging.getLogger(__name__)
 
@@ -18,9 +19,10 @@ class LockHeld(Exception):
 
 
 class CrawlLock:
+    file: TextIO  # open from __enter__ to __exit__
+
     def __init__(self, path: str | Path):
         self.path = Path(path)
-        self.file = None
 
     def __enter__(self) -> "CrawlLock":
         self.path.parent.mkdir(parents=True, exist_ok=True)

@@ -4,7 +4,8 @@ import logging
 
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
-from scrapy.utils.asyncio import create_looping_call
+from scrapy.utils.asyncio import AsyncioLoopingCall, create_looping_call
+from twisted.internet.task import LoopingCall
 
 from crawler.contracts import Stat
 
@@ -15,7 +16,7 @@ class Progress:
     def __init__(self, stats, interval: float):
         self.stats = stats
         self.interval = interval
-        self.task = None
+        self.task: LoopingCall | AsyncioLoopingCall | None = None
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -28,8 +29,8 @@ class Progress:
         return progress
 
     def spider_opened(self, spider):
-        self.task = create_looping_call(self.log)
-        self.task.start(self.interval, now=False)
+        task = self.task = create_looping_call(self.log)
+        task.start(self.interval, now=False)
 
     def log(self):
         value = self.stats.get_value

@@ -5,7 +5,6 @@ per field, then a verdict. It stores nothing: no pipeline, no ledger, no databas
 Run by `scrapy check_site` (crawler/commands/check_site.py), `make check-site`.
 """
 
-from typing import ClassVar
 from urllib.parse import urljoin, urlsplit
 
 import scrapy
@@ -23,7 +22,13 @@ FIELDS = ("title", "lead", "body", "author", "published_at", "tags", "image_url"
 
 class SiteCheck(scrapy.Spider):
     name = "site_check"
-    custom_settings: ClassVar[dict] = {
+    arguments: CrawlArguments
+    site_url: str
+    section: str
+    edition_lang: str
+    user_agent: str
+    allowed_domains: list[str]
+    custom_settings = {  # noqa: RUF012 -- Scrapy types it as an instance attribute; a ClassVar would not check
         "ITEM_PIPELINES": {},
         "EXTENSIONS": {
             "crawler.state.OpenArchive": None,
@@ -49,7 +54,7 @@ class SiteCheck(scrapy.Spider):
         spider.edition_lang = settings.get("ELECTIONS_LANG")
         spider.user_agent = settings.get("USER_AGENT")
         start = spider.arguments.start_url or spider.site_url
-        spider.allowed_domains = [*SITE_DOMAINS, urlsplit(start).hostname]
+        spider.allowed_domains = [*SITE_DOMAINS, urlsplit(start).hostname or ""]
         crawler.signals.connect(spider.closed_with_verdict, signal=scrapy.signals.spider_closed)
         return spider
 

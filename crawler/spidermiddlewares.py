@@ -30,5 +30,5 @@ class PageErrorsMiddleware:
         self.stats.inc_value(Stat.PAGE_ERRORS)
         logger.error("%s raised while handling %s: %s", type(exception).__name__, request.url, exception)
         failure = Failure(exception)
-        failure.request = request
+        failure.request = request  # type: ignore[attr-defined]  # as Scrapy sets it for errbacks
         return request.errback(failure) or []

@@ -8,6 +8,7 @@ deterministically from the site's seed, the target and the request's number.
 import random
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from replica.pages import challenge_page
 
@@ -35,7 +36,7 @@ KINDS = {
 class Fault:
     kind: str
     pattern: str
-    value: object = None
+    value: Any = None  # what the kind needs: a status, seconds, a URL, a content type ...
     times: int | None = None
     rate: float = 1.0
     regex: re.Pattern = field(init=False)

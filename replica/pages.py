@@ -83,7 +83,7 @@ def time_card(article: ReplicaArticle) -> str:
 
 
 def jsonld(article: ReplicaArticle, base_url: str) -> str:
-    data = {
+    data: dict[str, object] = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
         "headline": article.title,
@@ -233,7 +233,7 @@ def current_article(article: ReplicaArticle, articles: list[ReplicaArticle], bas
 <div class="article__category"><a href="{LISTING_PATH}">{SECTION}</a></div>
 <h1 class="article__title">{escape(article.title)}</h1>
 <div class="article__info"><span class="article__time">{time_card(article)}</span>{author}</div>
-<div class="article__description"><p>{escape(article.lead)}</p></div>
+<div class="article__description"><p>{escape(article.lead or "")}</p></div>
 <div class="article__body-text">
 {chr(10).join(blocks)}
 </div>

@@ -146,11 +146,11 @@ class ReplicaSite:
             except ValueError:
                 page = 1
             articles, last_page = self.articles, -(-len(self.articles) // pages.CARDS_PER_PAGE)
-            kind = listing_fault.kind if listing_fault else None
+            kind, value = (listing_fault.kind, listing_fault.value) if listing_fault else (None, None)
             if kind == "empty":
                 articles = []
             elif kind == "repeat" and page > last_page:
-                page = last_page if listing_fault.value == "last" else int(listing_fault.value)
+                page = last_page if value == "last" else int(str(value))
             elif kind == "endless" and page > last_page:  # the section's cards again, never the same page twice
                 shift = page * 3 % len(articles)
                 articles, page = articles[shift:] + articles[:shift], 1
@@ -178,7 +178,7 @@ class ReplicaServer:
     def __init__(self, site: ReplicaSite, host: str = "127.0.0.1", port: int = 0):
         self.site = site
         self.httpd = _QuietServer((host, port), _handler(site))
-        host, port = self.httpd.server_address[:2]
+        host, port = address(self.httpd)
         self.base_url = f"http://{host}:{port}"
         self.home_url = self.base_url + "/"
         self.start_url = self.base_url + pages.LISTING_PATH
@@ -193,12 +193,18 @@ class ReplicaServer:
         self.httpd.server_close()
 
 
+def address(server) -> tuple[str, int]:
+    """The host and port a server listens on."""
+    host, port = server.server_address[:2]
+    return str(host), int(port)
+
+
 def _handler(site: ReplicaSite) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"  # keep-alive, as a real server
 
         def do_GET(self) -> None:
-            host, port = self.server.server_address[:2]
+            host, port = address(self.server)
             reply = site.respond(self.path, f"http://{host}:{port}")
             time.sleep(reply.delay)
             self.send_response(reply.status)

@@ -21,10 +21,12 @@ class Command(ScrapyCommand):
 
     def process_options(self, args, opts):
         super().process_options(args, opts)
+        assert self.settings is not None  # set by scrapy.cmdline
         if opts.loglevel is None and not opts.nolog:  # the report is the output; the log only for errors
             self.settings.set("LOG_LEVEL", "ERROR", priority="cmdline")
 
     def run(self, args, opts):
+        assert self.crawler_process is not None and self.settings is not None  # set by scrapy.cmdline
         try:
             CrawlArguments.parse(self.settings, {})
         except ArgumentError as error:
@@ -34,4 +36,6 @@ class Command(ScrapyCommand):
         crawler = self.crawler_process.create_crawler(SiteCheck)
         self.crawler_process.crawl(crawler, report=lambda line: print(line, flush=True))
         self.crawler_process.start()
-        self.exitcode = ExitCode.UNHEALTHY if crawler.spider.problems else ExitCode.OK
+        spider = crawler.spider
+        assert isinstance(spider, SiteCheck)
+        self.exitcode = ExitCode.UNHEALTHY if spider.problems else ExitCode.OK

@@ -18,6 +18,7 @@ from crawler.lock import CrawlLock, LockHeld
 
 class Command(ScrapyCrawlCommand):
     def run(self, args, opts):
+        assert self.crawler_process is not None and self.settings is not None  # set by scrapy.cmdline
         if len(args) != 1:
             raise UsageError("name one spider: scrapy crawl elections")
         known = self.crawler_process.spider_loader.list()

@@ -11,6 +11,7 @@ from crawler.arguments import CrawlArguments
 from crawler.contracts import FinishReason, Stat, WalkStop
 from crawler.layouts import home, listing, load_article
 from crawler.middlewares import BotChallenge
+from crawler.state import ArchiveState
 from crawler.urls import SITE_DOMAINS, article_id, canonical_url, is_article_url, is_on_site, origin
 from crawler.walk import Walk, WalkPlan
 
@@ -26,6 +27,21 @@ class ElectionsSpider(scrapy.Spider):
     """
 
     name = "elections"
+    # Set in from_crawler, from the arguments and settings:
+    given_arguments: dict[str, str]
+    arguments: CrawlArguments
+    site_url: str
+    section: str
+    edition_lang: str
+    allowed_domains: list[str]
+    allowed_origins: set[tuple[str, str, int]]
+    min_listing_bound: int
+    requested_ids: set[str]
+    archive_state: ArchiveState | None  # handed over by crawler.state.CrawlState
+    # Set as the crawl goes:
+    known_ids: set[str]
+    listing_url: str
+    walk: Walk
 
     @classmethod
     def check_arguments(cls, settings, arguments: dict) -> CrawlArguments:
@@ -45,11 +61,11 @@ class ElectionsSpider(scrapy.Spider):
         spider.edition_lang = settings.get("ELECTIONS_LANG")
         # The site's domains, and the hosts of the site and start URLs, so that a replica works.
         given = [url for url in (spider.arguments.start_url, spider.site_url) if url]
-        spider.allowed_domains = [*SITE_DOMAINS, *sorted({urlsplit(url).hostname for url in given})]
+        spider.allowed_domains = [*SITE_DOMAINS, *sorted({urlsplit(url).hostname or "" for url in given})]
         spider.allowed_origins = {origin(url) for url in given}  # a replica's host, at its own port only
         spider.min_listing_bound = settings.getint("ELECTIONS_LISTING_MIN_BOUND")
         spider.requested_ids = set()
-        spider.archive_state = None  # handed over by crawler.state.CrawlState
+        spider.archive_state = None
         return spider
 
     async def start(self):
@@ -84,7 +100,8 @@ class ElectionsSpider(scrapy.Spider):
     def begin_walk(self, listing_url: str) -> scrapy.Request:
         self.listing_url = listing_url
         self.crawler.stats.set_value(Stat.LISTING_URL, listing_url)
-        plan = WalkPlan.from_runs(self.archive_state.runs_by_listing.get(listing_url, []))
+        runs = self.archive_state.runs_by_listing if self.archive_state else {}
+        plan = WalkPlan.from_runs(runs.get(listing_url, []))
         self.walk = Walk(
             plan, max_pages=self.arguments.max_pages, known=len(self.known_ids), min_bound=self.min_listing_bound
         )
@@ -102,7 +119,7 @@ class ElectionsSpider(scrapy.Spider):
         )
 
     def article_request(self, url: str) -> scrapy.Request:
-        self.requested_ids.add(article_id(url))
+        self.requested_ids.add(article_id(url) or url)
         self.crawler.stats.inc_value(Stat.ARTICLES_REQUESTED)
         return scrapy.Request(url, callback=self.parse_article, errback=self.article_failed)
 
@@ -128,7 +145,7 @@ class ElectionsSpider(scrapy.Spider):
             if not is_article_url(url) or not is_on_site(url, self.allowed_origins):
                 stats.inc_value(Stat.CARDS_SKIPPED)  # a category, a tag, another site ...
                 continue
-            card_id = article_id(url)
+            card_id = article_id(url) or url
             card_ids.append(card_id)
             if card.published_at:
                 stats.min_value(Stat.OLDEST_CARD_AT, card.published_at)
