@@ -55,7 +55,10 @@ def test_a_listing_page_that_fails_leaves_no_gap(archive):
     broken = archive.run()
     assert archive.exit_code == 1
     assert (broken["status"], broken["healthy"], broken["gapless"], broken["listing_complete"]) == ("partial", 0, 0, 0)
-    assert "1 listing page(s) could not be read: the walk ended there" in broken["health_problems"]
+    assert (
+        f"1 listing page(s) could not be read ({archive.server.start_url}?page=3: HTTP 503): the walk ended there"
+        in broken["health_problems"]
+    )
     assert broken["articles_new"] == 40  # pages 1 and 2
     healed = archive.complete()
     assert healed["articles_new"] == 60

@@ -1,4 +1,4 @@
-"""Every example of README.md that runs on the demo database prints what the README says."""
+"""Every example of docs/querying.md that runs on the demo database prints what the page says."""
 
 import re
 import subprocess
@@ -10,7 +10,7 @@ import pytest
 from replica.crawling import ROOT
 
 EXAMPLE = re.compile(r"```sh\n(?P<command>[^\n]*data/demo\.db[^\n]*)\n```\n```\n(?P<output>.*?)\n```", re.DOTALL)
-EXAMPLES = EXAMPLE.findall((ROOT / "README.md").read_text())
+EXAMPLES = EXAMPLE.findall((ROOT / "docs" / "querying.md").read_text())
 
 
 @pytest.fixture(scope="module")
@@ -26,12 +26,12 @@ def demo_dir(tmp_path_factory) -> Path:
     return folder
 
 
-def test_the_readme_has_its_examples():
+def test_the_querying_page_has_its_examples():
     assert len(EXAMPLES) >= 14
 
 
 @pytest.mark.parametrize("command, output", EXAMPLES, ids=[f"example {n}" for n in range(1, len(EXAMPLES) + 1)])
-def test_a_readme_example_prints_what_the_readme_says(demo_dir, command, output):
+def test_a_querying_example_prints_what_the_page_says(demo_dir, command, output):
     command = command.replace(".venv/bin/", f"{Path(sys.executable).parent}/")
     result = subprocess.run(command, shell=True, cwd=demo_dir, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
