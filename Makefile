@@ -57,6 +57,7 @@ bench: $(INSTALLED)
 	$(BIN)/python bench/daily_run.py
 	$(BIN)/python bench/scaling.py
 	$(BIN)/python bench/quality.py
+	$(BIN)/python bench/raw_pages.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache *.egg-info

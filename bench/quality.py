@@ -101,7 +101,7 @@ def theirs(url: str, body: bytes) -> dict:
         with_metadata=True,
         date_extraction_params={"extensive_search": True, "original_date": True},
     )
-    found = document.as_dict() if document else {}
+    found = document if isinstance(document, dict) else (document.as_dict() if document else {})
     return {"title": found.get("title"), "day": found.get("date"), "body": found.get("text")}
 
 

@@ -96,6 +96,19 @@ CRAWL_RUNS_WALK = {  # schema version 3: how far the walk went, for the next run
 CRAWL_RUNS_COUNTERS = {  # schema version 4
     "counters": str,  # JSON object: the run's own stats (elections/…, validate/…, dedupe/…, store/…)
 }
+RAW_PAGES = {  # schema version 5: each article page as the site served it (crawler.items.RawPage)
+    "id": int,
+    "article_id": str,
+    "url": str,  # as requested: the canonical URL
+    "final_url": str,  # after redirects
+    "status": int,
+    "request_headers": str,  # JSON object
+    "headers": str,  # JSON object of lists: the response's headers
+    "fetched_at": str,
+    "body": bytes,  # zlib-compressed
+    "body_bytes": int,  # uncompressed
+    "run_id": int,  # the run that fetched it
+}
 
 
 # Views for common questions; each recreated if missing.
@@ -195,12 +208,20 @@ def add_counters_column(db: Database) -> None:
         db.table("crawl_runs").add_column(column, kind)
 
 
-MIGRATIONS = [
+def add_raw_pages(db: Database) -> None:
+    """Schema version 5: the pages themselves, to re-extract without re-crawling and to export
+    as WARC. Articles stored before have none, until they are fetched again."""
+    db.table("raw_pages").create(RAW_PAGES, pk="id", not_null=["article_id", "body"], if_not_exists=True)
+    db.table("raw_pages").create_index(["article_id"], if_not_exists=True)
+
+
+MIGRATIONS = [  # step n brings the database to version n
     create_tables,
     add_tags_and_month,
     add_walk_columns,
     add_counters_column,
-]  # step n brings the database to version n
+    add_raw_pages,
+]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -356,6 +377,24 @@ def totals(db: Database) -> dict[str, int]:
 # --- The store ------------------------------------------------------------------------
 
 _VERSIONED = ("article_id", "content_hash", "title", "lead", "body", "published_at")
+# What the parsers make of a page: re-extraction compares and replaces these.
+EXTRACTED = (
+    "url",
+    "lang",
+    "section",
+    "title",
+    "lead",
+    "body",
+    "dateline",
+    "source",
+    "author",
+    "published_at",
+    "tags",
+    "image_url",
+    "word_count",
+    "layout",
+    "content_hash",
+)
 
 
 def save_articles(db: Database, items: list[dict], run_id: int | None) -> dict[str, int]:
@@ -427,3 +466,68 @@ def select(db: Database, table: str, key: str, values: list) -> list[dict]:
 def placeholders(values: list) -> str:
     """'?, ?, ?' for an SQL IN list of `values`."""
     return ", ".join("?" * len(values))
+
+
+# --- Raw pages ------------------------------------------------------------------------
+
+
+def save_raw_pages(db: Database, pages: list[dict], run_id: int | None) -> int:
+    """Keeps each page (a RawPage's fields and its article_id); of an article's copies, only
+    the first and the latest stay. Returns how many were written."""
+    db.table("raw_pages").insert_all([{**page, "run_id": run_id} for page in pages])
+    ids = sorted({page["article_id"] for page in pages})
+    db.execute(
+        f"delete from raw_pages where article_id in ({placeholders(ids)}) and id not in "
+        f"(select min(id) from raw_pages where article_id in ({placeholders(ids)}) group by article_id "
+        f"union select max(id) from raw_pages where article_id in ({placeholders(ids)}) group by article_id)",
+        [*ids, *ids, *ids],
+    )
+    return len(pages)
+
+
+def latest_raw_pages(
+    db: Database, since: str | None = None, layout: str | None = None, article_id: str | None = None
+) -> Iterator[dict]:
+    """The latest raw page of each article, in the order they were kept; `since`: fetched at
+    or after; `layout`: of articles stored in that design; `article_id`: of one article."""
+    where, values = ["r.id in (select max(id) from raw_pages group by article_id)"], []
+    for condition, value in (("r.fetched_at >= ?", since), ("a.layout = ?", layout), ("r.article_id = ?", article_id)):
+        if value:
+            where.append(condition)
+            values.append(value)
+    conditions = " and ".join(where)
+    yield from db.query(
+        f"select r.* from raw_pages r left join articles a using (article_id) where {conditions} order by r.id", values
+    )
+
+
+def all_raw_pages(db: Database) -> Iterator[dict]:
+    yield from db.query("select * from raw_pages order by id")
+
+
+def raw_pages_size(db: Database) -> dict[str, int]:
+    row = db.execute(
+        "select count(*), coalesce(sum(length(body)), 0), coalesce(sum(body_bytes), 0) from raw_pages"
+    ).fetchone()
+    return dict(zip(("pages", "stored_bytes", "page_bytes"), row, strict=True))
+
+
+def stored_article(db: Database, article_id: str) -> dict | None:
+    rows = select(db, "articles", "article_id", [article_id])
+    return rows[0] if rows else None
+
+
+def replace_article(db: Database, item: dict, old: dict, run_id: int | None) -> None:
+    """An article read again from its stored page, differently: its earlier state goes to
+    article_versions, as a refresh's does; when it was fetched stays as it was."""
+    db.table("article_versions").insert(
+        {**{k: old[k] for k in _VERSIONED}, "seen_at": old["last_seen_at"], "run_id": run_id}
+    )
+    db.table("articles").update(
+        old["article_id"],
+        {
+            **{column: item.get(column) for column in EXTRACTED},
+            "version_count": old["version_count"] + 1,
+            "run_id": run_id,
+        },
+    )

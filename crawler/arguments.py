@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 from scrapy.settings import BaseSettings
 
 from crawler.dates import start_of_local_day
+from crawler.urls import is_article_url
 
 
 class ArgumentError(ValueError):
@@ -20,8 +21,9 @@ class CrawlArguments:
     since: str | None = None  # ISO UTC instant: cards older than this end the listing
     mode: str = "incremental"  # or "full": walk every listing page, retry given-up pages
     refresh: int | None = None  # re-fetch stored articles published in the last N days
+    url: str | None = None  # fetch this one article, and nothing else
 
-    NAMES = ("start_url", "max_pages", "since", "mode", "refresh")
+    NAMES = ("start_url", "max_pages", "since", "mode", "refresh", "url")
     MODES = ("incremental", "full")
 
     @classmethod
@@ -42,6 +44,7 @@ class CrawlArguments:
             since=_since(arguments.get("since")),
             mode=_mode(arguments.get("mode")),
             refresh=_whole_number("refresh", arguments.get("refresh")),
+            url=_article_url(arguments.get("url")),
         )
 
 
@@ -80,3 +83,12 @@ def _since(value: str | None) -> str | None:
     except ValueError:
         raise ArgumentError(f"since must be a date written YYYY-MM-DD, got {value!r}") from None
     return start_of_local_day(day)
+
+
+def _article_url(value: str | None) -> str | None:
+    if value is None:
+        return None
+    url = _http_url("url", value, "-a url=<an article's URL>")
+    if not is_article_url(url):
+        raise ArgumentError(f"url must be an article's URL (…/news/<slug>, …_a<digits>, AMP too), got {value!r}")
+    return url

@@ -28,6 +28,7 @@ class Stat:
     WRITE_ERROR = "elections/write_error"  # the last error of a failed write
     RETRY_AFTER_WAITS = "elections/retry_after_waits"
     STRAY_PAGE_ENDS = "elections/stray_page_ends"
+    ONE_ARTICLE = "elections/one_article"  # -a url=: the one article this run fetched
     RUN_ID = "elections/run_id"  # the crawl_runs row of this run, once the ledger opened it
     RUN_STATUS = "elections/run_status"  # the RunStatus the ledger recorded
     RUN_HEALTHY = "elections/run_healthy"  # 1 or 0, as recorded
@@ -39,13 +40,10 @@ class Stat:
     STORED_UPDATED = "store/updated"
     STORED_UNCHANGED = "store/unchanged"
     PENDING = "store/pending"
+    RAW_PAGES = "store/raw_pages"
     DROPPED = "store/dropped"
 
     OWN_PREFIXES = ("elections/", "validate/", "dedupe/", "store/")  # kept in crawl_runs.counters
-
-
-# What an article needs to be stored (pipelines/validate.py; make check-site reports it).
-REQUIRED_FIELDS = ("article_id", "url", "title", "body", "published_at")
 
 
 class RunStatus(StrEnum):

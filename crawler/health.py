@@ -74,7 +74,7 @@ def health_problems(run: dict, stats: dict, coverage: dict[str, float], policy: 
     lost = unaccounted_articles(run, stats)
     if lost and run["finish_reason"] == FinishReason.FINISHED:
         problems.append(f"{lost} article pages were requested but neither stored nor recorded as failed")
-    if run["listing_pages"] == 0:
+    if run["listing_pages"] == 0 and not stats.get(Stat.ONE_ARTICLE):
         failed_at = stats.get(Stat.LISTING_FAILED_AT)
         problems.append("no listing page with cards was read" + (f" ({failed_at})" if failed_at else ""))
     if requested and not stored:

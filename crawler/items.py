@@ -1,4 +1,10 @@
+import json
+import zlib
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
 import scrapy
+from scrapy.http import Response
 
 
 class Article(scrapy.Item):
@@ -18,6 +24,49 @@ class Article(scrapy.Item):
     tags = scrapy.Field()  # list of str
     image_url = scrapy.Field()
     word_count = scrapy.Field()  # words in body
-    layout = scrapy.Field()  # page layout recognised: "current", "legacy", "fallback" or "unknown"
+    layout = scrapy.Field()  # page design recognised: crawler.contracts.Layout
     content_hash = scrapy.Field()  # SHA-256 of title, lead and body
     scraped_at = scrapy.Field()  # ISO 8601, UTC
+    raw_page = scrapy.Field()  # the RawPage it was read from: kept in raw_pages, never exported
+
+
+@dataclass(frozen=True)
+class RawPage:
+    """A page as the site served it, its body compressed: what re-extraction and WARC export
+    read (crawler/archive.py, table raw_pages)."""
+
+    url: str  # as requested: the canonical URL
+    final_url: str  # after redirects
+    status: int
+    request_headers: str  # JSON object
+    headers: str  # JSON object of the response's headers, each a list of values
+    fetched_at: str  # ISO 8601, UTC
+    body: bytes  # zlib-compressed, as Scrapy handed it over (decompressed, dechunked)
+    body_bytes: int
+
+    @classmethod
+    def of(cls, response: Response) -> "RawPage":
+        request = response.request
+        first_url = request.meta.get("redirect_urls", [request.url])[0] if request else response.url
+        return cls(
+            url=first_url,
+            final_url=response.url,
+            status=response.status,
+            request_headers=headers_json(request.headers) if request else "{}",
+            headers=headers_json(response.headers),
+            fetched_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            body=zlib.compress(response.body, 6),
+            body_bytes=len(response.body),
+        )
+
+
+def headers_json(headers) -> str:
+    """Scrapy's headers (bytes, lists of values) as a JSON object of lists of text."""
+    return json.dumps(
+        {
+            (name.decode("latin-1") if isinstance(name, bytes) else name): [
+                value.decode("latin-1") if isinstance(value, bytes) else value for value in headers.getlist(name)
+            ]
+            for name in headers
+        }
+    )

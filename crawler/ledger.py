@@ -137,6 +137,9 @@ def run_status(reason: str, counts: dict, stats: dict) -> str:
     failed when no listing page with cards was read or the archive could not be written;
     partial when the run was cut short or
     something failed on the way; ok otherwise."""
+    if stats.get(Stat.ONE_ARTICLE):  # -a url=: no listing; the article stored, or not
+        stored = counts["articles_new"] + counts["articles_updated"] + counts["articles_unchanged"]
+        return RunStatus.OK if stored and reason == FinishReason.FINISHED else RunStatus.FAILED
     if counts["listing_pages"] == 0 or stats.get(Stat.UNWRITTEN):
         return RunStatus.FAILED
     if (

@@ -15,6 +15,7 @@ ELECTIONS_SITE_URL = "https://qazinform.com/"
 ELECTIONS_SECTION = "Elections"
 # The listing's URL, when known: then the home page is not read. `-a start_url=` wins.
 ELECTIONS_START_URL = ""
+ELECTIONS_KEEP_RAW = True  # keep each article page as served (raw_pages): re-extraction, WARC export
 ELECTIONS_LANG = "en"  # the edition's language: an article's lang when neither page nor URL tells
 ELECTIONS_DB = str(Path(__file__).resolve().parents[1] / "data" / "elections.db")
 ELECTIONS_DB_BATCH_SIZE = 100  # items written per transaction
@@ -80,4 +81,24 @@ TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False  # no listening port on an unattended machine
 
 FEED_EXPORT_ENCODING = "utf-8"
+# -O items.jsonl: the same fields in every row, null where empty; never the raw page.
+FEED_EXPORT_FIELDS = [
+    "article_id",
+    "url",
+    "lang",
+    "section",
+    "title",
+    "lead",
+    "body",
+    "dateline",
+    "source",
+    "author",
+    "published_at",
+    "tags",
+    "image_url",
+    "word_count",
+    "layout",
+    "content_hash",
+    "scraped_at",
+]
 LOG_LEVEL = "INFO"

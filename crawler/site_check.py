@@ -11,10 +11,11 @@ import scrapy
 from protego import Protego
 
 from crawler.arguments import CrawlArguments
-from crawler.contracts import REQUIRED_FIELDS, Layout
+from crawler.contracts import Layout
 from crawler.layouts import home, listing, load_article
 from crawler.spiders.elections import failure_reason
 from crawler.urls import SITE_DOMAINS, canonical_url, is_article_url
+from crawler.validation import REQUIRED_FIELDS
 
 ARTICLES_TO_READ = 3
 FIELDS = ("title", "lead", "body", "author", "published_at", "tags", "image_url", "lang")

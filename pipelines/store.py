@@ -1,5 +1,6 @@
 import logging
 import sqlite3
+from dataclasses import asdict
 
 from scrapy import signals
 
@@ -12,8 +13,9 @@ logger = logging.getLogger(__name__)
 
 
 class StorePipeline:
-    """Writes articles, their earlier versions, and the pages that failed, in batched
-    transactions named after the run (the ledger's Stat.RUN_ID), into the archive the
+    """Writes articles, their earlier versions, the pages that failed, and the raw page each
+    was read from (in the same transaction as what it produced), in batched transactions
+    named after the run (the ledger's Stat.RUN_ID), into the archive the
     archive_opened signal hands it (crawler.state.OpenArchive).
 
     A writer waits for another (ELECTIONS_DB_BUSY_TIMEOUT); a batch that still cannot be
@@ -32,6 +34,7 @@ class StorePipeline:
         self.flush_at = self.batch_size  # items held at which the next write is tried
         self.articles: list[dict] = []
         self.failures: dict[str, dict] = {}  # by url: a page that fails twice in a run counts once
+        self.raw_pages: list[dict] = []  # of the articles and failures held
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -46,15 +49,22 @@ class StorePipeline:
         self.db = db
 
     def process_item(self, item):
+        self.keep_raw_page(item)
         self.articles.append(dict(item))
         self.flush_when_full()
         return item
 
     def item_dropped(self, item, response, exception):
-        if isinstance(exception, InvalidArticle):
+        if isinstance(exception, InvalidArticle):  # a page read wrong is kept too: a better parser may read it
+            self.keep_raw_page(item)
             self.page_failed(
                 item.get("url") or response.url, item.get("article_id"), str(exception), item.get("layout")
             )
+
+    def keep_raw_page(self, item) -> None:
+        raw_page = item.get("raw_page")
+        if raw_page is not None:
+            self.raw_pages.append({"article_id": item["article_id"], **asdict(raw_page)})
 
     def item_error(self, item, response, spider, failure):
         """An exception in a pipeline: the page failed, with that reason."""
@@ -91,6 +101,8 @@ class StorePipeline:
                 if self.failures:
                     failures = list(self.failures.values())
                     counts.update(archive.save_failures(self.db, failures, run_id, self.max_attempts))
+                if self.raw_pages:
+                    counts[Stat.RAW_PAGES] = archive.save_raw_pages(self.db, self.raw_pages, run_id)
         except sqlite3.Error as error:
             # Kept, and tried again once another batch has come in (each try may wait the
             # whole busy timeout), and when the spider closes.
@@ -101,4 +113,4 @@ class StorePipeline:
             return
         for key, count in counts.items():  # only what was committed
             self.stats.inc_value(key, count)
-        self.articles, self.failures, self.flush_at = [], {}, self.batch_size
+        self.articles, self.failures, self.raw_pages, self.flush_at = [], {}, [], self.batch_size

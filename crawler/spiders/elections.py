@@ -9,6 +9,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from crawler import signals
 from crawler.arguments import CrawlArguments
 from crawler.contracts import FinishReason, Stat, WalkStop
+from crawler.items import RawPage
 from crawler.layouts import home, listing, load_article
 from crawler.middlewares import BotChallenge
 from crawler.state import ArchiveState
@@ -33,6 +34,7 @@ class ElectionsSpider(scrapy.Spider):
     site_url: str
     section: str
     edition_lang: str
+    keep_raw: bool
     allowed_domains: list[str]
     allowed_origins: set[tuple[str, str, int]]
     min_listing_bound: int
@@ -59,8 +61,9 @@ class ElectionsSpider(scrapy.Spider):
         spider.site_url = settings.get("ELECTIONS_SITE_URL")
         spider.section = settings.get("ELECTIONS_SECTION")
         spider.edition_lang = settings.get("ELECTIONS_LANG")
+        spider.keep_raw = settings.getbool("ELECTIONS_KEEP_RAW")
         # The site's domains, and the hosts of the site and start URLs, so that a replica works.
-        given = [url for url in (spider.arguments.start_url, spider.site_url) if url]
+        given = [url for url in (spider.arguments.start_url, spider.site_url, spider.arguments.url) if url]
         spider.allowed_domains = [*SITE_DOMAINS, *sorted({urlsplit(url).hostname or "" for url in given})]
         spider.allowed_origins = {origin(url) for url in given}  # a replica's host, at its own port only
         spider.min_listing_bound = settings.getint("ELECTIONS_LISTING_MIN_BOUND")
@@ -72,6 +75,10 @@ class ElectionsSpider(scrapy.Spider):
         if self.archive_state is None:
             return  # the archive could not be opened: the crawl is closing, and says why
         self.known_ids = self.archive_state.known_ids
+        if self.arguments.url:  # one article on demand: that page, stored or updated, nothing else
+            self.crawler.stats.set_value(Stat.ONE_ARTICLE, self.arguments.url)
+            yield self.article_request(canonical_url(self.arguments.url))
+            return
         first = self.archive_state.first
         if first:
             self.logger.info("Fetching %d pages first: earlier failures and refreshes", len(first))
@@ -185,7 +192,10 @@ class ElectionsSpider(scrapy.Spider):
             content_type = response.headers.get("Content-Type", b"none").decode("latin-1")
             self.report_failure(response.request, f"not an HTML page (Content-Type {content_type})")
             return
-        yield load_article(response, section=self.section, edition_lang=self.edition_lang)
+        item = load_article(response, section=self.section, edition_lang=self.edition_lang)
+        if self.keep_raw:
+            item["raw_page"] = RawPage.of(response)
+        yield item
 
     def listing_failed(self, failure):
         """A listing page (or the home page) that could not be read. Past page 1, a 404 or 410

@@ -279,6 +279,7 @@ def test_a_crawl_killed_mid_crawl_loses_and_duplicates_nothing(tmp_path, trial):
         assert (killed["status"], killed["finished_at"]) == ("running", None)  # it never got to close
         stored = stored_articles(hostile.db)  # nothing half-written
         assert len(stored) < 12 + 10 * trial
+        assert without_raw_page(hostile.db) == []  # an article and its raw page are written together
         expected = server.site.expected_items(server.base_url)
         assert mismatches(stored, {k: v for k, v in expected.items() if k in stored}) == {}
         hostile.run()
@@ -288,6 +289,17 @@ def test_a_crawl_killed_mid_crawl_loses_and_duplicates_nothing(tmp_path, trial):
         assert [(r["status"], r["finish_reason"]) for r in runs] == [("failed", "killed"), ("ok", "finished")]
         stored_by = Counter(row["run_id"] for row in rows(hostile.db, "articles"))
         assert [r["articles_new"] for r in runs] == [stored_by[r["id"]] for r in runs]  # the killed one keeps its count
+        assert without_raw_page(hostile.db) == []
+
+
+def without_raw_page(db) -> list[str]:
+    with sqlite3.connect(db) as connection:
+        return [
+            row[0]
+            for row in connection.execute(
+                "select article_id from articles where article_id not in (select article_id from raw_pages)"
+            )
+        ]
 
 
 def test_three_runs_over_an_unchanged_site_leave_the_same_rows(hostile):

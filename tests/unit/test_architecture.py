@@ -55,6 +55,8 @@ def test_a_crawl_opens_the_archive_in_one_place():
         "crawler/state.py",  # the crawl
         "crawler/job.py",
         "crawler/scheduling.py",  # the scheduler's own process
+        "crawler/commands/reparse.py",
+        "crawler/commands/export_warc.py",  # commands that read the archive without a crawl
     }
 
 

@@ -1,0 +1,59 @@
+"""`scrapy reparse`: run the current parsers over the pages the archive kept, and update the
+articles whose extraction changed. One summary line; exit 0 when every page read, 1 when
+some no longer do, 2 on a bad option."""
+
+import sqlite3
+import sys
+from datetime import date
+
+from scrapy.commands import ScrapyCommand
+
+from crawler import archive
+from crawler.contracts import ExitCode, Layout
+from crawler.dates import start_of_local_day
+from crawler.reparse import reparse
+
+
+class Command(ScrapyCommand):
+    requires_project = True
+    requires_crawler_process = False
+
+    def short_desc(self) -> str:
+        return "Re-extract the stored raw pages with the current parsers; no request to the site"
+
+    def add_options(self, parser):
+        super().add_options(parser)
+        parser.add_argument("--since", metavar="YYYY-MM-DD", help="only pages fetched on or after that day")
+        parser.add_argument(
+            "--layout", choices=[str(layout) for layout in Layout], help="only articles stored in that design"
+        )
+        parser.add_argument("--article", metavar="ID", help="only that article")
+
+    def run(self, args, opts):
+        assert self.settings is not None  # set by scrapy.cmdline
+        try:
+            since = start_of_local_day(date.fromisoformat(opts.since)) if opts.since else None
+        except ValueError:
+            print(
+                f"scrapy reparse: error: --since must be a date written YYYY-MM-DD, got {opts.since!r}", file=sys.stderr
+            )
+            self.exitcode = ExitCode.BAD_ARGUMENT
+            return
+        path = self.settings.get("ELECTIONS_DB")
+        try:
+            db = archive.open_database(path, self.settings.getfloat("ELECTIONS_DB_BUSY_TIMEOUT"))
+            summary = reparse(
+                db,
+                self.settings.get("ELECTIONS_SECTION"),
+                self.settings.get("ELECTIONS_LANG"),
+                since=since,
+                layout=opts.layout,
+                article_id=opts.article,
+            )
+            db.close()
+        except sqlite3.Error as error:
+            print(f"scrapy reparse: error: the archive {path} cannot be used ({error})", file=sys.stderr)
+            self.exitcode = ExitCode.UNHEALTHY
+            return
+        print(summary.line())
+        self.exitcode = ExitCode.UNHEALTHY if summary.failed else ExitCode.OK

@@ -1,0 +1,169 @@
+"""Every page kept as the site served it: re-extraction without re-crawling, WARC export, and
+one article on demand."""
+
+import json
+import subprocess
+import sys
+import zlib
+from collections import Counter
+
+import pytest
+from warcio.archiveiterator import ArchiveIterator
+
+from crawler import archive
+from crawler.layouts import redesign2026
+from crawler.reparse import reparse
+from replica import ReplicaServer, ReplicaSite
+from replica.crawling import ROOT, crawl, exit_code_of, rows, setting_options, stored_articles
+
+
+@pytest.fixture(scope="module")
+def crawled(tmp_path_factory):
+    """A replica crawled once; each test works on its own copy of the database."""
+    folder = tmp_path_factory.mktemp("raw")
+    with ReplicaServer(ReplicaSite(articles=60, seed=51)) as server:
+        result = crawl("-a", f"start_url={server.start_url}", db=folder / "elections.db")
+        assert result.returncode == 0, result.stderr[-3000:]
+        yield server, folder / "elections.db"
+
+
+def copy_of(db, tmp_path):
+    copy = tmp_path / "elections.db"
+    source = archive.open_database(db)
+    source.execute(f"vacuum into '{copy}'")
+    source.close()
+    return copy
+
+
+def scrapy(*arguments: str, db) -> subprocess.CompletedProcess:
+    command = [sys.executable, "-m", "scrapy", *arguments, *setting_options(db)]
+    return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300)
+
+
+def test_every_article_page_is_kept_as_served(crawled):
+    server, db = crawled
+    pages = rows(db, "raw_pages")
+    assert len(pages) == 60 and {p["article_id"] for p in pages} == set(stored_articles(db))
+    by_id = {a.article_id: a for a in server.site.articles}
+    for page in pages:
+        article = by_id[page["article_id"]]
+        body = zlib.decompress(page["body"])
+        assert len(body) == page["body_bytes"] and page["status"] == 200
+        assert page["final_url"] == server.base_url + article.path
+        assert article.title.encode() in body or article.title.replace("&", "&amp;").encode() in body
+        assert json.loads(page["headers"])["Content-Type"] == ["text/html; charset=utf-8"]
+        assert "User-Agent" in json.loads(page["request_headers"])
+    run = rows(db, "crawl_runs")[-1]
+    assert all(p["run_id"] == run["id"] for p in pages)
+
+
+def test_reparse_with_unchanged_parsers_changes_nothing(crawled, tmp_path):
+    _, db = crawled
+    db = copy_of(db, tmp_path)
+    before = stored_articles(db)
+    result = scrapy("reparse", db=db)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.stdout.splitlines()[-1] == "reparse: 60 pages read, 0 articles changed, 60 unchanged, 0 failed"
+    assert stored_articles(db) == before and rows(db, "article_versions") == []
+
+
+def test_a_changed_parser_rule_updates_exactly_the_affected_articles(crawled, tmp_path, monkeypatch):
+    _, db_path = crawled
+    db_path = copy_of(db_path, tmp_path)
+    before = stored_articles(db_path)
+    affected = {article_id for article_id, row in before.items() if row["layout"] == "redesign2026"}
+    assert 0 < len(affected) < 60
+    # A rule of the 2026 design changes: the title is now read from the <h1> in capitals.
+    title = redesign2026.FIELDS["title"]
+    monkeypatch.setitem(redesign2026.FIELDS, "title", [lambda page: [v.upper() for v in title[-1](page)]])
+    db = archive.open_database(db_path)
+    summary = reparse(db, "Elections", "en")
+    again = reparse(db, "Elections", "en")  # run twice with the same parsers: nothing more changes
+    db.close()
+    assert (summary.read, summary.changed, summary.unchanged, summary.failed) == (
+        60,
+        len(affected),
+        60 - len(affected),
+        0,
+    )
+    assert (again.changed, again.unchanged) == (0, 60)
+    after = stored_articles(db_path)
+    assert {i for i in after if after[i] != before[i]} == affected
+    for article_id in affected:
+        assert after[article_id]["title"] == before[article_id]["title"].upper()
+        assert after[article_id]["version_count"] == 2
+        assert after[article_id]["last_seen_at"] == before[article_id]["last_seen_at"]
+    versions = {v["article_id"]: v for v in rows(db_path, "article_versions")}
+    assert set(versions) == affected
+    for article_id, version in versions.items():
+        old = before[article_id]
+        assert (version["title"], version["content_hash"], version["seen_at"]) == (
+            old["title"],
+            old["content_hash"],
+            old["last_seen_at"],
+        )
+    reparse_run = rows(db_path, "crawl_runs")[1]
+    assert (reparse_run["trigger"], reparse_run["articles_updated"], reparse_run["status"]) == (
+        "reparse",
+        len(affected),
+        "ok",
+    )
+
+
+def test_reparse_takes_options_and_says_so_in_one_line(crawled, tmp_path):
+    _, db = crawled
+    db = copy_of(db, tmp_path)
+    one = next(iter(stored_articles(db)))
+    assert scrapy("reparse", "--article", one, db=db).stdout.splitlines()[-1].startswith("reparse: 1 pages read")
+    result = scrapy("reparse", "--layout", "en_inform", db=db)
+    count = sum(row["layout"] == "en_inform" for row in stored_articles(db).values())
+    assert result.stdout.splitlines()[-1].startswith(f"reparse: {count} pages read")
+    bad = scrapy("reparse", "--since", "yesterday", db=db)
+    assert bad.returncode == 2 and bad.stderr.splitlines()[-1].startswith(
+        "scrapy reparse: error: --since must be a date"
+    )
+
+
+def test_the_warc_export_reads_back_with_warcio(crawled, tmp_path):
+    _, db = crawled
+    warc = tmp_path / "archive.warc.gz"
+    result = scrapy("export_warc", str(warc), db=db)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert (
+        result.stdout.splitlines()[-1]
+        == f"export_warc: 60 pages written to {warc} (a request and a response record each)"
+    )
+    kinds, bodies = Counter(), {}
+    with open(warc, "rb") as stream:
+        for record in ArchiveIterator(stream):
+            kinds[record.rec_type] += 1
+            assert record.rec_headers.get_header("WARC-Type") == record.rec_type
+            if record.rec_type == "response":
+                assert record.http_headers.get_statuscode() == "200"
+                bodies[record.rec_headers.get_header("WARC-Target-URI")] = record.content_stream().read()
+    assert kinds == Counter(warcinfo=1, request=60, response=60)
+    pages = {p["final_url"]: zlib.decompress(p["body"]) for p in rows(db, "raw_pages")}
+    assert bodies == pages
+
+
+def test_one_article_on_demand_is_stored_or_updated_with_its_raw_page(tmp_path):
+    with ReplicaServer(ReplicaSite(articles=40, seed=52)) as server:
+        db = tmp_path / "elections.db"
+        assert crawl("-a", f"start_url={server.start_url}", "-a", "max_pages=1", db=db).returncode == 0
+        edited = server.site.edit(3)  # stored, then edited by the newsroom
+        missing = server.site.articles[30]  # on listing page 2: never fetched
+        before = sum(server.site.requests.values())
+        for href in (edited.amp_paths[0] if edited.amp_paths else edited.path, missing.path):  # AMP, or plain
+            result = crawl("-a", f"url={server.base_url}{href}", db=db)
+            run = rows(db, "crawl_runs")[-1]
+            assert result.returncode == exit_code_of(run) == 0, (run, result.stderr[-2000:])
+        assert sum(server.site.requests.values()) - before == 2 + 2  # robots.txt and the article, twice
+        expected = server.site.expected_items(server.base_url)
+    stored = stored_articles(db)
+    assert stored[edited.article_id]["body"] == expected[edited.article_id]["body"]
+    assert stored[edited.article_id]["version_count"] == 2
+    assert stored[missing.article_id]["title"] == missing.title
+    raw = Counter(p["article_id"] for p in rows(db, "raw_pages"))
+    assert (raw[edited.article_id], raw[missing.article_id]) == (2, 1)
+    runs = rows(db, "crawl_runs")
+    assert [(r["articles_new"], r["articles_updated"], r["listing_pages"]) for r in runs[1:]] == [(0, 1, 0), (1, 0, 0)]
