@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install check-site crawl test test-fast lint demo explore bench clean
+.PHONY: install check-site crawl test test-fast lint demo explore bench backup clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -58,6 +58,10 @@ bench: $(INSTALLED)
 	$(BIN)/python bench/scaling.py
 	$(BIN)/python bench/quality.py
 	$(BIN)/python bench/raw_pages.py
+
+# A copy of the archive, safe during a crawl: data/backups/elections-YYYY-MM-DD.db (one a day).
+backup: $(INSTALLED)
+	$(BIN)/scrapy backup $(ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache *.egg-info

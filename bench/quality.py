@@ -3,7 +3,7 @@
 python bench/quality.py [--articles 200]
 
 On every article page of a replica (both layouts; 200 articles by default, as `make demo`)
-and on the saved pages of tests/pages/, with their ground truth: the share of pages whose
+and on the saved pages of tests/pages/, with their ground truth (ground_truth.json): the share of pages whose
 title, publication time and dateline are exactly right, and the body's token F1 (the
 bags of lower-cased words of the extracted and the true body). trafilatura runs
 `bare_extraction(with_metadata=True)` with its date search; it gives a day, not a time, so
@@ -12,9 +12,11 @@ the full UTC time. trafilatura does not split off the dateline, and keeps it in 
 """
 
 import argparse
+import json
 import re
 from collections import Counter
 from datetime import datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import trafilatura
@@ -23,33 +25,13 @@ from scrapy.http import HtmlResponse
 from crawler.layouts import load_article
 from replica import pages
 from replica.content import generate
-from tests.test_layouts import PAGES, SEED_BODY
 
 BASE = "http://replica.test"
 ALMATY = ZoneInfo("Asia/Almaty")
 
-SAVED = [  # (file, URL, ground truth)
-    (
-        "legacy_seed_a3996297.html",
-        "https://www.inform.kz/en/cec-accredits-134-foreign-observers_a3996297",
-        {
-            "title": "CEC accredits 134 foreign observers",
-            "published_at": "2022-11-08T09:15:00+00:00",
-            "dateline": "ASTANA",
-            "body": SEED_BODY,
-        },
-    ),
-    (
-        "current_qazinform_97d5e1.html",
-        "https://qazinform.com/news/cec-approves-calendar-97d5e1",
-        {
-            "title": "CEC approves calendar of Majilis by-elections",
-            "published_at": "2026-01-29T11:37:00+00:00",
-            "dateline": None,
-            "body": None,
-        },
-    ),  # body: see below
-]
+# The saved pages of tests/pages/ and their ground truth, written by hand (ground_truth.json).
+PAGES = Path(__file__).resolve().parents[1] / "tests" / "pages"
+SAVED = json.loads((PAGES / "ground_truth.json").read_text())
 
 
 def tokens(text: str | None) -> Counter:
@@ -72,9 +54,8 @@ def local_day(iso: str | None) -> str | None:
 def cases() -> list[tuple[str, bytes, dict]]:
     articles = generate(ARGS.articles, seed=1)
     found = [(BASE + a.path, pages.article_page(a, articles, BASE).encode(), a.expected_item(BASE)) for a in articles]
-    current_body = load_article(HtmlResponse(url=SAVED[1][1], body=(PAGES / SAVED[1][0]).read_bytes()))["body"]
-    for name, url, truth in SAVED:
-        found.append((url, (PAGES / name).read_bytes(), {**truth, "body": truth["body"] or current_body}))
+    for name, truth in SAVED.items():
+        found.append((truth["url"], (PAGES / name).read_bytes(), truth))
     return found
 
 

@@ -7,6 +7,7 @@ Times are ISO 8601 text in UTC. The database is the only record of what has been
 an article counts as seen once it is stored, never before.
 """
 
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
@@ -142,7 +143,46 @@ CREATE TRIGGER IF NOT EXISTS articles_tags_ad AFTER DELETE ON articles BEGIN
 END;
 """
 SEARCH_COLUMNS = ["title", "lead", "body"]
-SEARCH_TOKENIZER = "unicode61 remove_diacritics 2"  # folds case and diacritics: "Öskemen" ~ "oskemen"
+# Porter stemming over unicode61: "observer" finds "observers", "Öskemen" ~ "oskemen".
+SEARCH_TOKENIZER = "porter unicode61 remove_diacritics 2"
+# bm25() weights of title, lead and body: a word in the title counts most (docs/querying.md,
+# Datasette's canned queries and the tests write them out).
+SEARCH_WEIGHTS = (10.0, 5.0, 1.0)
+
+
+class ArchiveUnusable(Exception):
+    """The archive's path leads nowhere a database can be: one sentence that says why."""
+
+
+def check_usable(path: str | Path) -> None:
+    """Raises ArchiveUnusable when no archive can be opened at `path`: a folder that is a
+    file or cannot be made, a file that is not SQLite. Opens nothing for writing."""
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise ArchiveUnusable(
+            f"the archive {path} cannot be made: its folder {path.parent} cannot be ({error.strerror})"
+        ) from None
+    if path.is_dir():
+        raise ArchiveUnusable(f"the archive {path} is a folder, not a database file")
+    if path.exists():
+        try:
+            connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+            try:
+                connection.execute("pragma schema_version").fetchone()
+            finally:
+                connection.close()
+        except sqlite3.DatabaseError as error:
+            raise ArchiveUnusable(f"the archive {path} is not an SQLite database ({error})") from None
+
+
+def open_read_only(path: str | Path) -> Database:
+    """The archive for reading only: a mistyped path is an error, never a new empty database."""
+    if not Path(path).is_file():
+        raise ArchiveUnusable(f"no archive at {path}")
+    check_usable(path)
+    return Database(sqlite3.connect(f"file:{path}?mode=ro", uri=True))
 
 
 BUSY_TIMEOUT = 60.0  # seconds a writer waits for another (a backup, rebuild-fts, a script)
@@ -215,12 +255,20 @@ def add_raw_pages(db: Database) -> None:
     db.table("raw_pages").create_index(["article_id"], if_not_exists=True)
 
 
+def stem_search(db: Database) -> None:
+    """Schema version 6: search with stemming. The old index goes; ensure_derived() builds
+    the new one from the articles."""
+    if db.table("articles").detect_fts():
+        db.table("articles").disable_fts()
+
+
 MIGRATIONS = [  # step n brings the database to version n
     create_tables,
     add_tags_and_month,
     add_walk_columns,
     add_counters_column,
     add_raw_pages,
+    stem_search,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -531,3 +579,12 @@ def replace_article(db: Database, item: dict, old: dict, run_id: int | None) -> 
             "run_id": run_id,
         },
     )
+
+
+def copy_to(db: Database, target: Path) -> None:
+    """A consistent, compacted copy (VACUUM INTO reads one snapshot, so a crawl may go on
+    writing), replacing `target` only once the copy is whole."""
+    partial = target.with_name(target.name + ".partial")
+    partial.unlink(missing_ok=True)
+    db.execute("vacuum into ?", [str(partial)])
+    partial.replace(target)

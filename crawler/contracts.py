@@ -64,6 +64,7 @@ class FinishReason(StrEnum):
     """Finish reasons of our own, beside Scrapy's ("finished", "shutdown", ...)."""
 
     FINISHED = "finished"
+    SHUTDOWN = "shutdown"  # Scrapy's, when the crawl is sent SIGTERM or SIGINT
     BOT_CHALLENGE = "bot_challenge"
     SECTION_NOT_FOUND = "section_not_found"
     UNWRITABLE = "database_unwritable"

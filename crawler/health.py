@@ -88,6 +88,7 @@ def health_problems(run: dict, stats: dict, coverage: dict[str, float], policy: 
         problems.append(f"error rate: {failed} of {requested} article pages failed")
     if run["finish_reason"] not in (
         FinishReason.FINISHED,
+        FinishReason.SHUTDOWN,  # stopped on purpose (SIGTERM, Ctrl-C): no malfunction
         FinishReason.BOT_CHALLENGE,
         FinishReason.SECTION_NOT_FOUND,
         FinishReason.UNWRITABLE,

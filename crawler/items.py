@@ -30,6 +30,11 @@ class Article(scrapy.Item):
     raw_page = scrapy.Field()  # the RawPage it was read from: kept in raw_pages, never exported
 
 
+# The fields of every article item, in the order of a feed export (-O items.jsonl):
+# all but the raw page.
+EXPORTED_FIELDS = [name for name in Article.fields if name != "raw_page"]
+
+
 @dataclass(frozen=True)
 class RawPage:
     """A page as the site served it, its body compressed: what re-extraction and WARC export

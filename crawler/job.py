@@ -15,6 +15,7 @@ import logging
 import os
 import shlex
 import signal
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -49,7 +50,26 @@ def scheduled_crawl(**options) -> int:
 
 
 def run_crawl(options: JobOptions) -> int:
-    """Runs one crawl to its end; returns its ExitCode: 0 only for an ok and healthy run."""
+    """Runs one crawl to its end; returns its ExitCode: 0 only for an ok and healthy run.
+    Whatever fails — the crawl, the archive, the job itself — ends in a summary and, unless
+    the crawl was stopped on purpose, the --on-failure command."""
+    log_file = Path(options.log_dir) / f"crawl-{datetime.now(UTC):%Y%m%dT%H%M%SZ}.log"
+    try:
+        run, code, deliberate = crawl_once(options, log_file)
+    except (sqlite3.Error, OSError) as error:
+        db_path = database_path(options.crawl_arguments)
+        why = f"the archive {db_path} or the log folder {options.log_dir} cannot be used ({error})"
+        run, code, deliberate = not_run(why), ExitCode.UNHEALTHY, False
+    except Exception as error:  # a bug in the job itself: it must still reach a human
+        logger.exception("The crawl job failed")
+        run, code, deliberate = not_run(f"the job failed ({type(error).__name__}: {error})"), ExitCode.UNHEALTHY, False
+    report(run, log_file, options, code, alert=not deliberate)
+    return code
+
+
+def crawl_once(options: JobOptions, log_file: Path) -> tuple[dict, int, bool]:
+    """The crawl in a child process: its crawl_runs row, its exit code, and whether it was
+    stopped on purpose (a signal passed on to it)."""
     db_path = database_path(options.crawl_arguments)
     before, last_full_walk = last_runs(db_path)
     crawl_arguments = options.crawl_arguments
@@ -58,7 +78,6 @@ def run_crawl(options: JobOptions) -> int:
         # foresaw heals within the week.
         logger.info("No run has walked the whole listing since %s: this one does (mode=full)", last_full_walk or "ever")
         crawl_arguments = (*crawl_arguments, "-a", "mode=full")
-    log_file = Path(options.log_dir) / f"crawl-{datetime.now(UTC):%Y%m%dT%H%M%SZ}.log"
     log_file.parent.mkdir(parents=True, exist_ok=True)
     command = [
         sys.executable,
@@ -74,15 +93,16 @@ def run_crawl(options: JobOptions) -> int:
     ]
     logger.info("Crawl starts, logging to %s", log_file)
     with open(log_file, "w") as log:
-        exit_code = supervise(command, log, options)
+        exit_code, deliberate = supervise(command, log, options)
     run = finished_run(db_path, before, exit_code, log_file)
-    code = (
-        exit_code
-        if exit_code in (ExitCode.BAD_ARGUMENT, ExitCode.LOCKED)
-        else run_exit_code(run["status"], run["healthy"])
-    )
-    report(run, log_file, options, code)
-    return code
+    if exit_code in (ExitCode.BAD_ARGUMENT, ExitCode.LOCKED):
+        return run, exit_code, False
+    return run, run_exit_code(run["status"], run["healthy"]), deliberate
+
+
+def not_run(why: str) -> dict:
+    """The record of a crawl that did not run, or whose run could not be read."""
+    return {"id": None, "status": "failed", "healthy": 0, "health_problems": why}
 
 
 class RunningCrawl:
@@ -91,12 +111,14 @@ class RunningCrawl:
     def __init__(self, process: subprocess.Popen):
         self.process = process
         self.stop_sent_at: float | None = None
+        self.deliberate = False  # stopped by a signal to the scheduler, not by its timeout
 
-    def stop(self, signum: int = signal.SIGTERM) -> None:
+    def stop(self, signum: int = signal.SIGTERM, deliberate: bool = False) -> None:
         """Asks the crawl to close (Scrapy finishes what it has, then stops). Once only:
         a second signal would make Scrapy stop uncleanly."""
         if self.stop_sent_at is None and self.process.poll() is None:
             self.stop_sent_at = time.monotonic()
+            self.deliberate = deliberate
             self.process.send_signal(signum)
 
 
@@ -107,10 +129,10 @@ _running_lock = threading.Lock()
 def stop_running_crawl(signum: int) -> None:
     with _running_lock:
         if _running:
-            _running.stop(signum)
+            _running.stop(signum, deliberate=True)
 
 
-def supervise(command: list[str], log, options: JobOptions) -> int:
+def supervise(command: list[str], log, options: JobOptions) -> tuple[int, bool]:
     global _running
     # Its own session: a Ctrl-C in the terminal reaches the scheduler only, which passes
     # it on once.
@@ -133,7 +155,7 @@ def supervise(command: list[str], log, options: JobOptions) -> int:
     finally:
         with _running_lock:
             _running = None
-    return process.returncode
+    return process.returncode, crawl.deliberate
 
 
 def database_path(crawl_arguments: tuple[str, ...]) -> str:
@@ -169,23 +191,36 @@ def finished_run(db_path: str, before: int, exit_code: int, log_file: Path) -> d
         archive.mark_killed_runs(db, f"the crawl was killed (exit code {exit_code})", after_id=before)
         rows = archive.runs_after(db, before)
         if not rows:  # the crawl never started
-            why = "another crawl holds the lock" if exit_code == ExitCode.LOCKED else f"scrapy exited with {exit_code}"
-            return {"id": None, "status": "failed", "healthy": 0, "health_problems": f"no crawl ran: {why}"}
+            return not_run(why_not_run(exit_code, log_file))
         return rows[-1]
     finally:
         db.close()
 
 
+def why_not_run(exit_code: int, log_file: Path) -> str:
+    """Why a crawl recorded no run: its exit code, or the error line its log ends with."""
+    if exit_code == ExitCode.LOCKED:
+        return "another crawl holds the database's lock; this one did not start"
+    errors = [line for line in log_file.read_text(errors="replace").splitlines() if "ERROR" in line or "error:" in line]
+    last = errors[-1].split("ERROR: ", 1)[-1].strip() if errors else f"scrapy exited with {exit_code}"
+    return f"the crawl did not run: {last}"
+
+
 def summary(run: dict, log_file: Path) -> str:
+    if run["id"] is None:
+        return f"Elections crawl: {run['health_problems']}. Log: {log_file}"
     counts = ", ".join(f"{k.removeprefix('articles_')} {run[k]}" for k in run if k.startswith("articles_"))
     health = "healthy" if run["healthy"] else f"UNHEALTHY: {run['health_problems']}"
     return f"Elections crawl run {run['id']}: {run['status']}, {health}. {counts}. Log: {log_file}"
 
 
-def report(run: dict, log_file: Path, options: JobOptions, code: int) -> None:
+def report(run: dict, log_file: Path, options: JobOptions, code: int, alert: bool = True) -> None:
     text = summary(run, log_file)
     if code == ExitCode.OK:
         logger.info(text)
+        return
+    if not alert:
+        logger.warning("%s (stopped on purpose: no alert)", text)
         return
     logger.error(text)
     if options.on_failure:

@@ -1,4 +1,6 @@
-"""Progress of long work: every ELECTIONS_PROGRESS_INTERVAL seconds, how far the walk has got."""
+"""Progress of long work: every ELECTIONS_PROGRESS_INTERVAL seconds, how far the walk has got,
+counted as Scrapy counts (articles scraped: through the pipelines), and, once the walk has
+reached its end and only queued pages are left, about how long the rest takes."""
 
 import logging
 
@@ -17,6 +19,7 @@ class Progress:
         self.stats = stats
         self.interval = interval
         self.task: LoopingCall | AsyncioLoopingCall | None = None
+        self.responses_then = 0
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -34,14 +37,23 @@ class Progress:
 
     def log(self):
         value = self.stats.get_value
+        responses = value("response_received_count", 0)
+        rate, self.responses_then = (responses - self.responses_then) / self.interval, responses
+        queued = value("scheduler/enqueued", 0) - value("scheduler/dequeued", 0)
+        left = ""
+        if value(Stat.WALK_STOP) and rate:  # the walk is over: what is queued is all there is
+            left = f"; about {queued / rate / 60:.0f} min left at {rate:.1f} pages/s"
         logger.info(
-            "Progress: %d listing pages walked, %d articles stored (%d new, %d updated), %d pending, "
-            "oldest card reached %s",
+            "Progress: %d listing pages walked, %d articles scraped, %d stored (%d new, %d updated), %d pending, "
+            "%d requests queued%s; oldest card reached %s",
             value(Stat.LISTING_PAGES, 0),
+            value("item_scraped_count", 0),
             value(Stat.STORED_NEW, 0) + value(Stat.STORED_UPDATED, 0),
             value(Stat.STORED_NEW, 0),
             value(Stat.STORED_UPDATED, 0),
             value(Stat.PENDING, 0),
+            queued,
+            left,
             value(Stat.OLDEST_CARD_AT, "none yet"),
         )
 

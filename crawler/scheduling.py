@@ -6,6 +6,7 @@ Each run is crawler.job.scheduled_crawl: `scrapy crawl elections` in a child pro
 """
 
 import argparse
+import json
 import logging
 import os
 import signal
@@ -13,6 +14,7 @@ import sys
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import sqlalchemy
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
@@ -34,8 +36,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(own)
     try:
         trigger = cron_trigger(args.cron, args.timezone)
-    except ValueError as error:
-        parser.error(f"--cron {args.cron!r} --timezone {args.timezone!r}: {error}")
+    except (ValueError, KeyError) as error:  # zoneinfo's "no time zone" is a KeyError
+        print(
+            f"python scheduler.py: error: --cron {args.cron!r} --timezone {args.timezone!r}: {cron_error(error)}",
+            file=sys.stderr,
+        )
+        return 2
     logging.basicConfig(level=logging.INFO, format="%(asctime)s [%(name)s] %(levelname)s: %(message)s")
     data_dir = Path(args.data_dir)
     jobstore_url = f"sqlite:///{data_dir / 'scheduler.db'}"
@@ -49,8 +55,7 @@ def main(argv: list[str] | None = None) -> int:
         full_every=args.full_every,
     )
     if args.command == "status":
-        print_status(database_path(options.crawl_arguments), jobstore_url)
-        return 0
+        return print_status(data_dir, crawl_arguments, jobstore_url, trigger.timezone)
     if args.next:
         print_next_fire_times(trigger, args.next)
         return 0
@@ -136,12 +141,44 @@ def argument_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def cron_error(error: Exception) -> str:
+    if isinstance(error, KeyError):
+        return "no such time zone (examples: Asia/Almaty, UTC, Europe/Berlin)"
+    return str(error)
+
+
+_CRONTAB_DAYS = ["sun", "mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+
+
+def crontab_weekdays(field: str) -> str:
+    """A crontab day-of-week field in APScheduler's words: crontab counts 0 (and 7) as Sunday,
+    APScheduler 0 as Monday, so numbers become names ("1-5" -> "mon,tue,wed,thu,fri")."""
+    if not any(character.isdigit() for character in field):
+        return field
+    names = []
+    for part in field.split(","):
+        if "/" in part:
+            raise ValueError(f"day of week {field!r}: write steps with names, e.g. mon-fri/2")
+        low, _, high = part.partition("-")
+        if not (low.isdigit() and (not high or high.isdigit())):
+            raise ValueError(f"day of week {field!r}: mix no numbers with names; write mon-sun")
+        first, last = int(low), int(high or low)
+        if not 0 <= first <= last <= 7:
+            raise ValueError(f"day of week {field!r}: crontab numbers run 0-7 (0 and 7 are Sunday); or write mon-sun")
+        names += [_CRONTAB_DAYS[day] for day in range(first, last + 1)]
+    return ",".join(dict.fromkeys(names))
+
+
 def cron_trigger(expression: str, zone: str) -> CronTrigger:
+    """A crontab line means what it means in crontab, weekday numbers included; six fields
+    put seconds first."""
     fields = expression.split()
+    if len(fields) in (5, 6):
+        fields[-1] = crontab_weekdays(fields[-1])
     if len(fields) == 6:  # seconds first, for tests and demos
         names = ("second", "minute", "hour", "day", "month", "day_of_week")
-        return CronTrigger(**dict(zip(names, fields, strict=False)), timezone=zone)
-    return CronTrigger.from_crontab(expression, timezone=zone)
+        return CronTrigger(**dict(zip(names, fields, strict=True)), timezone=zone)
+    return CronTrigger.from_crontab(" ".join(fields), timezone=zone)
 
 
 def print_next_fire_times(trigger: CronTrigger, count: int) -> None:
@@ -194,7 +231,22 @@ def run_scheduler(
     )
     stop_on_signals(lambda: scheduler.shutdown(wait=False))
     logger.info("Scheduler started: cron %s (%s), job store %s", trigger, trigger.timezone, jobstore_url)
-    scheduler.start()
+    state = data_dir / STATE_FILE  # what `status` reads: this scheduler, and the archive it fills
+    state.write_text(
+        json.dumps(
+            {
+                "pid": os.getpid(),
+                "started_at": datetime.now(UTC).isoformat(timespec="seconds"),
+                "db": database_path(options.crawl_arguments),
+                "cron": str(trigger),
+                "timezone": str(trigger.timezone),
+            }
+        )
+    )
+    try:
+        scheduler.start()
+    finally:
+        state.unlink(missing_ok=True)
     logger.info("Scheduler stopped")
     return 0
 
@@ -213,35 +265,84 @@ def stored_next_run_time(jobstore_url: str) -> datetime | None:
     return datetime.fromtimestamp(value, UTC) if value else None
 
 
-def print_status(db_path: str, jobstore_url: str) -> None:
-    db = archive.open_database(db_path)
+def print_status(data_dir: Path, crawl_arguments: list[str], jobstore_url: str, zone) -> int:
+    """The scheduler (running or not, its last and next run) and the archive it fills, opened
+    read-only; times in the scheduler's zone, labelled. 2 when there is no archive to show."""
+    state = scheduler_state(data_dir)
+    db_path = database_path(tuple(crawl_arguments)) if crawl_arguments or not state else state["db"]
+    zone = ZoneInfo(state["timezone"]) if state else zone
+    try:
+        db = archive.open_read_only(db_path)
+    except archive.ArchiveUnusable as error:
+        print(
+            f"python scheduler.py status: error: {error} (the scheduler's --data-dir, or -- -s ELECTIONS_DB=...)",
+            file=sys.stderr,
+        )
+        return 2
+    local = lambda text: format_time(text, zone)  # noqa: E731 -- one zone for every time shown
     try:
         runs = archive.latest_runs(db, 10)
-        print(f"Last runs ({db_path}):")
-        print(
-            f"{'id':>5}  {'started (UTC)':<20} {'trigger':<10} {'status':<8} {'health':<10} "
-            f"{'new':>5} {'updated':>7} {'dropped':>7} {'duration':>9}"
-        )
-        for run in runs:
-            print(
-                f"{run['id']:>5}  {run['started_at'][:19].replace('T', ' '):<20} {run['trigger'] or '':<10} "
-                f"{run['status']:<8} {health_word(run):<10} {run['articles_new'] or 0:>5} "
-                f"{run['articles_updated'] or 0:>7} {failed_pages(run):>7} "
-                f"{duration(run):>9}"
-            )
-            if run["health_problems"]:
-                print(f"       {run['health_problems']}")
         totals = archive.totals(db)
-        print(
-            f"Articles: {totals['articles']} stored, {totals['versions']} earlier versions, "
-            f"{totals['pending']} pages pending, {totals['given_up']} given up"
-        )
     finally:
         db.close()
-    upcoming = stored_next_run_time(jobstore_url)
+    if state and process_alive(state["pid"]):
+        print(f"Scheduler: running (PID {state['pid']}, since {local(state['started_at'])}), cron {state['cron']}")
+    else:
+        print(f"Scheduler: not running (no scheduler with --data-dir {data_dir})")
+    scheduled = [run for run in runs if run["trigger"] == "scheduled"]
+    print(f"Last scheduled run: {local(scheduled[0]['started_at']) if scheduled else 'none yet'}")
+    upcoming = stored_next_run_time(jobstore_url) if (data_dir / "scheduler.db").exists() else None
+    if upcoming and upcoming > datetime.now(UTC) and state and process_alive(state["pid"]):
+        print(f"Next scheduled run: {local(upcoming.isoformat())}")
+    elif upcoming and upcoming <= datetime.now(UTC):
+        print(f"Next scheduled run: overdue since {local(upcoming.isoformat())}: it runs when the scheduler starts")
+    else:
+        print("Next scheduled run: none (no scheduler is running with this data dir)")
+    print(f"Last runs ({db_path}):")
     print(
-        f"Next scheduled run: {upcoming.isoformat() if upcoming else 'none (no scheduler has run with this data dir)'}"
+        f"{'id':>5}  {'started (' + str(zone) + ')':<26} {'trigger':<10} {'status':<8} {'health':<10} "
+        f"{'new':>5} {'updated':>7} {'dropped':>7} {'duration':>9}"
     )
+    for run in runs:
+        print(
+            f"{run['id']:>5}  {local(run['started_at']):<26} {run['trigger'] or '':<10} "
+            f"{run['status']:<8} {health_word(run):<10} {run['articles_new'] or 0:>5} "
+            f"{run['articles_updated'] or 0:>7} {failed_pages(run):>7} {duration(run):>9}"
+        )
+        if run["health_problems"]:
+            print(f"       {run['health_problems']}")
+    print(
+        f"Articles: {totals['articles']} stored, {totals['versions']} earlier versions, "
+        f"{totals['pending']} pages pending, {totals['given_up']} given up"
+    )
+    return 0
+
+
+STATE_FILE = "scheduler.json"
+
+
+def scheduler_state(data_dir: Path) -> dict | None:
+    try:
+        return json.loads((data_dir / STATE_FILE).read_text())
+    except (OSError, ValueError):
+        return None
+
+
+def process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def format_time(text: str | None, zone) -> str:
+    """An ISO UTC time from the archive as '2026-11-28 06:00 Asia/Almaty'."""
+    if not text:
+        return "-"
+    return f"{datetime.fromisoformat(text).astimezone(zone):%Y-%m-%d %H:%M} {zone}"
 
 
 def failed_pages(run: dict) -> int:

@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+from crawler.items import EXPORTED_FIELDS
+
 BOT_NAME = "elections"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
@@ -21,6 +23,7 @@ ELECTIONS_DB = str(Path(__file__).resolve().parents[1] / "data" / "elections.db"
 ELECTIONS_DB_BATCH_SIZE = 100  # items written per transaction
 ELECTIONS_DB_BUSY_TIMEOUT = 60.0  # seconds a write waits for another process's transaction
 ELECTIONS_MAX_ATTEMPTS = 3  # runs in which a page may fail before it is given up
+ELECTIONS_RECORD_RUN = False  # set by `scrapy crawl` alone: Scrapy's other tools leave the archive alone
 ELECTIONS_TRIGGER = "manual"  # the scheduler passes "scheduled"; recorded in crawl_runs
 ELECTIONS_PROGRESS_INTERVAL = 30.0  # seconds between progress lines; 0 turns them off
 # A listing longer than twice the pages the archive fills, and this many more, is a runaway:
@@ -81,24 +84,6 @@ TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False  # no listening port on an unattended machine
 
 FEED_EXPORT_ENCODING = "utf-8"
-# -O items.jsonl: the same fields in every row, null where empty; never the raw page.
-FEED_EXPORT_FIELDS = [
-    "article_id",
-    "url",
-    "lang",
-    "section",
-    "title",
-    "lead",
-    "body",
-    "dateline",
-    "source",
-    "author",
-    "published_at",
-    "tags",
-    "image_url",
-    "word_count",
-    "layout",
-    "content_hash",
-    "scraped_at",
-]
+# -O items.jsonl: the same fields in every row (null where empty), never the raw page.
+FEED_EXPORT_FIELDS = EXPORTED_FIELDS
 LOG_LEVEL = "INFO"

@@ -11,6 +11,7 @@ import sqlite3
 from dataclasses import dataclass, field
 
 from scrapy import signals
+from scrapy.exceptions import NotConfigured
 from scrapy.utils.defer import deferred_from_coro
 
 from crawler import archive
@@ -29,6 +30,9 @@ class OpenArchive:
 
     @classmethod
     def from_crawler(cls, crawler):
+        if not crawler.settings.getbool("ELECTIONS_RECORD_RUN"):
+            # scrapy shell, fetch, parse, check: they leave the archive and crawl_runs alone.
+            raise NotConfigured("only `scrapy crawl` writes the archive")
         extension = cls(crawler)
         crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(extension.engine_stopped, signal=signals.engine_stopped)

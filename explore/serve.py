@@ -6,13 +6,14 @@ the file (data/elections.db -> "elections"), so this writes the metadata under t
 
 import json
 import os
+import sqlite3
 import sys
 import tempfile
 from pathlib import Path
 
 import yaml
 
-from crawler.archive import open_database
+from crawler.archive import ArchiveUnusable, check_usable, open_database
 
 HERE = Path(__file__).resolve().parent
 
@@ -31,8 +32,12 @@ def main() -> None:
         sys.exit(__doc__.splitlines()[0])
     db, options = Path(sys.argv[1]), sys.argv[2:]
     if not db.exists():
-        sys.exit(f"no database at {db}: run make crawl or make demo first")
-    open_database(db).close()  # upgrades a database made by an older version
+        sys.exit(f"make explore: error: no database at {db}: run make crawl or make demo first")
+    try:
+        check_usable(db)
+        open_database(db).close()  # upgrades a database made by an older version
+    except (ArchiveUnusable, sqlite3.Error) as error:
+        sys.exit(f"make explore: error: {error}")
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as file:
         json.dump(metadata_for(db.stem), file)
     # Datasette opens the file read-only (mode=ro); WAL lets it read while a crawl writes.

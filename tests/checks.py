@@ -10,7 +10,7 @@ def search(db_path, query: str) -> list[str]:
             row[0]
             for row in db.execute(
                 "select a.article_id from articles_fts join articles a on a.rowid = articles_fts.rowid "
-                "where articles_fts match ? order by bm25(articles_fts)",
+                "where articles_fts match ? order by bm25(articles_fts, 10.0, 5.0, 1.0)",
                 [query],
             )
         ]

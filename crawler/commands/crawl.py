@@ -5,36 +5,46 @@ before the crawl starts, and an exit status that tells the truth (crawler.contra
 (one line, nothing fetched or written); 3 another crawl holds the database's lock.
 """
 
+import logging
 import sys
 from pathlib import Path
 
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.exceptions import UsageError
+from scrapy.spiderloader import get_spider_loader
 
+from crawler import archive
 from crawler.arguments import ArgumentError
 from crawler.contracts import ExitCode, RunStatus, Stat
 from crawler.lock import CrawlLock, LockHeld
 
 
 class Command(ScrapyCrawlCommand):
-    def run(self, args, opts):
-        assert self.crawler_process is not None and self.settings is not None  # set by scrapy.cmdline
+    def process_options(self, args, opts):
+        """Everything that can be wrong with the command line is said here, in one line,
+        before Scrapy prints a word."""
+        super().process_options(args, opts)
+        assert self.settings is not None  # set by scrapy.cmdline
         if len(args) != 1:
             raise UsageError("name one spider: scrapy crawl elections")
-        known = self.crawler_process.spider_loader.list()
-        if args[0] not in known:
-            print(f"scrapy crawl: error: no spider named {args[0]!r}; known: {', '.join(known)}", file=sys.stderr)
-            self.exitcode = ExitCode.BAD_ARGUMENT
-            return
-        spider_class = self.crawler_process.spider_loader.load(args[0])
-        check = getattr(spider_class, "check_arguments", None)
-        if check:
-            try:
+        known = get_spider_loader(self.settings).list()
+        try:
+            if args[0] not in known:
+                raise ArgumentError(f"no spider named {args[0]!r}; known: {', '.join(known)}")
+            spider_class = get_spider_loader(self.settings).load(args[0])
+            check = getattr(spider_class, "check_arguments", None)
+            if check:
                 check(self.settings, opts.spargs)
-            except ArgumentError as error:
-                print(f"scrapy crawl {args[0]}: error: {error}", file=sys.stderr)
-                self.exitcode = ExitCode.BAD_ARGUMENT
-                return
+            archive.check_usable(self.settings.get("ELECTIONS_DB"))
+        except (ArgumentError, archive.ArchiveUnusable) as error:
+            print(f"scrapy crawl {args[0]}: error: {error}", file=sys.stderr)
+            raise SystemExit(ExitCode.BAD_ARGUMENT) from None
+        if opts.loglevel is None and not opts.nolog:
+            quiet_scrapy()
+
+    def run(self, args, opts):
+        assert self.crawler_process is not None and self.settings is not None  # set by scrapy.cmdline
+        self.settings.set("ELECTIONS_RECORD_RUN", True, priority="cmdline")  # a crawl, unlike shell or parse
         try:
             with CrawlLock(lock_path(self.settings.get("ELECTIONS_DB"))):
                 crawler = self._create_crawler(args[0])
@@ -47,6 +57,24 @@ class Command(ScrapyCrawlCommand):
         self.exitcode = run_exit_code(
             crawler.stats.get_value(Stat.RUN_STATUS), crawler.stats.get_value(Stat.RUN_HEALTHY)
         )
+
+
+# Scrapy's start-up banner, its lists of enabled components and settings, and its stats dump:
+# a screen of text before the crawl says anything. Shown with -L INFO (or DEBUG).
+CHATTY_LOGGERS = (
+    "scrapy.utils.log",
+    "scrapy.crawler",
+    "scrapy.middleware",
+    "scrapy.addons",
+    "scrapy.extensions.telnet",
+    "scrapy.extensions.logstats",  # crawler.progress says it better
+    "scrapy.statscollectors",
+)
+
+
+def quiet_scrapy() -> None:
+    for name in CHATTY_LOGGERS:
+        logging.getLogger(name).setLevel(logging.WARNING)
 
 
 def lock_path(db_path: str) -> str:

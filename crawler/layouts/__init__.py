@@ -13,7 +13,7 @@ the article was listed in (a page's breadcrumb may name another of its sections)
 from scrapy.http import TextResponse
 
 from crawler.contracts import Layout
-from crawler.items import Article
+from crawler.items import EXPORTED_FIELDS, Article
 from crawler.layouts import current, en_inform, fallback, legacy, redesign2026
 from crawler.layouts.page import Page
 from crawler.loaders import ArticleLoader
@@ -42,4 +42,7 @@ def load_article(response: TextResponse, section: str | None = None, edition_lan
                 break
     if not loader.get_collected_values("lang"):
         loader.add_value("lang", url_language(response.url) or edition_lang)
-    return loader.load_item()
+    item = loader.load_item()
+    for field in EXPORTED_FIELDS:  # every field in every item, null where the page has none
+        item.setdefault(field, None)
+    return item

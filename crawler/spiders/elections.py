@@ -187,6 +187,10 @@ class ElectionsSpider(scrapy.Spider):
         elif not (self.arguments.max_pages and page >= self.arguments.max_pages):
             yield self.listing_request(page + 1, after_empty=True)
 
+    def parse(self, response):
+        """`scrapy parse <article URL>`: an article page, as the crawl reads one."""
+        return self.parse_article(response)
+
     def parse_article(self, response):
         if not isinstance(response, HtmlResponse):  # a truncated text/plain page, JSON ...
             content_type = response.headers.get("Content-Type", b"none").decode("latin-1")

@@ -112,17 +112,23 @@ def test_a_run_that_outlasts_its_interval_makes_the_next_one_skip(scheduler):
     runs = scheduler.runs()
     for earlier, later in itertools.pairwise(runs):  # one after another, never two at once
         assert later["started_at"] >= earlier["finished_at"]
-    assert "no crawl ran" not in scheduler.log()
+    assert "did not start" not in scheduler.log()
 
 
-def test_sigterm_during_a_crawl_leaves_a_consistent_database(scheduler):
-    process = scheduler.start("--once", ELECTIONS_DB_BATCH_SIZE="5", **SLOW)
+def test_sigterm_during_a_crawl_leaves_a_consistent_database_and_pages_nobody(scheduler, tmp_path):
+    alert = tmp_path / "alert.txt"
+    process = scheduler.start("--once", "--on-failure", f"touch {alert}", ELECTIONS_DB_BATCH_SIZE="5", **SLOW)
     wait_for(lambda: scheduler.rows("articles"), what="articles being stored")
     process.send_signal(signal.SIGTERM)
-    assert process.wait(timeout=60) == 1  # not a healthy run: it ended early
+    assert process.wait(timeout=60) == 1  # not an ok run: it was cut short
     [run] = scheduler.runs()
-    assert (run["status"], run["finish_reason"], run["healthy"]) == ("partial", "shutdown", 0)
-    assert "ended early (shutdown)" in run["health_problems"]
+    assert (run["status"], run["finish_reason"], run["healthy"], run["health_problems"]) == (
+        "partial",
+        "shutdown",
+        1,
+        None,
+    )  # recorded as stopped, and no malfunction
+    assert not alert.exists() and "stopped on purpose: no alert" in scheduler.log()
     with sqlite3.connect(scheduler.db) as db:
         assert db.execute("pragma integrity_check").fetchone()[0] == "ok"
     stored = stored_articles(scheduler.db)
@@ -199,29 +205,45 @@ def test_an_unknown_layout_makes_an_unhealthy_run_and_an_alert(tmp_path):
     assert "ERROR: Crawl run 1 is unhealthy: " in crawl_log.read_text()
 
 
-def test_status_shows_the_runs_and_the_next_one(scheduler):
+def status(scheduler, *crawl_arguments: str) -> subprocess.CompletedProcess:
+    command = [sys.executable, "scheduler.py", "status", "--data-dir", str(scheduler.data_dir)]
+    if crawl_arguments:
+        command += ["--", *crawl_arguments]
+    return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, env={**os.environ})
+
+
+def test_status_tells_the_truth_about_the_scheduler_and_the_archive(scheduler):
+    process = scheduler.start("--cron", "0 6 * * 1")  # Mondays at 06:00, as crontab means it
+    wait_for(lambda: (scheduler.data_dir / "scheduler.json").exists(), what="the scheduler to start")
+    running = status(scheduler)  # no arguments: the archive the running scheduler fills
+    process.send_signal(signal.SIGTERM)
+    process.wait(timeout=60)
+    lines = running.stdout.splitlines()
+    assert running.returncode == 0, running.stderr
+    assert lines[0].startswith(f"Scheduler: running (PID {process.pid}, since ")
+    assert lines[1] == "Last scheduled run: none yet"
+    next_run = lines[2].removeprefix("Next scheduled run: ")
+    moment = datetime.strptime(next_run.removesuffix(" Asia/Almaty"), "%Y-%m-%d %H:%M")
+    assert next_run.endswith(" Asia/Almaty") and moment.weekday() == 0 and moment.hour == 6  # a Monday
+    assert lines[3] == f"Last runs ({scheduler.db}):"
+    assert "started (Asia/Almaty)" in lines[4]
+
     scheduler.start("--once").wait(timeout=120)
-    result = subprocess.run(
-        [
-            sys.executable,
-            "scheduler.py",
-            "status",
-            "--data-dir",
-            str(scheduler.data_dir),
-            "--",
-            "-s",
-            f"ELECTIONS_DB={scheduler.db}",
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        env={**os.environ},
-    )
-    lines = result.stdout.splitlines()
-    assert lines[0] == f"Last runs ({scheduler.db}):"
-    assert lines[2].split()[:7] == ["1", lines[2].split()[1], lines[2].split()[2], "scheduled", "ok", "healthy", "40"]
-    assert "Articles: 40 stored, 0 earlier versions, 0 pages pending, 0 given up" in lines
-    assert lines[-1] == "Next scheduled run: none (no scheduler has run with this data dir)"
+    stopped = status(scheduler, "-s", f"ELECTIONS_DB={scheduler.db}").stdout.splitlines()
+    assert stopped[0] == f"Scheduler: not running (no scheduler with --data-dir {scheduler.data_dir})"
+    assert stopped[1].startswith("Last scheduled run: ") and stopped[1].endswith(" Asia/Almaty")
+    assert not stopped[2].startswith("Next scheduled run: 20")  # never a time in the past as "next"
+    row = stopped[5].split()
+    assert row[0] == "1" and row[4:8] == ["scheduled", "ok", "healthy", "40"]
+    assert "Articles: 40 stored, 0 earlier versions, 0 pages pending, 0 given up" in stopped
+
+
+def test_status_of_a_mistyped_archive_is_an_error_and_creates_nothing(scheduler, tmp_path):
+    missing = tmp_path / "no-such.db"
+    result = status(scheduler, "-s", f"ELECTIONS_DB={missing}")
+    assert result.returncode == 2 and not missing.exists()
+    message = f"no archive at {missing} (the scheduler's --data-dir, or -- -s ELECTIONS_DB=...)"
+    assert result.stderr.splitlines() == [f"python scheduler.py status: error: {message}"]
 
 
 def test_once_exits_as_scrapy_crawl_does_and_alerts_when_not_ok(scheduler, tmp_path):
@@ -234,7 +256,8 @@ def test_once_exits_as_scrapy_crawl_does_and_alerts_when_not_ok(scheduler, tmp_p
         assert locked.wait(timeout=120) == 3
     assert scheduler.runs() == []
     assert alert.read_text().splitlines() == ["failed", "failed"]
-    assert "no crawl ran: another crawl holds the lock" in scheduler.log()
+    assert "Elections crawl: another crawl holds the database's lock; this one did not start. Log: " in scheduler.log()
+    assert "Elections crawl: the crawl did not run: scrapy crawl elections: error: max_pages must be" in scheduler.log()
     ok = scheduler.start("--once", *on_failure)
     assert ok.wait(timeout=120) == 0
     assert alert.read_text().splitlines() == ["failed", "failed"]  # no alert for an ok, healthy run
@@ -256,3 +279,32 @@ def test_the_weekly_safety_net_walks_the_whole_listing(scheduler):
     assert ['"mode": "full"' in r["arguments"] for r in runs] == [False, False, True]
     assert [r["listing_pages"] for r in runs] == [2, 1, 2]
     assert "No run has walked the whole listing since" in scheduler.log()
+
+
+@pytest.mark.parametrize("problem", ["not sqlite", "under a file"])
+def test_an_archive_that_cannot_be_used_ends_in_an_alert_not_a_traceback(scheduler, tmp_path, problem):
+    if problem == "not sqlite":
+        scheduler.db.write_text("these are notes, not a database\n")
+        db = scheduler.db
+    else:
+        (tmp_path / "a-file").write_text("x")
+        db = tmp_path / "a-file" / "elections.db"
+    alert = tmp_path / "alert.txt"
+    command = [
+        sys.executable,
+        "scheduler.py",
+        "--once",
+        "--data-dir",
+        str(scheduler.data_dir),
+        "--on-failure",
+        f"cat > {alert}",
+        "--",
+        "-a",
+        f"start_url={scheduler.server.start_url}",
+        *setting_options(db),
+    ]
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stdout + result.stderr
+    text = alert.read_text()
+    assert text.startswith(f"Elections crawl: the archive {db} or the log folder") and "cannot be used (" in text

@@ -42,7 +42,7 @@ def test_only_the_archive_module_speaks_sql():
     assert "apscheduler_jobs" in (ROOT / "crawler/scheduling.py").read_text()
 
 
-def test_a_crawl_opens_the_archive_in_one_place():
+def test_a_crawl_opens_the_archive_in_one_place():  # read-only opens (status, backup) aside
     """The spider, the ledger and the pipelines are handed the archive (crawler/state.py)."""
     openers = {
         path
@@ -53,11 +53,19 @@ def test_a_crawl_opens_the_archive_in_one_place():
     assert {str(path.relative_to(ROOT)) for path in openers} == {
         "crawler/archive.py",
         "crawler/state.py",  # the crawl
-        "crawler/job.py",
-        "crawler/scheduling.py",  # the scheduler's own process
+        "crawler/job.py",  # the scheduler's own process
         "crawler/commands/reparse.py",
         "crawler/commands/export_warc.py",  # commands that read the archive without a crawl
     }
+
+
+def test_no_benchmark_imports_a_test_module():
+    offenders = {
+        path: names
+        for path, names in imported_modules("bench").items()
+        if any(name == "tests" or name.startswith("tests.") for name in names)
+    }
+    assert offenders == {}
 
 
 def test_tests_and_benchmarks_import_the_replica_as_a_package():

@@ -9,12 +9,14 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+import yaml
 
 from crawler.archive import SCHEMA_VERSION, VIEWS, open_database, schema_version
 from replica.crawling import rows
 from tests.checks import fts_integrity_check, search
 
-FIRST_SCHEMA = Path(__file__).parents[1] / "data" / "elections-schema-v1.db"
+ROOT = Path(__file__).resolve().parents[2]
+FIRST_SCHEMA = ROOT / "tests" / "data" / "elections-schema-v1.db"
 V1_TABLES = ("articles", "article_versions", "dropped_items", "crawl_runs")
 
 
@@ -29,7 +31,7 @@ def test_a_first_schema_database_is_upgraded_keeping_every_row(tmp_path):
     assert len(before["articles"]) == 29 and len(before["article_versions"]) == 1
 
     db = open_database(path)
-    assert schema_version(db) == SCHEMA_VERSION == 5
+    assert schema_version(db) == SCHEMA_VERSION == 6
     for table in V1_TABLES:
         assert db.execute(f"select {', '.join(columns[table])} from {table} order by 1").fetchall() == before[table]
     assert db.execute("select count(*) from article_tags").fetchone()[0] == tags
@@ -41,7 +43,7 @@ def test_a_first_schema_database_is_upgraded_keeping_every_row(tmp_path):
     word = max(body.split(), key=len).strip(".,«»")
     assert search(path, f'"{word}"')
     fts_integrity_check(path)
-    assert open_database(path).execute("pragma user_version").fetchone()[0] == 5  # opening again changes nothing
+    assert open_database(path).execute("pragma user_version").fetchone()[0] == 6  # opening again changes nothing
 
 
 def test_a_database_from_a_newer_version_is_refused(tmp_path):
@@ -125,3 +127,37 @@ def test_sqlite_utils_search_finds_articles(tmp_path):
     found = {row["article_id"] for row in json.loads(result.stdout)}
     assert found and found == set(search(path, "observers"))
     assert len(rows(path, "articles")) == 29
+
+
+def test_search_stems_english_words_and_weighs_titles_most(tmp_path):
+    db = open_database(tmp_path / "x.db")
+    base = {"url": "u", "published_at": "2024-01-01T00:00:00+00:00", "tags": "[]"}
+    db["articles"].insert_all(
+        [
+            {**base, "article_id": "in-body", "title": "Polls open", "body": "The observers arrived. " * 3},
+            {**base, "article_id": "in-title", "title": "Observers arrive", "body": "They came by train."},
+        ]
+    )
+    db.close()
+    assert search(tmp_path / "x.db", "observer") == ["in-title", "in-body"]  # stemmed; the title first
+
+
+@pytest.mark.parametrize("phrase", ["by-election", "OSCE/ODIHR", 'the "CEC"', "akim's", "Öskemen"])
+def test_datasettes_canned_searches_take_any_phrase(tmp_path, phrase):
+    """Hyphens, slashes and quotes are FTS5 operators: the canned queries quote the phrase."""
+    db = open_database(tmp_path / "x.db")
+    db["articles"].insert(
+        {
+            "article_id": "a1",
+            "url": "u",
+            "title": "OSCE/ODIHR on the by-election",
+            "body": "Text.",
+            "published_at": "2024-01-01T00:00:00+00:00",
+            "tags": "[]",
+        }
+    )
+    queries = yaml.safe_load((ROOT / "explore" / "metadata.yml").read_text())["databases"]["archive"]["queries"]
+    for name in ("search", "phrase_per_week"):
+        db.execute(queries[name]["sql"], {"phrase": phrase}).fetchall()  # no sqlite3.OperationalError
+    assert db.execute(queries["search"]["sql"], {"phrase": "by-election"}).fetchall()
+    db.close()

@@ -43,3 +43,11 @@ def test_datasette_describes_only_columns_that_exist(tmp_path):
     for table, spec in metadata["databases"]["archive"]["tables"].items():
         assert set(spec.get("columns", {})) <= created_columns(db, table), table
     db.close()
+
+
+def test_every_search_ranks_with_the_archives_weights():
+    from crawler.archive import SEARCH_WEIGHTS
+
+    ranking = f"bm25(articles_fts, {', '.join(map(str, SEARCH_WEIGHTS))})"
+    for place in ("explore/metadata.yml", "docs/querying.md", "tests/checks.py"):
+        assert ranking in (ROOT / place).read_text(), place

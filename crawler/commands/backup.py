@@ -1,0 +1,43 @@
+"""`scrapy backup [FOLDER]` (`make backup`): a consistent copy of the archive, safe while a
+crawl writes to it, one a day: FOLDER/elections-YYYY-MM-DD.db (default data/backups). A
+second backup on the same day replaces the first. Exit 0, or 2 when it cannot be made."""
+
+import sqlite3
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+from scrapy.commands import ScrapyCommand
+from scrapy.exceptions import UsageError
+
+from crawler import archive
+from crawler.contracts import ExitCode
+
+
+class Command(ScrapyCommand):
+    requires_project = True
+    requires_crawler_process = False
+
+    def syntax(self) -> str:
+        return "[FOLDER]"
+
+    def short_desc(self) -> str:
+        return "Copy the archive, consistently, to FOLDER/elections-YYYY-MM-DD.db"
+
+    def run(self, args, opts):
+        assert self.settings is not None  # set by scrapy.cmdline
+        if len(args) > 1:
+            raise UsageError("at most one folder: scrapy backup data/backups")
+        source = Path(self.settings.get("ELECTIONS_DB"))
+        folder = Path(args[0]) if args else source.parent / "backups"
+        target = folder / f"{source.stem}-{datetime.now(UTC):%Y-%m-%d}.db"
+        try:
+            db = archive.open_read_only(source)
+            folder.mkdir(parents=True, exist_ok=True)
+            archive.copy_to(db, target)
+            db.close()
+        except (archive.ArchiveUnusable, sqlite3.Error, OSError) as error:
+            print(f"scrapy backup: error: {error}", file=sys.stderr)
+            self.exitcode = ExitCode.BAD_ARGUMENT
+            return
+        print(f"backup: {source} copied to {target} ({target.stat().st_size / 2**20:.1f} MiB)")

@@ -1,0 +1,108 @@
+"""Every mistake at the command line ends in one line that says what is wrong, and a non-zero
+exit, before anything is fetched or written; Scrapy's own tools leave the archive alone."""
+
+import json
+import sqlite3
+import subprocess
+import sys
+from datetime import UTC, datetime
+
+import pytest
+
+from crawler.items import EXPORTED_FIELDS
+from replica.crawling import ROOT, crawl, rows, setting_options
+
+
+def run(*command: str, **settings: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, *command], cwd=ROOT, capture_output=True, text=True, timeout=120)
+
+
+@pytest.mark.parametrize("problem", ["under a file", "not sqlite", "a folder"])
+def test_a_database_path_that_cannot_be_used_is_one_line(replica, tmp_path, problem):
+    (tmp_path / "a-file").write_text("x")
+    db = {
+        "under a file": tmp_path / "a-file" / "elections.db",
+        "not sqlite": tmp_path / "a-file",
+        "a folder": tmp_path,
+    }[problem]
+    before = sum(replica.site.requests.values())
+    result = crawl("-a", f"start_url={replica.start_url}", db=db)
+    assert result.returncode == 2
+    [line] = result.stderr.splitlines()
+    assert line.startswith(f"scrapy crawl elections: error: the archive {db} ")
+    assert sum(replica.site.requests.values()) == before
+
+
+def test_a_bad_argument_is_truly_one_line(replica, tmp_path):
+    result = crawl("-a", f"start_url={replica.start_url}", "-a", "since=someday", db=tmp_path / "x.db")
+    assert (result.returncode, result.stderr.splitlines()) == (
+        2,
+        ["scrapy crawl elections: error: since must be a date written YYYY-MM-DD, got 'someday'"],
+    )
+
+
+@pytest.mark.parametrize(
+    "options, message",
+    [
+        (["--timezone", "Asia/Almat"], "no such time zone (examples: Asia/Almaty, UTC, Europe/Berlin)"),
+        (["--cron", "0 6 * * 8"], "crontab numbers run 0-7 (0 and 7 are Sunday); or write mon-sun"),
+        (["--cron", "0 6 * *"], "Wrong number of fields"),
+    ],
+)
+def test_a_bad_schedule_is_one_line(options, message):
+    result = run("scheduler.py", "--next", "1", *options)
+    assert result.returncode == 2
+    [line] = result.stderr.splitlines()
+    assert line.startswith("python scheduler.py: error: --cron ") and message in line
+
+
+def test_explore_on_a_broken_database_is_one_line(tmp_path):
+    broken = tmp_path / "broken.db"
+    broken.write_text("not a database")
+    result = run("explore/serve.py", str(broken))
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        f"make explore: error: the archive {broken} is not an SQLite database (file is not a database)"
+    ]
+
+
+def test_scrapy_parse_reads_an_article_and_leaves_the_archive_alone(replica, tmp_path):
+    db = tmp_path / "elections.db"
+    article = replica.site.articles[2]
+    result = run(
+        "-m",
+        "scrapy",
+        "parse",
+        replica.base_url + article.path,
+        "--spider",
+        "elections",
+        *setting_options(db, ELECTIONS_SITE_URL=replica.home_url),
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert article.title in result.stdout and '"section": "Elections"' in result.stdout
+    assert not db.exists()
+
+
+def test_a_feed_export_has_every_field_in_every_row(replica, tmp_path):
+    feed = tmp_path / "items.jsonl"
+    result = crawl("-a", f"start_url={replica.start_url}", "-a", "max_pages=1", "-O", str(feed), db=tmp_path / "x.db")
+    assert result.returncode == 0, result.stderr[-2000:]
+    exported = [json.loads(line) for line in feed.read_text().splitlines()]
+    assert len(exported) == 20 and all(list(item) == EXPORTED_FIELDS for item in exported)
+    assert any(item["author"] is None for item in exported)  # null where the page has none
+
+
+def test_a_backup_works_every_day_and_during_a_crawl(replica, tmp_path):
+    db = tmp_path / "elections.db"
+    assert crawl("-a", f"start_url={replica.start_url}", "-a", "max_pages=1", db=db).returncode == 0
+    writer = sqlite3.connect(db)
+    writer.execute("begin immediate")  # a crawl writing meanwhile
+    for _ in range(2):  # today's backup, then again: it replaces today's
+        result = run("-m", "scrapy", "backup", str(tmp_path / "backups"), *setting_options(db))
+        assert result.returncode == 0, result.stderr
+    writer.rollback()
+    writer.close()
+    target = tmp_path / "backups" / f"elections-{datetime.now(UTC):%Y-%m-%d}.db"
+    assert result.stdout.startswith(f"backup: {db} copied to {target} (")
+    assert len(rows(target, "articles")) == 20
+    assert run("-m", "scrapy", "backup", *setting_options(tmp_path / "none.db")).returncode == 2
