@@ -269,22 +269,22 @@ def print_status(data_dir: Path, crawl_arguments: list[str], jobstore_url: str, 
     """The scheduler (running or not, its last and next run) and the archive it fills, opened
     read-only; times in the scheduler's zone, labelled. 2 when there is no archive to show."""
     state = scheduler_state(data_dir)
-    db_path = database_path(tuple(crawl_arguments)) if crawl_arguments or not state else state["db"]
+    configured = state is not None and not crawl_arguments  # the archive the running scheduler fills
+    db_path = state["db"] if state and configured else database_path(tuple(crawl_arguments))
     zone = ZoneInfo(state["timezone"]) if state else zone
-    try:
-        db = archive.open_read_only(db_path)
-    except archive.ArchiveUnusable as error:
-        print(
-            f"python scheduler.py status: error: {error} (the scheduler's --data-dir, or -- -s ELECTIONS_DB=...)",
-            file=sys.stderr,
-        )
-        return 2
+    runs, totals = [], None
+    if not (configured and not Path(db_path).exists()):  # else its first run has not made it yet
+        try:
+            db = archive.open_read_only(db_path)
+        except archive.ArchiveUnusable as error:
+            message = f"{error} (the scheduler's --data-dir, or -- -s ELECTIONS_DB=...)"
+            print(f"python scheduler.py status: error: {message}", file=sys.stderr)
+            return 2
+        try:
+            runs, totals = archive.latest_runs(db, 10), archive.totals(db)
+        finally:
+            db.close()
     local = lambda text: format_time(text, zone)  # noqa: E731 -- one zone for every time shown
-    try:
-        runs = archive.latest_runs(db, 10)
-        totals = archive.totals(db)
-    finally:
-        db.close()
     if state and process_alive(state["pid"]):
         print(f"Scheduler: running (PID {state['pid']}, since {local(state['started_at'])}), cron {state['cron']}")
     else:
@@ -311,6 +311,9 @@ def print_status(data_dir: Path, crawl_arguments: list[str], jobstore_url: str, 
         )
         if run["health_problems"]:
             print(f"       {run['health_problems']}")
+    if totals is None:
+        print(f"Articles: none yet ({db_path} is made by the first run)")
+        return 0
     print(
         f"Articles: {totals['articles']} stored, {totals['versions']} earlier versions, "
         f"{totals['pending']} pages pending, {totals['given_up']} given up"

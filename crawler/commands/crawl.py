@@ -73,8 +73,16 @@ CHATTY_LOGGERS = (
 
 
 def quiet_scrapy() -> None:
+    """A filter, not a level: Scrapy's logging set-up resets the levels of its loggers."""
     for name in CHATTY_LOGGERS:
-        logging.getLogger(name).setLevel(logging.WARNING)
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, WarningsOnly) for f in logger.filters):
+            logger.addFilter(WarningsOnly())
+
+
+class WarningsOnly(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno >= logging.WARNING
 
 
 def lock_path(db_path: str) -> str:

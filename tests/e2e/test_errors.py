@@ -19,7 +19,7 @@ def run(*command: str, **settings: str) -> subprocess.CompletedProcess:
 
 @pytest.mark.parametrize("problem", ["under a file", "not sqlite", "a folder"])
 def test_a_database_path_that_cannot_be_used_is_one_line(replica, tmp_path, problem):
-    (tmp_path / "a-file").write_text("x")
+    (tmp_path / "a-file").write_text("these are notes, not a database\n")
     db = {
         "under a file": tmp_path / "a-file" / "elections.db",
         "not sqlite": tmp_path / "a-file",
@@ -79,7 +79,7 @@ def test_scrapy_parse_reads_an_article_and_leaves_the_archive_alone(replica, tmp
         *setting_options(db, ELECTIONS_SITE_URL=replica.home_url),
     )
     assert result.returncode == 0, result.stderr[-2000:]
-    assert article.title in result.stdout and '"section": "Elections"' in result.stdout
+    assert f"'article_id': '{article.article_id}'" in result.stdout and "'section': 'Elections'" in result.stdout
     assert not db.exists()
 
 
