@@ -20,13 +20,17 @@ def imported_modules(folder: str) -> dict[str, set[str]]:
     return found
 
 
-def test_pipelines_use_the_crawler_package_and_never_the_other_way_round():
-    offenders = {
-        path: names
-        for path, names in imported_modules("crawler").items()
-        if any(name == "pipelines" or name.startswith("pipelines.") for name in names)
+def importers(folder: str, package: str) -> set[str]:
+    """The modules under `folder` that import `package` or a module of it."""
+    return {
+        path
+        for path, names in imported_modules(folder).items()
+        if any(name == package or name.startswith(package + ".") for name in names)
     }
-    assert offenders == {}
+
+
+def test_pipelines_use_the_crawler_package_and_never_the_other_way_round():
+    assert importers("crawler", "pipelines") == set()
 
 
 def test_only_the_archive_module_speaks_sql():
@@ -60,12 +64,7 @@ def test_a_crawl_opens_the_archive_in_one_place():  # read-only opens (status, b
 
 
 def test_no_benchmark_imports_a_test_module():
-    offenders = {
-        path: names
-        for path, names in imported_modules("bench").items()
-        if any(name == "tests" or name.startswith("tests.") for name in names)
-    }
-    assert offenders == {}
+    assert importers("bench", "tests") == set()
 
 
 def test_tests_and_benchmarks_import_the_replica_as_a_package():
