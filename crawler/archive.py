@@ -553,13 +553,6 @@ def all_raw_pages(db: Database) -> Iterator[dict]:
     yield from db.query("select * from raw_pages order by id")
 
 
-def raw_pages_size(db: Database) -> dict[str, int]:
-    row = db.execute(
-        "select count(*), coalesce(sum(length(body)), 0), coalesce(sum(body_bytes), 0) from raw_pages"
-    ).fetchone()
-    return dict(zip(("pages", "stored_bytes", "page_bytes"), row, strict=True))
-
-
 def stored_article(db: Database, article_id: str) -> dict | None:
     rows = select(db, "articles", "article_id", [article_id])
     return rows[0] if rows else None
