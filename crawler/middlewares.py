@@ -108,10 +108,13 @@ class PageEndMiddleware:
     """Every page of the site ends with </html>. One that does not was cut short by the
     server: retry it like a 5xx, then give it up as 'truncated page'. An </html> or
     </body> before the end is a stray, at which libxml2 would end the document (and lose
-    the article after it): it is taken out."""
+    the article after it): it is taken out. A page nested deeper than libxml2 reads (about
+    2,048 levels; it drops the rest of the page silently) is a failure with that reason."""
 
     TAIL = 1024
     STRAY_END = re.compile(rb"</(?:html|body)\s*>", re.IGNORECASE)
+    MAX_DEPTH = 2000
+    DIV = re.compile(rb"<(/?)div\b", re.IGNORECASE)
 
     def __init__(self, crawler):
         self.crawler = crawler
@@ -129,10 +132,22 @@ class PageEndMiddleware:
             if retry:
                 return retry
             raise IgnoreRequest("truncated page (no </html>)")
+        depth = nesting_depth(response.body) if response.body.count(b"<div") > self.MAX_DEPTH else 0
+        if depth > self.MAX_DEPTH:
+            raise IgnoreRequest(f"page nested deeper than the parser reads ({depth} levels of <div>)")
         if self.STRAY_END.search(head):
             self.crawler.stats.inc_value(Stat.STRAY_PAGE_ENDS)
             return response.replace(body=self.STRAY_END.sub(b"", head) + tail)
         return response
+
+
+def nesting_depth(body: bytes) -> int:
+    """The deepest nesting of <div> elements in the page's markup."""
+    depth = deepest = 0
+    for match in PageEndMiddleware.DIV.finditer(body):
+        depth += -1 if match[1] else 1
+        deepest = max(deepest, depth)
+    return deepest
 
 
 class SiteEncodingMiddleware:

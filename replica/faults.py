@@ -28,6 +28,7 @@ KINDS = {
     "maintenance": "answer 200 with a maintenance page: no cards, no listing, no article",
     "content_type": "serve the page as Content-Type `value` (application/json, text/plain ...)",
     "repeat": "serve listing page `value` (1, or the last page) instead of a page past the end",
+    "deep": "wrap the page's body in `value` nested <div>s (libxml2 reads about 2,048 levels)",
     "endless": "serve a page of the section's cards, shifted, never the same twice, instead of a page past the end",
 }
 
@@ -94,6 +95,9 @@ def apply(fault: Fault, reply: Reply) -> Reply:
         reply.content_type = value or reply.content_type
     elif kind == "content_type":
         reply.content_type = value
+    elif kind == "deep":
+        body = reply.body.replace(b"<body>", b"<body>" + b"<div>" * value, 1)
+        reply.body = body.replace(b"</body>", b"</div>" * value + b"</body>", 1)
     elif kind == "redirect":
         return Reply(301, reply.content_type, b"", {"Location": value})
     elif kind == "huge":

@@ -173,6 +173,17 @@ def test_a_redirect_to_a_file_or_data_url_is_recorded_as_such(hostile):
     }
 
 
+def test_a_page_nested_deeper_than_the_parser_reads_is_recorded_not_lost(hostile):
+    deep, shallow = hostile.site.articles[20], hostile.site.articles[21]
+    hostile.site.add_fault("deep", f"^{deep.path}$", 2500)
+    hostile.site.add_fault("deep", f"^{shallow.path}$", 1000)
+    hostile.run()
+    [(reason, status)] = hostile.failures().values()
+    assert hostile.failures().keys() == {deep.path} and status == "pending"
+    assert re.fullmatch(r"IgnoreRequest: page nested deeper than the parser reads \(25\d\d levels of <div>\)", reason)
+    assert shallow.article_id in hostile.stored_ids()  # and equal to its ground truth, as run() checks
+
+
 def test_a_response_over_the_size_limit_is_cancelled(hostile):
     article = hostile.site.articles[17]
     hostile.site.add_fault("huge", f"^{article.path}$", 3 * 1024 * 1024)

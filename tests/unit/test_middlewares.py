@@ -1,12 +1,13 @@
 """Downloader middlewares, called as Scrapy calls them."""
 
 import pytest
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse, Request
 from scrapy.utils.misc import build_from_crawler
 from scrapy.utils.test import get_crawler
 
 from crawler.contracts import Stat
-from crawler.middlewares import BotChallenge, BotChallengeMiddleware
+from crawler.middlewares import BotChallenge, BotChallengeMiddleware, PageEndMiddleware
 
 CHALLENGE_PAGE = b"<html><head><title>Just a moment...</title></head><body>Verifying you are human.</body></html>"
 ARTICLE = b"<html><head><title>CEC meets</title></head><body><h1>CEC meets</h1><p>Text.</p></body></html>"
@@ -55,3 +56,28 @@ def test_an_article_quoting_the_phrase_is_no_challenge(middleware):
     request = Request("https://qazinform.com/news/x-2192502b")
     response = HtmlResponse(request.url, body=body, request=request)
     assert mw.process_response(request, response) is response
+
+
+def page_end(body: bytes):
+    crawler = get_crawler()
+    crawler.spider = None  # get_retry_request() reads it
+    request = Request("https://qazinform.com/news/x-2192502b")
+    return (
+        build_from_crawler(PageEndMiddleware, crawler),
+        request,
+        HtmlResponse(request.url, body=body, request=request),
+    )
+
+
+@pytest.mark.parametrize("depth, fails", [(1500, False), (2500, True)])
+def test_a_page_nested_deeper_than_the_parser_reads_is_a_failure_not_a_silent_loss(depth, fails):
+    body = b"<html><body>" + b"<div>" * depth + b"<p>Deep text.</p>" + b"</div>" * depth + b"</body></html>"
+    middleware, request, response = page_end(body)
+    if fails:
+        with pytest.raises(
+            IgnoreRequest, match=f"page nested deeper than the parser reads \\({depth} levels of <div>\\)"
+        ):
+            middleware.process_response(request, response)
+    else:
+        assert middleware.process_response(request, response) is response
+        assert "Deep text." in response.xpath("//p/text()").get()
