@@ -113,13 +113,32 @@ RAW_PAGES = {  # schema version 5: each article page as the site served it (craw
 
 
 # Views for common questions; each recreated if missing.
+# A publication time in Kazakhstan's local time, for calendar days and months as a reader
+# counts them. SQLite knows no zones: this is Asia/Almaty's rule over the archive's span —
+# UTC+6 until 1 March 2024 00:00 local (29 February 18:00 UTC), UTC+5 since — which a unit
+# test checks against zoneinfo.
+LOCAL_TIME = (
+    "datetime(published_at, case when published_at < '2024-02-29T18:00:00' then '+6 hours' else '+5 hours' end)"
+)
+
 VIEWS = {
-    "articles_per_day": """
-        select substr(published_at, 1, 10) as day, count(*) as articles
+    "articles_per_day": f"""
+        select date({LOCAL_TIME}) as day, count(*) as articles
         from articles group by day order by day desc""",
-    "articles_per_week": """
-        select date(published_at, 'weekday 0', '-6 days') as week_starting, count(*) as articles
+    "articles_per_week": f"""
+        select date({LOCAL_TIME}, 'weekday 0', '-6 days') as week_starting, count(*) as articles
         from articles group by week_starting order by week_starting desc""",
+    "articles_per_month": f"""
+        with recursive counted as (
+            select strftime('%Y-%m', {LOCAL_TIME}) as month, count(*) as articles from articles group by month
+        ), months(month) as (
+            select min(month) from counted
+            union all
+            select strftime('%Y-%m', month || '-01', '+1 month') from months
+            where month < (select max(month) from counted)
+        )
+        select months.month, coalesce(counted.articles, 0) as articles
+        from months left join counted using (month) where months.month is not null order by months.month desc""",
     "latest_articles": """
         select published_at, title, author, tags, url, article_id
         from articles order by published_at desc limit 50""",
@@ -262,6 +281,13 @@ def stem_search(db: Database) -> None:
         db.table("articles").disable_fts()
 
 
+def local_calendar(db: Database) -> None:
+    """Schema version 7: the views count days in Kazakhstan's time, and months with none as
+    zero. The old views go; ensure_derived() makes the new ones."""
+    for name in ("articles_per_day", "articles_per_week"):
+        db.execute(f"drop view if exists {name}")
+
+
 MIGRATIONS = [  # step n brings the database to version n
     create_tables,
     add_tags_and_month,
@@ -269,6 +295,7 @@ MIGRATIONS = [  # step n brings the database to version n
     add_counters_column,
     add_raw_pages,
     stem_search,
+    local_calendar,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

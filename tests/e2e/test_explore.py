@@ -113,3 +113,10 @@ def test_the_weekly_chart_is_drawn(explore):
     page = rendered(f"{base}/-/dashboards/articles-per-week", folder / "profile-3")
     assert 'id="chart-per-week"' in page
     assert re.search(r'<svg[^>]*class="marks"', page) and "mark-rect" in page  # Vega drew the bars
+
+
+def test_the_monthly_chart_is_drawn(explore):  # its empty months: tests/unit/test_archive.py
+    base, _truth, folder = explore
+    page = rendered(f"{base}/-/dashboards/articles-per-month", folder / "profile-4")
+    assert 'id="chart-per-month"' in page
+    assert re.search(r'<svg[^>]*class="marks"', page) and "mark-rect" in page

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 import yaml
@@ -31,7 +32,7 @@ def test_a_first_schema_database_is_upgraded_keeping_every_row(tmp_path):
     assert len(before["articles"]) == 29 and len(before["article_versions"]) == 1
 
     db = open_database(path)
-    assert schema_version(db) == SCHEMA_VERSION == 6
+    assert schema_version(db) == SCHEMA_VERSION == 7
     for table in V1_TABLES:
         assert db.execute(f"select {', '.join(columns[table])} from {table} order by 1").fetchall() == before[table]
     assert db.execute("select count(*) from article_tags").fetchone()[0] == tags
@@ -43,7 +44,7 @@ def test_a_first_schema_database_is_upgraded_keeping_every_row(tmp_path):
     word = max(body.split(), key=len).strip(".,«»")
     assert search(path, f'"{word}"')
     fts_integrity_check(path)
-    assert open_database(path).execute("pragma user_version").fetchone()[0] == 6  # opening again changes nothing
+    assert open_database(path).execute("pragma user_version").fetchone()[0] == 7  # opening again changes nothing
 
 
 def test_a_database_from_a_newer_version_is_refused(tmp_path):
@@ -160,4 +161,41 @@ def test_datasettes_canned_searches_take_any_phrase(tmp_path, phrase):
     for name in ("search", "phrase_per_week"):
         db.execute(queries[name]["sql"], {"phrase": phrase}).fetchall()  # no sqlite3.OperationalError
     assert db.execute(queries["search"]["sql"], {"phrase": "by-election"}).fetchall()
+    db.close()
+
+
+@pytest.mark.parametrize(
+    "utc",
+    [
+        "2019-03-01T17:59:00+00:00",
+        "2019-03-01T18:00:00+00:00",
+        "2024-02-29T17:59:00+00:00",
+        "2024-02-29T18:00:00+00:00",
+        "2024-02-29T19:30:00+00:00",
+        "2026-11-20T19:00:00+00:00",
+    ],
+)
+def test_views_count_kazakhstans_calendar_days(tmp_path, utc):
+    db = open_database(tmp_path / "x.db")
+    db["articles"].insert(
+        {"article_id": "a1", "url": "u", "title": "T", "body": "B", "published_at": utc, "tags": "[]"}
+    )
+    local = datetime.fromisoformat(utc).astimezone(ZoneInfo("Asia/Almaty"))
+    assert db.execute("select day from articles_per_day").fetchone()[0] == local.date().isoformat()
+    assert db.execute("select month from articles_per_month").fetchone()[0] == f"{local:%Y-%m}"
+    db.close()
+
+
+def test_months_without_articles_count_zero(tmp_path):
+    db = open_database(tmp_path / "x.db")
+    for n, when in enumerate(["2026-01-10T06:00:00+00:00", "2026-04-02T06:00:00+00:00", "2026-04-03T06:00:00+00:00"]):
+        db["articles"].insert(
+            {"article_id": f"a{n}", "url": "u", "title": "T", "body": "B", "published_at": when, "tags": "[]"}
+        )
+    assert db.execute("select month, articles from articles_per_month").fetchall() == [
+        ("2026-04", 2),
+        ("2026-03", 0),
+        ("2026-02", 0),
+        ("2026-01", 1),
+    ]
     db.close()
