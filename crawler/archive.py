@@ -484,7 +484,7 @@ def save_articles(db: Database, items: list[dict], run_id: int | None) -> dict[s
             unchanged.append(item["article_id"])
             continue
         if old:
-            versions.append({**{k: old[k] for k in _VERSIONED}, "seen_at": old["last_seen_at"], "run_id": run_id})
+            versions.append(earlier_version(old, run_id))
         rows.append(
             {
                 **{column: item.get(column) for column in ARTICLES},  # absent fields become NULL
@@ -506,6 +506,11 @@ def save_articles(db: Database, items: list[dict], run_id: int | None) -> dict[s
         Stat.STORED_UPDATED: len(versions),
         Stat.STORED_UNCHANGED: len(unchanged),
     }
+
+
+def earlier_version(old: dict, run_id: int | None) -> dict:
+    """The article_versions row of a stored article about to be replaced."""
+    return {**{k: old[k] for k in _VERSIONED}, "seen_at": old["last_seen_at"], "run_id": run_id}
 
 
 def save_failures(db: Database, failures: list[dict], run_id: int | None, max_attempts: int) -> dict[str, int]:
@@ -588,9 +593,7 @@ def stored_article(db: Database, article_id: str) -> dict | None:
 def replace_article(db: Database, item: dict, old: dict, run_id: int | None) -> None:
     """An article read again from its stored page, differently: its earlier state goes to
     article_versions, as a refresh's does; when it was fetched stays as it was."""
-    db.table("article_versions").insert(
-        {**{k: old[k] for k in _VERSIONED}, "seen_at": old["last_seen_at"], "run_id": run_id}
-    )
+    db.table("article_versions").insert(earlier_version(old, run_id))
     db.table("articles").update(
         old["article_id"],
         {
