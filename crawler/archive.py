@@ -177,6 +177,9 @@ def check_usable(path: str | Path) -> None:
     """Raises ArchiveUnusable when no archive can be opened at `path`: a folder that is a
     file or cannot be made, a file that is not SQLite. Opens nothing for writing."""
     path = Path(path)
+    blocking = next((folder for folder in path.parents if folder.exists() and not folder.is_dir()), None)
+    if blocking:
+        raise ArchiveUnusable(f"the archive {path} cannot be made: {blocking} is a file, not a folder")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:
