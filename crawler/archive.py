@@ -121,6 +121,9 @@ LOCAL_TIME = (
     "datetime(published_at, case when published_at < '2024-02-29T18:00:00' then '+6 hours' else '+5 hours' end)"
 )
 
+# articles.published_month since schema version 8: the month in Kazakhstan.
+PUBLISHED_MONTH = f"published_month text generated always as (strftime('%Y-%m', {LOCAL_TIME})) virtual"
+
 VIEWS = {
     "articles_per_day": f"""
         select date({LOCAL_TIME}) as day, count(*) as articles
@@ -128,9 +131,9 @@ VIEWS = {
     "articles_per_week": f"""
         select date({LOCAL_TIME}, 'weekday 0', '-6 days') as week_starting, count(*) as articles
         from articles group by week_starting order by week_starting desc""",
-    "articles_per_month": f"""
+    "articles_per_month": """
         with recursive counted as (
-            select strftime('%Y-%m', {LOCAL_TIME}) as month, count(*) as articles from articles group by month
+            select published_month as month, count(*) as articles from articles group by month
         ), months(month) as (
             select min(month) from counted
             union all
@@ -139,6 +142,13 @@ VIEWS = {
         )
         select months.month, coalesce(counted.articles, 0) as articles
         from months left join counted using (month) where months.month is not null order by months.month desc""",
+    # The reader's list in `make explore` (explore/templates/_table.html draws it): one entry
+    # per article, its day in Kazakhstan, a summary instead of the body, and the row id that
+    # Datasette's search box matches against articles_fts.
+    "articles_list": f"""
+        select rowid as article_rowid, article_id, date({LOCAL_TIME}) as published_on, published_month,
+               title, coalesce(nullif(lead, ''), substr(body, 1, 400)) as summary, tags, author, url, published_at
+        from articles""",
     "latest_articles": """
         select published_at, title, author, tags, url, article_id
         from articles order by published_at desc limit 50""",
@@ -291,6 +301,16 @@ def local_calendar(db: Database) -> None:
         db.execute(f"drop view if exists {name}")
 
 
+def local_month(db: Database) -> None:
+    """Schema version 8: `published_month` is the month in Kazakhstan, as the views' days
+    are. A virtual column holds no data, so nothing is rewritten; the view that reads it
+    goes first (SQLite refuses to drop a column a view names) and ensure_derived() makes it
+    again, with the reader's list."""
+    db.execute("drop view if exists articles_per_month")
+    db.execute("alter table articles drop column published_month")
+    db.execute(f"alter table articles add column {PUBLISHED_MONTH}")
+
+
 MIGRATIONS = [  # step n brings the database to version n
     create_tables,
     add_tags_and_month,
@@ -299,6 +319,7 @@ MIGRATIONS = [  # step n brings the database to version n
     add_raw_pages,
     stem_search,
     local_calendar,
+    local_month,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

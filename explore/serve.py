@@ -21,6 +21,7 @@ HERE = Path(__file__).resolve().parent
 def metadata_for(database: str) -> dict:
     metadata = yaml.safe_load((HERE / "metadata.yml").read_text())
     metadata["databases"] = {database: metadata["databases"]["archive"]}
+    metadata["description_html"] = metadata["description_html"].replace("/archive/", f"/{database}/")
     for dashboard in metadata["plugins"]["datasette-dashboards"].values():
         for chart in dashboard["charts"].values():
             chart["db"] = database
@@ -51,9 +52,16 @@ def main() -> None:
             str(db),
             "--metadata",
             file.name,
+            "--template-dir",
+            str(HERE / "templates"),
+            "--plugins-dir",
+            str(HERE / "plugins"),
             "--setting",
             "default_page_size",
             "50",
+            "--setting",  # the reader's first screen: the facets chosen in the metadata, no more
+            "suggest_facets",
+            "off",
             *options,
         ],
     )

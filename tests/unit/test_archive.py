@@ -32,7 +32,7 @@ def test_a_first_schema_database_is_upgraded_keeping_every_row(tmp_path):
     assert len(before["articles"]) == 29 and len(before["article_versions"]) == 1
 
     db = open_database(path)
-    assert schema_version(db) == SCHEMA_VERSION == 7
+    assert schema_version(db) == SCHEMA_VERSION == 8
     for table in V1_TABLES:
         assert db.execute(f"select {', '.join(columns[table])} from {table} order by 1").fetchall() == before[table]
     assert db.execute("select count(*) from article_tags").fetchone()[0] == tags
@@ -44,7 +44,7 @@ def test_a_first_schema_database_is_upgraded_keeping_every_row(tmp_path):
     word = max(body.split(), key=len).strip(".,«»")
     assert search(path, f'"{word}"')
     fts_integrity_check(path)
-    assert open_database(path).execute("pragma user_version").fetchone()[0] == 7  # opening again changes nothing
+    assert open_database(path).execute("pragma user_version").fetchone()[0] == 8  # opening again changes nothing
 
 
 def test_a_database_from_a_newer_version_is_refused(tmp_path):
@@ -143,9 +143,10 @@ def test_search_stems_english_words_and_weighs_titles_most(tmp_path):
     assert search(tmp_path / "x.db", "observer") == ["in-title", "in-body"]  # stemmed; the title first
 
 
-@pytest.mark.parametrize("phrase", ["by-election", "OSCE/ODIHR", 'the "CEC"', "akim's", "Öskemen"])
+@pytest.mark.parametrize("phrase", ["by-election", "OSCE/ODIHR", 'the "CEC"', "akim's", "Öskemen", ""])
 def test_datasettes_canned_searches_take_any_phrase(tmp_path, phrase):
-    """Hyphens, slashes and quotes are FTS5 operators: the canned queries quote the phrase."""
+    """Hyphens, slashes and quotes are FTS5 operators: the canned queries and the phrase
+    chart quote the phrase."""
     db = open_database(tmp_path / "x.db")
     db["articles"].insert(
         {
@@ -161,6 +162,32 @@ def test_datasettes_canned_searches_take_any_phrase(tmp_path, phrase):
     for name in ("search", "phrase_per_week"):
         db.execute(queries[name]["sql"], {"phrase": phrase}).fetchall()  # no sqlite3.OperationalError
     assert db.execute(queries["search"]["sql"], {"phrase": "by-election"}).fetchall()
+    db.execute(phrase_chart_sql(), {"phrase": phrase}).fetchall()
+    db.close()
+
+
+def phrase_chart_sql() -> str:
+    dashboards = yaml.safe_load((ROOT / "explore" / "metadata.yml").read_text())["plugins"]["datasette-dashboards"]
+    return dashboards["phrase-per-month"]["charts"]["phrase-per-month"]["query"]
+
+
+def test_the_phrase_chart_counts_matching_articles_in_every_month(tmp_path):
+    db = open_database(tmp_path / "x.db")
+    for n, (when, body) in enumerate(
+        [
+            ("2026-01-10T06:00:00+00:00", "A by-election in Astana."),
+            ("2026-01-31T19:30:00+00:00", "By-elections in February, Astana time."),  # 1 February in Kazakhstan
+            ("2026-02-03T06:00:00+00:00", "No vote today."),
+            ("2026-04-02T06:00:00+00:00", "The by election."),
+        ]
+    ):
+        db["articles"].insert({"article_id": f"a{n}", "url": "u", "title": "T", "body": body, "published_at": when})
+    assert db.execute(phrase_chart_sql(), {"phrase": "by-election"}).fetchall() == [
+        ("2026-01", 1),
+        ("2026-02", 1),
+        ("2026-03", 0),
+        ("2026-04", 1),
+    ]
     db.close()
 
 
@@ -183,6 +210,8 @@ def test_views_count_kazakhstans_calendar_days(tmp_path, utc):
     local = datetime.fromisoformat(utc).astimezone(ZoneInfo("Asia/Almaty"))
     assert db.execute("select day from articles_per_day").fetchone()[0] == local.date().isoformat()
     assert db.execute("select month from articles_per_month").fetchone()[0] == f"{local:%Y-%m}"
+    assert db.execute("select published_month from articles").fetchone()[0] == f"{local:%Y-%m}"
+    assert db.execute("select published_on from articles_list").fetchone()[0] == local.date().isoformat()
     db.close()
 
 
