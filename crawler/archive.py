@@ -124,24 +124,32 @@ LOCAL_TIME = (
 # articles.published_month since schema version 8: the month in Kazakhstan.
 PUBLISHED_MONTH = f"published_month text generated always as (strftime('%Y-%m', {LOCAL_TIME})) virtual"
 
+
+def per_period(column: str, period: str, following: str) -> str:
+    """A view's SQL: articles per calendar period (`period`, an expression on articles),
+    newest first, every period from the first to the last there, with 0 when it has none
+    (a chart shows the gaps). `following` gives the period after `column`."""
+    return f"""
+        with recursive counted as (
+            select {period} as {column}, count(*) as articles from articles group by {column}
+        ), periods({column}) as (
+            select min({column}) from counted
+            union all
+            select {following} from periods where {column} < (select max({column}) from counted)
+        )
+        select periods.{column}, coalesce(counted.articles, 0) as articles
+        from periods left join counted using ({column}) where periods.{column} is not null
+        order by periods.{column} desc"""
+
+
 VIEWS = {
     "articles_per_day": f"""
         select date({LOCAL_TIME}) as day, count(*) as articles
         from articles group by day order by day desc""",
-    "articles_per_week": f"""
-        select date({LOCAL_TIME}, 'weekday 0', '-6 days') as week_starting, count(*) as articles
-        from articles group by week_starting order by week_starting desc""",
-    "articles_per_month": """
-        with recursive counted as (
-            select published_month as month, count(*) as articles from articles group by month
-        ), months(month) as (
-            select min(month) from counted
-            union all
-            select strftime('%Y-%m', month || '-01', '+1 month') from months
-            where month < (select max(month) from counted)
-        )
-        select months.month, coalesce(counted.articles, 0) as articles
-        from months left join counted using (month) where months.month is not null order by months.month desc""",
+    "articles_per_week": per_period(
+        "week_starting", f"date({LOCAL_TIME}, 'weekday 0', '-6 days')", "date(week_starting, '+7 days')"
+    ),
+    "articles_per_month": per_period("month", "published_month", "strftime('%Y-%m', month || '-01', '+1 month')"),
     # The reader's list in `make explore` (explore/templates/_table.html draws it): one entry
     # per article, its day in Kazakhstan, a summary instead of the body, and the row id that
     # Datasette's search box matches against articles_fts.
@@ -307,6 +315,7 @@ def local_month(db: Database) -> None:
     goes first (SQLite refuses to drop a column a view names) and ensure_derived() makes it
     again, with the reader's list."""
     db.execute("drop view if exists articles_per_month")
+    db.execute("drop view if exists articles_per_week")  # now with its empty weeks, as months
     db.execute("alter table articles drop column published_month")
     db.execute(f"alter table articles add column {PUBLISHED_MONTH}")
 

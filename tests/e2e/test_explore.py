@@ -9,7 +9,7 @@ import sys
 import time
 import urllib.request
 from collections import Counter
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -89,13 +89,14 @@ LIST_ENTRIES = """[...document.querySelectorAll('.article-list > li')].map(li =>
 LIST_READY = "document.querySelector('.article-list, .zero-results')"
 
 
-def chart_bars(browser: Browser, chart: str) -> dict[str, int]:
-    """The bars Vega drew, by their accessible labels: {"2026-03": 2, ...}."""
+def chart_bars(browser: Browser, chart: str, axis: str) -> dict[str, int]:
+    """The bars Vega drew, read from their accessible labels ("Month: 2026-03; Articles: 2"):
+    {value on the x axis: articles}."""
     labels = browser.evaluate(
         f"[...document.querySelectorAll('#chart-{chart} .mark-rect path')].map(p => p.getAttribute('aria-label'))"
     )
-    bars = (re.fullmatch(r"Month: (\S+); Articles: (\d+)", label).groups() for label in labels)
-    return {month: int(count) for month, count in bars}
+    bars = [dict(field.split(": ", 1) for field in label.split("; ")) for label in labels]
+    return {bar[axis]: int(bar["Articles"]) for bar in bars}
 
 
 def months_between(first: str, last: str) -> list[str]:
@@ -183,7 +184,7 @@ def test_the_monthly_chart_counts_every_month(explore, browser):  # its SQL: tes
     base, truth = explore
     browser.open(f"{base}/-/dashboards/articles-per-month", ready="document.querySelector('#chart-per-month path')")
     months = Counter(f"{local(a['published_at']):%Y-%m}" for a in truth.values())
-    assert chart_bars(browser, "per-month") == {m: months[m] for m in months_between(min(months), max(months))}
+    assert chart_bars(browser, "per-month", "Month") == {m: months[m] for m in months_between(min(months), max(months))}
 
 
 def test_the_phrase_chart_counts_the_phrase_by_month(explore, browser):
@@ -200,16 +201,20 @@ def test_the_phrase_chart_counts_the_phrase_by_month(explore, browser):
         f"{base}/-/dashboards/phrase-per-month?phrase=by-election",
         ready="document.querySelector('#chart-phrase-per-month path')",
     )
-    assert chart_bars(browser, "phrase-per-month") == {
+    assert chart_bars(browser, "phrase-per-month", "Month") == {
         month: matching[month] for month in months_between(min(months), max(months))
     }
 
 
-def test_the_weekly_chart_is_drawn(explore, browser):
+def test_the_weekly_chart_counts_every_week(explore, browser):
     base, truth = explore
     browser.open(f"{base}/-/dashboards/articles-per-week", ready="document.querySelector('#chart-per-week path')")
-    drawn = browser.evaluate("document.querySelectorAll('#chart-per-week .mark-rect path').length")
-    assert drawn == len({local(a["published_at"]).date().isocalendar()[:2] for a in truth.values()})
+    mondays = Counter(
+        local(a["published_at"]).date() - timedelta(days=local(a["published_at"]).weekday()) for a in truth.values()
+    )
+    weeks = range(0, (max(mondays) - min(mondays)).days + 7, 7)
+    expected = {min(mondays) + timedelta(days=days): 0 for days in weeks} | mondays
+    assert chart_bars(browser, "per-week", "Week starting") == {f"{day:%b %d, %Y}": n for day, n in expected.items()}
 
 
 def test_other_rows_keep_datasettes_page(explore, browser):

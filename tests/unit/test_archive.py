@@ -215,7 +215,7 @@ def test_views_count_kazakhstans_calendar_days(tmp_path, utc):
     db.close()
 
 
-def test_months_without_articles_count_zero(tmp_path):
+def test_months_and_weeks_without_articles_count_zero(tmp_path):
     db = open_database(tmp_path / "x.db")
     for n, when in enumerate(["2026-01-10T06:00:00+00:00", "2026-04-02T06:00:00+00:00", "2026-04-03T06:00:00+00:00"]):
         db["articles"].insert(
@@ -227,4 +227,7 @@ def test_months_without_articles_count_zero(tmp_path):
         ("2026-02", 0),
         ("2026-01", 1),
     ]
+    weeks = db.execute("select week_starting, articles from articles_per_week").fetchall()
+    assert len(weeks) == 13 and weeks[0] == ("2026-03-30", 2) and weeks[-1] == ("2026-01-05", 1)
+    assert sum(articles for _week, articles in weeks) == 3  # the eleven weeks between count 0
     db.close()
