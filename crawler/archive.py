@@ -191,6 +191,21 @@ class ArchiveUnusable(Exception):
     """The archive's path leads nowhere a database can be: one sentence that says why."""
 
 
+def unusable_reason(path: str | Path, error: sqlite3.Error | OSError, doing: str = "used") -> str:
+    """One sentence for an archive that SQLite or the disk refused: a damaged file says so,
+    with what to do; anything else (a full disk, a lock) names the error."""
+    name = getattr(error, "sqlite_errorname", "")
+    if name == "SQLITE_NOTADB":
+        return f"the archive {path} is not an SQLite database ({error})"
+    if name == "SQLITE_CORRUPT":
+        # SQLite's own words vary (VACUUM INTO names its target file); the cause does not.
+        return (
+            f"the archive {path} is damaged (SQLite finds it malformed): "
+            "restore the newest backup (docs/operations.md, Backups)"
+        )
+    return f"the archive {path} cannot be {doing} ({error})"
+
+
 def check_usable(path: str | Path) -> None:
     """Raises ArchiveUnusable when no archive can be opened at `path`: a folder that is a
     file or cannot be made, a file that is not SQLite. Opens nothing for writing."""
@@ -214,7 +229,7 @@ def check_usable(path: str | Path) -> None:
             finally:
                 connection.close()
         except sqlite3.DatabaseError as error:
-            raise ArchiveUnusable(f"the archive {path} is not an SQLite database ({error})") from None
+            raise ArchiveUnusable(unusable_reason(path, error)) from None
 
 
 def open_read_only(path: str | Path) -> Database:

@@ -56,7 +56,12 @@ def run_crawl(options: JobOptions) -> int:
     log_file = Path(options.log_dir) / f"crawl-{datetime.now(UTC):%Y%m%dT%H%M%SZ}.log"
     try:
         run, code, deliberate = crawl_once(options, log_file)
-    except (sqlite3.Error, OSError) as error:
+    except archive.ArchiveUnusable as error:
+        run, code, deliberate = not_run(str(error)), ExitCode.UNHEALTHY, False
+    except sqlite3.Error as error:
+        why = archive.unusable_reason(database_path(options.crawl_arguments), error)
+        run, code, deliberate = not_run(why), ExitCode.UNHEALTHY, False
+    except OSError as error:
         db_path = database_path(options.crawl_arguments)
         why = f"the archive {db_path} or the log folder {options.log_dir} cannot be used ({error})"
         run, code, deliberate = not_run(why), ExitCode.UNHEALTHY, False
@@ -71,6 +76,7 @@ def crawl_once(options: JobOptions, log_file: Path) -> tuple[dict, int, bool]:
     """The crawl in a child process: its crawl_runs row, its exit code, and whether it was
     stopped on purpose (a signal passed on to it)."""
     db_path = database_path(options.crawl_arguments)
+    archive.check_usable(db_path)
     before, last_full_walk = last_runs(db_path)
     crawl_arguments = options.crawl_arguments
     if needs_full_walk(last_full_walk, options):
@@ -207,11 +213,12 @@ def why_not_run(exit_code: int, log_file: Path) -> str:
 
 
 def summary(run: dict, log_file: Path) -> str:
+    log = f" Log: {log_file}" if log_file.exists() else ""  # none when the log folder could not be made
     if run["id"] is None:
-        return f"Elections crawl: {run['health_problems']}. Log: {log_file}"
+        return f"Elections crawl: {run['health_problems']}.{log}"
     counts = ", ".join(f"{k.removeprefix('articles_')} {run[k]}" for k in run if k.startswith("articles_"))
     health = "healthy" if run["healthy"] else f"UNHEALTHY: {run['health_problems']}"
-    return f"Elections crawl run {run['id']}: {run['status']}, {health}. {counts}. Log: {log_file}"
+    return f"Elections crawl run {run['id']}: {run['status']}, {health}. {counts}.{log}"
 
 
 def report(run: dict, log_file: Path, options: JobOptions, code: int, alert: bool = True) -> None:

@@ -10,6 +10,7 @@ import json
 import logging
 import os
 import signal
+import sqlite3
 import sys
 from dataclasses import asdict
 from datetime import UTC, datetime
@@ -282,6 +283,9 @@ def print_status(data_dir: Path, crawl_arguments: list[str], jobstore_url: str, 
             return 2
         try:
             runs, totals = archive.latest_runs(db, 10), archive.totals(db)
+        except sqlite3.Error as error:
+            print(f"python scheduler.py status: error: {archive.unusable_reason(db_path, error)}", file=sys.stderr)
+            return 1
         finally:
             db.close()
     local = lambda text: format_time(text, zone)  # noqa: E731 -- one zone for every time shown

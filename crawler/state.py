@@ -51,10 +51,10 @@ class OpenArchive:
             self.db.close()
 
 
-def stop_unwritable(crawler, path: str, error: Exception) -> None:
+def stop_unwritable(crawler, path: str, error: sqlite3.Error | OSError) -> None:
     """Nothing could be stored: stop before fetching the site for nothing."""
     crawler.stats.set_value(Stat.WRITE_ERROR, f"{type(error).__name__}: {error}")
-    logger.error("The archive %s cannot be written (%s): the crawl stops", path, error)
+    logger.error("%s: the crawl stops", archive.unusable_reason(path, error, doing="written"))
     deferred_from_coro(crawler.engine.close_spider_async(reason=FinishReason.UNWRITABLE))
 
 

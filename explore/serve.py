@@ -13,7 +13,7 @@ from pathlib import Path
 
 import yaml
 
-from crawler.archive import ArchiveUnusable, check_usable, open_database
+from crawler.archive import ArchiveUnusable, check_usable, open_database, unusable_reason
 
 HERE = Path(__file__).resolve().parent
 
@@ -37,8 +37,10 @@ def main() -> None:
     try:
         check_usable(db)
         open_database(db).close()  # upgrades a database made by an older version
-    except (ArchiveUnusable, sqlite3.Error) as error:
+    except ArchiveUnusable as error:
         sys.exit(f"make explore: error: {error}")
+    except sqlite3.Error as error:
+        sys.exit(f"make explore: error: {unusable_reason(db, error)}")
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as file:
         json.dump(metadata_for(db.stem), file)
     # Datasette opens the file read-only (mode=ro); WAL lets it read while a crawl writes.

@@ -33,8 +33,12 @@ class Command(ScrapyCommand):
             with open(args[0], "wb") as output:
                 count = write_warc(output, archive.all_raw_pages(db), Path(args[0]).name)
             db.close()
-        except (sqlite3.Error, OSError) as error:
+        except sqlite3.Error as error:
+            print(f"scrapy export_warc: error: {archive.unusable_reason(path, error)}", file=sys.stderr)
+            self.exitcode = ExitCode.UNHEALTHY
+            return
+        except OSError as error:  # the WARC file's
             print(f"scrapy export_warc: error: {error}", file=sys.stderr)
-            self.exitcode = ExitCode.BAD_ARGUMENT if isinstance(error, OSError) else ExitCode.UNHEALTHY
+            self.exitcode = ExitCode.BAD_ARGUMENT
             return
         print(f"export_warc: {count} pages written to {args[0]} (a request and a response record each)")

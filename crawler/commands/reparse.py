@@ -52,7 +52,7 @@ class Command(ScrapyCommand):
             )
             db.close()
         except sqlite3.Error as error:
-            print(f"scrapy reparse: error: the archive {path} cannot be used ({error})", file=sys.stderr)
+            print(f"scrapy reparse: error: {archive.unusable_reason(path, error)}", file=sys.stderr)
             self.exitcode = ExitCode.UNHEALTHY
             return
         print(summary.line())

@@ -6,6 +6,7 @@ import sqlite3
 import subprocess
 import sys
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
@@ -106,3 +107,54 @@ def test_a_backup_works_every_day_and_during_a_crawl(replica, tmp_path):
     assert result.stdout.startswith(f"backup: {db} copied to {target} (")
     assert len(rows(target, "articles")) == 20
     assert run("-m", "scrapy", "backup", *setting_options(tmp_path / "none.db")).returncode == 2
+
+
+@pytest.fixture(scope="module")
+def damaged(tmp_path_factory, replica) -> Path:
+    """A crawled archive whose pages past the schema were overwritten, as a failing disk or a
+    copy cut short leaves them: SQLite opens it, then finds it malformed."""
+    db = tmp_path_factory.mktemp("damaged") / "elections.db"
+    assert crawl("-a", f"start_url={replica.start_url}", "-a", "max_pages=2", db=db).returncode == 0
+    page = 4096
+    with open(db, "r+b") as file:
+        for offset in range(3 * page, db.stat().st_size, 2 * page):
+            file.seek(offset)
+            file.write(b"\xff" * page)
+    return db
+
+
+@pytest.mark.parametrize(
+    "command, exit_code",
+    [
+        (["-m", "scrapy", "reparse"], 1),
+        (["-m", "scrapy", "export_warc", "OUT"], 1),
+        (["-m", "scrapy", "backup", "BACKUPS"], 2),
+        (["scheduler.py", "status", "--"], 1),
+        (["explore/serve.py", "DB"], 1),
+    ],
+    ids=["reparse", "export_warc", "backup", "status", "explore"],
+)
+def test_a_damaged_archive_is_one_line_that_says_so(damaged, tmp_path, command, exit_code):
+    paths = {"DB": damaged, "OUT": tmp_path / "out.warc.gz", "BACKUPS": tmp_path / "backups"}
+    arguments = [str(paths.get(argument, argument)) for argument in command]
+    if "explore" not in command[0]:
+        arguments += ["-s", f"ELECTIONS_DB={damaged}"]
+    result = run(*arguments)
+    assert result.returncode == exit_code
+    [line] = result.stderr.splitlines()
+    assert line.endswith(
+        f"error: the archive {damaged} is damaged (SQLite finds it malformed): "
+        "restore the newest backup (docs/operations.md, Backups)"
+    )
+
+
+def test_a_crawl_on_a_damaged_archive_stops_before_fetching_and_says_so(damaged, replica):
+    before = sum(replica.site.requests.values())
+    result = crawl("-a", f"start_url={replica.start_url}", db=damaged)
+    assert result.returncode == 1
+    [error] = [line for line in result.stderr.splitlines() if "ERROR" in line]
+    assert error.endswith(
+        f"the archive {damaged} is damaged (SQLite finds it malformed): "
+        "restore the newest backup (docs/operations.md, Backups): the crawl stops"
+    )
+    assert sum(replica.site.requests.values()) == before

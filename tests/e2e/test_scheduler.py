@@ -2,6 +2,7 @@
 
 import itertools
 import os
+import resource
 import signal
 import sqlite3
 import subprocess
@@ -31,7 +32,9 @@ class Scheduler:
         self.data_dir = tmp_path / "data"
         self.output = tmp_path / "scheduler.out"
 
-    def start(self, *options: str, crawl_arguments: tuple[str, ...] = (), **settings: str) -> subprocess.Popen:
+    def start(
+        self, *options: str, crawl_arguments: tuple[str, ...] = (), preexec_fn=None, **settings: str
+    ) -> subprocess.Popen:
         command = [
             sys.executable,
             "scheduler.py",
@@ -47,7 +50,7 @@ class Scheduler:
             *setting_options(self.db, **settings),
         ]
         self.out = open(self.output, "a")  # noqa: SIM115 -- the child writes to it for as long as it runs
-        return subprocess.Popen(command, cwd=ROOT, stdout=self.out, stderr=subprocess.STDOUT)
+        return subprocess.Popen(command, cwd=ROOT, stdout=self.out, stderr=subprocess.STDOUT, preexec_fn=preexec_fn)
 
     def log(self) -> str:
         return self.output.read_text()
@@ -307,4 +310,37 @@ def test_an_archive_that_cannot_be_used_ends_in_an_alert_not_a_traceback(schedul
     assert result.returncode == 1
     assert "Traceback" not in result.stdout + result.stderr
     text = alert.read_text()
-    assert text.startswith(f"Elections crawl: the archive {db} or the log folder") and "cannot be used (" in text
+    because = {
+        "not sqlite": f"the archive {db} is not an SQLite database (file is not a database)",
+        "under a file": f"the archive {db} cannot be made: {db.parent} is a file, not a folder",
+    }[problem]
+    assert text.startswith(f"Elections crawl: {because}.")
+
+
+def disk_full_at(size: int):
+    """For a child process: no file it writes grows past `size` bytes. SQLite then fails as on
+    a full disk (EFBIG here, ENOSPC there: the same failed write)."""
+    return lambda: resource.setrlimit(resource.RLIMIT_FSIZE, (size, size))
+
+
+def test_a_disk_that_fills_up_during_a_crawl_ends_in_an_alert_and_loses_nothing(tmp_path):
+    with ReplicaServer(ReplicaSite(articles=3, seed=21)) as server:
+        scheduler = Scheduler(tmp_path, server)
+        alert = tmp_path / "alert.txt"
+        on_failure = ("--on-failure", f"cat > {alert}")
+        assert scheduler.start("--once", *on_failure).wait(timeout=120) == 0
+        server.site.publish(60)
+        # Room to open the archive and record the run, not to store 60 articles.
+        room = max(file.stat().st_size for file in tmp_path.glob("elections.db*")) + 32 * 1024
+        assert scheduler.start("--once", *on_failure, preexec_fn=disk_full_at(room)).wait(timeout=120) == 1
+        text = alert.read_text()
+        assert text.startswith("Elections crawl run 2: failed, UNHEALTHY: the archive could not be written (")
+        assert "60 fetched articles and failures were not stored; the next run fetches them again" in text
+        assert len(scheduler.rows("articles")) == 3
+        assert scheduler.start("--once", *on_failure).wait(timeout=120) == 0
+        assert mismatches(stored_articles(scheduler.db), server.site.expected_items(server.base_url)) == {}
+        assert [(run["status"], run["articles_new"]) for run in scheduler.runs()] == [
+            ("ok", 3),
+            ("failed", 0),
+            ("ok", 60),
+        ]
