@@ -165,11 +165,13 @@ def supervise(command: list[str], log, options: JobOptions) -> tuple[int, bool]:
 
 
 def database_path(crawl_arguments: tuple[str, ...]) -> str:
-    """The database the crawl writes: `-s ELECTIONS_DB=...` among the arguments, else the default."""
+    """The database the crawl writes: `-s ELECTIONS_DB=...` among the arguments, else the
+    default; a relative path is taken from the project's folder, where the crawl runs."""
+    path = project_settings.ELECTIONS_DB
     for flag, value in itertools.pairwise(crawl_arguments):
         if flag in ("-s", "--set") and value.startswith("ELECTIONS_DB="):
-            return value.split("=", 1)[1]
-    return project_settings.ELECTIONS_DB
+            path = value.split("=", 1)[1]
+    return str(ROOT / path)
 
 
 def last_runs(db_path: str) -> tuple[int, str | None]:

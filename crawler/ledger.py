@@ -26,6 +26,7 @@ class RunLedger:
         self.policy = HealthPolicy.from_settings(crawler.settings)
         self.db = None
         self.run_id: int | None = None
+        self.closed = False
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -57,8 +58,9 @@ class RunLedger:
         }
 
     def spider_closed(self, spider, reason):
-        if self.run_id is None:
+        if self.run_id is None or self.closed:
             return  # the run could not even be opened: the crawl exits non-zero, with the reason logged
+        self.closed = True
         stats = self.crawler.stats.get_stats()
         run = {"finished_at": archive.utc_now(), "finish_reason": reason, **run_counts(stats, reason)}
         run["status"] = run_status(reason, run, stats)
@@ -76,6 +78,12 @@ class RunLedger:
         logger.log(level, "Crawl run %d %s (%s): %s", self.run_id, run["status"], reason, summary)
         if problems:
             logger.error("Crawl run %d is unhealthy: %s", self.run_id, "; ".join(problems))
+
+    def close_if_unclosed(self) -> None:
+        """Scrapy stops without closing a spider that a SIGTERM finds still opening (its
+        engine not yet started): that run is closed here, as shut down, not left running."""
+        if self.run_id is not None and not self.closed:
+            self.spider_closed(self.crawler.spider, FinishReason.SHUTDOWN)
 
     def close_run(self, run: dict, stats: dict) -> list[str]:
         """Completes the run's row with its health; returns the health problems."""
@@ -134,13 +142,13 @@ def run_counts(stats: dict, reason: str) -> dict:
 
 def run_status(reason: str, counts: dict, stats: dict) -> str:
     """Scrapy finishes with 'finished' even when every request failed, so read the counts:
-    failed when no listing page with cards was read or the archive could not be written;
-    partial when the run was cut short or
+    failed when no listing page with cards was read (unless it was stopped on purpose first)
+    or the archive could not be written; partial when the run was cut short or
     something failed on the way; ok otherwise."""
     if stats.get(Stat.ONE_ARTICLE):  # -a url=: no listing; the article stored, or not
         stored = counts["articles_new"] + counts["articles_updated"] + counts["articles_unchanged"]
         return RunStatus.OK if stored and reason == FinishReason.FINISHED else RunStatus.FAILED
-    if counts["listing_pages"] == 0 or stats.get(Stat.UNWRITTEN):
+    if (counts["listing_pages"] == 0 and reason != FinishReason.SHUTDOWN) or stats.get(Stat.UNWRITTEN):
         return RunStatus.FAILED
     if (
         reason != FinishReason.FINISHED

@@ -62,8 +62,10 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     stop_on_signals(lambda: None)
     if args.once:
+        if not scheduler_running(scheduler_state(data_dir)):  # a running scheduler's archive stays the one shown
+            record_state(data_dir, db=database_path(options.crawl_arguments), timezone=str(trigger.timezone))
         return run_crawl(options)
-    return run_scheduler(trigger, options, data_dir, jobstore_url, args.misfire_grace)
+    return run_scheduler(trigger, args.cron, options, data_dir, jobstore_url, args.misfire_grace)
 
 
 def argument_parser() -> argparse.ArgumentParser:
@@ -207,7 +209,7 @@ def stop_on_signals(then) -> None:
 
 
 def run_scheduler(
-    trigger: CronTrigger, options: JobOptions, data_dir: Path, jobstore_url: str, misfire_grace: float
+    trigger: CronTrigger, cron: str, options: JobOptions, data_dir: Path, jobstore_url: str, misfire_grace: float
 ) -> int:
     data_dir.mkdir(parents=True, exist_ok=True)
     scheduler = BlockingScheduler(
@@ -232,22 +234,19 @@ def run_scheduler(
     )
     stop_on_signals(lambda: scheduler.shutdown(wait=False))
     logger.info("Scheduler started: cron %s (%s), job store %s", trigger, trigger.timezone, jobstore_url)
-    state = data_dir / STATE_FILE  # what `status` reads: this scheduler, and the archive it fills
-    state.write_text(
-        json.dumps(
-            {
-                "pid": os.getpid(),
-                "started_at": datetime.now(UTC).isoformat(timespec="seconds"),
-                "db": database_path(options.crawl_arguments),
-                "cron": str(trigger),
-                "timezone": str(trigger.timezone),
-            }
-        )
+    record_state(
+        data_dir,
+        pid=os.getpid(),
+        started_at=archive.utc_now(),
+        stopped_at=None,
+        db=database_path(options.crawl_arguments),
+        cron=cron,  # as the user wrote it
+        timezone=str(trigger.timezone),
     )
     try:
         scheduler.start()
     finally:
-        state.unlink(missing_ok=True)
+        record_state(data_dir, pid=None, stopped_at=archive.utc_now())
     logger.info("Scheduler stopped")
     return 0
 
@@ -269,10 +268,10 @@ def stored_next_run_time(jobstore_url: str) -> datetime | None:
 def print_status(data_dir: Path, crawl_arguments: list[str], jobstore_url: str, zone) -> int:
     """The scheduler (running or not, its last and next run) and the archive it fills, opened
     read-only; times in the scheduler's zone, labelled. 2 when there is no archive to show."""
-    state = scheduler_state(data_dir)
-    configured = state is not None and not crawl_arguments  # the archive the running scheduler fills
-    db_path = state["db"] if state and configured else database_path(tuple(crawl_arguments))
-    zone = ZoneInfo(state["timezone"]) if state else zone
+    state = scheduler_state(data_dir) or {}
+    configured = "db" in state and not crawl_arguments  # the archive the scheduler or --once last filled
+    db_path = state["db"] if configured else database_path(tuple(crawl_arguments))
+    zone = ZoneInfo(state["timezone"]) if "timezone" in state else zone
     runs, totals = [], None
     if not (configured and not Path(db_path).exists()):  # else its first run has not made it yet
         try:
@@ -289,27 +288,32 @@ def print_status(data_dir: Path, crawl_arguments: list[str], jobstore_url: str, 
         finally:
             db.close()
     local = lambda text: format_time(text, zone)  # noqa: E731 -- one zone for every time shown
-    if state and process_alive(state["pid"]):
-        print(f"Scheduler: running (PID {state['pid']}, since {local(state['started_at'])}), cron {state['cron']}")
+    running = scheduler_running(state)
+    if running:
+        print(f"Scheduler: running (PID {state['pid']}, since {local(state['started_at'])}), cron '{state['cron']}'")
+    elif state.get("stopped_at"):
+        print(f"Scheduler: not running (stopped {local(state['stopped_at'])})")
     else:
         print(f"Scheduler: not running (no scheduler with --data-dir {data_dir})")
     scheduled = [run for run in runs if run["trigger"] == "scheduled"]
     print(f"Last scheduled run: {local(scheduled[0]['started_at']) if scheduled else 'none yet'}")
     upcoming = stored_next_run_time(jobstore_url) if (data_dir / "scheduler.db").exists() else None
-    if upcoming and upcoming > datetime.now(UTC) and state and process_alive(state["pid"]):
+    if upcoming and upcoming > datetime.now(UTC) and running:
         print(f"Next scheduled run: {local(upcoming.isoformat())}")
     elif upcoming and upcoming <= datetime.now(UTC):
         print(f"Next scheduled run: overdue since {local(upcoming.isoformat())}: it runs when the scheduler starts")
     else:
         print("Next scheduled run: none (no scheduler is running with this data dir)")
     print(f"Last runs ({db_path}):")
+    started = f"started ({zone})"  # the column's heading names the zone, its times do not
     print(
-        f"{'id':>5}  {'started (' + str(zone) + ')':<26} {'trigger':<10} {'status':<8} {'health':<10} "
+        f"{'id':>5}  {started} {'trigger':<10} {'status':<8} {'health':<10} "
         f"{'new':>5} {'updated':>7} {'dropped':>7} {'duration':>9}"
     )
     for run in runs:
+        when = format_time(run["started_at"], zone, labelled=False)
         print(
-            f"{run['id']:>5}  {local(run['started_at']):<26} {run['trigger'] or '':<10} "
+            f"{run['id']:>5}  {when:<{len(started)}} {run['trigger'] or '':<10} "
             f"{run['status']:<8} {health_word(run):<10} {run['articles_new'] or 0:>5} "
             f"{run['articles_updated'] or 0:>7} {failed_pages(run):>7} {duration(run):>9}"
         )
@@ -325,6 +329,8 @@ def print_status(data_dir: Path, crawl_arguments: list[str], jobstore_url: str, 
     return 0
 
 
+# What `status` reads: the archive the scheduler (or --once) fills and its time zone; while
+# a scheduler runs, its PID, start and cron; once it has stopped, when.
 STATE_FILE = "scheduler.json"
 
 
@@ -333,6 +339,18 @@ def scheduler_state(data_dir: Path) -> dict | None:
         return json.loads((data_dir / STATE_FILE).read_text())
     except (OSError, ValueError):
         return None
+
+
+def record_state(data_dir: Path, **changes) -> None:
+    data_dir.mkdir(parents=True, exist_ok=True)
+    state = {**(scheduler_state(data_dir) or {}), **changes}
+    partial = data_dir / (STATE_FILE + ".partial")
+    partial.write_text(json.dumps(state))
+    partial.replace(data_dir / STATE_FILE)  # a reader never sees half a file
+
+
+def scheduler_running(state: dict | None) -> bool:
+    return bool(state and state.get("pid") and process_alive(state["pid"]))
 
 
 def process_alive(pid: int) -> bool:
@@ -345,11 +363,12 @@ def process_alive(pid: int) -> bool:
     return True
 
 
-def format_time(text: str | None, zone) -> str:
+def format_time(text: str | None, zone, labelled: bool = True) -> str:
     """An ISO UTC time from the archive as '2026-11-28 06:00 Asia/Almaty'."""
     if not text:
         return "-"
-    return f"{datetime.fromisoformat(text).astimezone(zone):%Y-%m-%d %H:%M} {zone}"
+    local = f"{datetime.fromisoformat(text).astimezone(zone):%Y-%m-%d %H:%M}"
+    return f"{local} {zone}" if labelled else local
 
 
 def failed_pages(run: dict) -> int:

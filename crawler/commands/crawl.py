@@ -16,6 +16,7 @@ from scrapy.spiderloader import get_spider_loader
 from crawler import archive
 from crawler.arguments import ArgumentError
 from crawler.contracts import ExitCode, RunStatus, Stat
+from crawler.ledger import RunLedger
 from crawler.lock import CrawlLock, LockHeld
 
 
@@ -50,6 +51,9 @@ class Command(ScrapyCrawlCommand):
                 crawler = self._create_crawler(args[0])
                 self.crawler_process.crawl(crawler, **opts.spargs)
                 self.crawler_process.start()
+                ledger = crawler.get_extension(RunLedger)
+                assert ledger is not None  # crawler/settings.py enables it
+                ledger.close_if_unclosed()
         except LockHeld as held:
             print(f"scrapy crawl: error: {held}; try again when it has finished", file=sys.stderr)
             self.exitcode = ExitCode.LOCKED

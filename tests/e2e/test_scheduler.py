@@ -2,6 +2,7 @@
 
 import itertools
 import os
+import re
 import resource
 import signal
 import sqlite3
@@ -18,7 +19,7 @@ from crawler.commands.crawl import lock_path
 from crawler.lock import CrawlLock
 from crawler.scheduling import stored_next_run_time
 from replica import ReplicaServer, ReplicaSite
-from replica.crawling import ROOT, crawl, mismatches, rows, setting_options, stored_articles
+from replica.crawling import ROOT, crawl, crawl_command, mismatches, rows, setting_options, stored_articles
 
 SLOW = {"DOWNLOAD_DELAY": "0.25", "CONCURRENT_REQUESTS_PER_DOMAIN": "1", "RANDOMIZE_DOWNLOAD_DELAY": "False"}
 
@@ -143,6 +144,26 @@ def test_sigterm_during_a_crawl_leaves_a_consistent_database_and_pages_nobody(sc
     assert len(rows(scheduler.db, "articles")) == 40
 
 
+def test_a_sigterm_before_the_first_request_records_the_run_as_shut_down(small_replica, tmp_path):
+    """Scrapy stops without closing a spider that is still opening: the run must not be left
+    `running`, to be taken later for a killed, failed one."""
+    db = tmp_path / "elections.db"
+    command = crawl_command("-a", f"start_url={small_replica.start_url}", "-L", "INFO", db=db)
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    assert process.stderr is not None
+    for line in process.stderr:
+        if "Crawl run 1 started" in line:  # the run's row exists; the engine has not started
+            process.send_signal(signal.SIGTERM)
+            break
+    process.stderr.read()
+    assert process.wait(timeout=60) == 1
+    assert sum(small_replica.site.requests.values()) == 0  # it came before the first request
+    [run] = rows(db, "crawl_runs")
+    assert (run["status"], run["finish_reason"], run["healthy"]) == ("partial", "shutdown", 1)
+    assert crawl("-a", f"start_url={small_replica.start_url}", db=db).returncode == 0
+    assert len(rows(db, "articles")) == 40
+
+
 def test_a_manual_crawl_during_a_scheduled_one_is_refused(scheduler):
     process = scheduler.start("--once", **SLOW)
     wait_for(lambda: scheduler.runs(), what="the scheduled crawl to start")
@@ -232,12 +253,13 @@ def test_status_tells_the_truth_about_the_scheduler_and_the_archive(scheduler):
     assert "started (Asia/Almaty)" in lines[4]
 
     scheduler.start("--once").wait(timeout=120)
-    stopped = status(scheduler, "-s", f"ELECTIONS_DB={scheduler.db}").stdout.splitlines()
-    assert stopped[0] == f"Scheduler: not running (no scheduler with --data-dir {scheduler.data_dir})"
+    stopped = status(scheduler).stdout.splitlines()  # still no arguments: the archive it filled
+    assert re.fullmatch(r"Scheduler: not running \(stopped 20\d\d-\d\d-\d\d \d\d:\d\d Asia/Almaty\)", stopped[0])
     assert stopped[1].startswith("Last scheduled run: ") and stopped[1].endswith(" Asia/Almaty")
     assert not stopped[2].startswith("Next scheduled run: 20")  # never a time in the past as "next"
-    row = stopped[5].split()
-    assert row[0] == "1" and row[4:8] == ["scheduled", "ok", "healthy", "40"]
+    assert stopped[3] == f"Last runs ({scheduler.db}):"
+    row = stopped[5].split()  # id, day, time (the heading names the zone), trigger, status, health, new
+    assert row[0] == "1" and row[3:7] == ["scheduled", "ok", "healthy", "40"]
     assert "Articles: 40 stored, 0 earlier versions, 0 pages pending, 0 given up" in stopped
 
 
@@ -264,6 +286,8 @@ def test_once_exits_as_scrapy_crawl_does_and_alerts_when_not_ok(scheduler, tmp_p
     ok = scheduler.start("--once", *on_failure)
     assert ok.wait(timeout=120) == 0
     assert alert.read_text().splitlines() == ["failed", "failed"]  # no alert for an ok, healthy run
+    shown = status(scheduler)  # --once shares its archive with status, as the scheduler does
+    assert shown.returncode == 0 and f"Last runs ({scheduler.db}):" in shown.stdout.splitlines()
 
 
 def test_a_symlink_to_the_database_shares_its_lock(scheduler, tmp_path):

@@ -70,3 +70,13 @@ def test_run_status_reads_the_counts_not_scrapys_reason():
     nothing = {"elections/listing_failed": 1}
     assert run_status("finished", run_counts(nothing, "finished"), nothing) == "failed"
     assert run_status("shutdown", run_counts(good, "shutdown"), good) == "partial"
+
+
+def test_a_run_stopped_on_purpose_before_it_read_anything_is_partial_and_healthy():
+    from crawler.ledger import run_counts, run_status
+
+    stats = {"elections/articles_requested": 20}  # requested, then the stop came
+    counts = run_counts(stats, "shutdown")
+    assert run_status("shutdown", counts, stats) == "partial"
+    assert health_problems({**counts, "finish_reason": "shutdown"}, stats, {}, POLICY) == []
+    assert run_status("finished", counts, stats) == "failed"  # the same counts, not stopped: a failure
