@@ -1,6 +1,7 @@
 """Progress of long work: every ELECTIONS_PROGRESS_INTERVAL seconds, how far the walk has got,
 counted as Scrapy counts (articles scraped: through the pipelines), and, once the walk has
-reached its end and only queued pages are left, about how long the rest takes."""
+reached its end and only queued pages are left, of how many articles and about how long the
+rest takes."""
 
 import logging
 
@@ -40,14 +41,18 @@ class Progress:
         responses = value("response_received_count", 0)
         rate, self.responses_then = (responses - self.responses_then) / self.interval, responses
         queued = value("scheduler/enqueued", 0) - value("scheduler/dequeued", 0)
-        left = ""
-        if value(Stat.WALK_STOP) and rate:  # the walk is over: what is queued is all there is
-            left = f"; about {queued / rate / 60:.0f} min left at {rate:.1f} pages/s"
+        scraped = value("item_scraped_count", 0)
+        of_total, left = "", ""
+        if value(Stat.WALK_STOP):  # the walk is over: what is queued is all there is
+            of_total = f" of {value(Stat.ARTICLES_REQUESTED, 0)}"
+            if rate:
+                left = f"; {duration(queued / rate)} left at {rate:.1f} pages/s"
         logger.info(
-            "Progress: %d listing pages walked, %d articles scraped, %d stored (%d new, %d updated), %d pending, "
+            "Progress: %d listing pages walked, %d%s articles scraped, %d stored (%d new, %d updated), %d pending, "
             "%d requests queued%s; oldest card reached %s",
             value(Stat.LISTING_PAGES, 0),
-            value("item_scraped_count", 0),
+            scraped,
+            of_total,
             value(Stat.STORED_NEW, 0) + value(Stat.STORED_UPDATED, 0),
             value(Stat.STORED_NEW, 0),
             value(Stat.STORED_UPDATED, 0),
@@ -60,3 +65,11 @@ class Progress:
     def spider_closed(self, spider):
         if self.task and self.task.running:
             self.task.stop()
+
+
+def duration(seconds: float) -> str:
+    """'about 40 s', 'about 12 min', 'about 3 h 10 min'."""
+    if seconds < 90:
+        return f"about {seconds:.0f} s"
+    minutes = round(seconds / 60)
+    return f"about {minutes} min" if minutes < 90 else f"about {minutes // 60} h {minutes % 60} min"

@@ -173,15 +173,18 @@ def test_an_unfinished_backfill_is_resumed_past_known_pages(archive):
 def test_progress_is_logged_as_scrapy_counts_and_the_run_ends_in_one_summary_line(archive):
     archive.run(ELECTIONS_PROGRESS_INTERVAL="0.2", CONCURRENT_REQUESTS="2", CONCURRENT_REQUESTS_PER_DOMAIN="2")
     lines = re.findall(
-        r"Progress: (\d+) listing pages walked, (\d+) articles scraped, (\d+) stored .*, (\d+) pending, "
-        r"(\d+) requests queued(; about \d+ min left at [\d.]+ pages/s)?; oldest card reached (\S+)",
+        r"Progress: (\d+) listing pages walked, (\d+)(?: of (\d+))? articles scraped, (\d+) stored .*, (\d+) pending, "
+        r"(\d+) requests queued(; about \d+ (?:s|min|h \d+ min) left at [\d.]+ pages/s)?; oldest card reached (\S+)",
         archive.log,
     )
     assert len(lines) >= 2
     assert int(lines[-1][0]) >= int(lines[0][0]) and lines[-1][0] != "0"
-    assert int(lines[-1][1]) >= int(lines[-1][2])  # scraped as Scrapy counts; stored by the batch
-    assert any(line[1] != "0" and line[2] == "0" for line in lines) or int(lines[-1][1]) > 0
-    assert lines[-1][6] >= "2019-03-01"
+    assert int(lines[-1][1]) >= int(lines[-1][3])  # scraped as Scrapy counts; stored by the batch
+    assert any(line[1] != "0" and line[3] == "0" for line in lines) or int(lines[-1][1]) > 0
+    assert lines[-1][7] >= "2019-03-01"
+    after_the_walk = [line for line in lines if line[2]]  # the listing's end is known: a total and an ETA
+    assert after_the_walk and all(line[2] == "200" for line in after_the_walk)
+    assert any(line[6] for line in after_the_walk)  # (none in an interval without a response)
     assert "Scrapy 2." not in archive.log and "Overridden settings" not in archive.log  # no banner
     summaries = [line for line in archive.log.splitlines() if "[crawler.ledger]" in line and " ok (finished): " in line]
     assert len(summaries) == 1
