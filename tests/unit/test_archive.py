@@ -154,15 +154,17 @@ def test_datasettes_canned_searches_take_any_phrase(tmp_path, phrase):
             "url": "u",
             "title": "OSCE/ODIHR on the by-election",
             "body": "Text.",
-            "published_at": "2024-01-01T00:00:00+00:00",
+            "published_at": "2023-12-31T20:00:00+00:00",  # 1 January 2024, 02:00 in Kazakhstan
             "tags": "[]",
         }
     )
     queries = yaml.safe_load((ROOT / "explore" / "metadata.yml").read_text())["databases"]["archive"]["queries"]
     for name in ("search", "phrase_per_week"):
         db.execute(queries[name]["sql"], {"phrase": phrase}).fetchall()  # no sqlite3.OperationalError
-    assert db.execute(queries["search"]["sql"], {"phrase": "by-election"}).fetchall()
     db.execute(phrase_chart_sql(), {"phrase": phrase}).fetchall()
+    found = db.execute(queries["search"]["sql"], {"phrase": "by-election"}).fetchall()
+    assert found == [("2024-01-01", "OSCE/ODIHR on the by-election", "Text.", "u")]  # Kazakhstan's day
+    assert db.execute(queries["phrase_per_week"]["sql"], {"phrase": "OSCE/ODIHR"}).fetchall() == [("2024-01-01", 1)]
     db.close()
 
 
