@@ -14,6 +14,8 @@ class Stat:
     LISTING_PAGES = "elections/listing_pages"  # listing pages with cards
     LISTING_FAILED = "elections/listing_failed"  # listing pages that could not be read
     LISTING_FAILED_AT = "elections/listing_failed_at"  # the first of them: "<url>: <reason>"
+    # The first home or listing page the site did not serve (no answer, 5xx, a challenge): "<url> (<reason>)"
+    UNREACHABLE_AT = "elections/unreachable_at"
     LISTING_URL = "elections/listing_url"  # the section's first listing page, as given or found
     OLDEST_CARD_AT = "elections/oldest_card_at"
     WALK_STOP = "elections/walk_stop"  # why the listing walk ended: a WalkStop

@@ -76,8 +76,11 @@ def health_problems(run: dict, stats: dict, coverage: dict[str, float], policy: 
         problems.append(f"{lost} article pages were requested but neither stored nor recorded as failed")
     stopped_on_purpose = run["finish_reason"] == FinishReason.SHUTDOWN  # before it read much, maybe
     if run["listing_pages"] == 0 and not stats.get(Stat.ONE_ARTICLE) and not stopped_on_purpose:
-        failed_at = stats.get(Stat.LISTING_FAILED_AT)
-        problems.append("no listing page with cards was read" + (f" ({failed_at})" if failed_at else ""))
+        failed_at, unreachable_at = stats.get(Stat.LISTING_FAILED_AT), stats.get(Stat.UNREACHABLE_AT)
+        if unreachable_at:
+            problems.append(f"site unreachable at {unreachable_at}: no listing page with cards was read")
+        else:
+            problems.append("no listing page with cards was read" + (f" ({failed_at})" if failed_at else ""))
     if requested and not stored and not stopped_on_purpose:
         problems.append(f"{requested} article pages requested, none stored")
     for field, minimum in policy.min_coverage.items():

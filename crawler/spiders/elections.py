@@ -208,7 +208,11 @@ class ElectionsSpider(scrapy.Spider):
         if page > 1 and failure.check(HttpError) and failure.value.response.status in (404, 410):
             yield from self.no_cards(page, failure.request.cb_kwargs.get("after_empty", False))
             return
-        self.listing_broken(failure.request.url, failure_reason(failure))
+        reason = failure_reason(failure)
+        served = failure.check(HttpError) and failure.value.response.status < 500  # a 404 is an answer
+        if not served and not self.crawler.stats.get_value(Stat.UNREACHABLE_AT):
+            self.crawler.stats.set_value(Stat.UNREACHABLE_AT, f"{failure.request.url} ({reason})")
+        self.listing_broken(failure.request.url, reason)
         stop_on_challenge(failure)
 
     def listing_broken(self, url: str, reason: str) -> None:

@@ -80,3 +80,13 @@ def test_a_run_stopped_on_purpose_before_it_read_anything_is_partial_and_healthy
     assert run_status("shutdown", counts, stats) == "partial"
     assert health_problems({**counts, "finish_reason": "shutdown"}, stats, {}, POLICY) == []
     assert run_status("finished", counts, stats) == "failed"  # the same counts, not stopped: a failure
+
+
+def test_a_site_that_did_not_answer_is_named_unreachable():
+    stats = {
+        "elections/listing_failed_at": "https://qazinform.com/: HTTP 503",
+        "elections/unreachable_at": "https://qazinform.com/ (HTTP 503)",
+    }
+    assert health_problems(run(listing_pages=0, articles_new=0), stats, {}, POLICY) == [
+        "site unreachable at https://qazinform.com/ (HTTP 503): no listing page with cards was read"
+    ]
