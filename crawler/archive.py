@@ -187,6 +187,10 @@ SEARCH_TOKENIZER = "porter unicode61 remove_diacritics 2"
 SEARCH_WEIGHTS = (10.0, 5.0, 1.0)
 
 
+# Generated columns (3.31) and ALTER TABLE DROP COLUMN (3.35, schema version 8).
+MINIMUM_SQLITE = (3, 35, 0)
+
+
 class ArchiveUnusable(Exception):
     """The archive's path leads nowhere a database can be: one sentence that says why."""
 
@@ -208,7 +212,14 @@ def unusable_reason(path: str | Path, error: sqlite3.Error | OSError, doing: str
 
 def check_usable(path: str | Path) -> None:
     """Raises ArchiveUnusable when no archive can be opened at `path`: a folder that is a
-    file or cannot be made, a file that is not SQLite. Opens nothing for writing."""
+    file or cannot be made, a file that is not SQLite, or an SQLite too old for the schema.
+    Opens nothing for writing."""
+    if sqlite3.sqlite_version_info < MINIMUM_SQLITE:
+        needed = ".".join(map(str, MINIMUM_SQLITE))
+        raise ArchiveUnusable(
+            f"this Python's SQLite is {sqlite3.sqlite_version}; the archive needs {needed} or newer "
+            "(for generated columns and DROP COLUMN): use a Python built with a newer SQLite"
+        )
     path = Path(path)
     blocking = next((folder for folder in path.parents if folder.exists() and not folder.is_dir()), None)
     if blocking:

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import yaml
 
-from crawler.archive import SCHEMA_VERSION, VIEWS, open_database, schema_version
+from crawler.archive import SCHEMA_VERSION, VIEWS, ArchiveUnusable, check_usable, open_database, schema_version
 from replica.crawling import rows
 from tests.checks import fts_integrity_check, search
 
@@ -233,3 +233,10 @@ def test_months_and_weeks_without_articles_count_zero(tmp_path):
     assert len(weeks) == 13 and weeks[0] == ("2026-03-30", 2) and weeks[-1] == ("2026-01-05", 1)
     assert sum(articles for _week, articles in weeks) == 3  # the eleven weeks between count 0
     db.close()
+
+
+def test_an_sqlite_too_old_for_the_schema_is_one_sentence(tmp_path, monkeypatch):
+    monkeypatch.setattr(sqlite3, "sqlite_version_info", (3, 31, 1))
+    monkeypatch.setattr(sqlite3, "sqlite_version", "3.31.1")
+    with pytest.raises(ArchiveUnusable, match=r"^this Python's SQLite is 3.31.1; the archive needs 3.35.0 or newer"):
+        check_usable(tmp_path / "elections.db")
