@@ -12,6 +12,7 @@ import pytest
 
 from crawler.items import EXPORTED_FIELDS
 from replica.crawling import ROOT, crawl, rows, setting_options
+from tests.checks import damage
 
 
 def run(*command: str, **settings: str) -> subprocess.CompletedProcess:
@@ -111,15 +112,10 @@ def test_a_backup_works_every_day_and_during_a_crawl(replica, tmp_path):
 
 @pytest.fixture(scope="module")
 def damaged(tmp_path_factory, replica) -> Path:
-    """A crawled archive whose pages past the schema were overwritten, as a failing disk or a
-    copy cut short leaves them: SQLite opens it, then finds it malformed."""
+    """A crawled archive, damaged (tests.checks.damage)."""
     db = tmp_path_factory.mktemp("damaged") / "elections.db"
     assert crawl("-a", f"start_url={replica.start_url}", "-a", "max_pages=2", db=db).returncode == 0
-    page = 4096
-    with open(db, "r+b") as file:
-        for offset in range(3 * page, db.stat().st_size, 2 * page):
-            file.seek(offset)
-            file.write(b"\xff" * page)
+    damage(db)
     return db
 
 

@@ -20,6 +20,7 @@ from crawler.lock import CrawlLock
 from crawler.scheduling import stored_next_run_time
 from replica import ReplicaServer, ReplicaSite
 from replica.crawling import ROOT, crawl, crawl_command, mismatches, rows, setting_options, stored_articles
+from tests.checks import damage
 
 SLOW = {"DOWNLOAD_DELAY": "0.25", "CONCURRENT_REQUESTS_PER_DOMAIN": "1", "RANDOMIZE_DOWNLOAD_DELAY": "False"}
 
@@ -308,11 +309,14 @@ def test_the_weekly_safety_net_walks_the_whole_listing(scheduler):
     assert "No run has walked the whole listing since" in scheduler.log()
 
 
-@pytest.mark.parametrize("problem", ["not sqlite", "under a file"])
+@pytest.mark.parametrize("problem", ["not sqlite", "under a file", "damaged"])
 def test_an_archive_that_cannot_be_used_ends_in_an_alert_not_a_traceback(scheduler, tmp_path, problem):
+    db = scheduler.db
     if problem == "not sqlite":
         scheduler.db.write_text("these are notes, not a database\n")
-        db = scheduler.db
+    elif problem == "damaged":
+        assert crawl("-a", f"start_url={scheduler.server.start_url}", db=db).returncode == 0
+        damage(db)
     else:
         (tmp_path / "a-file").write_text("x")
         db = tmp_path / "a-file" / "elections.db"
@@ -337,8 +341,9 @@ def test_an_archive_that_cannot_be_used_ends_in_an_alert_not_a_traceback(schedul
     because = {
         "not sqlite": f"the archive {db} is not an SQLite database (file is not a database)",
         "under a file": f"the archive {db} cannot be made: {db.parent} is a file, not a folder",
+        "damaged": f"the archive {db} is damaged (SQLite finds it malformed): restore the newest backup",
     }[problem]
-    assert text.startswith(f"Elections crawl: {because}.")
+    assert text.startswith(f"Elections crawl: {because}")
 
 
 def disk_full_at(size: int):
