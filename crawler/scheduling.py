@@ -350,17 +350,23 @@ def record_state(data_dir: Path, **changes) -> None:
 
 
 def scheduler_running(state: dict | None) -> bool:
-    return bool(state and state.get("pid") and process_alive(state["pid"]))
+    return bool(state and state.get("pid") and scheduler_alive(state["pid"]))
 
 
-def process_alive(pid: int) -> bool:
+def scheduler_alive(pid: int) -> bool:
+    """Is a scheduler running as `pid`? A scheduler killed outright leaves its PID in the
+    state file, and the system may give that number to another program since."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
+        pass  # someone else's process: only its command line can tell
+    try:
+        arguments = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        return any(Path(os.fsdecode(argument)).name == "scheduler.py" for argument in arguments)
+    except OSError:  # no /proc (macOS): the PID is all there is to go by
         return True
-    return True
 
 
 def format_time(text: str | None, zone, labelled: bool = True) -> str:

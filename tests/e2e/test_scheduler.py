@@ -1,6 +1,7 @@
 """scheduler.py over the replica, with seconds-level cron expressions."""
 
 import itertools
+import json
 import os
 import re
 import resource
@@ -373,3 +374,15 @@ def test_a_disk_that_fills_up_during_a_crawl_ends_in_an_alert_and_loses_nothing(
             ("failed", 0),
             ("ok", 60),
         ]
+
+
+def test_status_is_not_fooled_by_a_pid_that_another_program_has_taken(scheduler):
+    """A scheduler killed outright leaves its PID behind; this test's own process plays the
+    program that got the number since."""
+    assert scheduler.start("--once").wait(timeout=120) == 0
+    state = scheduler.data_dir / "scheduler.json"
+    left = {"pid": os.getpid(), "started_at": "2026-11-20T01:00:00+00:00", "cron": "0 6 * * *"}
+    state.write_text(json.dumps({**json.loads(state.read_text()), **left}))
+    shown = status(scheduler)
+    assert shown.returncode == 0
+    assert shown.stdout.splitlines()[0] == f"Scheduler: not running (no scheduler with --data-dir {scheduler.data_dir})"
