@@ -36,12 +36,11 @@ class Command(ScrapyCommand):
             folder.mkdir(parents=True, exist_ok=True)
             archive.copy_to(db, target)
             db.close()
-        except (archive.ArchiveUnusable, OSError) as error:
-            print(f"scrapy backup: error: {error}", file=sys.stderr)
-            self.exitcode = ExitCode.BAD_ARGUMENT
-            return
-        except sqlite3.Error as error:
-            print(f"scrapy backup: error: {archive.unusable_reason(source, error, doing='copied')}", file=sys.stderr)
+        except (archive.ArchiveUnusable, OSError, sqlite3.Error) as error:
+            reason = (
+                archive.unusable_reason(source, error, doing="copied") if isinstance(error, sqlite3.Error) else error
+            )
+            print(f"scrapy backup: error: {reason}", file=sys.stderr)
             self.exitcode = ExitCode.BAD_ARGUMENT
             return
         print(f"backup: {source} copied to {target} ({target.stat().st_size / 2**20:.1f} MiB)")
