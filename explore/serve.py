@@ -21,7 +21,8 @@ HERE = Path(__file__).resolve().parent
 def metadata_for(database: str) -> dict:
     metadata = yaml.safe_load((HERE / "metadata.yml").read_text())
     metadata["databases"] = {database: metadata["databases"]["archive"]}
-    metadata["description_html"] = metadata["description_html"].replace("/archive/", f"/{database}/")
+    for described in (metadata, metadata["databases"][database]):  # links into the database
+        described["description_html"] = described["description_html"].replace("/archive/", f"/{database}/")
     for dashboard in metadata["plugins"]["datasette-dashboards"].values():
         for chart in dashboard["charts"].values():
             chart["db"] = database
