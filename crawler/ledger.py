@@ -83,6 +83,7 @@ class RunLedger:
         """Scrapy stops without closing a spider that a SIGTERM finds still opening (its
         engine not yet started): that run is closed here, as shut down, not left running."""
         if self.run_id is not None and not self.closed:
+            logger.info("Crawl run %d was stopped before its engine started", self.run_id)
             self.spider_closed(self.crawler.spider, FinishReason.SHUTDOWN)
 
     def close_run(self, run: dict, stats: dict) -> list[str]:
