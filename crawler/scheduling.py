@@ -191,7 +191,7 @@ def print_next_fire_times(trigger: CronTrigger, count: int) -> None:
         previous = trigger.get_next_fire_time(previous, moment)
         if previous is None:
             break
-        print(previous.isoformat())
+        print(f"{previous:%Y-%m-%d %H:%M} {trigger.timezone} ({previous:%A})")  # the weekday: is it the one meant?
         moment = previous
 
 

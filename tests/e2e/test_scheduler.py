@@ -392,3 +392,16 @@ def test_status_is_not_fooled_by_a_pid_that_another_program_has_taken(scheduler)
     shown = status(scheduler)
     assert shown.returncode == 0
     assert shown.stdout.splitlines()[0] == f"Scheduler: not running (no scheduler with --data-dir {scheduler.data_dir})"
+
+
+@pytest.mark.parametrize("weekday, name", [("0", "Sunday"), ("7", "Sunday"), ("1", "Monday"), ("sat", "Saturday")])
+def test_next_shows_the_weekdays_a_crontab_line_means(weekday, name):
+    result = subprocess.run(
+        [sys.executable, "scheduler.py", "--next", "2", "--cron", f"0 6 * * {weekday}"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    lines = result.stdout.splitlines()
+    assert result.returncode == 0 and len(lines) == 2
+    assert all(re.fullmatch(rf"20\d\d-\d\d-\d\d 06:00 Asia/Almaty \({name}\)", line) for line in lines), lines
