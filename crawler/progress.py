@@ -46,7 +46,7 @@ class Progress:
         if value(Stat.WALK_STOP):  # the walk is over: what is queued is all there is
             of_total = f" of {value(Stat.ARTICLES_REQUESTED, 0)}"
             if rate:
-                left = f"; {duration(queued / rate)} left at {rate:.1f} pages/s"
+                left = f"; about {duration(queued / rate)} left at {rate:.1f} pages/s"
         logger.info(
             "Progress: %d listing pages walked, %d%s articles scraped, %d stored (%d new, %d updated), %d pending, "
             "%d requests queued%s; oldest card reached %s",
@@ -68,8 +68,9 @@ class Progress:
 
 
 def duration(seconds: float) -> str:
-    """'about 40 s', 'about 12 min', 'about 3 h 10 min'."""
+    """'40 s', '12 min', '3 h 10 min': a length of time as a person reads it (also for
+    scheduler.py status)."""
     if seconds < 90:
-        return f"about {seconds:.0f} s"
+        return f"{seconds:.0f} s"
     minutes = round(seconds / 60)
-    return f"about {minutes} min" if minutes < 90 else f"about {minutes // 60} h {minutes % 60} min"
+    return f"{minutes} min" if minutes < 90 else f"{minutes // 60} h {minutes % 60} min"

@@ -25,6 +25,7 @@ from apscheduler.util import undefined
 
 from crawler import archive
 from crawler.job import ROOT, JobOptions, database_path, run_crawl, stop_running_crawl
+from crawler.progress import duration
 
 logger = logging.getLogger("scheduler")
 JOB_ID = "elections-crawl"
@@ -315,7 +316,7 @@ def print_status(data_dir: Path, crawl_arguments: list[str], jobstore_url: str, 
         print(
             f"{run['id']:>5}  {when:<{len(started)}} {run['trigger'] or '':<10} "
             f"{run['status']:<8} {health_word(run):<10} {run['articles_new'] or 0:>5} "
-            f"{run['articles_updated'] or 0:>7} {failed_pages(run):>7} {duration(run):>9}"
+            f"{run['articles_updated'] or 0:>7} {failed_pages(run):>7} {run_duration(run):>9}"
         )
         if run["health_problems"]:
             print(f"       {run['health_problems']}")
@@ -385,8 +386,9 @@ def health_word(run: dict) -> str:
     return {1: "healthy", 0: "UNHEALTHY"}.get(run["healthy"], "-")
 
 
-def duration(run: dict) -> str:
+def run_duration(run: dict) -> str:
     if not run["finished_at"]:
         return "-"
-    seconds = (datetime.fromisoformat(run["finished_at"]) - datetime.fromisoformat(run["started_at"])).total_seconds()
-    return f"{seconds:.0f} s"
+    return duration(
+        (datetime.fromisoformat(run["finished_at"]) - datetime.fromisoformat(run["started_at"])).total_seconds()
+    )

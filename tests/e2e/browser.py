@@ -82,7 +82,7 @@ class Browser:
     def _call(self, method: str, **params) -> dict:
         self._next_id += 1
         message = {"id": self._next_id, "method": method, "params": params}
-        if method.split(".")[0] not in ("Target",):
+        if not method.startswith("Target."):  # the browser's own domain; the rest go to the page
             message["sessionId"] = self._session
         os.write(self._to_browser, json.dumps(message).encode() + b"\0")
         while True:  # events come in between; the answer carries our id
