@@ -10,6 +10,10 @@ class Stat:
 
     ARTICLES_REQUESTED = "elections/articles_requested"
     CARDS_SKIPPED = "elections/cards_skipped"  # links in the listing that are no article of the site
+    # Cards on the site that link neither to an article URL the crawler knows nor to a listing:
+    # an article URL form the crawler does not know, maybe. The first: its URL.
+    CARDS_UNKNOWN = "elections/cards_unknown"
+    CARDS_UNKNOWN_AT = "elections/cards_unknown_at"
     EMPTY_LISTING_PAGES = "elections/empty_listing_pages"  # a page without cards, followed by one with
     LISTING_PAGES = "elections/listing_pages"  # listing pages with cards
     LISTING_FAILED = "elections/listing_failed"  # listing pages that could not be read

@@ -69,6 +69,12 @@ def health_problems(run: dict, stats: dict, coverage: dict[str, float], policy: 
             f"{stats[Stat.LISTING_FAILED]} listing page(s) could not be read ({stats.get(Stat.LISTING_FAILED_AT)}): "
             "the walk ended there, and the next run walks on past the gap"
         )
+    if stats.get(Stat.CARDS_UNKNOWN):
+        problems.append(
+            f"{stats[Stat.CARDS_UNKNOWN]} listing card(s) link to URLs the crawler does not take for articles "
+            f"(first: {stats.get(Stat.CARDS_UNKNOWN_AT)}): the site may have changed its article URLs "
+            "(crawler/urls.py), and those articles are not stored"
+        )
     if stats.get(Stat.RUNAWAY):
         problems.append(f"runaway listing: {stats[Stat.RUNAWAY]}")
     lost = unaccounted_articles(run, stats)

@@ -6,6 +6,8 @@ from datetime import UTC, datetime
 import scrapy
 from scrapy.http import Response
 
+from crawler.urls import first_url
+
 
 class Article(scrapy.Item):
     """One article of the Elections section, as stored in the `articles` table."""
@@ -52,9 +54,8 @@ class RawPage:
     @classmethod
     def of(cls, response: Response) -> "RawPage":
         request = response.request
-        first_url = request.meta.get("redirect_urls", [request.url])[0] if request else response.url
         return cls(
-            url=first_url,
+            url=first_url(request) if request else response.url,
             final_url=response.url,
             status=response.status,
             request_headers=headers_json(request.headers) if request else "{}",

@@ -105,6 +105,7 @@ def walk_unbroken(reason: str, counts: dict, stats: dict) -> bool:
         and not stats.get(Stat.LISTING_FAILED)
         and not stats.get(Stat.CHALLENGE_URL)
         and not stats.get(Stat.RUNAWAY)
+        and not stats.get(Stat.CARDS_UNKNOWN)  # cards neither stored nor pending
         and not stats.get(Stat.UNWRITTEN)
         and not stats.get("spider_exceptions/count")
         and not unaccounted_articles(counts, stats)
@@ -157,6 +158,7 @@ def run_status(reason: str, counts: dict, stats: dict) -> str:
         or counts["articles_dropped"]
         or stats.get(Stat.LISTING_FAILED)
         or stats.get(Stat.RUNAWAY)
+        or stats.get(Stat.CARDS_UNKNOWN)
         or stats.get("log_count/ERROR")
     ):
         return RunStatus.PARTIAL

@@ -55,13 +55,43 @@ def article_id(url: str) -> str | None:
     return (match.group(1) if match else slug).lower()
 
 
+# Paths of the site's own listings and pages, which are never articles: a card that links to
+# one is navigation. Anything else on the site that is not an article URL is a surprise.
+_NOT_ARTICLE_PATHS = re.compile(
+    r"^/(?:[a-z]{2}/)?(?:category|tag|tags|lenta|search|rss|sitemaps?|about|contacts|special)(?:[/._?-]|$)"
+    r"|^/(?:[a-z]{2}/?)?$",
+    re.IGNORECASE,
+)
+
+
+def listed_id(url: str) -> str:
+    """The id a listed URL gives its article, or the URL itself where it has none."""
+    return article_id(url) or url
+
+
 def is_article_url(url: str) -> bool:
-    """An article's page: an "_a<digits>" id, or a page under /news/ (AMP copies included).
-    Not a category, a tag, a javascript: or mailto: link."""
+    """An article's page: an "_a<digits>" or a hex id, or a page under a /news/ folder
+    (/news/…, /en/news/…; AMP copies included). Not a category, a tag, the home page, a
+    javascript: or mailto: link."""
     if urlsplit(url).scheme not in ("http", "https"):
         return False
     path = urlsplit(canonical_url(url)).path
-    return bool(_LEGACY_ID.search(path.rstrip("/"))) or path.startswith("/news/")
+    if _NOT_ARTICLE_PATHS.search(path):
+        return False
+    segments = [s for s in path.split("/") if s]
+    return bool(_LEGACY_ID.search(segments[-1]) or _HEX_ID.search(segments[-1]) or "news" in segments[:-1])
+
+
+def is_navigation_url(url: str) -> bool:
+    """A link no article card is: another scheme (javascript:, mailto:), or one of the site's
+    listings (a category, a tag, the home page ...)."""
+    parts = urlsplit(url)
+    return parts.scheme not in ("http", "https") or bool(_NOT_ARTICLE_PATHS.search(parts.path or "/"))
+
+
+def first_url(request) -> str:
+    """The URL a request was first made for, before any redirect: the one the listing gave."""
+    return request.meta.get("redirect_urls", [request.url])[0]
 
 
 def url_language(url: str) -> str | None:

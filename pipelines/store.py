@@ -1,5 +1,6 @@
 import logging
 import sqlite3
+from collections import Counter
 from dataclasses import asdict
 
 from scrapy import signals
@@ -7,6 +8,7 @@ from scrapy import signals
 from crawler import archive
 from crawler import signals as crawler_signals
 from crawler.contracts import Stat
+from crawler.urls import first_url, listed_id
 from pipelines.validate import InvalidArticle
 
 logger = logging.getLogger(__name__)
@@ -57,29 +59,31 @@ class StorePipeline:
     def item_dropped(self, item, response, exception):
         if isinstance(exception, InvalidArticle):  # a page read wrong is kept too: a better parser may read it
             self.keep_raw_page(item)
-            self.page_failed(
-                item.get("url") or response.url, item.get("article_id"), str(exception), item.get("layout")
-            )
+            self.item_failed(item, response, str(exception))
 
     def keep_raw_page(self, item) -> None:
         raw_page = item.get("raw_page")
         if raw_page is not None:
-            self.raw_pages.append({"article_id": item["article_id"], **asdict(raw_page)})
+            self.raw_pages.append({"article_id": item.get("article_id") or listed_id(raw_page.url), **asdict(raw_page)})
 
     def item_error(self, item, response, spider, failure):
         """An exception in a pipeline: the page failed, with that reason."""
-        reason = f"{type(failure.value).__name__}: {failure.value}"
-        self.page_failed(item.get("url") or response.url, item.get("article_id"), reason, item.get("layout"))
+        self.item_failed(item, response, f"{type(failure.value).__name__}: {failure.value}")
+
+    def item_failed(self, item, response, reason: str) -> None:
+        """Recorded under the URL the listing gave, which the next run requests again."""
+        url = first_url(response.request) if response is not None and response.request else item.get("url")
+        self.page_failed(url, item.get("article_id") or listed_id(url), reason, item.get("layout"))
 
     def page_failed(self, url, article_id, reason, layout=None):
-        self.failures[url] = {"url": url, "article_id": article_id, "layout": layout, "reason": reason}
+        self.failures[url] = failure_row(url, article_id, reason, layout)
         self.flush_when_full()
 
     def close_spider(self):
         self.flush()
         held = len(self.articles) + len(self.failures)
         if held:
-            self.stats.set_value(Stat.UNWRITTEN, held)
+            self.stats.inc_value(Stat.UNWRITTEN, held)
             logger.error(
                 "%d fetched articles and failures could not be written: %s",
                 held,
@@ -93,16 +97,11 @@ class StorePipeline:
     def flush(self):
         if not (self.articles or self.failures) or self.db is None:
             return
-        run_id, counts = self.stats.get_value(Stat.RUN_ID), {}
         try:
-            with archive.write_transaction(self.db):
-                if self.articles:
-                    counts.update(archive.save_articles(self.db, self.articles, run_id))
-                if self.failures:
-                    failures = list(self.failures.values())
-                    counts.update(archive.save_failures(self.db, failures, run_id, self.max_attempts))
-                if self.raw_pages:
-                    counts[Stat.RAW_PAGES] = archive.save_raw_pages(self.db, self.raw_pages, run_id)
+            counts = self.write(self.articles, list(self.failures.values()), self.raw_pages)
+        except sqlite3.IntegrityError:
+            # One row the schema refuses must not hold back the others, run after run.
+            counts = self.write_one_by_one()
         except sqlite3.Error as error:
             # Kept, and tried again once another batch has come in (each try may wait the
             # whole busy timeout), and when the spider closes.
@@ -114,3 +113,51 @@ class StorePipeline:
         for key, count in counts.items():  # only what was committed
             self.stats.inc_value(key, count)
         self.articles, self.failures, self.raw_pages, self.flush_at = [], {}, [], self.batch_size
+
+    def write(self, articles: list[dict], failures: list[dict], raw_pages: list[dict]) -> dict[str, int]:
+        """One transaction; returns the counts it committed."""
+        db, run_id, counts = self.db, self.stats.get_value(Stat.RUN_ID), {}
+        assert db is not None  # flush() writes only once the archive is open
+        with archive.write_transaction(db):
+            if articles:
+                counts.update(archive.save_articles(db, articles, run_id))
+            if failures:
+                counts.update(archive.save_failures(db, failures, run_id, self.max_attempts))
+            if raw_pages:
+                counts[Stat.RAW_PAGES] = archive.save_raw_pages(db, raw_pages, run_id)
+        return counts
+
+    def write_one_by_one(self) -> Counter[str]:
+        """Each article (with its raw pages) and each failure in a transaction of its own; an
+        article the archive refuses becomes a failure that says why, and stays pending."""
+        counts: Counter[str] = Counter()
+        stored_ids = {article["article_id"] for article in self.articles}
+
+        def pages_of(article_id) -> list[dict]:
+            return [page for page in self.raw_pages if page["article_id"] == article_id]
+
+        refused = []
+        for article in self.articles:
+            try:
+                counts.update(self.write([article], [], pages_of(article["article_id"])))
+            except sqlite3.IntegrityError as error:
+                logger.error("Article %s could not be stored (%s): recorded as a failure", article["url"], error)
+                refused.append(failure_of(article, f"not stored: {type(error).__name__}: {error}"))
+        failures = [
+            (f, [] if f["article_id"] in stored_ids else pages_of(f["article_id"])) for f in self.failures.values()
+        ]
+        for failure, pages in [*failures, *((f, []) for f in refused)]:
+            try:
+                counts.update(self.write([], [failure], pages))
+            except sqlite3.IntegrityError as error:
+                logger.error("The failure of %s could not be recorded (%s)", failure["url"], error)
+                counts[Stat.UNWRITTEN] += 1
+        return counts
+
+
+def failure_row(url: str, article_id: str | None, reason: str, layout: str | None = None) -> dict:
+    return {"url": url, "article_id": article_id, "layout": layout, "reason": reason}
+
+
+def failure_of(article: dict, reason: str) -> dict:
+    return failure_row(article["url"], article["article_id"], reason, article.get("layout"))

@@ -79,6 +79,13 @@ class ReplicaSite:
         self._set_articles([edited if a.article_id == edited.article_id else a for a in self.articles])
         return edited
 
+    def move(self, position: int, path: str) -> ReplicaArticle:
+        """Serves the article at `position` under `path` alone, its card linking there: the
+        site changing the form of its article URLs."""
+        moved = replace(self.articles[position], path=path, listing_href=path, amp_paths=[])
+        self._set_articles([moved if a.article_id == moved.article_id else a for a in self.articles])
+        return moved
+
     def add_fault(self, kind: str, pattern: str, value=None, times: int | None = None, rate: float = 1.0) -> Fault:
         fault = Fault(kind, pattern, value, times, rate)
         self.faults.append(fault)

@@ -13,7 +13,17 @@ from crawler.items import RawPage
 from crawler.layouts import home, listing, load_article
 from crawler.middlewares import BotChallenge
 from crawler.state import ArchiveState
-from crawler.urls import SITE_DOMAINS, article_id, canonical_url, is_article_url, is_on_site, origin
+from crawler.urls import (
+    SITE_DOMAINS,
+    article_id,
+    canonical_url,
+    first_url,
+    is_article_url,
+    is_navigation_url,
+    is_on_site,
+    listed_id,
+    origin,
+)
 from crawler.walk import Walk, WalkPlan
 
 
@@ -126,7 +136,7 @@ class ElectionsSpider(scrapy.Spider):
         )
 
     def article_request(self, url: str) -> scrapy.Request:
-        self.requested_ids.add(article_id(url) or url)
+        self.requested_ids.add(listed_id(url))
         self.crawler.stats.inc_value(Stat.ARTICLES_REQUESTED)
         return scrapy.Request(url, callback=self.parse_article, errback=self.article_failed)
 
@@ -151,8 +161,13 @@ class ElectionsSpider(scrapy.Spider):
             url = canonical_url(card.url)
             if not is_article_url(url) or not is_on_site(url, self.allowed_origins):
                 stats.inc_value(Stat.CARDS_SKIPPED)  # a category, a tag, another site ...
+                if is_on_site(url, self.allowed_origins) and not is_navigation_url(url):
+                    all_known = False  # an article, maybe, under a URL form the crawler does not know
+                    stats.inc_value(Stat.CARDS_UNKNOWN)
+                    if not stats.get_value(Stat.CARDS_UNKNOWN_AT):
+                        stats.set_value(Stat.CARDS_UNKNOWN_AT, card.url)
                 continue
-            card_id = article_id(url) or url
+            card_id = listed_id(url)
             card_ids.append(card_id)
             if card.published_at:
                 stats.min_value(Stat.OLDEST_CARD_AT, card.published_at)
@@ -163,6 +178,8 @@ class ElectionsSpider(scrapy.Spider):
                 continue
             all_known = False
             yield self.article_request(url)
+        if not card_ids:
+            all_known = False  # cards, and none an article: nothing here is known to be stored
         if page == 1:
             stats.set_value(Stat.WALK_TOP_IDS, json.dumps(card_ids))
         stop = self.walk.after_page(page, card_ids, all_known, reached_since)
@@ -196,6 +213,9 @@ class ElectionsSpider(scrapy.Spider):
             content_type = response.headers.get("Content-Type", b"none").decode("latin-1")
             self.report_failure(response.request, f"not an HTML page (Content-Type {content_type})")
             return
+        if not is_article_url(response.url):  # a removed article sent to the home page, say
+            self.report_failure(response.request, no_article_at(response.url))
+            return
         item = load_article(response, section=self.section, edition_lang=self.edition_lang)
         if self.keep_raw:
             item["raw_page"] = RawPage.of(response)
@@ -228,10 +248,17 @@ class ElectionsSpider(scrapy.Spider):
     # Scrapy drops two kinds of redirected request without calling their errback; an article
     # lost that way must still be recorded.
     def request_dropped(self, request):
-        """The scheduler drops a request for a URL already requested: for an article, that
-        is a redirect coming back to where it started."""
-        if request.callback == self.parse_article:
+        """The scheduler drops a request for a URL already requested: for an article, a
+        redirect back to where it started, to the home page the crawl read, or to another
+        card's article."""
+        if request.callback != self.parse_article:
+            return
+        if request.url in request.meta.get("redirect_urls", []):
             self.report_failure(request, "redirect loop")
+        elif not is_article_url(request.url):
+            self.report_failure(request, no_article_at(request.url))
+        else:
+            self.report_failure(request, f"redirected to {request.url}, an article requested already")
 
     def request_scheduled(self, request):
         """OffsiteMiddleware drops a redirect to another site as it is scheduled."""
@@ -243,7 +270,7 @@ class ElectionsSpider(scrapy.Spider):
             self.report_failure(request, f"redirect to {where}")
 
     def report_failure(self, request, reason: str) -> None:
-        url = request.meta.get("redirect_urls", [request.url])[0]  # the URL the listing gave
+        url = first_url(request)
         self.crawler.signals.send_catch_log(signals.page_failed, url=url, article_id=article_id(url), reason=reason)
 
 
@@ -252,6 +279,11 @@ STOP_REASONS = {
     WalkStop.MAX_PAGES: "max_pages reached",
     WalkStop.SINCE: "it reaches cards older than since",
 }
+
+
+def no_article_at(url: str) -> str:
+    """The reason of an article request redirected to a page that is no article."""
+    return f"redirected to {url}, which is no article page"
 
 
 def stop_on_challenge(failure) -> None:

@@ -153,6 +153,55 @@ def test_redirect_chains_are_followed_and_loops_recorded(hostile):
     assert (hostile.site.requests["/news/loop-one"], hostile.site.requests["/news/loop-two"]) == (1, 1)
 
 
+@pytest.mark.parametrize("discovery", [False, True], ids=["start_url", "home page read"])
+def test_an_article_redirected_to_the_home_page_is_a_failure_and_stops_nothing(hostile, discovery):
+    """A removed article sent to the home page: read there, it has no id (its raw page once
+    broke every batch); with the home page read first, Scrapy drops the repeat request."""
+    to_home, to_tracked_home = hostile.site.articles[3], hostile.site.articles[8]
+    hostile.site.add_fault("redirect", f"^{to_home.path}$", "/")
+    hostile.site.add_fault("redirect", f"^{to_tracked_home.path}$", "/?utm_source=removed")
+    settings = {"ELECTIONS_SITE_URL": hostile.base + "/", "ELECTIONS_START_URL": ""} if discovery else {}
+    result = crawl(
+        *([] if discovery else ["-a", f"start_url={hostile.server.start_url}"]),
+        db=hostile.db,
+        **FAST_FAILURES,
+        **settings,
+    )
+    assert "Traceback" not in result.stderr and result.returncode == 1
+    assert hostile.stored_ids() == hostile.all_ids() - {to_home.article_id, to_tracked_home.article_id}
+    home = hostile.base + "/"
+    assert hostile.failures() == {
+        to_home.path: (f"redirected to {home}, which is no article page", "pending"),
+        to_tracked_home.path: (
+            f"redirected to {home}?utm_source=removed, which is no article page",
+            "pending",
+        ),
+    }
+    [run] = rows(hostile.db, "crawl_runs")
+    assert (run["status"], run["articles_new"], run["articles_pending"]) == ("partial", 38, 2)
+    assert "could not be written" not in (run["health_problems"] or "")
+    hostile.site.publish(5)  # the next run stores what is new, the two still pending
+    result = crawl("-a", f"start_url={hostile.server.start_url}", db=hostile.db, **FAST_FAILURES)
+    assert hostile.stored_ids() == hostile.all_ids() - {to_home.article_id, to_tracked_home.article_id}
+    assert rows(hostile.db, "crawl_runs")[-1]["articles_new"] == 5
+
+
+def test_cards_under_a_new_article_url_form_are_stored_or_raise_an_alarm(hostile):
+    """Cards the crawler would skip as 'no article' once made a healthy run that stored nothing."""
+    with_id = [
+        hostile.site.move(n, f"/en/article/moved-story-{n}-{hostile.site.articles[n].article_id}") for n in (0, 1)
+    ]
+    without_id = hostile.site.move(2, "/en/story/a-story-with-no-id")
+    run = hostile.run()
+    assert {a.article_id for a in with_id} <= hostile.stored_ids()
+    assert hostile.stored_ids() == hostile.all_ids() - {without_id.article_id}
+    assert (run["status"], run["healthy"], run["gapless"]) == ("partial", 0, 0)
+    assert run["health_problems"].startswith(
+        "1 listing card(s) link to URLs the crawler does not take for articles "
+        f"(first: {hostile.base}/en/story/a-story-with-no-id): the site may have changed its article URLs"
+    )
+
+
 def test_a_redirect_to_another_domain_is_not_followed(hostile, other_site):
     article = hostile.site.articles[16]
     hostile.site.add_fault("redirect", f"^{article.path}$", f"{other_site.base_url}/news/elsewhere-0a0a0a")

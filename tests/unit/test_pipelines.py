@@ -85,3 +85,26 @@ def test_store_writes_in_batches_and_flushes_on_close(tmp_path):
         ]
     assert crawler.stats.get_value("store/new") == 7
     assert crawler.stats.get_value("store/pending") == 1
+
+
+def test_one_article_the_archive_refuses_does_not_hold_back_its_batch(tmp_path):
+    """A row the schema refuses (here, no body) once failed its batch in every later try."""
+    db_path = tmp_path / "elections.db"
+    crawler = get_crawler(settings_dict={"ELECTIONS_DB_BATCH_SIZE": 4, "ELECTIONS_MAX_ATTEMPTS": 3})
+    pipeline = build_from_crawler(StorePipeline, crawler)
+    db = open_database(db_path)
+    crawler.signals.send_catch_log(archive_opened, db=db)
+    crawler.stats.set_value(Stat.RUN_ID, 1)
+    for item in (article(1), article(2, body=None), article(3)):
+        pipeline.process_item(item)
+    pipeline.page_failed("https://www.inform.kz/en/gone_a4", "a4", "HTTP 404")
+    pipeline.close_spider()
+    db.close()
+    with sqlite3.connect(db_path) as db:
+        assert db.execute("select article_id from articles order by 1").fetchall() == [("a1",), ("a3",)]
+        assert db.execute("select article_id, status, reason from dropped_items order by 1").fetchall() == [
+            ("a2", "pending", "not stored: IntegrityError: NOT NULL constraint failed: articles.body"),
+            ("a4", "pending", "HTTP 404"),
+        ]
+    stats = crawler.stats.get_stats()
+    assert (stats["store/new"], stats["store/pending"], stats.get(Stat.UNWRITTEN)) == (2, 2, None)

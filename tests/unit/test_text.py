@@ -2,7 +2,7 @@ import pytest
 
 from crawler.dates import parse_published_at
 from crawler.text import clean_text, content_hash, split_dateline, strip_site_name
-from crawler.urls import article_id, canonical_url, url_language
+from crawler.urls import article_id, canonical_url, is_article_url, is_navigation_url, url_language
 
 
 @pytest.mark.parametrize(
@@ -166,3 +166,24 @@ def test_the_language_a_url_tells(url, language):
 
 def test_a_nul_byte_separates_words():
     assert clean_text("Turnout\x00reached 70%") == "Turnout reached 70%"
+
+
+@pytest.mark.parametrize(
+    "url, article, navigation",
+    [
+        ("https://qazinform.com/news/referendum-results-0eb7f9", True, False),
+        ("https://qazinform.com/en/article/referendum-results-0eb7f9", True, False),  # a new prefix, an id
+        ("https://www.inform.kz/en/news/referendum-results", True, False),  # a news folder, no id
+        ("https://www.inform.kz/en/referendum-results_a3996297", True, False),
+        ("https://qazinform.com/", False, True),  # a removed article's redirect
+        ("https://qazinform.com/?utm_source=telegram", False, True),
+        ("https://www.inform.kz/en/", False, True),
+        ("https://qazinform.com/category/politics_s12", False, True),
+        ("https://qazinform.com/tags/cec", False, True),
+        ("https://www.inform.kz/lenta?page=2", False, True),
+        ("mailto:info@inform.kz", False, True),
+        ("https://qazinform.com/en/story/referendum-results", False, False),  # unknown: an alarm
+    ],
+)
+def test_article_urls_navigation_and_the_rest(url, article, navigation):
+    assert (is_article_url(url), is_navigation_url(url)) == (article, navigation)
