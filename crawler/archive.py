@@ -191,6 +191,9 @@ SEARCH_WEIGHTS = (10.0, 5.0, 1.0)
 MINIMUM_SQLITE = (3, 35, 0)
 
 
+BUSY_TIMEOUT = 60.0  # seconds a writer waits for another (a backup, rebuild-fts, a script)
+
+
 class ArchiveUnusable(Exception):
     """The archive's path leads nowhere a database can be: one sentence that says why."""
 
@@ -234,7 +237,7 @@ def check_usable(path: str | Path) -> None:
         raise ArchiveUnusable(f"the archive {path} is a folder, not a database file")
     if path.exists():
         try:
-            connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+            connection = sqlite3.connect(read_only_uri(path), uri=True)
             try:
                 connection.execute("pragma schema_version").fetchone()
             finally:
@@ -243,15 +246,29 @@ def check_usable(path: str | Path) -> None:
             raise ArchiveUnusable(unusable_reason(path, error)) from None
 
 
+def read_only_uri(path: str | Path) -> str:
+    """An SQLite URI that opens `path` read-only. Percent-encoded: a '#' or '?' in a folder's
+    name would otherwise end the path there, and SQLite would open (and make) another file."""
+    return Path(path).resolve().as_uri() + "?mode=ro"
+
+
 def open_read_only(path: str | Path) -> Database:
     """The archive for reading only: a mistyped path is an error, never a new empty database."""
+    check_exists(path)
+    return Database(sqlite3.connect(read_only_uri(path), uri=True))
+
+
+def open_existing(path: str | Path, busy_timeout: float = BUSY_TIMEOUT) -> Database:
+    """The archive for writing, for the tools that work on what a crawl made (reparse, WARC
+    export): a mistyped path is an error, never a new empty database."""
+    check_exists(path)
+    return open_database(path, busy_timeout)
+
+
+def check_exists(path: str | Path) -> None:
     if not Path(path).is_file():
-        raise ArchiveUnusable(f"no archive at {path}")
+        raise ArchiveUnusable(f"no archive at {path} (set ELECTIONS_DB to the archive's path)")
     check_usable(path)
-    return Database(sqlite3.connect(f"file:{path}?mode=ro", uri=True))
-
-
-BUSY_TIMEOUT = 60.0  # seconds a writer waits for another (a backup, rebuild-fts, a script)
 
 
 def open_database(path: str | Path, busy_timeout: float = BUSY_TIMEOUT) -> Database:
@@ -635,13 +652,29 @@ def latest_raw_pages(
             where.append(condition)
             values.append(value)
     conditions = " and ".join(where)
-    yield from db.query(
-        f"select r.* from raw_pages r left join articles a using (article_id) where {conditions} order by r.id", values
-    )
+    ids = [
+        row[0]
+        for row in db.execute(
+            f"select r.id from raw_pages r left join articles a using (article_id) where {conditions} order by r.id",
+            values,
+        )
+    ]
+    yield from raw_pages_in_batches(db, ids)
 
 
 def all_raw_pages(db: Database) -> Iterator[dict]:
-    yield from db.query("select * from raw_pages order by id")
+    yield from raw_pages_in_batches(db, [row[0] for row in db.execute("select id from raw_pages order by id")])
+
+
+RAW_PAGES_BATCH = 50
+
+
+def raw_pages_in_batches(db: Database, ids: list[int]) -> Iterator[dict]:
+    """The raw pages of `ids`, read a batch at a time, so that no read stays open between
+    batches: a reader that writes as it goes (reparse) can then wait for a crawl's writes,
+    where a write from inside a live SELECT fails at once with "database is locked"."""
+    for start in range(0, len(ids), RAW_PAGES_BATCH):
+        yield from sorted(select(db, "raw_pages", "id", ids[start : start + RAW_PAGES_BATCH]), key=lambda r: r["id"])
 
 
 def stored_article(db: Database, article_id: str) -> dict | None:

@@ -66,6 +66,18 @@ class RawPage:
         )
 
 
+class UnreadablePage(ValueError):
+    """A raw_pages row that cannot be made a page again (damaged compression or headers)."""
+
+
+def read_raw_page(row: dict) -> tuple[bytes, dict[str, list[str]], dict[str, list[str]]]:
+    """A raw_pages row's body, response headers and request headers; raises UnreadablePage."""
+    try:
+        return zlib.decompress(row["body"]), json.loads(row["headers"]), json.loads(row["request_headers"] or "{}")
+    except (zlib.error, TypeError, ValueError) as error:
+        raise UnreadablePage(f"raw page {row['id']} of {row['article_id']}: {type(error).__name__}: {error}") from None
+
+
 def headers_json(headers) -> str:
     """Scrapy's headers (bytes, lists of values) as a JSON object of lists of text."""
     return json.dumps(

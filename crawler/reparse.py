@@ -8,14 +8,16 @@ Run by `scrapy reparse` (crawler/commands/reparse.py).
 """
 
 import json
-import zlib
-from dataclasses import dataclass
+import sqlite3
+from contextlib import suppress
+from dataclasses import dataclass, field
 
 from scrapy.http import Headers, HtmlResponse
 from sqlite_utils import Database
 
 from crawler import archive
 from crawler.contracts import RunStatus, Stat
+from crawler.items import UnreadablePage, read_raw_page
 from crawler.layouts import load_article
 from crawler.middlewares import SiteEncodingMiddleware
 from crawler.validation import invalid_reason
@@ -27,18 +29,28 @@ class Summary:
     changed: int = 0
     unchanged: int = 0
     failed: int = 0
+    unreadable: list[str] = field(default_factory=list)  # "raw page <id> of <article>: <why>"
 
     def line(self) -> str:
-        return (
+        line = (
             f"reparse: {self.read} pages read, {self.changed} articles changed, "
             f"{self.unchanged} unchanged, {self.failed} failed"
         )
+        if self.unreadable:
+            line += f", {len(self.unreadable)} kept pages unreadable (first: {self.unreadable[0]})"
+        return line
+
+    def problems(self) -> str | None:
+        problems = [f"{self.failed} stored pages no longer read"] if self.failed else []
+        if self.unreadable:
+            problems.append(f"{len(self.unreadable)} kept pages unreadable (first: {self.unreadable[0]})")
+        return "; ".join(problems) or None
 
 
 def page_response(row: dict) -> HtmlResponse:
     """The response the crawl's spider was handed, rebuilt from its raw_pages row."""
-    headers = Headers({name: values for name, values in json.loads(row["headers"]).items()})
-    response = HtmlResponse(row["final_url"], status=row["status"], headers=headers, body=zlib.decompress(row["body"]))
+    body, headers, _ = read_raw_page(row)
+    response = HtmlResponse(row["final_url"], status=row["status"], headers=Headers(headers), body=body)
     return SiteEncodingMiddleware().process_response(None, response)
 
 
@@ -51,43 +63,63 @@ def reparse(
     layout: str | None = None,
     article_id: str | None = None,
 ) -> Summary:
+    """Reads the kept pages again; the run's crawl_runs row ends ok, partial, or failed
+    with the error that stopped it."""
     summary = Summary()
     with archive.write_transaction(db):
         run_id = archive.start_run(
             db, {"started_at": archive.utc_now(), "trigger": "reparse", "status": RunStatus.RUNNING}
         )
-    for row in archive.latest_raw_pages(db, since=since, layout=layout, article_id=article_id):
-        summary.read += 1
-        item = dict(load_article(page_response(row), section=section, edition_lang=edition_lang))
-        if invalid_reason(item):
-            summary.failed += 1
-            continue
-        item["scraped_at"] = row["fetched_at"]  # it was fetched then, not now
-        with archive.write_transaction(db):
-            old = archive.stored_article(db, row["article_id"])
-            if old is None:  # a page that failed before, read now
-                archive.save_articles(db, [item], run_id)
-            elif extraction_changed(old, item):
-                archive.replace_article(db, item, old, run_id)
-            else:
-                summary.unchanged += 1
-                continue
-        summary.changed += 1
+    try:
+        for row in archive.latest_raw_pages(db, since=since, layout=layout, article_id=article_id):
+            reparse_page(db, row, section, edition_lang, run_id, summary)
+    except BaseException as error:
+        with suppress(sqlite3.Error):  # the error that stopped it is the one to report
+            finish(db, run_id, summary, RunStatus.FAILED, f"reparse stopped: {type(error).__name__}: {error}")
+        raise
+    finish(db, run_id, summary, RunStatus.PARTIAL if summary.problems() else RunStatus.OK, summary.problems())
+    return summary
+
+
+def reparse_page(db: Database, row: dict, section: str, edition_lang: str, run_id: int, summary: Summary) -> None:
+    summary.read += 1
+    try:
+        response = page_response(row)
+    except UnreadablePage as error:
+        summary.unreadable.append(str(error))
+        return
+    item = dict(load_article(response, section=section, edition_lang=edition_lang))
+    if invalid_reason(item):
+        summary.failed += 1
+        return
+    item["scraped_at"] = row["fetched_at"]  # it was fetched then, not now
+    with archive.write_transaction(db):
+        old = archive.stored_article(db, row["article_id"])
+        if old is None:  # a page that failed before, read now
+            archive.save_articles(db, [item], run_id)
+        elif extraction_changed(old, item):
+            archive.replace_article(db, item, old, run_id)
+        else:
+            summary.unchanged += 1
+            return
+    summary.changed += 1
+
+
+def finish(db: Database, run_id: int, summary: Summary, status: RunStatus, problems: str | None) -> None:
     with archive.write_transaction(db):
         archive.finish_run(
             db,
             run_id,
             {
                 "finished_at": archive.utc_now(),
-                "status": RunStatus.OK if not summary.failed else RunStatus.PARTIAL,
-                "healthy": int(not summary.failed),
-                "health_problems": f"{summary.failed} stored pages no longer read" if summary.failed else None,
+                "status": status,
+                "healthy": int(problems is None),
+                "health_problems": problems,
                 "articles_updated": summary.changed,
                 "articles_unchanged": summary.unchanged,
                 "counters": json.dumps({Stat.VALIDATED: summary.read}),
             },
         )
-    return summary
 
 
 def extraction_changed(old: dict, item: dict) -> bool:

@@ -3,8 +3,6 @@ record and a response record, each gzipped on its own, so that web-archive tools
 replayweb.page) can replay the pages as they were fetched. Run by `scrapy export_warc`.
 """
 
-import json
-import zlib
 from collections.abc import Iterable
 from http import HTTPStatus
 from io import BytesIO
@@ -14,14 +12,16 @@ from urllib.parse import urlsplit
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from crawler.items import UnreadablePage, read_raw_page
+
 # Scrapy hands the spider a body already decoded and dechunked: headers that describe the
 # bytes on the wire would mislead a replay tool.
 _WIRE_HEADERS = {"content-encoding", "transfer-encoding", "content-length"}
 
 
-def write_warc(output: BinaryIO, pages: Iterable[dict], filename: str = "") -> int:
+def write_warc(output: BinaryIO, pages: Iterable[dict], filename: str = "") -> tuple[int, list[str]]:
     """Writes a warcinfo record, then a request and a response record per raw_pages row;
-    returns the pages written."""
+    returns the pages written, and what made the others unreadable."""
     writer = WARCWriter(output, gzip=True, warc_version="1.1")
     info = {
         "software": "elections-crawler (Scrapy)",
@@ -29,9 +29,13 @@ def write_warc(output: BinaryIO, pages: Iterable[dict], filename: str = "") -> i
         "description": "Kazinform's Elections section, as the crawler fetched it",
     }
     writer.write_record(writer.create_warcinfo_record(filename, info))
-    count = 0
+    count, unreadable = 0, []
     for page in pages:
-        body = zlib.decompress(page["body"])
+        try:
+            body, response_fields, request_fields = read_raw_page(page)
+        except UnreadablePage as error:
+            unreadable.append(str(error))
+            continue
         date = page["fetched_at"].replace("+00:00", "Z")
         response = writer.create_warc_record(
             page["final_url"],
@@ -39,7 +43,9 @@ def write_warc(output: BinaryIO, pages: Iterable[dict], filename: str = "") -> i
             payload=BytesIO(body),
             length=len(body),
             http_headers=StatusAndHeaders(
-                f"{page['status']} {reason(page['status'])}", response_headers(page, len(body)), protocol="HTTP/1.1"
+                f"{page['status']} {reason(page['status'])}",
+                response_headers(response_fields, len(body)),
+                protocol="HTTP/1.1",
             ),
             warc_headers_dict={"WARC-Date": date},
         )
@@ -49,7 +55,7 @@ def write_warc(output: BinaryIO, pages: Iterable[dict], filename: str = "") -> i
             "request",
             http_headers=StatusAndHeaders(
                 f"GET {parts.path or '/'}{'?' + parts.query if parts.query else ''}",
-                [("Host", parts.netloc), *header_pairs(json.loads(page["request_headers"] or "{}"))],
+                [("Host", parts.netloc), *header_pairs(request_fields)],
                 protocol="HTTP/1.1",
                 is_http_request=True,
             ),
@@ -61,13 +67,11 @@ def write_warc(output: BinaryIO, pages: Iterable[dict], filename: str = "") -> i
         writer.write_record(response)
         writer.write_record(request)
         count += 1
-    return count
+    return count, unreadable
 
 
-def response_headers(page: dict, length: int) -> list[tuple[str, str]]:
-    pairs = [
-        (name, value) for name, value in header_pairs(json.loads(page["headers"])) if name.lower() not in _WIRE_HEADERS
-    ]
+def response_headers(headers: dict[str, list[str]], length: int) -> list[tuple[str, str]]:
+    pairs = [(name, value) for name, value in header_pairs(headers) if name.lower() not in _WIRE_HEADERS]
     return [*pairs, ("Content-Length", str(length))]
 
 

@@ -27,18 +27,43 @@ class Command(ScrapyCommand):
         assert self.settings is not None  # set by scrapy.cmdline
         if len(args) != 1:
             raise UsageError("name the WARC file to write: scrapy export_warc archive.warc.gz")
-        path = self.settings.get("ELECTIONS_DB")
+        path, output = self.settings.get("ELECTIONS_DB"), Path(args[0])
+        refused = refused_output(output, Path(path))
+        if refused:
+            print(f"scrapy export_warc: error: {refused}", file=sys.stderr)
+            self.exitcode = ExitCode.BAD_ARGUMENT
+            return
+        partial = output.with_name(output.name + ".partial")  # the WARC appears only once it is whole
         try:
-            db = archive.open_database(path, self.settings.getfloat("ELECTIONS_DB_BUSY_TIMEOUT"))
-            with open(args[0], "wb") as output:
-                count = write_warc(output, archive.all_raw_pages(db), Path(args[0]).name)
+            db = archive.open_existing(path, self.settings.getfloat("ELECTIONS_DB_BUSY_TIMEOUT"))
+            with open(partial, "wb") as file:
+                count, unreadable = write_warc(file, archive.all_raw_pages(db), output.name)
             db.close()
-        except sqlite3.Error as error:
-            print(f"scrapy export_warc: error: {archive.unusable_reason(path, error)}", file=sys.stderr)
+            partial.replace(output)
+        except (archive.ArchiveUnusable, sqlite3.Error) as error:
+            partial.unlink(missing_ok=True)
+            reason = archive.unusable_reason(path, error) if isinstance(error, sqlite3.Error) else error
+            print(f"scrapy export_warc: error: {reason}", file=sys.stderr)
             self.exitcode = ExitCode.UNHEALTHY
             return
         except OSError as error:  # the WARC file's
+            partial.unlink(missing_ok=True)
             print(f"scrapy export_warc: error: {error}", file=sys.stderr)
             self.exitcode = ExitCode.BAD_ARGUMENT
             return
-        print(f"export_warc: {count} pages written to {args[0]} (a request and a response record each)")
+        line = f"export_warc: {count} pages written to {output} (a request and a response record each)"
+        if unreadable:
+            line += f"; {len(unreadable)} kept pages unreadable, left out (first: {unreadable[0]})"
+            self.exitcode = ExitCode.UNHEALTHY
+        print(line)
+
+
+def refused_output(output: Path, archive_path: Path) -> str | None:
+    """Why the WARC may not be written at `output`: never over the archive or its files, never
+    over a file that exists."""
+    own = {archive_path.resolve().with_name(archive_path.name + suffix) for suffix in ("", "-wal", "-shm", "-journal")}
+    if output.resolve() in own:
+        return f"{output} is the archive's own file: name a new file for the WARC"
+    if output.exists():
+        return f"{output} exists: name a new file for the WARC (export_warc never overwrites one)"
+    return None

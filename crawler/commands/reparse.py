@@ -41,7 +41,7 @@ class Command(ScrapyCommand):
             return
         path = self.settings.get("ELECTIONS_DB")
         try:
-            db = archive.open_database(path, self.settings.getfloat("ELECTIONS_DB_BUSY_TIMEOUT"))
+            db = archive.open_existing(path, self.settings.getfloat("ELECTIONS_DB_BUSY_TIMEOUT"))
             summary = reparse(
                 db,
                 self.settings.get("ELECTIONS_SECTION"),
@@ -51,9 +51,10 @@ class Command(ScrapyCommand):
                 article_id=opts.article,
             )
             db.close()
-        except sqlite3.Error as error:
-            print(f"scrapy reparse: error: {archive.unusable_reason(path, error)}", file=sys.stderr)
+        except (archive.ArchiveUnusable, sqlite3.Error) as error:
+            reason = archive.unusable_reason(path, error) if isinstance(error, sqlite3.Error) else error
+            print(f"scrapy reparse: error: {reason}", file=sys.stderr)
             self.exitcode = ExitCode.UNHEALTHY
             return
         print(summary.line())
-        self.exitcode = ExitCode.UNHEALTHY if summary.failed else ExitCode.OK
+        self.exitcode = ExitCode.UNHEALTHY if summary.problems() else ExitCode.OK

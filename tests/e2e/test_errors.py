@@ -110,6 +110,21 @@ def test_a_backup_works_every_day_and_during_a_crawl(replica, tmp_path):
     assert run("-m", "scrapy", "backup", *setting_options(tmp_path / "none.db")).returncode == 2
 
 
+@pytest.mark.parametrize("folder", ["run #2", "what?", "50%25 done"])
+def test_a_backup_and_status_of_an_archive_whose_path_holds_uri_characters(replica, tmp_path, folder):
+    """SQLite's URIs once cut such a path at '#' or '?' and opened a new, empty file there."""
+    db = tmp_path / folder / "elections.db"
+    assert crawl("-a", f"start_url={replica.start_url}", "-a", "max_pages=1", db=db).returncode == 0
+    result = run("-m", "scrapy", "backup", str(tmp_path / "backups"), *setting_options(db))
+    assert result.returncode == 0, result.stderr
+    [backup] = (tmp_path / "backups").iterdir()
+    assert len(rows(backup, "articles")) == 20
+    shown = run("scheduler.py", "status", "--", "-s", f"ELECTIONS_DB={db}")
+    assert shown.returncode == 0, shown.stderr
+    assert "Articles: 20 stored" in shown.stdout
+    assert {path.name for path in tmp_path.iterdir()} == {folder, "backups"}  # no stray file beside them
+
+
 @pytest.fixture(scope="module")
 def damaged(tmp_path_factory, replica) -> Path:
     """A crawled archive, damaged (tests.checks.damage)."""

@@ -2,8 +2,11 @@
 one article on demand."""
 
 import json
+import sqlite3
 import subprocess
 import sys
+import threading
+import time
 import zlib
 from collections import Counter
 
@@ -167,3 +170,96 @@ def test_one_article_on_demand_is_stored_or_updated_with_its_raw_page(tmp_path):
     assert (raw[edited.article_id], raw[missing.article_id]) == (2, 1)
     runs = rows(db, "crawl_runs")
     assert [(r["articles_new"], r["articles_updated"], r["listing_pages"]) for r in runs[1:]] == [(0, 1, 0), (1, 0, 0)]
+
+
+@pytest.mark.parametrize("target", ["elections.db", "elections.db-wal", "existing.warc.gz"])
+def test_the_warc_export_never_writes_over_the_archive_or_a_file(crawled, tmp_path, target):
+    _, db = crawled
+    db = copy_of(db, tmp_path)
+    (tmp_path / "existing.warc.gz").write_bytes(b"an earlier export")
+    (tmp_path / "elections.db-wal").touch()
+    before = {path.name: path.read_bytes() for path in tmp_path.iterdir()}
+    result = scrapy("export_warc", str(tmp_path / target), db=db)
+    assert result.returncode == 2
+    [line] = result.stderr.splitlines()
+    assert line.startswith(f"scrapy export_warc: error: {tmp_path / target} ")
+    assert {path.name: path.read_bytes() for path in tmp_path.iterdir()} == before
+
+
+def damage_raw_pages(db) -> list[int]:
+    """One kept page's compression and another's headers broken; returns their ids."""
+    connection = sqlite3.connect(db)
+    first, second = (row[0] for row in connection.execute("select id from raw_pages order by id limit 2 offset 3"))
+    connection.execute("update raw_pages set body = x'00ff00ff' where id = ?", [first])
+    connection.execute("update raw_pages set headers = '{not json' where id = ?", [second])
+    connection.commit()
+    connection.close()
+    return [first, second]
+
+
+def test_damaged_raw_pages_are_reported_and_the_others_read(crawled, tmp_path):
+    _, db = crawled
+    db = copy_of(db, tmp_path)
+    first, _ = damage_raw_pages(db)
+    result = scrapy("reparse", db=db)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stdout.splitlines()[-1].startswith(
+        f"reparse: 60 pages read, 0 articles changed, 58 unchanged, 0 failed, 2 kept pages unreadable "
+        f"(first: raw page {first} of "
+    )
+    run = rows(db, "crawl_runs")[-1]
+    assert (run["trigger"], run["status"], run["healthy"]) == ("reparse", "partial", 0)
+    assert run["health_problems"].startswith("2 kept pages unreadable (first: raw page")
+    warc = tmp_path / "archive.warc.gz"
+    result = scrapy("export_warc", str(warc), db=db)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stdout.splitlines()[-1].startswith(
+        f"export_warc: 58 pages written to {warc} (a request and a response record each); "
+        "2 kept pages unreadable, left out (first: raw page"
+    )
+    with open(warc, "rb") as stream:
+        assert Counter(record.rec_type for record in ArchiveIterator(stream)) == Counter(
+            warcinfo=1, request=58, response=58
+        )
+
+
+@pytest.mark.parametrize("command", [["reparse"], ["export_warc", "OUT"]], ids=["reparse", "export_warc"])
+def test_a_mistyped_archive_path_is_an_error_not_a_new_archive(tmp_path, command):
+    mistyped = tmp_path / "elections-typo.db"
+    result = scrapy(*[str(tmp_path / "out.warc.gz") if c == "OUT" else c for c in command], db=mistyped)
+    assert result.returncode == 1
+    [line] = result.stderr.splitlines()
+    assert line.endswith(f"error: no archive at {mistyped} (set ELECTIONS_DB to the archive's path)")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_reparse_waits_for_a_crawl_writing_beside_it(crawled, tmp_path, monkeypatch):
+    """A crawl commits a batch now and then; reparse, writing between its reads, once failed
+    at the first ("database is locked"), as a write from inside a live SELECT cannot wait."""
+    _, db_path = crawled
+    db_path = copy_of(db_path, tmp_path)
+    title = redesign2026.FIELDS["title"]
+    monkeypatch.setitem(redesign2026.FIELDS, "title", [lambda page: [v.upper() for v in title[-1](page)]])
+    stop, commits = threading.Event(), []
+
+    def crawl_writing():
+        writer = sqlite3.connect(db_path, timeout=60)
+        while not stop.is_set():
+            writer.execute("begin immediate")
+            writer.execute("update articles set last_seen_at = ? where rowid = 1", [str(time.time())])
+            time.sleep(0.02)
+            writer.commit()
+            commits.append(1)
+            time.sleep(0.01)
+        writer.close()
+
+    thread = threading.Thread(target=crawl_writing)
+    thread.start()
+    try:
+        db = archive.open_database(db_path)
+        summary = reparse(db, "Elections", "en")
+        db.close()
+    finally:
+        stop.set()
+        thread.join()
+    assert summary.changed > 0 and summary.failed == 0 and len(commits) > 5

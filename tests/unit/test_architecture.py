@@ -52,7 +52,7 @@ def test_a_crawl_opens_the_archive_in_one_place():  # read-only opens (status, b
         path
         for folder in ("crawler", "pipelines")
         for path in (ROOT / folder).rglob("*.py")
-        if "open_database(" in path.read_text()
+        if "open_database(" in path.read_text() or "open_existing(" in path.read_text()
     }
     assert {str(path.relative_to(ROOT)) for path in openers} == {
         "crawler/archive.py",
