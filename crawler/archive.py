@@ -267,7 +267,7 @@ def open_existing(path: str | Path, busy_timeout: float = BUSY_TIMEOUT) -> Datab
 
 def check_exists(path: str | Path) -> None:
     if not Path(path).is_file():
-        raise ArchiveUnusable(f"no archive at {path} (set ELECTIONS_DB to the archive's path)")
+        raise ArchiveUnusable(f"no archive at {path}")
     check_usable(path)
 
 
@@ -460,9 +460,12 @@ def field_coverage(db: Database, run_id: int, fields: list[str]) -> dict[str, fl
     return dict(zip(fields, row[1:], strict=False)) if row[0] else {}
 
 
-def mark_killed_runs(db: Database, problem: str, after_id: int = 0) -> None:
-    """Runs still marked running, though no crawl is running them, were killed before
-    their ledger could close them: say so, with the counts of what they did store."""
+def mark_killed_runs(db: Database, problem: str, run_id: int | None = None) -> None:
+    """Crawl runs still marked running, though no crawl is running them (the one holding the
+    lock calls this), or the one run `run_id` whose crawl has exited, were killed before
+    their ledger could close them: say so, with the counts of what they did store. A
+    reparse's run is its own to close."""
+    which, values = ("id = ?", [run_id]) if run_id is not None else ("trigger is not 'reparse'", [])
     db.execute(
         "update crawl_runs set status = 'failed', finish_reason = 'killed', finished_at = coalesce(finished_at, ?), "
         "healthy = 0, health_problems = ?, "
@@ -470,14 +473,25 @@ def mark_killed_runs(db: Database, problem: str, after_id: int = 0) -> None:
         "articles_updated = (select count(*) from articles a where a.run_id = crawl_runs.id and a.version_count > 1), "
         "articles_pending = (select count(*) from dropped_items d where d.run_id = crawl_runs.id and d.status = ?), "
         "articles_dropped = (select count(*) from dropped_items d where d.run_id = crawl_runs.id and d.status = ?) "
-        "where status = ? and id > ?",
-        [utc_now(), problem, FailureStatus.PENDING, FailureStatus.DROPPED, RunStatus.RUNNING, after_id],
+        f"where status = ? and {which}",
+        [utc_now(), problem, FailureStatus.PENDING, FailureStatus.DROPPED, RunStatus.RUNNING, *values],
     )
 
 
-def last_complete_walk_at(db: Database) -> str | None:
-    """When a run last walked a listing to its end with every page read."""
-    return db.execute("select max(started_at) from crawl_runs where listing_complete = 1").fetchone()[0]
+# A time from the future was written under a clock set ahead: stood in for by this, so that
+# what waits for time to pass since then (the weekly full walk) does not wait for years.
+LONG_AGO = "1970-01-01T00:00:00+00:00"
+
+
+def last_complete_walk_at(db: Database, now: str | None = None) -> str | None:
+    """When a run last walked a listing to its end with every page read; LONG_AGO when the
+    only such runs started after `now` (default: the clock's now)."""
+    row = db.execute(
+        "select max(case when started_at <= ? then started_at end), count(*) "
+        "from crawl_runs where listing_complete = 1",
+        [now or utc_now()],
+    ).fetchone()
+    return row[0] or (LONG_AGO if row[1] else None)
 
 
 def runs_by_listing(db: Database) -> dict[str, list[dict]]:
@@ -507,8 +521,14 @@ def last_run_id(db: Database) -> int:
     return db.execute("select coalesce(max(id), 0) from crawl_runs").fetchone()[0]
 
 
-def runs_after(db: Database, run_id: int) -> list[dict]:
-    return list(db.query("select * from crawl_runs where id > ? order by id", [run_id]))
+def run_by_id(db: Database, run_id: int) -> dict | None:
+    rows = select(db, "crawl_runs", "id", [run_id])
+    return rows[0] if rows else None
+
+
+def runs_after(db: Database, run_id: int, trigger: str) -> list[dict]:
+    """The runs of `trigger` after `run_id`, oldest first."""
+    return list(db.query("select * from crawl_runs where id > ? and trigger = ? order by id", [run_id, trigger]))
 
 
 def latest_runs(db: Database, count: int) -> list[dict]:

@@ -27,7 +27,8 @@ from pathlib import Path
 from crawler import archive
 from crawler import settings as project_settings
 from crawler.commands.crawl import run_exit_code
-from crawler.contracts import ExitCode
+from crawler.contracts import ExitCode, RunStatus
+from crawler.scheduler_state import REPORTED_RUN, record_state, scheduler_state
 
 logger = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parents[1]
@@ -42,6 +43,7 @@ class JobOptions:
     on_failure: str | None = None  # shell command run with the summary of an unhealthy run
     trigger: str = "scheduled"
     full_every: float = 7.0  # days: a run walks the whole listing when no run has for this long (0: never)
+    data_dir: str | None = None  # the scheduler's: where it records the last run it reported (scheduler.json)
 
 
 def scheduled_crawl(**options) -> int:
@@ -69,7 +71,37 @@ def run_crawl(options: JobOptions) -> int:
         logger.exception("The crawl job failed")
         run, code, deliberate = not_run(f"the job failed ({type(error).__name__}: {error})"), ExitCode.UNHEALTHY, False
     report(run, log_file, options, code, alert=not deliberate)
+    if options.data_dir and options.trigger == "scheduled" and run["id"] is not None:
+        reported(Path(options.data_dir), run["id"])
     return code
+
+
+def reported(data_dir: Path, run_id: int) -> None:
+    state = scheduler_state(data_dir) or {}
+    record_state(data_dir, **{REPORTED_RUN: max(run_id, state.get(REPORTED_RUN) or 0)})
+
+
+def report_unreported(options: JobOptions) -> None:
+    """Scheduled runs that ended with nobody to report them (the scheduler was killed while
+    its crawl went on): each unhealthy one is reported now, alert and all. The first start
+    of a scheduler only notes where the archive stands."""
+    assert options.data_dir is not None
+    data_dir, db_path = Path(options.data_dir), database_path(options.crawl_arguments)
+    last_reported = (scheduler_state(data_dir) or {}).get(REPORTED_RUN)
+    runs = []
+    if Path(db_path).is_file():
+        db = archive.open_read_only(db_path)
+        try:
+            runs = archive.runs_after(db, last_reported or 0, options.trigger)
+        finally:
+            db.close()
+    finished = list(itertools.takewhile(lambda run: run["status"] != RunStatus.RUNNING, runs))
+    if last_reported is not None:
+        for run in finished:
+            if run_exit_code(run["status"], run["healthy"]) != ExitCode.OK:
+                logger.warning("Run %d ended while no scheduler watched it: reporting it now", run["id"])
+                report(run, None, options, ExitCode.UNHEALTHY)
+    reported(data_dir, finished[-1]["id"] if finished else 0)
 
 
 def crawl_once(options: JobOptions, log_file: Path) -> tuple[dict, int, bool]:
@@ -77,7 +109,7 @@ def crawl_once(options: JobOptions, log_file: Path) -> tuple[dict, int, bool]:
     stopped on purpose (a signal passed on to it)."""
     db_path = database_path(options.crawl_arguments)
     archive.check_usable(db_path)
-    before, last_full_walk = last_runs(db_path)
+    last_full_walk = last_complete_walk(db_path)
     crawl_arguments = options.crawl_arguments
     if needs_full_walk(last_full_walk, options):
         # The weekly safety net: listing pages and what is missing, so that even a gap no rule
@@ -85,6 +117,7 @@ def crawl_once(options: JobOptions, log_file: Path) -> tuple[dict, int, bool]:
         logger.info("No run has walked the whole listing since %s: this one does (mode=full)", last_full_walk or "ever")
         crawl_arguments = (*crawl_arguments, "-a", "mode=full")
     log_file.parent.mkdir(parents=True, exist_ok=True)
+    run_id_file = log_file.with_suffix(".run")  # the crawl writes its run's id here: the one to report
     command = [
         sys.executable,
         "-m",
@@ -95,15 +128,27 @@ def crawl_once(options: JobOptions, log_file: Path) -> tuple[dict, int, bool]:
         f"ELECTIONS_TRIGGER={options.trigger}",
         "-s",
         f"CLOSESPIDER_TIMEOUT={options.timeout}",
+        "-s",
+        f"ELECTIONS_RUN_ID_FILE={run_id_file}",
         *crawl_arguments,
     ]
     logger.info("Crawl starts, logging to %s", log_file)
     with open(log_file, "w") as log:
         exit_code, deliberate = supervise(command, log, options)
-    run = finished_run(db_path, before, exit_code, log_file)
+    run = finished_run(db_path, own_run_id(run_id_file), exit_code, log_file)
     if exit_code in (ExitCode.BAD_ARGUMENT, ExitCode.LOCKED):
         return run, exit_code, False
     return run, run_exit_code(run["status"], run["healthy"]), deliberate
+
+
+def own_run_id(run_id_file: Path) -> int | None:
+    """The id of the run the crawl opened, or None when it opened none."""
+    try:
+        text = run_id_file.read_text().strip()
+        run_id_file.unlink()
+    except OSError:
+        return None
+    return int(text) if text.isdigit() else None
 
 
 def not_run(why: str) -> dict:
@@ -174,11 +219,11 @@ def database_path(crawl_arguments: tuple[str, ...]) -> str:
     return str(ROOT / path)
 
 
-def last_runs(db_path: str) -> tuple[int, str | None]:
-    """The id of the last run, and when a run last walked the whole listing."""
+def last_complete_walk(db_path: str) -> str | None:
+    """When a run last walked the whole listing."""
     db = archive.open_database(db_path)
     try:
-        return archive.last_run_id(db), archive.last_complete_walk_at(db)
+        return archive.last_complete_walk_at(db)
     finally:
         db.close()
 
@@ -192,15 +237,17 @@ def needs_full_walk(last_full_walk: str | None, options: JobOptions) -> bool:
     return datetime.now(UTC) - datetime.fromisoformat(last_full_walk) > timedelta(days=options.full_every)
 
 
-def finished_run(db_path: str, before: int, exit_code: int, log_file: Path) -> dict:
-    """The run's crawl_runs row, completed when the crawl could not complete it itself."""
+def finished_run(db_path: str, run_id: int | None, exit_code: int, log_file: Path) -> dict:
+    """The crawl's own crawl_runs row, closed here when the crawl could not close it itself
+    (killed). Never another process's run: a reparse or a manual crawl may have written
+    rows meanwhile."""
+    if run_id is None:  # the crawl never opened a run
+        return not_run(why_not_run(exit_code, log_file))
     db = archive.open_database(db_path)
     try:
-        archive.mark_killed_runs(db, f"the crawl was killed (exit code {exit_code})", after_id=before)
-        rows = archive.runs_after(db, before)
-        if not rows:  # the crawl never started
-            return not_run(why_not_run(exit_code, log_file))
-        return rows[-1]
+        with archive.write_transaction(db):
+            archive.mark_killed_runs(db, f"the crawl was killed (exit code {exit_code})", run_id=run_id)
+        return archive.run_by_id(db, run_id) or not_run(f"run {run_id} is missing from {db_path}")
     finally:
         db.close()
 
@@ -214,8 +261,8 @@ def why_not_run(exit_code: int, log_file: Path) -> str:
     return f"the crawl did not run: {last}"
 
 
-def summary(run: dict, log_file: Path) -> str:
-    log = f" Log: {log_file}" if log_file.exists() else ""  # none when the log folder could not be made
+def summary(run: dict, log_file: Path | None) -> str:
+    log = f" Log: {log_file}" if log_file and log_file.exists() else ""  # none when the folder could not be made
     if run["id"] is None:
         return f"Elections crawl: {run['health_problems']}.{log}"
     counts = ", ".join(f"{k.removeprefix('articles_')} {run[k]}" for k in run if k.startswith("articles_"))
@@ -223,7 +270,7 @@ def summary(run: dict, log_file: Path) -> str:
     return f"Elections crawl run {run['id']}: {run['status']}, {health}. {counts}.{log}"
 
 
-def report(run: dict, log_file: Path, options: JobOptions, code: int, alert: bool = True) -> None:
+def report(run: dict, log_file: Path | None, options: JobOptions, code: int, alert: bool = True) -> None:
     text = summary(run, log_file)
     if code == ExitCode.OK:
         logger.info(text)

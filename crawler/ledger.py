@@ -5,6 +5,7 @@ id goes into the stats (Stat.RUN_ID), for whoever writes rows that name it."""
 import json
 import logging
 import sqlite3
+from pathlib import Path
 
 from scrapy import signals
 
@@ -23,6 +24,7 @@ class RunLedger:
         self.crawler = crawler
         self.db_path = crawler.settings.get("ELECTIONS_DB")
         self.trigger = crawler.settings.get("ELECTIONS_TRIGGER")
+        self.run_id_file = crawler.settings.get("ELECTIONS_RUN_ID_FILE")
         self.policy = HealthPolicy.from_settings(crawler.settings)
         self.db = None
         self.run_id: int | None = None
@@ -46,6 +48,8 @@ class RunLedger:
             stop_unwritable(self.crawler, self.db_path, error)
             return
         self.crawler.stats.set_value(Stat.RUN_ID, self.run_id)
+        if self.run_id_file:  # the scheduler's job reads which run is its own
+            Path(self.run_id_file).write_text(f"{self.run_id}\n")
         logger.info("Crawl run %d started (%s)", self.run_id, self.trigger)
 
     def new_run(self, spider) -> dict:

@@ -1,4 +1,5 @@
-"""One crawl at a time per database: `<database>.lock`, held with flock.
+"""One crawl at a time per database (`<database>.lock`), one scheduler per data folder
+(`<data-dir>/scheduler.lock`): a lock file held with flock.
 
 The kernel releases an flock when its holder dies, however it dies, so a lock left by a
 killed crawl is free to take; the file's text (PID, start time) names the holder.
@@ -15,16 +16,17 @@ logger = logging.getLogger(__name__)
 
 
 class LockHeld(Exception):
-    """Another crawl holds the lock."""
+    """Another process holds the lock."""
 
 
-class CrawlLock:
+class ProcessLock:
     file: TextIO  # open from __enter__ to __exit__
 
-    def __init__(self, path: str | Path):
+    def __init__(self, path: str | Path, holder_kind: str = "crawl"):
         self.path = Path(path)
+        self.holder_kind = holder_kind  # "crawl", "scheduler": who holds such a lock, in messages
 
-    def __enter__(self) -> "CrawlLock":
+    def __enter__(self) -> "ProcessLock":
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.file = open(self.path, "a+")
         try:
@@ -32,10 +34,12 @@ class CrawlLock:
         except BlockingIOError:
             holder = self.holder()
             self.file.close()
-            raise LockHeld(f"another crawl holds {self.path}: {holder}") from None
+            raise LockHeld(f"another {self.holder_kind} holds {self.path}: {holder}") from None
         previous = self.holder()
         if previous != "nobody":
-            logger.warning("Taking over the lock %s left by a crawl that ended uncleanly (%s)", self.path, previous)
+            logger.warning(
+                "Taking over the lock %s left by a %s that ended uncleanly (%s)", self.path, self.holder_kind, previous
+            )
         self.file.truncate(0)
         self.file.write(f"{os.getpid()} {datetime.now(UTC).isoformat(timespec='seconds')}\n")
         self.file.flush()

@@ -6,12 +6,13 @@ Each run is crawler.job.scheduled_crawl: `scrapy crawl elections` in a child pro
 """
 
 import argparse
-import json
 import logging
 import os
 import signal
 import sqlite3
 import sys
+import threading
+import time
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,8 +25,11 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.util import undefined
 
 from crawler import archive
-from crawler.job import ROOT, JobOptions, database_path, run_crawl, stop_running_crawl
+from crawler.contracts import ExitCode
+from crawler.job import ROOT, JobOptions, database_path, report_unreported, run_crawl, stop_running_crawl
+from crawler.lock import LockHeld, ProcessLock
 from crawler.progress import duration
+from crawler.scheduler_state import record_state, scheduler_state
 
 logger = logging.getLogger("scheduler")
 JOB_ID = "elections-crawl"
@@ -53,8 +57,9 @@ def main(argv: list[str] | None = None) -> int:
         timeout=args.timeout,
         grace=args.grace,
         on_failure=args.on_failure,
-        trigger=args.trigger,
+        trigger=args.trigger or ("manual" if args.once else "scheduled"),
         full_every=args.full_every,
+        data_dir=str(data_dir),
     )
     if args.command == "status":
         return print_status(data_dir, crawl_arguments, jobstore_url, trigger.timezone)
@@ -65,6 +70,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.once:
         if not scheduler_running(scheduler_state(data_dir)):  # a running scheduler's archive stays the one shown
             record_state(data_dir, db=database_path(options.crawl_arguments), timezone=str(trigger.timezone))
+        look_for_unreported_runs(options)
         return run_crawl(options)
     return run_scheduler(trigger, args.cron, options, data_dir, jobstore_url, args.misfire_grace)
 
@@ -129,8 +135,8 @@ def argument_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--trigger",
         choices=["scheduled", "manual"],
-        default="scheduled",
-        help="what crawl_runs.trigger records (default scheduled)",
+        help="what crawl_runs.trigger records (default: scheduled; manual with --once, "
+        "which a crontab line sets back with --trigger scheduled)",
     )
     parser.add_argument(
         "--data-dir",
@@ -213,6 +219,17 @@ def run_scheduler(
     trigger: CronTrigger, cron: str, options: JobOptions, data_dir: Path, jobstore_url: str, misfire_grace: float
 ) -> int:
     data_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        with ProcessLock(data_dir / "scheduler.lock", holder_kind="scheduler"):
+            return schedule(trigger, cron, options, data_dir, jobstore_url, misfire_grace)
+    except LockHeld as held:
+        print(f"python scheduler.py: error: {held}; one scheduler per --data-dir", file=sys.stderr)
+        return ExitCode.LOCKED
+
+
+def schedule(
+    trigger: CronTrigger, cron: str, options: JobOptions, data_dir: Path, jobstore_url: str, misfire_grace: float
+) -> int:
     scheduler = BlockingScheduler(
         jobstores={"default": SQLAlchemyJobStore(url=jobstore_url)}, timezone=trigger.timezone
     )
@@ -244,12 +261,68 @@ def run_scheduler(
         cron=cron,  # as the user wrote it
         timezone=str(trigger.timezone),
     )
+    look_for_unreported_runs(options)
+    watch = ClockWatch(lambda jump: clock_moved(scheduler, trigger, jump))
+    watch.start()
     try:
         scheduler.start()
     finally:
+        watch.stop()
         record_state(data_dir, pid=None, stopped_at=archive.utc_now())
     logger.info("Scheduler stopped")
     return 0
+
+
+def look_for_unreported_runs(options: JobOptions) -> None:
+    if options.trigger != "scheduled":
+        return
+    try:
+        report_unreported(options)
+    except (archive.ArchiveUnusable, sqlite3.Error) as error:
+        logger.error("Could not look for runs that ended unreported: %s", error)
+
+
+class ClockWatch:
+    """Notices the wall clock jumping (a clock set by hand, an NTP step, a machine resumed).
+    APScheduler sleeps until a wall-clock time: after a jump back it would wait for the old
+    next run to come round again, years maybe, and never say so."""
+
+    def __init__(self, on_jump, tolerance: float = 60.0, every: float = 15.0, wall=time.time, steady=time.monotonic):
+        self.on_jump, self.tolerance, self.every = on_jump, tolerance, every
+        self.wall, self.steady = wall, steady
+        self.offset = wall() - steady()
+        self.stopped = threading.Event()
+
+    def check(self) -> float | None:
+        """The jump since the last check, in seconds (negative: back), when past the tolerance."""
+        offset = self.wall() - self.steady()
+        jump, self.offset = offset - self.offset, offset
+        if abs(jump) <= self.tolerance:
+            return None
+        self.on_jump(jump)
+        return jump
+
+    def start(self) -> None:
+        threading.Thread(target=self.run, name="clock-watch", daemon=True).start()
+
+    def run(self) -> None:
+        while not self.stopped.wait(self.every):  # a wait on the steady clock
+            self.check()
+
+    def stop(self) -> None:
+        self.stopped.set()
+
+
+def clock_moved(scheduler: BlockingScheduler, trigger: CronTrigger, jump: float) -> None:
+    """The next run is what the timetable says from now, not from before the jump."""
+    job = scheduler.get_job(JOB_ID)
+    now = datetime.now(trigger.timezone)
+    due = trigger.get_next_fire_time(None, now)
+    direction = "back" if jump < 0 else "ahead"
+    logger.warning("The clock moved %s by %s: the next run is due at %s", direction, duration(abs(jump)), due)
+    if job is not None and due is not None and (job.next_run_time is None or job.next_run_time > due):
+        job.modify(next_run_time=due)
+    scheduler.wakeup()
 
 
 def stored_next_run_time(jobstore_url: str) -> datetime | None:
@@ -328,26 +401,6 @@ def print_status(data_dir: Path, crawl_arguments: list[str], jobstore_url: str, 
         f"{totals['pending']} pages pending, {totals['given_up']} given up"
     )
     return 0
-
-
-# What `status` reads: the archive the scheduler (or --once) fills and its time zone; while
-# a scheduler runs, its PID, start and cron; once it has stopped, when.
-STATE_FILE = "scheduler.json"
-
-
-def scheduler_state(data_dir: Path) -> dict | None:
-    try:
-        return json.loads((data_dir / STATE_FILE).read_text())
-    except (OSError, ValueError):
-        return None
-
-
-def record_state(data_dir: Path, **changes) -> None:
-    data_dir.mkdir(parents=True, exist_ok=True)
-    state = {**(scheduler_state(data_dir) or {}), **changes}
-    partial = data_dir / (STATE_FILE + ".partial")
-    partial.write_text(json.dumps(state))
-    partial.replace(data_dir / STATE_FILE)  # a reader never sees half a file
 
 
 def scheduler_running(state: dict | None) -> bool:

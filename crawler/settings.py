@@ -25,6 +25,7 @@ ELECTIONS_DB_BUSY_TIMEOUT = 60.0  # seconds a write waits for another process's 
 ELECTIONS_MAX_ATTEMPTS = 3  # runs in which a page may fail before it is given up
 ELECTIONS_RECORD_RUN = False  # set by `scrapy crawl` alone: Scrapy's other tools leave the archive alone
 ELECTIONS_TRIGGER = "manual"  # the scheduler passes "scheduled"; recorded in crawl_runs
+ELECTIONS_RUN_ID_FILE = ""  # a file the run's crawl_runs id is written to (the scheduler's job names one)
 ELECTIONS_PROGRESS_INTERVAL = 30.0  # seconds between progress lines; 0 turns them off
 # A listing longer than twice the pages the archive fills, and this many more, is a runaway:
 # the walk stops there (crawler/walk.py).

@@ -17,7 +17,7 @@ from crawler import archive
 from crawler.arguments import ArgumentError
 from crawler.contracts import ExitCode, RunStatus, Stat
 from crawler.ledger import RunLedger
-from crawler.lock import CrawlLock, LockHeld
+from crawler.lock import LockHeld, ProcessLock
 
 
 class Command(ScrapyCrawlCommand):
@@ -47,7 +47,7 @@ class Command(ScrapyCrawlCommand):
         assert self.crawler_process is not None and self.settings is not None  # set by scrapy.cmdline
         self.settings.set("ELECTIONS_RECORD_RUN", True, priority="cmdline")  # a crawl, unlike shell or parse
         try:
-            with CrawlLock(lock_path(self.settings.get("ELECTIONS_DB"))):
+            with ProcessLock(lock_path(self.settings.get("ELECTIONS_DB"))):
                 crawler = self._create_crawler(args[0])
                 self.crawler_process.crawl(crawler, **opts.spargs)
                 self.crawler_process.start()

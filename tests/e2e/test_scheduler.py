@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from crawler.commands.crawl import lock_path
-from crawler.lock import CrawlLock
+from crawler.lock import ProcessLock
 from crawler.scheduling import stored_next_run_time
 from replica import ReplicaServer, ReplicaSite
 from replica.crawling import ROOT, crawl, crawl_command, mismatches, rows, setting_options, stored_articles
@@ -260,14 +260,14 @@ def test_status_tells_the_truth_about_the_scheduler_and_the_archive(scheduler):
     assert lines[3] == f"Last runs ({scheduler.db}):"
     assert "started (Asia/Almaty)" in lines[4]
 
-    scheduler.start("--once").wait(timeout=120)
+    scheduler.start("--once").wait(timeout=120)  # a manual run: "scheduled" is what the timetable ran
     stopped = status(scheduler).stdout.splitlines()  # still no arguments: the archive it filled
     assert re.fullmatch(r"Scheduler: not running \(stopped 20\d\d-\d\d-\d\d \d\d:\d\d Asia/Almaty\)", stopped[0])
-    assert stopped[1].startswith("Last scheduled run: ") and stopped[1].endswith(" Asia/Almaty")
+    assert stopped[1] == "Last scheduled run: none yet"
     assert not stopped[2].startswith("Next scheduled run: 20")  # never a time in the past as "next"
     assert stopped[3] == f"Last runs ({scheduler.db}):"
     row = stopped[5].split()  # id, day, time (the heading names the zone), trigger, status, health, new
-    assert row[0] == "1" and row[3:7] == ["scheduled", "ok", "healthy", "40"]
+    assert row[0] == "1" and row[3:7] == ["manual", "ok", "healthy", "40"]
     assert "Articles: 40 stored, 0 earlier versions, 0 pages pending, 0 given up" in stopped
 
 
@@ -284,7 +284,7 @@ def test_once_exits_as_scrapy_crawl_does_and_alerts_when_not_ok(scheduler, tmp_p
     on_failure = ("--on-failure", f"echo $ELECTIONS_RUN_STATUS >> {alert}")
     bad = scheduler.start("--once", *on_failure, crawl_arguments=("-a", "max_pages=0"))
     assert bad.wait(timeout=120) == 2
-    with CrawlLock(f"{scheduler.db}.lock"):
+    with ProcessLock(f"{scheduler.db}.lock"):
         locked = scheduler.start("--once", *on_failure)
         assert locked.wait(timeout=120) == 3
     assert scheduler.runs() == []
@@ -301,7 +301,7 @@ def test_once_exits_as_scrapy_crawl_does_and_alerts_when_not_ok(scheduler, tmp_p
 def test_a_symlink_to_the_database_shares_its_lock(scheduler, tmp_path):
     link = tmp_path / "link.db"
     link.symlink_to(scheduler.db)
-    with CrawlLock(lock_path(str(scheduler.db))):
+    with ProcessLock(lock_path(str(scheduler.db))):
         through_link = crawl("-a", f"start_url={scheduler.server.start_url}", db=link)
     assert through_link.returncode == 3 and "another crawl holds" in through_link.stderr
 
@@ -405,3 +405,80 @@ def test_next_shows_the_weekdays_a_crontab_line_means(weekday, name):
     lines = result.stdout.splitlines()
     assert result.returncode == 0 and len(lines) == 2
     assert all(re.fullmatch(rf"20\d\d-\d\d-\d\d 06:00 Asia/Almaty \({name}\)", line) for line in lines), lines
+
+
+def test_once_reports_its_own_run_not_a_reparse_that_ended_meanwhile(scheduler, tmp_path):
+    """A reparse finishing during the crawl once hid the crawl's challenge: 'run 3: ok'."""
+    site = scheduler.server.site
+    site.add_fault("challenge", f"^{site.articles[35].path}$")
+    assert crawl("-a", f"start_url={scheduler.server.start_url}", "-a", "max_pages=1", db=scheduler.db).returncode == 0
+    alert = tmp_path / "alert.txt"
+    process = scheduler.start("--once", "--on-failure", f"cat > {alert}", **SLOW)
+    wait_for(lambda: len(scheduler.runs()) == 2, what="the crawl to open its run")
+    reparse = subprocess.run(
+        [sys.executable, "-m", "scrapy", "reparse", *setting_options(scheduler.db)], cwd=ROOT, capture_output=True
+    )
+    assert reparse.returncode == 0
+    assert process.wait(timeout=120) == 1
+    runs = scheduler.runs()
+    assert [(run["trigger"], run["status"]) for run in runs] == [
+        ("manual", "ok"),
+        ("manual", "partial"),
+        ("reparse", "ok"),
+    ]
+    assert alert.read_text().startswith("Elections crawl run 2: partial, UNHEALTHY: the site blocked the crawler")
+
+
+def test_a_refused_once_leaves_the_live_crawls_run_alone(scheduler):
+    manual = subprocess.Popen(
+        crawl_command("-a", f"start_url={scheduler.server.start_url}", db=scheduler.db, **SLOW),
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    wait_for(lambda: scheduler.runs(), what="the manual crawl to open its run")
+    assert scheduler.start("--once").wait(timeout=120) == 3
+    assert [run["status"] for run in scheduler.runs()] == ["running"]  # not marked killed
+    assert manual.wait(timeout=120) == 0
+    assert [run["status"] for run in scheduler.runs()] == ["ok"]
+
+
+def test_a_second_scheduler_on_one_data_folder_is_refused(scheduler):
+    first = scheduler.start("--cron", "0 6 * * *")
+    state = scheduler.data_dir / "scheduler.json"
+    wait_for(lambda: state.exists() and json.loads(state.read_text()).get("pid") == first.pid, what="the first")
+    second = scheduler.start("--cron", "0 6 * * *")
+    assert second.wait(timeout=60) == 3
+    assert first.poll() is None
+    assert (
+        f"python scheduler.py: error: another scheduler holds {scheduler.data_dir / 'scheduler.lock'}: "
+        f"PID {first.pid}, started "
+    ) in scheduler.log()
+    assert json.loads(state.read_text())["pid"] == first.pid  # status still names the one running
+    first.send_signal(signal.SIGTERM)
+    assert first.wait(timeout=60) == 0
+
+
+def test_a_run_that_ends_after_its_scheduler_was_killed_is_reported_at_the_next_start(scheduler, tmp_path):
+    site = scheduler.server.site
+    for article in site.articles[:6]:
+        site.fail(article, 404)  # 6 of 40 fail: an unhealthy run
+    alert = tmp_path / "alert.txt"
+    on_failure = ("--on-failure", f"cat >> {alert}")
+    first = scheduler.start("--cron", "*/2 * * * * *", *on_failure, **SLOW)
+    wait_for(lambda: scheduler.runs(), what="the scheduled crawl to start")
+    first.kill()  # out of memory, say: its crawl goes on, with nobody to report it
+    first.wait()
+    wait_for(lambda: finished_runs(scheduler), seconds=120, what="the orphaned crawl to end")
+    assert not alert.exists()
+    second = scheduler.start("--cron", "0 6 * * *", *on_failure)
+    wait_for(lambda: "Run 1 ended while no scheduler watched it: reporting it now" in scheduler.log(), what="it")
+    second.send_signal(signal.SIGTERM)
+    assert second.wait(timeout=60) == 0
+    assert alert.read_text().startswith("Elections crawl run 1: partial, UNHEALTHY: error rate: 6 of 40")
+    third = scheduler.start("--cron", "0 6 * * *", *on_failure)  # reported once, not at every start
+    wait_for(lambda: scheduler.log().count("Scheduler started: cron") == 3, what="the third start")
+    time.sleep(1)
+    third.send_signal(signal.SIGTERM)
+    third.wait(timeout=60)
+    assert alert.read_text().count("Elections crawl run 1:") == 1
