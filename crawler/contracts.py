@@ -30,6 +30,8 @@ class Stat:
     PAGE_ERRORS = "elections/page_errors"  # exceptions raised while a page was handled
     NOT_A_LISTING = "elections/not_a_listing"  # listing pages that did not look like one
     RUNAWAY = "elections/runaway"  # why the walk was stopped as a runaway listing
+    CARDS_MOVED_UP = "elections/cards_moved_up"  # cards a page read again showed (articles removed above)
+    SHIFT_UNVERIFIED = "elections/shift_unverified"  # a page read again that shares no card with its first read
     UNWRITTEN = "elections/unwritten"  # items fetched that no batch could write
     WRITE_ERROR = "elections/write_error"  # the last error of a failed write
     RETRY_AFTER_WAITS = "elections/retry_after_waits"

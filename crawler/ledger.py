@@ -110,6 +110,7 @@ def walk_unbroken(reason: str, counts: dict, stats: dict) -> bool:
         and not stats.get(Stat.CHALLENGE_URL)
         and not stats.get(Stat.RUNAWAY)
         and not stats.get(Stat.CARDS_UNKNOWN)  # cards neither stored nor pending
+        and not stats.get(Stat.SHIFT_UNVERIFIED)  # the listing moved further than a re-read can tell
         and not stats.get(Stat.UNWRITTEN)
         and not stats.get("spider_exceptions/count")
         and not unaccounted_articles(counts, stats)

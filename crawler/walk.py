@@ -14,8 +14,17 @@ the listing's end, or at a fully known page where stopping was safe:
 A listing that does not end — a page that repeats an earlier one, or more pages than the
 archive's size can explain — is a runaway: the walk stops, with its reason, and the run is
 unhealthy.
+
+Pages shift while they are walked. Articles published on top push cards down: the next page
+repeats some of the last (nothing is lost; a page that repeats the one before whole is a
+shift, not a runaway, when page 1 has grown). Articles unpublished above push cards up,
+across the page boundary behind the walk, where they are never seen: so a page whose last
+card was not stored before the run is read again once the next page is, and a card that
+moved up onto it is fetched. A re-read that shares no card with the first read cannot tell
+how far the listing moved: that walk is not gapless.
 """
 
+import itertools
 import json
 import math
 from dataclasses import dataclass, field
@@ -56,6 +65,36 @@ class Walk:
     min_bound: int = 1000  # listing pages a walk may take beyond those (a first crawl knows nothing)
     passed_boundary: bool = False
     pages_by_cards: dict[frozenset[str], int] = field(default_factory=dict)
+    pages: dict[int, list[str]] = field(default_factory=dict)  # each page's cards, as first read
+    seen: set[str] = field(default_factory=set)  # every card of the walk
+
+    def read(self, page: int, card_ids: list[str]) -> None:
+        self.pages.setdefault(page, card_ids)
+        self.seen.update(card_ids)
+
+    def at_risk(self, page: int, known: set[str]) -> bool:
+        """Would cards that move up from the next page onto this one be new to the archive?
+        Only if this page's last card is (older cards were stored by an earlier walk)."""
+        cards = self.pages.get(page) or []
+        return bool(cards) and cards[-1] not in known
+
+    def reread(self, page: int, card_ids: list[str]) -> tuple[list[str], list[str], bool]:
+        """A page read again: the cards on it the walk has not seen, as (published on top
+        since the walk began, moved up from below), and whether the re-read can be trusted to
+        show every card that moved up (it shares a card with the first read, or none moved)."""
+        unseen = [card for card in card_ids if card not in self.seen]
+        self.seen.update(unseen)
+        top = self.new_on_top(card_ids) if page == 1 else []  # below page 1, new cards are ones seen
+        moved = [card for card in unseen if card not in top]
+        return top, moved, not moved or bool(set(self.pages.get(page) or []) & set(card_ids))
+
+    def repeats_previous(self, page: int, card_ids: list[str]) -> bool:
+        return page > 1 and bool(card_ids) and set(card_ids) == set(self.pages.get(page - 1) or [])
+
+    def new_on_top(self, top_ids: list[str]) -> list[str]:
+        """Page 1 read again: the cards above every card the walk's first reads showed."""
+        first_reads = set().union(*self.pages.values())
+        return list(itertools.takewhile(lambda card: card not in first_reads, top_ids))
 
     def page_bound(self, cards_per_page: int) -> int:
         """Twice the pages the archive's articles fill, and min_bound more: more is a runaway."""
@@ -65,8 +104,7 @@ class Walk:
         """Why the listing cannot be walked on from this page, or None."""
         cards = frozenset(card_ids)
         if cards and cards in self.pages_by_cards:
-            earlier = self.pages_by_cards[cards]
-            return f"listing page {page} repeats page {earlier}: the site does not say where its listing ends"
+            return repeat_reason(page, self.pages_by_cards[cards])
         self.pages_by_cards.setdefault(cards, page)
         bound = self.page_bound(len(card_ids))
         if page >= bound:
@@ -87,6 +125,10 @@ class Walk:
         if self.max_pages and page >= self.max_pages:
             return WalkStop.MAX_PAGES
         return None
+
+
+def repeat_reason(page: int, earlier: int) -> str:
+    return f"listing page {page} repeats page {earlier}: the site does not say where its listing ends"
 
 
 def is_gapless(stop: str | None, unbroken: bool) -> bool:

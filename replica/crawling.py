@@ -72,11 +72,19 @@ def mismatches(stored: dict[str, dict], expected: dict[str, dict]) -> dict[str, 
 
 
 def minimum_requests(new: int, retries: int = 0, discovery: bool = False) -> int:
-    """The fewest requests a daily run can make: robots.txt, the home page when the listing
-    is found there, the listing pages up to the first one whose cards are all known, the new
-    articles, and the retries of failed pages."""
+    """The fewest requests a daily run can make without risking a skipped card: robots.txt,
+    the home page when the listing is found there, the listing pages up to the first one
+    whose cards are all known, each page whose last card is new read once more after the
+    next (crawler/walk.py: cards that moved up while walked), the new articles, and the
+    retries of failed pages."""
     first_known_page = math.ceil(new / CARDS_PER_PAGE) + 1
-    return 1 + int(discovery) + first_known_page + new + retries
+    return 1 + int(discovery) + first_known_page + listing_rereads(new) + new + retries
+
+
+def listing_rereads(new: int) -> int:
+    """Pages read again in a walk over `new` cards on top of known ones: those whose last
+    card is new, when a page follows them."""
+    return new // CARDS_PER_PAGE
 
 
 def counters(run: dict) -> dict:

@@ -79,6 +79,13 @@ class ReplicaSite:
         self._set_articles([edited if a.article_id == edited.article_id else a for a in self.articles])
         return edited
 
+    def unpublish(self, *positions: int) -> list[ReplicaArticle]:
+        """Takes the articles at `positions` off the listing (their pages answer 404): the
+        cards below move up."""
+        gone = [self.articles[n] for n in positions]
+        self._set_articles([a for a in self.articles if a not in gone])
+        return gone
+
     def move(self, position: int, path: str) -> ReplicaArticle:
         """Serves the article at `position` under `path` alone, its card linking there: the
         site changing the form of its article URLs."""

@@ -24,7 +24,7 @@ from crawler.urls import (
     listed_id,
     origin,
 )
-from crawler.walk import Walk, WalkPlan
+from crawler.walk import Walk, WalkPlan, repeat_reason
 
 
 class ElectionsSpider(scrapy.Spider):
@@ -126,13 +126,27 @@ class ElectionsSpider(scrapy.Spider):
             self.logger.info("Walking %s: %s", listing_url, plan.describe())
         return self.listing_request(1)
 
-    def listing_request(self, page: int, after_empty: bool = False) -> scrapy.Request:
-        url = listing_page_url(self.listing_url, page) if page > 1 else self.listing_url
+    def listing_request(self, page: int, after_empty: bool = False, recheck: bool = False) -> scrapy.Request:
+        """`recheck`: read the page before again once this one is read (crawler/walk.py)."""
         return scrapy.Request(
-            url,
+            self.listing_page(page),
             callback=self.parse_listing,
             errback=self.listing_failed,
-            cb_kwargs={"page": page, "after_empty": after_empty},
+            cb_kwargs={"page": page, "after_empty": after_empty, "recheck": recheck},
+        )
+
+    def listing_page(self, page: int) -> str:
+        return listing_page_url(self.listing_url, page) if page > 1 else self.listing_url
+
+    def reread_request(self, page: int, callback, **cb_kwargs) -> scrapy.Request:
+        """A listing page read again within the walk: has the listing moved?"""
+        return scrapy.Request(
+            self.listing_page(page),
+            callback=callback,
+            errback=self.reread_failed,
+            cb_kwargs={"page": page, **cb_kwargs},
+            dont_filter=True,
+            priority=1,
         )
 
     def article_request(self, url: str) -> scrapy.Request:
@@ -140,7 +154,7 @@ class ElectionsSpider(scrapy.Spider):
         self.crawler.stats.inc_value(Stat.ARTICLES_REQUESTED)
         return scrapy.Request(url, callback=self.parse_article, errback=self.article_failed)
 
-    def parse_listing(self, response, page: int, after_empty: bool = False):
+    def parse_listing(self, response, page: int, after_empty: bool = False, recheck: bool = False):
         stats = self.crawler.stats
         cards = listing.cards(response)
         if not cards:
@@ -182,17 +196,80 @@ class ElectionsSpider(scrapy.Spider):
             all_known = False  # cards, and none an article: nothing here is known to be stored
         if page == 1:
             stats.set_value(Stat.WALK_TOP_IDS, json.dumps(card_ids))
+        self.walk.read(page, card_ids)
+        if recheck:
+            yield self.reread_request(page - 1, self.parse_reread)
         stop = self.walk.after_page(page, card_ids, all_known, reached_since)
         if stop is not None:
             self.logger.info("Listing ends after page %d: %s", page, STOP_REASONS[stop])
             stats.set_value(Stat.WALK_STOP, str(stop))
             return
+        if self.walk.repeats_previous(page, card_ids):  # a page of new articles on top, or no end
+            yield self.reread_request(1, self.parse_top_again, repeated=page)
+            return
         runaway = self.walk.runaway(page, card_ids)
         if runaway:
-            stats.set_value(Stat.RUNAWAY, runaway)
-            self.logger.error("The walk stops: %s", runaway)
+            self.stop_runaway(runaway)
             return
-        yield self.listing_request(page + 1)
+        yield self.listing_request(page + 1, recheck=self.walk.at_risk(page, self.known_ids))
+
+    def stop_runaway(self, reason: str) -> None:
+        self.crawler.stats.set_value(Stat.RUNAWAY, reason)
+        self.logger.error("The walk stops: %s", reason)
+
+    def article_cards(self, response) -> list[tuple[str, str]]:
+        """(id, canonical URL) of the cards that link to the site's articles."""
+        urls = [canonical_url(card.url) for card in listing.cards(response)]
+        return [(listed_id(u), u) for u in urls if is_article_url(u) and is_on_site(u, self.allowed_origins)]
+
+    def fetch(self, cards: list[tuple[str, str]], ids: list[str]):
+        """The articles of `ids` among `cards` that are neither stored nor requested."""
+        for card_id, url in cards:
+            if card_id in ids and card_id not in self.known_ids and card_id not in self.requested_ids:
+                yield self.article_request(url)
+
+    def parse_reread(self, response, page: int):
+        """A page read again after the next: cards that moved up onto it while the walk went
+        on (articles unpublished above) are fetched, not lost; so are articles published on
+        top meanwhile, when it is page 1."""
+        cards = self.article_cards(response)
+        top, moved, trusted = self.walk.reread(page, [card_id for card_id, _ in cards])
+        if top:
+            self.logger.info("Listing page 1, read again, has %d articles published during the walk", len(top))
+        if moved:
+            self.crawler.stats.inc_value(Stat.CARDS_MOVED_UP, len(moved))
+            self.logger.warning(
+                "Listing page %d, read again, holds %d cards the walk had not seen: the listing moved up "
+                "while it was walked (articles removed above); fetching them",
+                page,
+                len(moved),
+            )
+        yield from self.fetch(cards, [*top, *moved])
+        if not trusted:
+            reason = f"listing page {page}, read again, shares no card with its first read: the listing moved too far"
+            self.crawler.stats.set_value(Stat.SHIFT_UNVERIFIED, reason)
+            self.logger.error("%s; the walk may have skipped cards, so it is not gapless", reason)
+
+    def parse_top_again(self, response, page: int, repeated: int):
+        """Page `repeated` repeated the page before it: page 1 read again tells a listing that
+        grew by a page during the walk (walk on) from one that does not end (a runaway)."""
+        cards = self.article_cards(response)
+        new = self.walk.new_on_top([card_id for card_id, _ in cards])
+        if not new:
+            self.stop_runaway(repeat_reason(repeated, repeated - 1))
+            return
+        self.logger.warning(
+            "Listing page %d repeats page %d: %d articles were published on top during the walk; walking on",
+            repeated,
+            repeated - 1,
+            len(new),
+        )
+        yield from self.fetch(cards, new)
+        yield self.listing_request(repeated + 1)
+
+    def reread_failed(self, failure):
+        self.listing_broken(failure.request.url, f"read again: {failure_reason(failure)}")
+        stop_on_challenge(failure)
 
     def no_cards(self, page: int, after_empty: bool):
         """A page with no cards ends the listing once the page after it has none either: a

@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from replica import ReplicaServer, ReplicaSite
-from replica.crawling import ROOT, counters, crawl, mismatches, rows, stored_articles
+from replica.crawling import ROOT, counters, crawl, listing_rereads, mismatches, rows, stored_articles
 from replica.pages import CARDS_PER_PAGE, LISTING_PATH, SIDEBAR_PATHS
 
 
@@ -54,13 +54,15 @@ def test_crawl_finds_the_section_and_stores_every_article_once_as_the_ground_tru
     assert (run["listing_complete"], run["gapless"], run["walk_stop"]) == (1, 1, "end")
 
     # Each article fetched once, at its canonical URL; robots.txt and the home page first; 10
-    # listing pages and the empty 11th and 12th that end the listing; no sidebar card.
+    # listing pages and the empty 11th and 12th that end the listing, pages 1 to 9 read again
+    # once the next is read (has the listing moved up?); no sidebar card.
     article_paths = {a.path for a in replica.site.articles}
     assert {t: n for t, n in requests.items() if t in article_paths} == dict.fromkeys(article_paths, 1)
     assert (requests["/robots.txt"], requests["/"]) == (1, 1)
     assert listing_requests(requests) == [LISTING_PATH] + [f"{LISTING_PATH}?page={n}" for n in range(2, 13)]
+    assert [requests[f"{LISTING_PATH}?page={n}"] for n in range(2, 13)] == [2] * 8 + [1] * 3
     assert not set(requests) & set(SIDEBAR_PATHS)
-    assert sum(requests.values()) == 1 + 1 + 12 + 200
+    assert sum(requests.values()) == 1 + 1 + 12 + listing_rereads(200) - 1 + 200
 
     # Scrapy's feed export still works beside the database.
     exported = [json.loads(line) for line in feed.read_text().splitlines()]

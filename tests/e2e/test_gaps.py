@@ -12,7 +12,7 @@ import time
 import pytest
 
 from replica import ReplicaServer, ReplicaSite
-from replica.crawling import crawl, exit_code_of, mismatches, rows, stored_articles
+from replica.crawling import counters, crawl, exit_code_of, mismatches, rows, stored_articles
 from replica.pages import LISTING_PATH
 
 QUICK = {"RETRY_TIMES": "1", "DOWNLOAD_TIMEOUT": "2"}
@@ -165,3 +165,37 @@ def test_a_listing_without_end_is_stopped_within_a_bound(tmp_path, kind, value):
         expected = "repeats page" if kind == "repeat" else "goes on past 7 pages"
         assert expected in run["health_problems"]
         archive.complete()
+
+
+@pytest.mark.parametrize("removed", [1, 5])
+def test_cards_that_move_up_while_the_listing_is_walked_are_still_fetched(archive, removed):
+    """Articles unpublished above the walk's position pull the cards below up across the page
+    boundary behind it: 1 unpublished once cost 1 card, 20 cost 20."""
+    archive.site.on_request(f"{LISTING_PATH}?page=3", lambda: archive.site.unpublish(*range(removed)))
+    run = archive.run()
+    assert archive.site.hooks == {}  # the shift happened
+    listed = {a.article_id for a in archive.site.articles}
+    assert listed <= set(stored_articles(archive.db))  # every card still listed is stored
+    assert (run["status"], run["healthy"], run["gapless"]) == ("ok", 1, 1)
+    assert counters(run)["elections/cards_moved_up"] == removed
+    assert "the listing moved up while it was walked" in archive.log
+
+
+def test_a_listing_that_moves_by_more_than_a_page_is_fetched_but_not_called_gapless(archive):
+    archive.site.on_request(f"{LISTING_PATH}?page=3", lambda: archive.site.unpublish(*range(20)))
+    run = archive.run()
+    listed = {a.article_id for a in archive.site.articles}
+    assert listed <= set(stored_articles(archive.db))
+    assert run["gapless"] == 0 and run["status"] == "partial"
+    assert "read again, shares no card with its first read" in archive.log
+    assert archive.run()["gapless"] == 1  # the next run walks it again, and vouches for it
+
+
+def test_a_page_of_new_articles_during_a_first_walk_is_no_runaway(archive):
+    """Page 4 then repeats page 3 whole: once taken for a listing without end."""
+    archive.site.on_request(f"{LISTING_PATH}?page=3", lambda: archive.site.publish(20))
+    run = archive.run()
+    assert (run["status"], run["healthy"], run["gapless"]) == ("ok", 1, 1)
+    assert counters(run).get("elections/runaway") is None
+    assert len(stored_articles(archive.db)) == 220
+    assert "Listing page 4 repeats page 3: 20 articles were published on top during the walk" in archive.log

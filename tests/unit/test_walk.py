@@ -44,3 +44,24 @@ def test_a_run_is_gapless_only_when_unbroken_and_ended_at_the_end_or_a_safe_know
     assert is_gapless(WalkStop.END, unbroken=True) and is_gapless(WalkStop.KNOWN, unbroken=True)
     assert not is_gapless(WalkStop.END, unbroken=False)
     assert not is_gapless(None, unbroken=True)  # the walk broke off
+
+
+def test_a_page_read_again_shows_the_cards_that_moved_up_and_whether_to_trust_it():
+    walk = Walk(WalkPlan())
+    walk.read(1, ["a", "b", "c"])
+    walk.read(2, ["e", "f", "g"])  # "d" moved up onto page 1 between the two reads
+    assert walk.at_risk(1, known=set()) and not walk.at_risk(1, known={"c"})
+    assert walk.reread(1, ["b", "c", "d"]) == ([], ["d"], True)
+    walk.read(3, ["m", "n", "o"])  # pages 2 and more moved up by more than a page
+    assert walk.reread(2, ["j", "k", "l"]) == ([], ["j", "k", "l"], False)  # shares no card: cannot tell
+
+
+def test_page_one_read_again_tells_new_articles_on_top_from_a_listing_without_end():
+    walk = Walk(WalkPlan())
+    walk.read(1, ["c", "d"])
+    walk.read(2, ["e", "f"])
+    walk.read(3, ["e", "f"])
+    assert walk.repeats_previous(3, ["f", "e"])
+    assert walk.new_on_top(["a", "b"]) == ["a", "b"]  # two new on top pushed page 2 onto page 3
+    assert walk.new_on_top(["c", "d"]) == []  # nothing new: the site repeats its last page
+    assert walk.reread(1, ["a", "b"]) == (["a", "b"], [], True)
