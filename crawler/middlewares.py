@@ -25,14 +25,16 @@ class BotChallenge(IgnoreRequest):
 
 
 class BotChallengeMiddleware:
-    """A Cloudflare-style challenge — HTTP 403 or 503 with `cf-mitigated: challenge`, or a
-    "Just a moment..." / "Verifying you are human" page whatever its status — is neither an
-    article nor a listing. It is never retried nor worked around: the request fails with
-    BotChallenge, the first challenged URL goes into the stats, and the spider stops."""
+    """A Cloudflare-style challenge — `cf-mitigated: challenge`, or a page whose own markup is
+    a challenge's (its <title> "Just a moment...", Cloudflare's challenge script or form),
+    whatever its status — is neither an article nor a listing. It is never retried nor
+    worked around: the request fails with BotChallenge, the first challenged URL goes into
+    the stats, and the spider stops. A phrase in the text is no sign: an article may quote
+    "Verifying you are human"."""
 
-    TITLE = re.compile(rb"<title[^>]*>\s*Just a moment\.\.\.", re.IGNORECASE)
-    TEXT = b"Verifying you are human"
-    LOOK_AT = 64 * 1024  # a challenge page is small; an article quoting the phrase is not one
+    TITLE = re.compile(rb"<title[^>]*>\s*Just a moment\.\.\.\s*</title>", re.IGNORECASE)
+    MARKUP = re.compile(rb"/cdn-cgi/challenge-platform/|window\._cf_chl_opt|id=[\"']challenge-(?:form|stage)")
+    LOOK_AT = 64 * 1024  # a challenge page is small; an article is not one
 
     def __init__(self, stats):
         self.stats = stats
@@ -55,9 +57,9 @@ def challenge(response) -> str | None:
     """How the response is a bot challenge ("HTTP 403, cf-mitigated: challenge"), or None."""
     if response.headers.get("cf-mitigated", b"").strip().lower() == b"challenge":
         return f"HTTP {response.status}, cf-mitigated: challenge"
-    head = response.body[: BotChallengeMiddleware.LOOK_AT]
-    if len(response.body) <= BotChallengeMiddleware.LOOK_AT and (
-        BotChallengeMiddleware.TITLE.search(head) or BotChallengeMiddleware.TEXT in head
+    body = response.body
+    if len(body) <= BotChallengeMiddleware.LOOK_AT and (
+        BotChallengeMiddleware.TITLE.search(body) or BotChallengeMiddleware.MARKUP.search(body)
     ):
         return f'HTTP {response.status}, a "Just a moment..." page'
     return None

@@ -558,4 +558,8 @@ def challenge_page() -> str:
     """What a Cloudflare challenge serves instead of the page."""
     return """<!DOCTYPE html><html lang="en-US"><head><title>Just a moment...</title></head><body>
 <div class="main-wrapper"><h1>qazinform.com</h1><p>Verifying you are human. This may take a few seconds.</p>
-<noscript>Enable JavaScript and cookies to continue</noscript></div></body></html>"""
+<div id="challenge-stage"></div>
+<noscript>Enable JavaScript and cookies to continue</noscript></div>
+<script>(function(){window._cf_chl_opt={cvId: '3'};var a=document.createElement('script');
+a.src='/cdn-cgi/challenge-platform/h/g/orchestrate/chl_page/v1';document.head.appendChild(a);}());</script>
+</body></html>"""
