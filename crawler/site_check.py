@@ -91,17 +91,15 @@ class SiteCheck(scrapy.Spider):
             )
 
     def parse_home(self, response):
-        listing_url = home.find_section(response, self.section)
-        if listing_url is None:
-            seen = ", ".join(home.seen_sections(response)) or "no category or tag listing at all"
+        candidates = home.section_candidates(response, self.section)
+        if len(candidates) != 1:
             self.report(f"home page: HTTP {response.status}, {response.url}")
             self.problem(
-                f"no menu link named {self.section!r} (it links to: {seen}); set ELECTIONS_SECTION to the "
-                "section's name as the menu writes it, or ELECTIONS_START_URL to its listing"
+                home.ambiguous(self.section, candidates) if candidates else home.not_found(response, self.section)
             )
             return
-        self.report(f"home page: HTTP {response.status}, section {self.section!r} links to {listing_url}")
-        yield self.listing_request(listing_url)
+        self.report(f"home page: HTTP {response.status}, section {self.section!r} links to {candidates[0]}")
+        yield self.listing_request(candidates[0])
 
     def listing_request(self, url: str) -> scrapy.Request:
         return scrapy.Request(url, callback=self.parse_listing, errback=self.failed, meta={"step": "listing"})

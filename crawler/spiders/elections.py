@@ -101,16 +101,12 @@ class ElectionsSpider(scrapy.Spider):
             yield scrapy.Request(self.site_url, callback=self.parse_home, errback=self.listing_failed)
 
     def parse_home(self, response):
-        listing_url = home.find_section(response, self.section)
-        if listing_url is None:
-            seen = ", ".join(home.seen_sections(response)) or "no category or tag listing at all"
-            problem = (
-                f"section {self.section!r} not found: no menu link of that name on {response.url} "
-                f"(it links to: {seen}); set ELECTIONS_SECTION to the section's name as the menu writes it, "
-                "or ELECTIONS_START_URL (-a start_url=) to its listing"
-            )
+        candidates = home.section_candidates(response, self.section)
+        if len(candidates) != 1:
+            problem = home.ambiguous(self.section, candidates) if candidates else home.not_found(response, self.section)
             self.crawler.stats.set_value(Stat.SECTION_NOT_FOUND, problem)  # the ledger's error line says it
             raise CloseSpider(str(FinishReason.SECTION_NOT_FOUND))
+        [listing_url] = candidates
         self.logger.info("Section %r found on %s: %s", self.section, response.url, listing_url)
         yield self.begin_walk(listing_url)
 

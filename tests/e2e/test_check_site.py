@@ -62,11 +62,13 @@ def test_a_section_missing_from_the_menu_says_what_to_set(tmp_path):
     assert result.returncode == 1
     problem = [line for line in result.stdout.splitlines() if "PROBLEM" in line]
     assert problem == [
-        "  PROBLEM: no menu link named 'Elections' (it links to: Kazakhstan, Politics, Economy, World, Society, "
-        "Referendum 2026, Elections 2026); set ELECTIONS_SECTION to the section's name as the menu writes it, "
-        "or ELECTIONS_START_URL to its listing"
+        f"  PROBLEM: section 'Elections' not found: no menu link of that name on {server.base_url}/ (it links to: "
+        "Kazakhstan, Politics, Economy, World, Society, Referendum 2026, Elections 2026); set ELECTIONS_SECTION to "
+        "the section's name as the menu writes it, or ELECTIONS_START_URL (-a start_url=) to its listing"
     ]
-    assert result.stdout.splitlines()[-1].startswith("verdict: NOT READY, 1 problem(s): no menu link named 'Elections'")
+    assert result.stdout.splitlines()[-1].startswith(
+        "verdict: NOT READY, 1 problem(s): section 'Elections' not found: no menu link of that name"
+    )
     assert not (tmp_path / "elections.db").exists()
 
 

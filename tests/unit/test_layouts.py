@@ -211,9 +211,48 @@ def test_the_section_is_found_in_the_menu_and_its_absence_named():
     for present in (True, False):
         html = pages.home_page(articles, section_in_menu=present)
         response = HtmlResponse(url="https://qazinform.com/", body=html.encode(), encoding="utf-8")
-        found = home.find_section(response, " elections ")
-        assert found == ("https://qazinform.com" + pages.LISTING_PATH if present else None)
+        found = home.section_candidates(response, " elections ")
+        assert found == (["https://qazinform.com" + pages.LISTING_PATH] if present else [])
     assert home.seen_sections(response)[:3] == ["Kazakhstan", "Politics", "Economy"]
+
+
+HOME = """<html><body><header><div class="hot">{hot}</div><nav class="menu">{menu}</nav></header>
+<main>{body}</main></body></html>"""
+
+
+def home_page(hot: str = "", menu: str = "", body: str = "") -> HtmlResponse:
+    html = HOME.format(hot=hot, menu=menu, body=body)
+    return HtmlResponse(url="https://qazinform.com/", body=html.encode(), encoding="utf-8")
+
+
+def test_the_menu_proper_wins_over_a_hot_topic_in_the_header_and_a_tag_cloud():
+    response = home_page(
+        hot='<a href="/tag/elections-2026_t5">Elections</a>',
+        menu='<a href="https://www.inform.kz/en/category/elections_s115?v=83">Elections</a>',  # another host
+        body='<a href="/tags/elections">Elections</a>',
+    )
+    assert home.section_candidates(response, "Elections") == ["https://www.inform.kz/en/category/elections_s115"]
+    no_menu = home_page(hot='<a href="/tag/elections-2026_t5">Elections</a>', body='<a href="/tags/x">Elections</a>')
+    assert home.section_candidates(no_menu, "Elections") == ["https://qazinform.com/tag/elections-2026_t5"]
+    elsewhere = home_page(menu='<a href="https://example.org/category/elections_s1">Elections</a>')
+    assert home.section_candidates(elsewhere, "Elections") == []  # not the site's
+
+
+def test_two_menu_links_of_the_name_are_reported_not_chosen():
+    response = home_page(
+        menu='<a href="/category/elections_s115">Elections</a> <a href="/category/elections_s9">Elections</a>'
+        ' <a href="/category/elections_s115#top">Elections</a>'
+    )
+    candidates = home.section_candidates(response, "Elections")
+    assert candidates == [
+        "https://qazinform.com/category/elections_s115",
+        "https://qazinform.com/category/elections_s9",
+    ]
+    assert home.ambiguous("Elections", candidates) == (
+        "section 'Elections' is ambiguous: 2 menu links of that name lead to different listings "
+        "(https://qazinform.com/category/elections_s115, https://qazinform.com/category/elections_s9); "
+        "set ELECTIONS_START_URL (-a start_url=) to the one meant"
+    )
 
 
 def test_a_title_with_inline_markup_is_read_whole():
