@@ -1,13 +1,15 @@
 """Spider arguments, checked before anything is fetched or written."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from urllib.parse import urlsplit
 
 from scrapy.settings import BaseSettings
 
 from crawler.dates import start_of_local_day
-from crawler.urls import is_article_url
+from crawler.items import Article
+from crawler.urls import SITE_DOMAINS, is_article_url, is_on_site, origin
+from crawler.validation import EARLIEST
 
 
 class ArgumentError(ValueError):
@@ -38,32 +40,42 @@ class CrawlArguments:
                 raise ArgumentError(
                     "ELECTIONS_SECTION is empty: set it to the section's name as the site's menu writes it"
                 )
+        check_health_settings(settings)
         return cls(
             start_url=start_url and _http_url("start_url", start_url, "-a start_url=... or -s ELECTIONS_START_URL=..."),
             max_pages=_whole_number("max_pages", arguments.get("max_pages")),
             since=_since(arguments.get("since")),
             mode=_mode(arguments.get("mode")),
-            refresh=_whole_number("refresh", arguments.get("refresh")),
-            url=_article_url(arguments.get("url")),
+            refresh=_whole_number("refresh", arguments.get("refresh"), at_most=MAX_REFRESH_DAYS),
+            url=_article_url(arguments.get("url"), [start_url, settings.get("ELECTIONS_SITE_URL")]),
         )
 
 
+MAX_REFRESH_DAYS = 36_500  # a century: the site is younger
+
+
 def _http_url(name: str, value: str | None, how: str) -> str:
-    parts = urlsplit(value or "")
-    if value is None or parts.scheme not in ("http", "https") or not parts.hostname:
+    try:
+        parts = urlsplit(value or "")
+        valid = value is not None and parts.scheme in ("http", "https") and bool(parts.hostname)
+        parts.port  # noqa: B018 -- raises on a port that is no number
+    except ValueError:  # "http://[::1/x": an unclosed IPv6 address
+        valid = False
+    if not valid:
         raise ArgumentError(f"{name} must be an http(s) URL, got {value!r} (set it with {how})")
-    return value
+    return str(value)
 
 
-def _whole_number(name: str, value: str | None) -> int | None:
+def _whole_number(name: str, value: str | None, at_most: int | None = None) -> int | None:
     if value is None:
         return None
     try:
         number = int(value)
     except ValueError:
         number = 0
-    if number < 1:
-        raise ArgumentError(f"{name} must be a whole number of at least 1, got {value!r}")
+    if number < 1 or (at_most is not None and number > at_most):
+        bound = f" and at most {at_most}" if at_most is not None else ""
+        raise ArgumentError(f"{name} must be a whole number of at least 1{bound}, got {value!r}")
     return number
 
 
@@ -82,13 +94,37 @@ def _since(value: str | None) -> str | None:
         day = date.fromisoformat(value)
     except ValueError:
         raise ArgumentError(f"since must be a date written YYYY-MM-DD, got {value!r}") from None
+    if not EARLIEST.date() <= day <= date.today() + timedelta(days=1):
+        raise ArgumentError(f"since must be a day from {EARLIEST:%Y-%m-%d} to today, got {value!r}")
     return start_of_local_day(day)
 
 
-def _article_url(value: str | None) -> str | None:
+def check_health_settings(settings: BaseSettings) -> None:
+    """ELECTIONS_HEALTH_*: the health check reads them after the crawl, too late to say."""
+    try:
+        coverage = settings.getdict("ELECTIONS_HEALTH_MIN_COVERAGE")
+        shares = {field: float(share) for field, share in coverage.items()}
+        settings.getfloat("ELECTIONS_HEALTH_MAX_DRIFT")
+        settings.getfloat("ELECTIONS_HEALTH_MAX_ERROR_RATE")
+        settings.getfloat("ELECTIONS_HEALTH_MAX_GONE_RATE")
+    except (ValueError, TypeError) as error:
+        raise ArgumentError(f"ELECTIONS_HEALTH_* must be numbers (shares from 0 to 1): {error}") from None
+    unknown = sorted(set(shares) - set(Article.fields))
+    if unknown:
+        raise ArgumentError(f"ELECTIONS_HEALTH_MIN_COVERAGE names no article field: {', '.join(unknown)}")
+
+
+def _article_url(value: str | None, site_urls: list[str | None]) -> str | None:
+    """An article of the site: on its domains, or on the host and port of the site or
+    listing URL set (a replica's)."""
     if value is None:
         return None
     url = _http_url("url", value, "-a url=<an article's URL>")
+    if not is_on_site(url, {origin(site_url) for site_url in site_urls if site_url}):
+        domains = ", ".join(SITE_DOMAINS)
+        raise ArgumentError(
+            f"url must be an article of the site ({domains}, or ELECTIONS_SITE_URL's host), got {value!r}"
+        )
     if not is_article_url(url):
         raise ArgumentError(f"url must be an article's URL (…/news/<slug>, …_a<digits>, AMP too), got {value!r}")
     return url

@@ -9,6 +9,9 @@ class Stat:
     that Scrapy's stats dump prints them as they are)."""
 
     ARTICLES_REQUESTED = "elections/articles_requested"
+    # Article pages that answered 404 or 410, or sent the crawler to a page that is no article:
+    # removed by the site, most likely; no malfunction of the crawl (they stay pending a while).
+    ARTICLES_GONE = "elections/articles_gone"
     CARDS_SKIPPED = "elections/cards_skipped"  # links in the listing that are no article of the site
     # Cards on the site that link neither to an article URL the crawler knows nor to a listing:
     # an article URL form the crawler does not know, maybe. The first: its URL.

@@ -14,7 +14,8 @@ from crawler.contracts import FinishReason, Stat
 class HealthPolicy:
     min_coverage: dict[str, float]  # field -> share of the run's stored articles that must have it
     max_drift: float  # share of article pages in no known layout (read by the fallback, or not at all)
-    max_error_rate: float  # share of requested article pages that failed
+    max_error_rate: float  # share of requested article pages that failed, gone ones aside
+    max_gone_rate: float  # share of requested article pages gone (Stat.ARTICLES_GONE), when MANY_GONE or more
 
     @classmethod
     def from_settings(cls, settings) -> "HealthPolicy":
@@ -22,7 +23,13 @@ class HealthPolicy:
             min_coverage=settings.getdict("ELECTIONS_HEALTH_MIN_COVERAGE"),
             max_drift=settings.getfloat("ELECTIONS_HEALTH_MAX_DRIFT"),
             max_error_rate=settings.getfloat("ELECTIONS_HEALTH_MAX_ERROR_RATE"),
+            max_gone_rate=settings.getfloat("ELECTIONS_HEALTH_MAX_GONE_RATE"),
         )
+
+
+# Fewer gone articles than this in one run are removals, whatever their share: one removed
+# article retried by a run that fetches nothing else is no malfunction.
+MANY_GONE = 5
 
 
 def unaccounted_articles(run: dict, stats: dict) -> int:
@@ -48,7 +55,8 @@ def health_problems(run: dict, stats: dict, coverage: dict[str, float], policy: 
     requested = stats.get(Stat.ARTICLES_REQUESTED, 0)
     parsed = stats.get(Stat.VALIDATED, 0)
     no_known_layout = sum(stats.get(Stat.VALIDATE_LAYOUT + layout, 0) for layout in ("unknown", "fallback"))
-    failed = run["articles_pending"] + run["articles_dropped"]
+    gone = stats.get(Stat.ARTICLES_GONE, 0)
+    failed = max(0, run["articles_pending"] + run["articles_dropped"] - gone)  # gone pages are the site's doing
     stored = run["articles_new"] + run["articles_updated"] + run["articles_unchanged"]
     problems = []
     if stats.get(Stat.CHALLENGE_URL):
@@ -87,7 +95,7 @@ def health_problems(run: dict, stats: dict, coverage: dict[str, float], policy: 
             problems.append(f"site unreachable at {unreachable_at}: no listing page with cards was read")
         else:
             problems.append("no listing page with cards was read" + (f" ({failed_at})" if failed_at else ""))
-    if requested and not stored and not stopped_on_purpose:
+    if requested > gone and not stored and not stopped_on_purpose:
         problems.append(f"{requested} article pages requested, none stored")
     for field, minimum in policy.min_coverage.items():
         if field in coverage and coverage[field] < minimum:
@@ -96,6 +104,11 @@ def health_problems(run: dict, stats: dict, coverage: dict[str, float], policy: 
         problems.append(f"layout drift: {no_known_layout} of {parsed} article pages in no known layout")
     if requested and failed / requested > policy.max_error_rate:
         problems.append(f"error rate: {failed} of {requested} article pages failed")
+    if gone >= MANY_GONE and gone / requested > policy.max_gone_rate:
+        problems.append(
+            f"{gone} of {requested} article pages are gone (HTTP 404 or 410, or sent to a page that is no "
+            "article): the site may have moved its articles"
+        )
     if run["finish_reason"] not in (
         FinishReason.FINISHED,
         FinishReason.SHUTDOWN,  # stopped on purpose (SIGTERM, Ctrl-C): no malfunction

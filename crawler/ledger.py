@@ -159,8 +159,7 @@ def run_status(reason: str, counts: dict, stats: dict) -> str:
         return RunStatus.FAILED
     if (
         reason != FinishReason.FINISHED
-        or counts["articles_pending"]
-        or counts["articles_dropped"]
+        or counts["articles_pending"] + counts["articles_dropped"] > stats.get(Stat.ARTICLES_GONE, 0)
         or stats.get(Stat.LISTING_FAILED)
         or stats.get(Stat.RUNAWAY)
         or stats.get(Stat.CARDS_UNKNOWN)

@@ -35,7 +35,9 @@ ELECTIONS_LISTING_MIN_BOUND = 1000
 # Field -> the share of the articles a run stores that must have it.
 ELECTIONS_HEALTH_MIN_COVERAGE = {"title": 1.0, "body": 1.0, "published_at": 1.0, "lang": 0.9, "section": 0.9}
 ELECTIONS_HEALTH_MAX_DRIFT = 0.1  # share of article pages in no known layout
-ELECTIONS_HEALTH_MAX_ERROR_RATE = 0.1  # share of requested article pages that failed
+ELECTIONS_HEALTH_MAX_ERROR_RATE = 0.1  # share of requested article pages that failed (gone ones aside)
+# Share of requested article pages gone (404, 410, sent to a page that is no article), when 5 or more are.
+ELECTIONS_HEALTH_MAX_GONE_RATE = 0.5
 
 EXTENSIONS = {  # in this order: the archive is opened, the run's row started, the spider's state loaded
     "crawler.state.OpenArchive": 50,

@@ -69,14 +69,17 @@ class SiteCheck(scrapy.Spider):
             url,
             callback=self.parse_robots,
             errback=self.failed,
-            meta={"dont_obey_robotstxt": True, "step": "robots.txt"},
+            # A robots.txt that is missing (404) lets everything be fetched, as Scrapy reads it:
+            # an answer, not a problem.
+            meta={"dont_obey_robotstxt": True, "step": "robots.txt", "handle_httpstatus_list": [404, 410]},
         )
 
     def parse_robots(self, response):
         robots = Protego.parse(response.text if response.status == 200 else "")
         sitemaps = list(robots.sitemaps)
+        none = ", none: every page may be fetched" if response.status in (404, 410) else ""
         self.report(
-            f"robots.txt: HTTP {response.status}, {len(sitemaps)} Sitemap line(s)"
+            f"robots.txt: HTTP {response.status}{none}, {len(sitemaps)} Sitemap line(s)"
             + (f": {', '.join(sitemaps)}" if sitemaps else "")
         )
         for name, url in (("home page", self.site_url), ("listing", self.arguments.start_url)):

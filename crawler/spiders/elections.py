@@ -101,6 +101,11 @@ class ElectionsSpider(scrapy.Spider):
             yield scrapy.Request(self.site_url, callback=self.parse_home, errback=self.listing_failed)
 
     def parse_home(self, response):
+        if not home.listing_links(response):  # no home page: no menu, no listing linked at all
+            reason = f"HTTP {response.status}, a page that links to no listing: maintenance, or no home page"
+            self.crawler.stats.set_value(Stat.UNREACHABLE_AT, f"{response.url} ({reason})")
+            self.logger.error("The home page %s is not the site's (%s): no listing to walk", response.url, reason)
+            return
         candidates = home.section_candidates(response, self.section)
         if len(candidates) != 1:
             problem = home.ambiguous(self.section, candidates) if candidates else home.not_found(response, self.section)
@@ -287,7 +292,7 @@ class ElectionsSpider(scrapy.Spider):
             self.report_failure(response.request, f"not an HTML page (Content-Type {content_type})")
             return
         if not is_article_url(response.url):  # a removed article sent to the home page, say
-            self.report_failure(response.request, no_article_at(response.url))
+            self.report_failure(response.request, no_article_at(response.url), gone=True)
             return
         item = load_article(response, section=self.section, edition_lang=self.edition_lang)
         if self.keep_raw:
@@ -315,7 +320,8 @@ class ElectionsSpider(scrapy.Spider):
         self.logger.error("Listing page %s failed (%s): the walk ends here", url, reason)
 
     def article_failed(self, failure):
-        self.report_failure(failure.request, failure_reason(failure))
+        gone = bool(failure.check(HttpError)) and failure.value.response.status in (404, 410)
+        self.report_failure(failure.request, failure_reason(failure), gone=gone)
         stop_on_challenge(failure)
 
     # Scrapy drops two kinds of redirected request without calling their errback; an article
@@ -329,7 +335,7 @@ class ElectionsSpider(scrapy.Spider):
         if request.url in request.meta.get("redirect_urls", []):
             self.report_failure(request, "redirect loop")
         elif not is_article_url(request.url):
-            self.report_failure(request, no_article_at(request.url))
+            self.report_failure(request, no_article_at(request.url), gone=True)
         else:
             self.report_failure(request, f"redirected to {request.url}, an article requested already")
 
@@ -342,8 +348,12 @@ class ElectionsSpider(scrapy.Spider):
             )
             self.report_failure(request, f"redirect to {where}")
 
-    def report_failure(self, request, reason: str) -> None:
+    def report_failure(self, request, reason: str, gone: bool = False) -> None:
+        """`gone`: the site answered that the article is not there (Stat.ARTICLES_GONE)."""
         url = first_url(request)
+        if gone:
+            self.crawler.stats.inc_value(Stat.ARTICLES_GONE)
+            self.logger.warning("Article %s is gone from the site, it seems: %s", url, reason)
         self.crawler.signals.send_catch_log(signals.page_failed, url=url, article_id=article_id(url), reason=reason)
 
 

@@ -83,3 +83,13 @@ def test_a_challenge_is_reported_and_a_dead_site_too(tmp_path):
     dead = check_site(tmp_path, server, RETRY_TIMES="0")  # the server is gone
     assert dead.returncode == 1 and "Traceback" not in dead.stdout + dead.stderr
     assert "  PROBLEM: robots.txt failed: " in dead.stdout
+
+
+def test_a_missing_robots_txt_is_an_answer_not_a_problem(tmp_path):
+    with ReplicaServer(ReplicaSite(articles=40, seed=5)) as server:
+        server.site.add_fault("status", "^/robots.txt$", 404)
+        result = check_site(tmp_path, server)
+    assert result.returncode == 0, result.stdout
+    lines = result.stdout.splitlines()
+    assert lines[0] == "robots.txt: HTTP 404, none: every page may be fetched, 0 Sitemap line(s)"
+    assert lines[-1] == "verdict: ready: `make crawl` can read the site as it is today"

@@ -100,6 +100,20 @@ def test_a_section_missing_from_the_menu_fails_the_run_with_one_line(tmp_path):
     assert rows(db, "articles") == []
 
 
+def test_a_maintenance_page_for_a_home_page_is_the_site_down_not_a_missing_section(tmp_path):
+    db = tmp_path / "elections.db"
+    with ReplicaServer(ReplicaSite(articles=20, seed=3)) as server:
+        server.site.add_fault("maintenance", "^/$")
+        result = crawl(db=db, ELECTIONS_SITE_URL=server.home_url)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    [run] = rows(db, "crawl_runs")
+    assert run["health_problems"] == (
+        f"site unreachable at {server.home_url} (HTTP 200, a page that links to no listing: maintenance, "
+        "or no home page): no listing page with cards was read"
+    )
+    assert "ELECTIONS_SECTION" not in result.stderr
+
+
 def test_the_2023_listing_design_is_read_too(tmp_path):
     db = tmp_path / "elections.db"
     with ReplicaServer(ReplicaSite(articles=40, seed=5, listing_design="2023")) as server:
@@ -178,7 +192,7 @@ def test_broken_pages_are_recorded_with_url_and_reason(tmp_path):
         ("maxpages=3", "unknown spider argument maxpages; known: start_url, max_pages, since, mode, refresh, url"),
         ("url=https://qazinform.com/category/elections_s5", "url must be an article's URL"),
         ("mode=fast", "mode must be one of incremental, full, got 'fast'"),
-        ("refresh=0", "refresh must be a whole number of at least 1, got '0'"),
+        ("refresh=0", "refresh must be a whole number of at least 1 and at most 36500, got '0'"),
     ],
 )
 def test_a_bad_argument_stops_before_anything_is_fetched_or_written(replica, tmp_path, argument, message):

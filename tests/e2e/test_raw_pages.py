@@ -157,7 +157,7 @@ def test_one_article_on_demand_is_stored_or_updated_with_its_raw_page(tmp_path):
         missing = server.site.articles[30]  # on listing page 2: never fetched
         before = sum(server.site.requests.values())
         for href in (edited.amp_paths[0] if edited.amp_paths else edited.path, missing.path):  # AMP, or plain
-            result = crawl("-a", f"url={server.base_url}{href}", db=db)
+            result = crawl("-a", f"url={server.base_url}{href}", db=db, ELECTIONS_SITE_URL=server.home_url)
             run = rows(db, "crawl_runs")[-1]
             assert result.returncode == exit_code_of(run) == 0, (run, result.stderr[-2000:])
         assert sum(server.site.requests.values()) - before == 2 + 2  # robots.txt and the article, twice

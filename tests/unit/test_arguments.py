@@ -1,5 +1,7 @@
 """Spider arguments and settings, checked before anything is fetched or written."""
 
+import re
+
 import pytest
 from scrapy.settings import Settings
 
@@ -37,10 +39,17 @@ def test_the_argument_wins_over_the_setting():
         ({}, {"since": "2024-13-01"}, "since must be a date written YYYY-MM-DD"),
         ({}, {"refresh": "0"}, "refresh must be a whole number of at least 1"),
         ({}, {"startUrl": "x"}, "unknown spider argument startUrl"),
+        ({}, {"since": "0001-01-01"}, "since must be a day from 1920-01-01 to today, got '0001-01-01'"),
+        ({}, {"refresh": "999999999"}, "refresh must be a whole number of at least 1 and at most 36500"),
+        ({}, {"url": "http://[::1/news/x-0eb7f9"}, "url must be an http(s) URL, got 'http://[::1/news/x-0eb7f9'"),
+        ({}, {"url": "https://example.org/news/story-0eb7f9"}, "url must be an article of the site (inform.kz, qaz"),
+        ({}, {"url": "https://qazinform.com/category/politics_s1"}, "url must be an article's URL"),
+        ({"ELECTIONS_HEALTH_MIN_COVERAGE": '{"title": "all"}'}, {}, "ELECTIONS_HEALTH_* must be numbers"),
+        ({"ELECTIONS_HEALTH_MIN_COVERAGE": '{"titel": 1}'}, {}, "ELECTIONS_HEALTH_MIN_COVERAGE names no article"),
     ],
 )
 def test_a_bad_argument_or_setting_is_one_sentence(overrides, arguments, message):
-    with pytest.raises(ArgumentError, match=message.replace("(", r"\(").replace(")", r"\)")):
+    with pytest.raises(ArgumentError, match=re.escape(message)):
         CrawlArguments.parse(settings(**overrides), arguments)
 
 
@@ -56,3 +65,11 @@ def test_a_bad_argument_or_setting_is_one_sentence(overrides, arguments, message
 )
 def test_the_exit_status_is_zero_only_for_an_ok_and_healthy_run(status, healthy, code):
     assert run_exit_code(status, healthy) == code
+
+
+def test_an_article_of_the_replica_is_taken_by_its_host_and_port():
+    replica = {"ELECTIONS_SITE_URL": "http://127.0.0.1:8000/"}
+    url = "http://127.0.0.1:8000/news/story-0eb7f9"
+    assert CrawlArguments.parse(settings(**replica), {"url": url}).url == url
+    with pytest.raises(ArgumentError, match="url must be an article of the site"):
+        CrawlArguments.parse(settings(**replica), {"url": "http://127.0.0.1:8001/news/story-0eb7f9"})

@@ -1,6 +1,6 @@
 from crawler.health import HealthPolicy, health_problems
 
-POLICY = HealthPolicy(min_coverage={"title": 1.0, "author": 0.5}, max_drift=0.1, max_error_rate=0.1)
+POLICY = HealthPolicy(min_coverage={"title": 1.0, "author": 0.5}, max_drift=0.1, max_error_rate=0.1, max_gone_rate=0.5)
 
 
 def run(**counts) -> dict:
