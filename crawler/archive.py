@@ -7,6 +7,7 @@ Times are ISO 8601 text in UTC. The database is the only record of what has been
 an article counts as seen once it is stored, never before.
 """
 
+import json
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -96,6 +97,18 @@ CRAWL_RUNS_WALK = {  # schema version 3: how far the walk went, for the next run
 }
 CRAWL_RUNS_COUNTERS = {  # schema version 4
     "counters": str,  # JSON object: the run's own stats (elections/…, validate/…, dedupe/…, store/…)
+}
+ARTICLE_VERSIONS_FIELDS = {  # schema version 9: every field a version has, not only its text
+    "url": str,
+    "lang": str,
+    "section": str,
+    "dateline": str,
+    "source": str,
+    "author": str,
+    "tags": str,
+    "image_url": str,
+    "word_count": int,
+    "layout": str,
 }
 RAW_PAGES = {  # schema version 5: each article page as the site served it (crawler.items.RawPage)
     "id": int,
@@ -363,6 +376,13 @@ def local_month(db: Database) -> None:
     db.execute(f"alter table articles add column {PUBLISHED_MONTH}")
 
 
+def version_every_field(db: Database) -> None:
+    """Schema version 9: an earlier version keeps every field (author, tags ...), not only
+    its text and time. Versions saved before have none of them: NULL, unknown."""
+    for column, kind in ARTICLE_VERSIONS_FIELDS.items():
+        db.table("article_versions").add_column(column, kind)
+
+
 MIGRATIONS = [  # step n brings the database to version n
     create_tables,
     add_tags_and_month,
@@ -372,6 +392,7 @@ MIGRATIONS = [  # step n brings the database to version n
     stem_search,
     local_calendar,
     local_month,
+    version_every_field,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -547,8 +568,8 @@ def totals(db: Database) -> dict[str, int]:
 
 # --- The store ------------------------------------------------------------------------
 
-_VERSIONED = ("article_id", "content_hash", "title", "lead", "body", "published_at")
-# What the parsers make of a page: re-extraction compares and replaces these.
+# What the parsers make of a page: re-extraction compares and replaces these, and an earlier
+# version keeps them all.
 EXTRACTED = (
     "url",
     "lang",
@@ -566,17 +587,34 @@ EXTRACTED = (
     "layout",
     "content_hash",
 )
+_VERSIONED = ("article_id", *EXTRACTED)
+# A change in any of these is an edit, kept as a version: not the design it is served in, nor
+# what follows from the text.
+EDITABLE = tuple(column for column in EXTRACTED if column not in ("layout", "word_count", "content_hash"))
+
+
+def comparable(column: str, value):
+    """A stored or an extracted value, made comparable: tags as a list, emptiness as None."""
+    if column == "tags":
+        value = json.loads(value) if isinstance(value, str) else list(value or [])
+    return value or None
+
+
+def changed_fields(old: dict, item: dict, columns: tuple[str, ...] = EDITABLE) -> list[str]:
+    """The columns in which the item differs from the stored article."""
+    return [c for c in columns if comparable(c, old[c]) != comparable(c, item.get(c))]
 
 
 def save_articles(db: Database, items: list[dict], run_id: int | None) -> dict[str, int]:
-    """New articles are inserted; an edited one keeps its earlier version in
-    article_versions; an unchanged one only gets a new last_seen_at. Returns the counts."""
+    """New articles are inserted; an edited one (its text, author, tags, time ... changed)
+    keeps its earlier version in article_versions; an unchanged one only gets a new
+    last_seen_at. Returns the counts."""
     now, ids = utc_now(), [item["article_id"] for item in items]
     stored = {row["article_id"]: row for row in select(db, "articles", "article_id", ids)}
     rows, versions, unchanged = [], [], []
     for item in items:
         old = stored.get(item["article_id"])
-        if old and old["content_hash"] == item["content_hash"]:
+        if old and not changed_fields(old, item):
             unchanged.append(item["article_id"])
             continue
         if old:

@@ -9,6 +9,7 @@ Run by `scrapy reparse` (crawler/commands/reparse.py).
 
 import json
 import sqlite3
+from collections import Counter
 from contextlib import suppress
 from dataclasses import dataclass, field
 
@@ -20,6 +21,7 @@ from crawler.contracts import RunStatus, Stat
 from crawler.items import UnreadablePage, read_raw_page
 from crawler.layouts import load_article
 from crawler.middlewares import SiteEncodingMiddleware
+from crawler.text import content_hash
 from crawler.validation import invalid_reason
 
 
@@ -30,6 +32,7 @@ class Summary:
     unchanged: int = 0
     failed: int = 0
     unreadable: list[str] = field(default_factory=list)  # "raw page <id> of <article>: <why>"
+    kept: Counter[str] = field(default_factory=Counter)  # field -> articles whose stored value was kept
 
     def line(self) -> str:
         line = (
@@ -38,12 +41,20 @@ class Summary:
         )
         if self.unreadable:
             line += f", {len(self.unreadable)} kept pages unreadable (first: {self.unreadable[0]})"
+        if self.kept:
+            line += f"; {self.kept_fields()}"
         return line
+
+    def kept_fields(self) -> str:
+        counts = ", ".join(f"{name} on {count}" for name, count in sorted(self.kept.items()))
+        return f"stored fields the parsers no longer find were kept: {counts} articles"
 
     def problems(self) -> str | None:
         problems = [f"{self.failed} stored pages no longer read"] if self.failed else []
         if self.unreadable:
             problems.append(f"{len(self.unreadable)} kept pages unreadable (first: {self.unreadable[0]})")
+        if self.kept:
+            problems.append(self.kept_fields())
         return "; ".join(problems) or None
 
 
@@ -97,7 +108,7 @@ def reparse_page(db: Database, row: dict, section: str, edition_lang: str, run_i
         old = archive.stored_article(db, row["article_id"])
         if old is None:  # a page that failed before, read now
             archive.save_articles(db, [item], run_id)
-        elif extraction_changed(old, item):
+        elif archive.changed_fields(old, keep_lost_fields(old, item, summary), archive.EXTRACTED):
             archive.replace_article(db, item, old, run_id)
         else:
             summary.unchanged += 1
@@ -122,11 +133,16 @@ def finish(db: Database, run_id: int, summary: Summary, status: RunStatus, probl
         )
 
 
-def extraction_changed(old: dict, item: dict) -> bool:
-    for column in archive.EXTRACTED:
-        stored, now = old[column], item.get(column)
-        if column == "tags":
-            stored, now = json.loads(stored or "[]"), now or []
-        if stored != now:
-            return True
-    return False
+# Fields a page may lack: when today's parsers find none where the stored article has one,
+# the parsers lost it, not the page (the page is the same): the stored value stays.
+KEPT_WHEN_LOST = ("lead", "dateline", "source", "author", "tags", "image_url")
+
+
+def keep_lost_fields(old: dict, item: dict, summary: Summary) -> dict:
+    """The item with the stored value of each field it lost, counted in the summary."""
+    for column in KEPT_WHEN_LOST:
+        if archive.comparable(column, old[column]) is not None and archive.comparable(column, item.get(column)) is None:
+            item[column] = archive.comparable(column, old[column])
+            summary.kept[column] += 1
+    item["content_hash"] = content_hash(item.get("title"), item.get("lead"), item.get("body"))
+    return item

@@ -79,6 +79,12 @@ class ReplicaSite:
         self._set_articles([edited if a.article_id == edited.article_id else a for a in self.articles])
         return edited
 
+    def edit_fields(self, position: int, **fields) -> ReplicaArticle:
+        """Changes fields of the article at `position` (author=, tags=, title= ...); same id and URL."""
+        edited = replace(self.articles[position], **fields)
+        self._set_articles([edited if a.article_id == edited.article_id else a for a in self.articles])
+        return edited
+
     def unpublish(self, *positions: int) -> list[ReplicaArticle]:
         """Takes the articles at `positions` off the listing (their pages answer 404): the
         cards below move up."""

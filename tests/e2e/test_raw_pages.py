@@ -263,3 +263,48 @@ def test_reparse_waits_for_a_crawl_writing_beside_it(crawled, tmp_path, monkeypa
         stop.set()
         thread.join()
     assert summary.changed > 0 and summary.failed == 0 and len(commits) > 5
+
+
+def test_an_edited_author_or_tag_is_a_new_version_keeping_every_field(tmp_path):
+    """Refresh once compared only title, lead and body: an author or tags edited after
+    publication were ignored, and no table kept the earlier ones."""
+    with ReplicaServer(ReplicaSite(articles=40, seed=52)) as server:
+        db = tmp_path / "elections.db"
+        assert crawl("-a", f"start_url={server.start_url}", "-a", "max_pages=1", db=db).returncode == 0
+        before = stored_articles(db)
+        position = next(n for n, a in enumerate(server.site.articles[:20]) if a.author and a.tags)
+        article = server.site.articles[position]
+        edited = server.site.edit_fields(position, author="Dana Omarova", tags=[*article.tags[1:], "Kurultai"])
+        result = crawl("-a", f"url={server.base_url}{article.path}", db=db, ELECTIONS_SITE_URL=server.home_url)
+        assert result.returncode == 0, result.stderr[-2000:]
+        expected = server.site.expected_items(server.base_url)[article.article_id]
+    stored = stored_articles(db)[article.article_id]
+    assert (stored["author"], stored["tags"], stored["version_count"]) == (edited.author, expected["tags"], 2)
+    [version] = rows(db, "article_versions")
+    old = before[article.article_id]
+    assert (version["author"], json.loads(version["tags"]), version["url"]) == (
+        old["author"],
+        old["tags"],
+        old["url"],
+    )
+    assert version["content_hash"] == stored["content_hash"]  # the text did not change: the metadata did
+
+
+def test_reparse_keeps_a_field_the_parsers_no_longer_find_and_says_so(crawled, tmp_path, monkeypatch):
+    """reparse once wrote NULL over a good author and [] over tags."""
+    _, db_path = crawled
+    db_path = copy_of(db_path, tmp_path)
+    before = stored_articles(db_path)
+    monkeypatch.setitem(redesign2026.FIELDS, "author", [lambda page: []])  # a rule that lost its way
+    with_author = {i for i, row in before.items() if row["layout"] == "redesign2026" and row["author"]}
+    assert with_author
+    db = archive.open_database(db_path)
+    summary = reparse(db, "Elections", "en")
+    db.close()
+    assert summary.kept == {"author": len(with_author)} and summary.changed == 0
+    assert summary.line().endswith(
+        f"; stored fields the parsers no longer find were kept: author on {len(with_author)} articles"
+    )
+    assert stored_articles(db_path) == before and rows(db_path, "article_versions") == []
+    run = rows(db_path, "crawl_runs")[-1]
+    assert (run["status"], run["healthy"]) == ("partial", 0)
