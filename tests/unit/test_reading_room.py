@@ -1,0 +1,89 @@
+"""The reading room (make explore) in-process, with Datasette's own client: no browser, no
+server. What a reader downloads is every row, and the facets count from the indexes."""
+
+import asyncio
+import csv
+import io
+import sqlite3
+import sys
+from pathlib import Path
+from urllib.parse import unquote
+
+import pytest
+
+from crawler.archive import open_database
+from replica.content import archive_rows
+
+datasette_app = pytest.importorskip("datasette.app", reason="the explore extra (make test installs it)")
+EXPLORE = Path(__file__).resolve().parents[2] / "explore"
+ARTICLES = 1_200  # past Datasette's max_returned_rows (1,000), where its CSV links stopped
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("reading") / "elections.db"
+    db = open_database(path)
+    with db.atomic():
+        db.table("articles").insert_all(archive_rows(ARTICLES))
+    db.close()
+    return path
+
+
+@pytest.fixture(scope="module")
+def get(archive):
+    sys.path.insert(0, str(EXPLORE))
+    from serve import metadata_for  # explore/serve.py: the metadata as `make explore` serves it
+
+    ds = datasette_app.Datasette(
+        [str(archive)],
+        metadata=metadata_for(archive.stem),
+        template_dir=str(EXPLORE / "templates"),
+        plugins_dir=str(EXPLORE / "plugins"),
+        settings={"default_page_size": 50, "suggest_facets": False},
+    )
+    asyncio.run(ds.invoke_startup())
+    return lambda path: asyncio.run(ds.client.get(path))
+
+
+def csv_rows(response) -> list[dict]:
+    return list(csv.DictReader(io.StringIO(response.text)))
+
+
+def link(page: str, css_class: str) -> str:
+    start = page.index(f'class="{css_class}"><a href="') + len(f'class="{css_class}"><a href="')
+    return page[start : page.index('"', start)].replace("&amp;", "&")
+
+
+def test_the_lists_download_all_gives_every_article_shown(get):
+    page = get("/elections/articles_list").text
+    assert f"Download all {ARTICLES:,} as CSV" in page
+    rows = csv_rows(get(link(page, "download-all")))
+    assert len(rows) == ARTICLES and len({row["article_id"] for row in rows}) == ARTICLES
+    tagged = get("/elections/articles_list?tags__arraycontains=Maslikhat+elections").text
+    tag_rows = csv_rows(get(link(tagged, "download-all")))
+    assert tag_rows and all("Maslikhat elections" in row["tags"] for row in tag_rows)
+
+
+def test_the_searchs_download_gives_every_match_not_the_first_thousand(get, archive):
+    phrase = "polling stations"
+    with sqlite3.connect(archive) as db:
+        [(matches,)] = db.execute("select count(*) from articles_fts where articles_fts match ?", [f'"{phrase}"'])
+    assert matches > 1000
+    page = get(f"/elections/search?phrase={phrase.replace(' ', '+')}").text
+    rows = csv_rows(get(link(page, "download-all")))
+    assert len(rows) == matches
+    assert '"polling stations"' in unquote(link(page, "download-all")).replace("+", " ")
+
+
+def test_the_tag_facet_counts_from_the_tag_index(get, archive):
+    result = get("/elections/articles_list.json?_extra=facet_results").json()
+    tags = result["facet_results"]["tags"]
+    with sqlite3.connect(archive) as db:
+        expected = db.execute(
+            "select tag, count(*) from article_tags group by tag order by 2 desc, tag limit 6"
+        ).fetchall()
+    assert [(value["value"], value["count"]) for value in tags["results"]] == expected
+    assert tags["truncated"] is True
+    chosen = get(tags["results"][0]["toggle_url"].split("localhost", 1)[-1] + "&_extra=facet_results").json()
+    again = chosen["facet_results"]["tags"]
+    assert again["results"][0] == {**again["results"][0], "value": expected[0][0], "selected": True}
