@@ -10,6 +10,7 @@ is run.
 APScheduler stores this module's `scheduled_crawl` by name, so it must stay importable.
 """
 
+import contextlib
 import itertools
 import logging
 import os
@@ -44,6 +45,7 @@ class JobOptions:
     trigger: str = "scheduled"
     full_every: float = 7.0  # days: a run walks the whole listing when no run has for this long (0: never)
     data_dir: str | None = None  # the scheduler's: where it records the last run it reported (scheduler.json)
+    alert_timeout: float = 120.0  # seconds the --on-failure command may take
 
 
 def scheduled_crawl(**options) -> int:
@@ -213,10 +215,24 @@ def database_path(crawl_arguments: tuple[str, ...]) -> str:
     """The database the crawl writes: `-s ELECTIONS_DB=...` among the arguments, else the
     default; a relative path is taken from the project's folder, where the crawl runs."""
     path = project_settings.ELECTIONS_DB
-    for flag, value in itertools.pairwise(crawl_arguments):
-        if flag in ("-s", "--set") and value.startswith("ELECTIONS_DB="):
-            path = value.split("=", 1)[1]
+    for setting in settings_given(crawl_arguments):
+        if setting.startswith("ELECTIONS_DB="):
+            path = setting.split("=", 1)[1]
     return str(ROOT / path)
+
+
+def settings_given(crawl_arguments: tuple[str, ...]) -> list[str]:
+    """The NAME=VALUE of each setting among scrapy crawl's arguments, in every form Scrapy's
+    own parser takes: `-s X=1`, `--set X=1`, `--set=X=1`, `-sX=1`."""
+    found, arguments = [], list(crawl_arguments)
+    for position, argument in enumerate(arguments):
+        if argument in ("-s", "--set") and position + 1 < len(arguments):
+            found.append(arguments[position + 1])
+        elif argument.startswith("--set="):
+            found.append(argument.removeprefix("--set="))
+        elif argument.startswith("-s") and len(argument) > 2 and not argument.startswith("--"):
+            found.append(argument[2:])
+    return found
 
 
 def last_complete_walk(db_path: str) -> str | None:
@@ -287,10 +303,27 @@ def report(run: dict, log_file: Path | None, options: JobOptions, code: int, ale
             "ELECTIONS_RUN_SUMMARY": text,
         }
         logger.info("Running the on-failure command: %s", options.on_failure)
-        try:
-            result = subprocess.run(options.on_failure, shell=True, input=text + "\n", text=True, env=env, timeout=120)
-        except subprocess.TimeoutExpired:
-            logger.error("The on-failure command did not finish within 120 s: %s", shlex.quote(options.on_failure))
-        else:
-            if result.returncode:
-                logger.error("The on-failure command exited with %d", result.returncode)
+        returncode = run_alert(options.on_failure, text, env, options.alert_timeout)
+        if returncode is None:
+            logger.error(
+                "The on-failure command did not finish within %.0f s, and was stopped with everything it started: %s",
+                options.alert_timeout,
+                shlex.quote(options.on_failure),
+            )
+        elif returncode:
+            logger.error("The on-failure command exited with %d", returncode)
+
+
+def run_alert(command: str, text: str, env: dict, timeout: float) -> int | None:
+    """The --on-failure command in a session of its own, the summary on its stdin; its exit
+    code, or None when it outlasted `timeout`: then it is killed with every process it
+    started (a shell's child would otherwise live on)."""
+    process = subprocess.Popen(command, shell=True, stdin=subprocess.PIPE, text=True, env=env, start_new_session=True)
+    try:
+        process.communicate(text + "\n", timeout=timeout)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+        return None
+    return process.returncode

@@ -19,12 +19,14 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import sqlalchemy
+import sqlalchemy.exc
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.util import undefined
 
 from crawler import archive
+from crawler.commands.crawl import run_exit_code
 from crawler.contracts import ExitCode
 from crawler.job import ROOT, JobOptions, database_path, report_unreported, run_crawl, stop_running_crawl
 from crawler.lock import LockHeld, ProcessLock
@@ -35,21 +37,32 @@ logger = logging.getLogger("scheduler")
 JOB_ID = "elections-crawl"
 
 
+class ScheduleError(ValueError):
+    """A command line the scheduler cannot run with: one line, exit 2."""
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    try:
+        return run_command(argv)
+    except ScheduleError as error:
+        print(f"python scheduler.py: error: {error}", file=sys.stderr)
+        return ExitCode.BAD_ARGUMENT
+    except BrokenPipeError:  # `status | head`: the reader has what it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return ExitCode.OK
+
+
+def run_command(argv: list[str]) -> int:
     own, crawl_arguments = (argv[: argv.index("--")], argv[argv.index("--") + 1 :]) if "--" in argv else (argv, [])
     parser = argument_parser()
     args = parser.parse_args(own)
-    try:
-        trigger = cron_trigger(args.cron, args.timezone)
-    except (ValueError, KeyError) as error:  # zoneinfo's "no time zone" is a KeyError
-        print(
-            f"python scheduler.py: error: --cron {args.cron!r} --timezone {args.timezone!r}: {cron_error(error)}",
-            file=sys.stderr,
-        )
-        return 2
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s [%(name)s] %(levelname)s: %(message)s")
+    trigger = checked_trigger(args.cron, args.timezone)
+    if args.next is not None and args.next < 1:
+        raise ScheduleError(f"--next N prints the next N fire times: N must be at least 1, got {args.next}")
     data_dir = Path(args.data_dir)
+    check_data_dir(data_dir)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s [%(name)s] %(levelname)s: %(message)s")
     jobstore_url = f"sqlite:///{data_dir / 'scheduler.db'}"
     options = JobOptions(
         crawl_arguments=tuple(crawl_arguments),
@@ -57,13 +70,14 @@ def main(argv: list[str] | None = None) -> int:
         timeout=args.timeout,
         grace=args.grace,
         on_failure=args.on_failure,
+        alert_timeout=args.alert_timeout,
         trigger=args.trigger or ("manual" if args.once else "scheduled"),
         full_every=args.full_every,
         data_dir=str(data_dir),
     )
     if args.command == "status":
-        return print_status(data_dir, crawl_arguments, jobstore_url, trigger.timezone)
-    if args.next:
+        return print_status(data_dir, crawl_arguments, jobstore_url, trigger.timezone, check=args.check)
+    if args.next is not None:
         print_next_fire_times(trigger, args.next)
         return 0
     stop_on_signals(lambda: None)
@@ -73,6 +87,27 @@ def main(argv: list[str] | None = None) -> int:
         look_for_unreported_runs(options)
         return run_crawl(options)
     return run_scheduler(trigger, args.cron, options, data_dir, jobstore_url, args.misfire_grace)
+
+
+def checked_trigger(cron: str, zone: str) -> CronTrigger:
+    try:
+        trigger = cron_trigger(cron, zone)
+    except (ValueError, KeyError) as error:  # zoneinfo's "no time zone" is a KeyError
+        raise ScheduleError(f"--cron {cron!r} --timezone {zone!r}: {cron_error(error)}") from None
+    if trigger.get_next_fire_time(None, datetime.now(UTC)) is None:
+        raise ScheduleError(f"--cron {cron!r} never fires (no such day): no run would ever start")
+    return trigger
+
+
+def check_data_dir(data_dir: Path) -> None:
+    """The folder of the job store, the state file and the logs: one that can be made."""
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        probe = data_dir / ".writable"
+        probe.touch()
+        probe.unlink()
+    except OSError as error:
+        raise ScheduleError(f"--data-dir {data_dir} cannot be used ({error.strerror or error})") from None
 
 
 def argument_parser() -> argparse.ArgumentParser:
@@ -93,7 +128,7 @@ def argument_parser() -> argparse.ArgumentParser:
         "--cron",
         default=env("ELECTIONS_CRON", "0 6 * * *"),
         help="crontab expression, 5 fields, or 6 with seconds first (env ELECTIONS_CRON; "
-        "default '0 6 * * *'). Weekday numbers count from 0 = Monday: prefer mon-sun",
+        "default '0 6 * * *'). Weekdays as crontab counts them: 0 and 7 are Sunday, 1 Monday; or mon-sun",
     )
     parser.add_argument(
         "--timezone",
@@ -125,6 +160,13 @@ def argument_parser() -> argparse.ArgumentParser:
         "$ELECTIONS_RUN_SUMMARY (env ELECTIONS_ON_FAILURE)",
     )
     parser.add_argument(
+        "--alert-timeout",
+        type=float,
+        default=120.0,
+        metavar="S",
+        help="seconds the --on-failure command may take before it is stopped, with all it started (default 120)",
+    )
+    parser.add_argument(
         "--full-every",
         type=float,
         default=float(env("ELECTIONS_FULL_EVERY", 7)),
@@ -148,6 +190,12 @@ def argument_parser() -> argparse.ArgumentParser:
     when.add_argument(
         "--next", type=int, nargs="?", const=5, metavar="N", help="print the next N fire times (default 5)"
     )
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="with status: exit 1 unless the scheduler runs, its last run was ok and healthy, and none is overdue "
+        "(for monitoring)",
+    )
     return parser
 
 
@@ -167,8 +215,8 @@ def crontab_weekdays(field: str) -> str:
         return field
     names = []
     for part in field.split(","):
-        if "/" in part:
-            raise ValueError(f"day of week {field!r}: write steps with names, e.g. mon-fri/2")
+        if "/" in part:  # APScheduler would drop the step silently, names or numbers
+            raise ValueError(f"day of week {field!r}: steps are not supported; list the days, e.g. mon,wed,fri")
         low, _, high = part.partition("-")
         if not (low.isdigit() and (not high or high.isdigit())):
             raise ValueError(f"day of week {field!r}: mix no numbers with names; write mon-sun")
@@ -198,7 +246,9 @@ def print_next_fire_times(trigger: CronTrigger, count: int) -> None:
         previous = trigger.get_next_fire_time(previous, moment)
         if previous is None:
             break
-        print(f"{previous:%Y-%m-%d %H:%M} {trigger.timezone} ({previous:%A})")  # the weekday: is it the one meant?
+        # The wall time it fires at: a time the clocks skip (a DST change) is the hour after.
+        shown = datetime.fromtimestamp(previous.timestamp(), trigger.timezone)
+        print(f"{shown:%Y-%m-%d %H:%M} {trigger.timezone} ({shown:%A})")  # the weekday: is it the one meant?
         moment = previous
 
 
@@ -334,14 +384,22 @@ def stored_next_run_time(jobstore_url: str) -> datetime | None:
             value = connection.execute(
                 sqlalchemy.text("select next_run_time from apscheduler_jobs where id = :id"), {"id": JOB_ID}
             ).scalar()
+    except sqlalchemy.exc.SQLAlchemyError as error:
+        store = jobstore_url.removeprefix("sqlite:///")
+        reason = getattr(error, "orig", error)
+        raise ScheduleError(
+            f"the job store {store} cannot be read ({reason}): move it away, and the scheduler makes a new one"
+        ) from None
     finally:
         engine.dispose()
     return datetime.fromtimestamp(value, UTC) if value else None
 
 
-def print_status(data_dir: Path, crawl_arguments: list[str], jobstore_url: str, zone) -> int:
+def print_status(data_dir: Path, crawl_arguments: list[str], jobstore_url: str, zone, check: bool = False) -> int:
     """The scheduler (running or not, its last and next run) and the archive it fills, opened
-    read-only; times in the scheduler's zone, labelled. 2 when there is no archive to show."""
+    read-only; times in the scheduler's zone, labelled. 2 when there is no archive to show;
+    with `check`, 1 unless a scheduler runs, its last run was ok and healthy, and no run is
+    overdue (a line says why)."""
     state = scheduler_state(data_dir) or {}
     configured = "db" in state and not crawl_arguments  # the archive the scheduler or --once last filled
     db_path = state["db"] if configured else database_path(tuple(crawl_arguments))
@@ -372,9 +430,10 @@ def print_status(data_dir: Path, crawl_arguments: list[str], jobstore_url: str, 
     scheduled = [run for run in runs if run["trigger"] == "scheduled"]
     print(f"Last scheduled run: {local(scheduled[0]['started_at']) if scheduled else 'none yet'}")
     upcoming = stored_next_run_time(jobstore_url) if (data_dir / "scheduler.db").exists() else None
-    if upcoming and upcoming > datetime.now(UTC) and running:
+    overdue = bool(upcoming and upcoming <= datetime.now(UTC))
+    if upcoming and not overdue and running:
         print(f"Next scheduled run: {local(upcoming.isoformat())}")
-    elif upcoming and upcoming <= datetime.now(UTC):
+    elif upcoming and overdue:
         print(f"Next scheduled run: overdue since {local(upcoming.isoformat())}: it runs when the scheduler starts")
     else:
         print("Next scheduled run: none (no scheduler is running with this data dir)")
@@ -382,25 +441,43 @@ def print_status(data_dir: Path, crawl_arguments: list[str], jobstore_url: str, 
     started = f"started ({zone})"  # the column's heading names the zone, its times do not
     print(
         f"{'id':>5}  {started} {'trigger':<10} {'status':<8} {'health':<10} "
-        f"{'new':>5} {'updated':>7} {'dropped':>7} {'duration':>9}"
+        f"{'new':>5} {'updated':>7} {'pending':>7} {'given up':>8} {'duration':>9}"
     )
     for run in runs:
         when = format_time(run["started_at"], zone, labelled=False)
         print(
             f"{run['id']:>5}  {when:<{len(started)}} {run['trigger'] or '':<10} "
             f"{run['status']:<8} {health_word(run):<10} {run['articles_new'] or 0:>5} "
-            f"{run['articles_updated'] or 0:>7} {failed_pages(run):>7} {run_duration(run):>9}"
+            f"{run['articles_updated'] or 0:>7} {run['articles_pending'] or 0:>7} {run['articles_dropped'] or 0:>8} "
+            f"{run_duration(run):>9}"
         )
         if run["health_problems"]:
             print(f"       {run['health_problems']}")
     if totals is None:
         print(f"Articles: none yet ({db_path} is made by the first run)")
+    else:
+        print(
+            f"Articles: {totals['articles']} stored, {totals['versions']} earlier versions, "
+            f"{totals['pending']} pages pending, {totals['given_up']} given up"
+        )
+    if not check:
         return 0
-    print(
-        f"Articles: {totals['articles']} stored, {totals['versions']} earlier versions, "
-        f"{totals['pending']} pages pending, {totals['given_up']} given up"
-    )
-    return 0
+    trouble = check_problems(running, scheduled, overdue)
+    print(f"Check: {'; '.join(trouble) if trouble else 'all well'}")
+    return ExitCode.UNHEALTHY if trouble else ExitCode.OK
+
+
+def check_problems(running: bool, scheduled: list[dict], overdue: bool) -> list[str]:
+    """What `status --check` fails on."""
+    trouble = []
+    if not running:
+        trouble.append("no scheduler is running")
+    if overdue:
+        trouble.append("a scheduled run is overdue")
+    last = scheduled[0] if scheduled else None
+    if last and last["status"] != "running" and run_exit_code(last["status"], last["healthy"]) != ExitCode.OK:
+        trouble.append(f"the last scheduled run ({last['id']}) was {last['status']}, {health_word(last)}")
+    return trouble
 
 
 def scheduler_running(state: dict | None) -> bool:
@@ -429,10 +506,6 @@ def format_time(text: str | None, zone, labelled: bool = True) -> str:
         return "-"
     local = f"{datetime.fromisoformat(text).astimezone(zone):%Y-%m-%d %H:%M}"
     return f"{local} {zone}" if labelled else local
-
-
-def failed_pages(run: dict) -> int:
-    return (run["articles_dropped"] or 0) + (run["articles_pending"] or 0)
 
 
 def health_word(run: dict) -> str:

@@ -49,6 +49,9 @@ def test_a_bad_argument_is_truly_one_line(replica, tmp_path):
         (["--timezone", "Asia/Almat"], "no such time zone (examples: Asia/Almaty, UTC, Europe/Berlin)"),
         (["--cron", "0 6 * * 8"], "crontab numbers run 0-7 (0 and 7 are Sunday); or write mon-sun"),
         (["--cron", "0 6 * *"], "Wrong number of fields"),
+        (["--cron", "0 0 30 2 *"], "never fires (no such day): no run would ever start"),
+        (["--cron", "0 6 * * 1-5/2"], "steps are not supported; list the days, e.g. mon,wed,fri"),
+        (["--cron", "0 6 * * mon-fri/2"], "steps are not supported"),  # APScheduler dropped the step
     ],
 )
 def test_a_bad_schedule_is_one_line(options, message):
@@ -56,6 +59,55 @@ def test_a_bad_schedule_is_one_line(options, message):
     assert result.returncode == 2
     [line] = result.stderr.splitlines()
     assert line.startswith("python scheduler.py: error: --cron ") and message in line
+
+
+@pytest.mark.parametrize(
+    "arguments, message",
+    [
+        (["--next", "0"], "--next N prints the next N fire times: N must be at least 1, got 0"),
+        (["--next", "-3"], "--next N prints the next N fire times: N must be at least 1, got -3"),
+        (["--once", "--data-dir", "/proc/x"], "--data-dir /proc/x cannot be used ("),
+    ],
+)
+def test_a_bad_scheduler_argument_starts_nothing_and_is_one_line(arguments, message):
+    result = run("scheduler.py", *arguments)
+    assert result.returncode == 2 and result.stdout == ""
+    [line] = result.stderr.splitlines()
+    assert line.startswith(f"python scheduler.py: error: {message}")
+
+
+@pytest.mark.parametrize("damaged", ["scheduler.json", "scheduler.db"])
+def test_status_beside_a_garbage_state_file_or_job_store_is_no_traceback(replica, tmp_path, damaged):
+    db = tmp_path / "elections.db"
+    assert crawl("-a", f"start_url={replica.start_url}", "-a", "max_pages=1", db=db).returncode == 0
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / damaged).write_bytes(b"\x00garbage, not what the scheduler wrote\xff" * 100)
+    result = run("scheduler.py", "status", "--data-dir", str(data), "--", "-s", f"ELECTIONS_DB={db}")
+    assert "Traceback" not in result.stderr
+    if damaged == "scheduler.json":  # no state: as before a first start
+        assert result.returncode == 0 and "Articles: 20 stored" in result.stdout
+    else:
+        assert result.returncode == 2
+        [line] = result.stderr.splitlines()
+        assert line.startswith(f"python scheduler.py: error: the job store {data / 'scheduler.db'} cannot be read (")
+
+
+def test_status_into_a_closed_pipe_is_no_traceback(replica, tmp_path):
+    db = tmp_path / "elections.db"
+    assert crawl("-a", f"start_url={replica.start_url}", "-a", "max_pages=1", db=db).returncode == 0
+    command = f"{sys.executable} scheduler.py status --data-dir {tmp_path / 'data'} -- -s ELECTIONS_DB={db} | head -1"
+    result = subprocess.run(command, shell=True, cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert result.stdout.startswith("Scheduler: not running") and result.stderr == ""
+
+
+def test_the_next_fire_times_across_a_dst_change_are_real_wall_times():
+    result = run("scheduler.py", "--next", "400", "--cron", "30 2 * * *", "--timezone", "Europe/Berlin")
+    assert result.returncode == 0
+    # On the last Sunday of March Berlin's clocks go from 02:00 to 03:00: 02:30 does not exist.
+    skipped = [line for line in result.stdout.splitlines() if line.endswith("(Sunday)") and "-03-2" in line]
+    assert not [line for line in result.stdout.splitlines() if " 02:30 " not in line and " 03:30 " not in line]
+    assert any(" 03:30 " in line for line in skipped), skipped
 
 
 def test_explore_on_a_broken_database_is_one_line(tmp_path):

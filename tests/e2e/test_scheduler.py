@@ -20,7 +20,16 @@ from crawler.commands.crawl import lock_path
 from crawler.lock import ProcessLock
 from crawler.scheduling import stored_next_run_time
 from replica import ReplicaServer, ReplicaSite
-from replica.crawling import ROOT, crawl, crawl_command, mismatches, rows, setting_options, stored_articles
+from replica.crawling import (
+    LOCAL_SETTINGS,
+    ROOT,
+    crawl,
+    crawl_command,
+    mismatches,
+    rows,
+    setting_options,
+    stored_articles,
+)
 from tests.checks import damage
 
 SLOW = {"DOWNLOAD_DELAY": "0.25", "CONCURRENT_REQUESTS_PER_DOMAIN": "1", "RANDOMIZE_DOWNLOAD_DELAY": "False"}
@@ -482,3 +491,61 @@ def test_a_run_that_ends_after_its_scheduler_was_killed_is_reported_at_the_next_
     third.send_signal(signal.SIGTERM)
     third.wait(timeout=60)
     assert alert.read_text().count("Elections crawl run 1:") == 1
+
+
+def test_status_check_exits_as_monitoring_needs(scheduler):
+    process = scheduler.start("--cron", "*/2 * * * * *")
+    wait_for(lambda: finished_runs(scheduler), what="a scheduled run")
+    checked = subprocess.run(
+        [sys.executable, "scheduler.py", "status", "--check", "--data-dir", str(scheduler.data_dir)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    process.send_signal(signal.SIGTERM)
+    process.wait(timeout=60)
+    assert (checked.returncode, checked.stdout.splitlines()[-1]) == (0, "Check: all well")
+    stopped = subprocess.run(
+        [sys.executable, "scheduler.py", "status", "--check", "--data-dir", str(scheduler.data_dir)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert stopped.returncode == 1 and stopped.stdout.splitlines()[-1].startswith("Check: no scheduler is running")
+    assert status(scheduler).returncode == 0  # without --check, status only shows
+
+
+def test_an_on_failure_command_that_hangs_is_stopped_with_what_it_started(scheduler, tmp_path):
+    pid_file = tmp_path / "alert.pid"
+    hanging = f"sleep 300 & echo $! > {pid_file}; wait"
+    process = scheduler.start(
+        "--once", "--on-failure", hanging, "--alert-timeout", "2", crawl_arguments=("-a", "max_pages=0")
+    )
+    assert process.wait(timeout=60) == 2
+    child = int(pid_file.read_text())
+    time.sleep(0.5)
+    assert not Path(f"/proc/{child}").exists() or "zombie" in Path(f"/proc/{child}/status").read_text().lower()
+    assert "did not finish within 2 s, and was stopped with everything it started" in scheduler.log()
+
+
+def test_the_scheduler_reads_every_form_of_scrapys_set_option(small_replica, tmp_path):
+    db = tmp_path / "elsewhere.db"
+    data = tmp_path / "data"
+    command = [
+        sys.executable,
+        "scheduler.py",
+        "--once",
+        "--data-dir",
+        str(data),
+        "--",
+        "-a",
+        f"start_url={small_replica.start_url}",
+        f"--set=ELECTIONS_DB={db}",  # Scrapy's long form, in one word
+        *[f"-s{name}={value}" for name, value in LOCAL_SETTINGS.items()],  # and its short one
+    ]
+    assert subprocess.run(command, cwd=ROOT, capture_output=True, timeout=120).returncode == 0
+    assert len(rows(db, "articles")) == 40
+    shown = subprocess.run(
+        [sys.executable, "scheduler.py", "status", "--data-dir", str(data)], cwd=ROOT, capture_output=True, text=True
+    )
+    assert f"Last runs ({db}):" in shown.stdout  # the archive the run filled, read back
