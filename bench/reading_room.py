@@ -12,7 +12,6 @@ as it joined each month to each match against counting the matches per month fir
 import argparse
 import asyncio
 import sqlite3
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -20,7 +19,7 @@ from pathlib import Path
 import yaml
 from datasette.app import Datasette
 
-from crawler.archive import open_database
+from crawler.archive import open_database, tag_counts_sql
 from replica.content import archive_rows
 
 EXPLORE = Path(__file__).resolve().parents[1] / "explore"
@@ -43,8 +42,7 @@ BASELINES = {
         matches on matches.published_month = months.month group by months.month order by months.month""",
 }
 OURS = {
-    "tag facet": f"""select tag as value, count(*) as count from article_tags where article_id in
-        (select article_id from ({LIST})) group by tag order by count desc, tag limit 7""",
+    "tag facet": tag_counts_sql(LIST, 7),
     "month facet": f"""select published_month as value, count(*) as count from ({LIST})
         where published_month is not null group by published_month order by count desc, value limit 1001""",
     "phrase chart": yaml.safe_load((EXPLORE / "metadata.yml").read_text())["plugins"]["datasette-dashboards"][
@@ -83,8 +81,7 @@ def build(path: Path, articles: int) -> None:
 
 def page_seconds(path: Path) -> dict[str, tuple[float, bool]]:
     """Page -> (seconds, whether a facet timed out)."""
-    sys.path.insert(0, str(EXPLORE))
-    from serve import metadata_for
+    from explore.serve import metadata_for
 
     ds = Datasette(
         [str(path)],

@@ -438,6 +438,16 @@ def ensure_derived(db: Database) -> None:
     db.table("articles").create_index(["published_month"], if_not_exists=True)
 
 
+def tag_counts_sql(rows_sql: str, limit: int) -> str:
+    """The tags of the articles `rows_sql` selects (it has an article_id column), most used
+    first, counted from the indexed article_tags: the reading room's tag facet."""
+    return (
+        "select tag as value, count(*) as count from article_tags "
+        f"where article_id in (select article_id from ({rows_sql})) "
+        f"group by tag order by count desc, tag limit {int(limit)}"
+    )
+
+
 def utc_now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 

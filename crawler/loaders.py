@@ -1,6 +1,7 @@
 """Cleaning: raw strings picked from a page become the values of an Article."""
 
 from datetime import UTC, datetime
+from urllib.parse import urlsplit
 
 from itemloaders.processors import Compose, Identity, MapCompose, TakeFirst
 from scrapy.loader import ItemLoader
@@ -18,8 +19,10 @@ from crawler.text import (
 from crawler.urls import article_id, canonical_url
 
 
-def absolute_url(value: str, loader_context: dict) -> str:
-    return loader_context["response"].urljoin(value)
+def absolute_url(value: str, loader_context: dict) -> str | None:
+    """An http(s) URL, made absolute; None for a javascript:, data: or other scheme's."""
+    url = loader_context["response"].urljoin(value)
+    return url if urlsplit(url).scheme in ("http", "https") else None
 
 
 def language_code(value: str) -> str:

@@ -21,6 +21,7 @@ ELECTIONS_KEEP_RAW = True  # keep each article page as served (raw_pages): re-ex
 ELECTIONS_LANG = "en"  # the edition's language: an article's lang when neither page nor URL tells
 ELECTIONS_DB = str(Path(__file__).resolve().parents[1] / "data" / "elections.db")
 ELECTIONS_DB_BATCH_SIZE = 100  # items written per transaction
+ELECTIONS_DB_BATCH_BYTES = 16 * 1024 * 1024  # or fewer, once the raw pages they hold reach this size (0: no bound)
 ELECTIONS_DB_BUSY_TIMEOUT = 60.0  # seconds a write waits for another process's transaction
 ELECTIONS_MAX_ATTEMPTS = 3  # runs in which a page may fail before it is given up
 ELECTIONS_RECORD_RUN = False  # set by `scrapy crawl` alone: Scrapy's other tools leave the archive alone

@@ -31,12 +31,15 @@ class StorePipeline:
         self.stats = crawler.stats
         self.db_path = settings.get("ELECTIONS_DB")
         self.batch_size = settings.getint("ELECTIONS_DB_BATCH_SIZE")
+        self.batch_bytes = settings.getint("ELECTIONS_DB_BATCH_BYTES")
         self.max_attempts = settings.getint("ELECTIONS_MAX_ATTEMPTS")
         self.db = None
         self.flush_at = self.batch_size  # items held at which the next write is tried
         self.articles: list[dict] = []
         self.failures: dict[str, dict] = {}  # by url: a page that fails twice in a run counts once
         self.raw_pages: list[dict] = []  # of the articles and failures held
+        self.raw_bytes = 0  # their compressed bodies' size: big pages make a batch full sooner
+        self.flush_bytes_at = self.batch_bytes
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -65,6 +68,7 @@ class StorePipeline:
         raw_page = item.get("raw_page")
         if raw_page is not None:
             self.raw_pages.append({"article_id": item.get("article_id") or listed_id(raw_page.url), **asdict(raw_page)})
+            self.raw_bytes += len(raw_page.body)
 
     def item_error(self, item, response, spider, failure):
         """An exception in a pipeline: the page failed, with that reason."""
@@ -91,7 +95,8 @@ class StorePipeline:
             )
 
     def flush_when_full(self):
-        if len(self.articles) + len(self.failures) >= self.flush_at:
+        by_bytes = self.batch_bytes and self.raw_bytes >= self.flush_bytes_at  # 0: no bound
+        if len(self.articles) + len(self.failures) >= self.flush_at or by_bytes:
             self.flush()
 
     def flush(self):
@@ -106,13 +111,14 @@ class StorePipeline:
             # Kept, and tried again once another batch has come in (each try may wait the
             # whole busy timeout), and when the spider closes.
             held = len(self.articles) + len(self.failures)
-            self.flush_at = held + self.batch_size
+            self.flush_at, self.flush_bytes_at = held + self.batch_size, self.raw_bytes + self.batch_bytes
             self.stats.set_value(Stat.WRITE_ERROR, f"{type(error).__name__}: {error}")
             logger.error("Could not write %d articles and failures (%s): kept, to be tried again", held, error)
             return
         for key, count in counts.items():  # only what was committed
             self.stats.inc_value(key, count)
         self.articles, self.failures, self.raw_pages, self.flush_at = [], {}, [], self.batch_size
+        self.raw_bytes, self.flush_bytes_at = 0, self.batch_bytes
 
     def write(self, articles: list[dict], failures: list[dict], raw_pages: list[dict]) -> dict[str, int]:
         """One transaction; returns the counts it committed."""

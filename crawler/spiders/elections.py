@@ -71,7 +71,8 @@ class ElectionsSpider(scrapy.Spider):
         spider.site_url = settings.get("ELECTIONS_SITE_URL")
         spider.section = settings.get("ELECTIONS_SECTION")
         spider.edition_lang = settings.get("ELECTIONS_LANG")
-        spider.keep_raw = settings.getbool("ELECTIONS_KEEP_RAW")
+        # Only a crawl stores raw pages: `scrapy parse` would print their compressed bytes.
+        spider.keep_raw = settings.getbool("ELECTIONS_KEEP_RAW") and settings.getbool("ELECTIONS_RECORD_RUN")
         # The site's domains, and the hosts of the site and start URLs, so that a replica works.
         given = [url for url in (spider.arguments.start_url, spider.site_url, spider.arguments.url) if url]
         spider.allowed_domains = [*SITE_DOMAINS, *sorted({urlsplit(url).hostname or "" for url in given})]

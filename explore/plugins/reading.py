@@ -11,6 +11,8 @@ from datasette.database import QueryInterrupted
 from datasette.facets import ArrayFacet, ColumnFacet
 from datasette.utils import path_with_added_args, path_with_removed_args, tilde_encode
 
+from crawler.archive import tag_counts_sql
+
 KAZAKHSTAN = ZoneInfo("Asia/Almaty")
 
 
@@ -52,14 +54,12 @@ class TagFacet(ArrayFacet):
         pairs = self.get_querystring_pairs()
         for config in self.get_configs():
             column = config["config"].get("column") or config["config"]["simple"]
-            sql = (
-                "select tag as value, count(*) as count from article_tags "
-                f"where article_id in (select article_id from ({self.sql})) "
-                f"group by tag order by count desc, tag limit {size + 1}"
-            )
             try:
                 rows = await self.ds.execute(
-                    self.database, sql, self.params, custom_time_limit=self.ds.setting("facet_time_limit_ms")
+                    self.database,
+                    tag_counts_sql(self.sql, size + 1),
+                    self.params,
+                    custom_time_limit=self.ds.setting("facet_time_limit_ms"),
                 )
             except QueryInterrupted:
                 timed_out.append(column)

@@ -134,6 +134,7 @@ def test_scrapy_parse_reads_an_article_and_leaves_the_archive_alone(replica, tmp
     )
     assert result.returncode == 0, result.stderr[-2000:]
     assert f"'article_id': '{article.article_id}'" in result.stdout and "'section': 'Elections'" in result.stdout
+    assert "raw_page" not in result.stdout and "\\x" not in result.stdout  # once its compressed bytes, printed
     assert not db.exists()
 
 

@@ -265,3 +265,12 @@ def test_a_title_with_inline_markup_is_read_whole():
     assert "<em>approves</em>" in html
     item = load_article(HtmlResponse(url="https://qazinform.com/news/x-97d5e1", body=html.encode(), encoding="utf-8"))
     assert item["title"] == "CEC approves calendar of Majilis by-elections"
+
+
+@pytest.mark.parametrize("image", ["javascript:void(0)", "data:image/png;base64,iVBORw0KGgo="])
+def test_an_image_that_is_no_web_address_is_none(image):
+    html = (PAGES / "current_qazinform_97d5e1.html").read_text()
+    html = re.sub(r'(<meta property="og:image" content=")[^"]*', rf"\g<1>{image}", html)
+    assert image in html
+    item = load_article(HtmlResponse(url="https://qazinform.com/news/x-97d5e1", body=html.encode(), encoding="utf-8"))
+    assert item["image_url"] is None or item["image_url"].startswith("https://")

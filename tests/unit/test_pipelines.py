@@ -7,7 +7,7 @@ from scrapy.utils.test import get_crawler
 
 from crawler.archive import open_database
 from crawler.contracts import Stat
-from crawler.items import Article
+from crawler.items import Article, RawPage
 from crawler.signals import archive_opened
 from pipelines.dedupe import DedupePipeline
 from pipelines.store import StorePipeline
@@ -108,3 +108,23 @@ def test_one_article_the_archive_refuses_does_not_hold_back_its_batch(tmp_path):
         ]
     stats = crawler.stats.get_stats()
     assert (stats["store/new"], stats["store/pending"], stats.get(Stat.UNWRITTEN)) == (2, 2, None)
+
+
+def test_big_raw_pages_fill_a_batch_sooner(tmp_path):
+    """20 pages of 7.5 MiB once all waited in memory for a batch of 100 items."""
+    db_path = tmp_path / "elections.db"
+    settings = {"ELECTIONS_DB_BATCH_SIZE": 100, "ELECTIONS_DB_BATCH_BYTES": 2_500, "ELECTIONS_MAX_ATTEMPTS": 3}
+    crawler = get_crawler(settings_dict=settings)
+    pipeline = build_from_crawler(StorePipeline, crawler)
+    db = open_database(db_path)
+    crawler.signals.send_catch_log(archive_opened, db=db)
+    crawler.stats.set_value(Stat.RUN_ID, 1)
+    page = RawPage(
+        "https://www.inform.kz/en/story_a1", "https://www.inform.kz/en/story_a1", 200, "{}", "{}", "", b"x" * 1000, 1000
+    )
+    for number in range(4):
+        pipeline.process_item(article(number, raw_page=page))
+    count = sqlite3.connect(db_path).execute("select count(*) from raw_pages").fetchone()[0]
+    assert count == 3 and pipeline.raw_bytes == 1000  # written at 3,000 bytes held, not at 100 items
+    pipeline.close_spider()
+    db.close()

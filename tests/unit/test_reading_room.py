@@ -5,7 +5,6 @@ import asyncio
 import csv
 import io
 import sqlite3
-import sys
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -31,8 +30,7 @@ def archive(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def get(archive):
-    sys.path.insert(0, str(EXPLORE))
-    from serve import metadata_for  # explore/serve.py: the metadata as `make explore` serves it
+    from explore.serve import metadata_for  # the metadata as `make explore` serves it
 
     ds = datasette_app.Datasette(
         [str(archive)],
