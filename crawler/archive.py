@@ -110,6 +110,10 @@ ARTICLE_VERSIONS_FIELDS = {  # schema version 9: every field a version has, not 
     "word_count": int,
     "layout": str,
 }
+ARTICLE_ALIASES = {  # schema version 10: ids a listing gave an article that is stored under another
+    "alias_id": str,  # the id of the URL the listing gave ("0eb7f9")
+    "article_id": str,  # the id it is stored under, after a redirect ("2192502b")
+}
 RAW_PAGES = {  # schema version 5: each article page as the site served it (crawler.items.RawPage)
     "id": int,
     "article_id": str,
@@ -383,6 +387,12 @@ def version_every_field(db: Database) -> None:
         db.table("article_versions").add_column(column, kind)
 
 
+def add_aliases(db: Database) -> None:
+    """Schema version 10: the ids of URLs that redirect to an article stored under another,
+    so that a card under an old URL is known, not fetched again every run."""
+    db.table("article_aliases").create(ARTICLE_ALIASES, pk="alias_id", not_null=["article_id"], if_not_exists=True)
+
+
 MIGRATIONS = [  # step n brings the database to version n
     create_tables,
     add_tags_and_month,
@@ -393,6 +403,7 @@ MIGRATIONS = [  # step n brings the database to version n
     local_calendar,
     local_month,
     version_every_field,
+    add_aliases,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -456,7 +467,13 @@ def utc_now() -> str:
 
 
 def stored_article_ids(db: Database) -> set[str]:
-    return {row[0] for row in db.execute("select article_id from articles")}
+    """The ids of stored articles, and the aliases of those (crawler/signals.article_moved)."""
+    return {row[0] for row in db.execute("select article_id from articles")} | {
+        row[0]
+        for row in db.execute(
+            "select alias_id from article_aliases where article_id in (select article_id from articles)"
+        )
+    }
 
 
 def failed_pages(db: Database, *, given_up_too: bool) -> list[dict]:
@@ -652,6 +669,12 @@ def save_articles(db: Database, items: list[dict], run_id: int | None) -> dict[s
         Stat.STORED_UPDATED: len(versions),
         Stat.STORED_UNCHANGED: len(unchanged),
     }
+
+
+def save_aliases(db: Database, aliases: dict[str, str]) -> None:
+    db.table("article_aliases").upsert_all(
+        [{"alias_id": alias, "article_id": article_id} for alias, article_id in aliases.items()], pk="alias_id"
+    )
 
 
 def earlier_version(old: dict, run_id: int | None) -> dict:

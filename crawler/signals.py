@@ -7,3 +7,8 @@ page_failed = object()
 # The archive is open and migrated, once per crawl (crawler.state.OpenArchive). Argument: db,
 # a sqlite_utils Database that stays open until the engine stops.
 archive_opened = object()
+
+# An article listed under one id was served under another (an old 6-hex URL that redirects
+# to its 8-hex one): the listed id is an alias, known from now on. Arguments: alias_id,
+# article_id.
+article_moved = object()

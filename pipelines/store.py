@@ -38,6 +38,7 @@ class StorePipeline:
         self.articles: list[dict] = []
         self.failures: dict[str, dict] = {}  # by url: a page that fails twice in a run counts once
         self.raw_pages: list[dict] = []  # of the articles and failures held
+        self.aliases: dict[str, str] = {}  # listed id -> the article's id, written with the next batch
         self.raw_bytes = 0  # their compressed bodies' size: big pages make a batch full sooner
         self.flush_bytes_at = self.batch_bytes
 
@@ -48,10 +49,14 @@ class StorePipeline:
         crawler.signals.connect(pipeline.item_error, signal=signals.item_error)
         crawler.signals.connect(pipeline.page_failed, signal=crawler_signals.page_failed)
         crawler.signals.connect(pipeline.archive_opened, signal=crawler_signals.archive_opened)
+        crawler.signals.connect(pipeline.article_moved, signal=crawler_signals.article_moved)
         return pipeline
 
     def archive_opened(self, db):
         self.db = db
+
+    def article_moved(self, alias_id, article_id):
+        self.aliases[alias_id] = article_id
 
     def process_item(self, item):
         self.keep_raw_page(item)
@@ -131,6 +136,9 @@ class StorePipeline:
                 counts.update(archive.save_failures(db, failures, run_id, self.max_attempts))
             if raw_pages:
                 counts[Stat.RAW_PAGES] = archive.save_raw_pages(db, raw_pages, run_id)
+            if self.aliases:
+                archive.save_aliases(db, self.aliases)
+        self.aliases = {}
         return counts
 
     def write_one_by_one(self) -> Counter[str]:

@@ -296,6 +296,7 @@ class ElectionsSpider(scrapy.Spider):
             self.report_failure(response.request, no_article_at(response.url), gone=True)
             return
         item = load_article(response, section=self.section, edition_lang=self.edition_lang)
+        self.note_alias(response.request, item.get("article_id"))
         if self.keep_raw:
             item["raw_page"] = RawPage.of(response)
         yield item
@@ -337,8 +338,9 @@ class ElectionsSpider(scrapy.Spider):
             self.report_failure(request, "redirect loop")
         elif not is_article_url(request.url):
             self.report_failure(request, no_article_at(request.url), gone=True)
-        else:
-            self.report_failure(request, f"redirected to {request.url}, an article requested already")
+        else:  # another card's article: stored, or failed, under that card's id
+            self.note_alias(request, listed_id(request.url))
+            self.crawler.stats.inc_value(Stat.DUPLICATES)  # the same article, seen twice
 
     def request_scheduled(self, request):
         """OffsiteMiddleware drops a redirect to another site as it is scheduled."""
@@ -348,6 +350,13 @@ class ElectionsSpider(scrapy.Spider):
                 f"a {parts.scheme}: URL" if parts.scheme not in ("http", "https") else f"another site ({parts.netloc})"
             )
             self.report_failure(request, f"redirect to {where}")
+
+    def note_alias(self, request, article_id: str | None) -> None:
+        """The listing's id for an article served under another: known from now on, so that
+        the old card is not fetched again every run."""
+        alias = listed_id(first_url(request)) if request else None
+        if article_id and alias and alias != article_id:
+            self.crawler.signals.send_catch_log(signals.article_moved, alias_id=alias, article_id=article_id)
 
     def report_failure(self, request, reason: str, gone: bool = False) -> None:
         """`gone`: the site answered that the article is not there (Stat.ARTICLES_GONE)."""

@@ -451,3 +451,17 @@ def test_many_gone_articles_are_an_alarm(hostile):
     run = hostile.run()
     assert run["healthy"] == 0
     assert "30 of 40 article pages are gone (HTTP 404 or 410" in run["health_problems"]
+
+
+def test_a_card_under_an_old_url_that_redirects_is_known_after_its_article_is_stored(hostile):
+    """An old 6-hex URL that 301s to its 8-hex one was fetched again on every run."""
+    article = next(a for a in hostile.site.articles[:20] if len(a.article_id) == 8)
+    old_path = "/news/the-same-story-under-its-old-id-0a1b2c"
+    hostile.site.edit_fields(hostile.site.articles.index(article), listing_href=old_path)
+    hostile.site.add_fault("redirect", f"^{old_path}$", article.path)
+    first = hostile.run()
+    assert article.article_id in hostile.stored_ids() and first["status"] == "ok"
+    assert rows(hostile.db, "article_aliases") == [{"alias_id": "0a1b2c", "article_id": article.article_id}]
+    second = hostile.run()
+    assert hostile.site.requests[old_path] == 1  # known: not fetched again
+    assert second["requests"] == 1 + 1  # robots.txt and listing page 1, whose cards are all known

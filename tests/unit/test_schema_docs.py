@@ -9,7 +9,7 @@ import yaml
 from crawler.archive import open_database
 
 ROOT = Path(__file__).resolve().parents[2]
-TABLES = ("articles", "article_tags", "article_versions", "dropped_items", "crawl_runs", "raw_pages")
+TABLES = ("articles", "article_tags", "article_versions", "article_aliases", "dropped_items", "crawl_runs", "raw_pages")
 
 
 def documented_columns() -> dict[str, set[str]]:
