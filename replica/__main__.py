@@ -1,26 +1,83 @@
 """Serve the replica: python -m replica --articles 10000 --seed 1 --port 0
 
-Prints the base URL and the section's start URL, then serves until stopped.
+Prints the base URL, the home page's and the section's start URL, then serves until
+stopped. To rehearse what an operator should see (an alert, a removal, an edit), start it
+in a fault, or type a command while it serves (`help` lists them): a crawl run meanwhile
+meets the site as it is then.
 """
 
 import argparse
 import contextlib
+import shlex
+import sys
 import threading
 
+from replica.faults import KINDS
 from replica.server import ReplicaServer, ReplicaSite
+
+
+def commands(site: ReplicaSite) -> dict:
+    """Command -> (what it does, how): the site changed as a newsroom or a hostile web does."""
+    return {
+        "publish": ("publish N: N new articles on top of the listing", lambda n="1": site.publish(int(n))),
+        "edit": (
+            "edit POSITION: rewrite the body of the article at POSITION (0 = newest)",
+            lambda n: site.edit(int(n)),
+        ),
+        "remove": ("remove POSITION: unpublish that article (its page answers 404)", lambda n: site.unpublish(int(n))),
+        "challenge": ("challenge: every page answers a bot challenge", lambda: site.add_fault("challenge", ".")),
+        "maintenance": ("maintenance: every page is a maintenance page", lambda: site.add_fault("maintenance", ".")),
+        "section": (
+            "section on|off: the section in the menus, or not",
+            lambda state: setattr(site, "section_in_menu", state == "on"),
+        ),
+        "fault": (f"fault KIND REGEX [VALUE]: any fault ({', '.join(KINDS)})", lambda *words: add_fault(site, *words)),
+        "heal": ("heal: take every fault away", lambda: site.faults.clear()),
+    }
+
+
+def add_fault(site: ReplicaSite, kind: str, pattern: str, value: str | None = None) -> None:
+    site.add_fault(kind, pattern, int(value) if value and value.isdigit() else value)
+
+
+def serve_commands(site: ReplicaSite) -> None:
+    """Reads commands from standard input until it ends (no terminal: nothing to read)."""
+    table = commands(site)
+    for line in sys.stdin:
+        words = shlex.split(line)
+        if not words:
+            continue
+        if words[0] not in table:
+            print("\n".join(f"  {help}" for help, _ in table.values()), flush=True)
+            continue
+        try:
+            table[words[0]][1](*words[1:])
+        except (TypeError, ValueError, IndexError) as error:
+            print(f"  {table[words[0]][0]} ({error})", flush=True)
+            continue
+        print(f"  done: {line.strip()} ({len(site.articles)} articles listed, {len(site.faults)} faults)", flush=True)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m replica", description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=200, help="how many articles (default 200)")
     parser.add_argument("--seed", type=int, default=1, help="random seed of the content (default 1)")
+    parser.add_argument("--surge", type=int, default=0, help="that many more articles in the last 30 days")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
+    parser.add_argument("--no-section", action="store_true", help="no Elections link in the menus")
+    start = parser.add_mutually_exclusive_group()
+    start.add_argument("--challenge", action="store_true", help="start with every page a bot challenge")
+    start.add_argument("--maintenance", action="store_true", help="start with every page a maintenance page")
     args = parser.parse_args()
-    with ReplicaServer(ReplicaSite(args.articles, args.seed), args.host, args.port) as server:
+    site = ReplicaSite(args.articles, args.seed, section_in_menu=not args.no_section, surge=args.surge)
+    if args.challenge or args.maintenance:
+        commands(site)["challenge" if args.challenge else "maintenance"][1]()
+    with ReplicaServer(site, args.host, args.port) as server:
         print(f"base_url {server.base_url}", flush=True)
         print(f"home_url {server.home_url}", flush=True)
         print(f"start_url {server.start_url}", flush=True)
+        threading.Thread(target=serve_commands, args=(site,), daemon=True).start()
         with contextlib.suppress(KeyboardInterrupt):
             threading.Event().wait()
 

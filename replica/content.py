@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 ALMATY = ZoneInfo("Asia/Almaty")
 NEWEST = datetime(2026, 11, 20, 10, 0, tzinfo=ALMATY)
 OLDEST = datetime(2019, 3, 1, 9, 0, tzinfo=ALMATY)
+SURGE_DAYS = 30  # the last weeks before an election day
 # The designs the site has had (docs/site.md), by when an article was first published:
 # en.inform.kz/news until 2020, www.inform.kz/en until early 2023, the 2023 design until
 # the 2026 redesign. Layout names are the values the crawler stores in articles.layout.
@@ -198,14 +199,18 @@ class Generator:
         self.used_ids: set[str] = set()
         self.count = 0
 
-    def archive(self, count: int) -> list[ReplicaArticle]:
-        """`count` articles, newest first, spread from 2019 to November 2026."""
+    def archive(self, count: int, surge: int = 0) -> list[ReplicaArticle]:
+        """`count` articles, newest first, spread from 2019 to November 2026; `surge` more of
+        them in its last SURGE_DAYS days, as coverage rises before an election day."""
         step = (NEWEST - OLDEST) / max(count, 1)
         articles = []
         for n in range(count):
             jitter = timedelta(seconds=self.rng.uniform(0, step.total_seconds() * 0.8))
             articles.append(self.article((NEWEST - step * n - jitter).replace(second=0, microsecond=0)))
-        return articles
+        for _ in range(surge):
+            before = timedelta(seconds=self.rng.uniform(0, SURGE_DAYS * 86400))
+            articles.append(self.article((NEWEST - before).replace(second=0, microsecond=0)))
+        return sorted(articles, key=lambda article: article.published, reverse=True)
 
     def later(self, count: int, after: datetime) -> list[ReplicaArticle]:
         """`count` articles published after `after`, an hour apart, newest first."""

@@ -31,12 +31,14 @@ class ReplicaSite:
         noisy_listing: bool = False,
         listing_design: str = "2026",
         section_in_menu: bool = True,
+        surge: int = 0,
     ):
         """`defects` maps an article's position in the listing (0 = newest) to one of
         pages.DEFECTS. `noisy_listing` adds to every listing page what is not an article
         of the section: a card repeated from the page before, links to another domain,
         javascript: and mailto: links, links to a category and a tag. `listing_design`: one
-        of pages.LISTING_DESIGNS. `section_in_menu`: False takes the section out of the menus."""
+        of pages.LISTING_DESIGNS. `section_in_menu`: False takes the section out of the menus.
+        `surge`: that many more articles in the last weeks, as before an election day."""
         if listing_design not in pages.LISTING_DESIGNS:
             raise ValueError(f"unknown listing design {listing_design!r}; known: {', '.join(pages.LISTING_DESIGNS)}")
         self.seed = seed
@@ -46,7 +48,7 @@ class ReplicaSite:
         self.generator = Generator(seed)
         self.articles: list[ReplicaArticle] = []
         self.by_path: dict[str, ReplicaArticle] = {}
-        self._set_articles(self.generator.archive(articles))
+        self._set_articles(self.generator.archive(articles, surge))
         self.defects = {self.articles[n].article_id: defect for n, defect in (defects or {}).items()}
         self._set_articles(
             [  # an impossible time shows on the article's card too
