@@ -17,10 +17,10 @@ import time
 from pathlib import Path
 
 import yaml
-from datasette.app import Datasette
 
-from crawler.archive import open_database, tag_counts_sql
-from replica.content import archive_rows
+from crawler.archive import tag_counts_sql
+from explore.serve import datasette_for
+from replica.crawling import fill_archive
 
 EXPLORE = Path(__file__).resolve().parents[1] / "explore"
 PHRASE = "polling stations"
@@ -70,26 +70,9 @@ def best_of_three(run) -> float:
     return min(timings)
 
 
-def build(path: Path, articles: int) -> None:
-    db = open_database(path)
-    for start in range(0, articles, 5000):
-        with db.atomic():
-            db.table("articles").insert_all(archive_rows(min(5000, articles - start), start))
-    db.execute("pragma wal_checkpoint(truncate)")
-    db.close()
-
-
 def page_seconds(path: Path) -> dict[str, tuple[float, bool]]:
     """Page -> (seconds, whether a facet timed out)."""
-    from explore.serve import metadata_for
-
-    ds = Datasette(
-        [str(path)],
-        metadata=metadata_for(path.stem),
-        template_dir=str(EXPLORE / "templates"),
-        plugins_dir=str(EXPLORE / "plugins"),
-        settings={"default_page_size": 50, "suggest_facets": False},
-    )
+    ds = datasette_for(path)
     asyncio.run(ds.invoke_startup())
     results = {}
     for name, (url, facets_url) in PAGES.items():
@@ -105,7 +88,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "elections.db"
-        build(path, args.articles)
+        fill_archive(path, args.articles)
         pages = page_seconds(path)
         db = sqlite3.connect(path)
         ratios = {}

@@ -25,8 +25,8 @@ from crawler.layouts import load_article
 from crawler.signals import archive_opened
 from pipelines.store import StorePipeline
 from replica import ReplicaServer, ReplicaSite, pages
-from replica.content import archive_rows, generate
-from replica.crawling import ROOT, crawl_command
+from replica.content import generate
+from replica.crawling import ROOT, crawl_command, fill_archive
 
 BASE = "http://replica.test"
 
@@ -34,12 +34,7 @@ BASE = "http://replica.test"
 def store_seconds(existing: int, items: list[dict], folder: Path) -> float:
     """Best of three: each time into a fresh copy of a database of `existing` rows."""
     base = folder / f"with-{existing}.db"
-    db = open_database(base)
-    for start in range(0, existing, 5000):
-        with db.atomic():
-            db.table("articles").insert_all(archive_rows(min(5000, existing - start), start))
-    db.execute("pragma wal_checkpoint(truncate)")
-    db.close()
+    fill_archive(base, existing)
     timings = []
     for attempt in range(3):
         path = folder / f"with-{existing}-{attempt}.db"

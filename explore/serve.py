@@ -16,6 +16,8 @@ import yaml
 from crawler.archive import ArchiveUnusable, check_usable, open_database, unusable_reason
 
 HERE = Path(__file__).resolve().parent
+# The reader's first screen: 50 articles, the facets chosen in the metadata and no more.
+SETTINGS = {"default_page_size": 50, "suggest_facets": False}
 
 
 def metadata_for(database: str) -> dict:
@@ -59,14 +61,27 @@ def main() -> None:
             str(HERE / "templates"),
             "--plugins-dir",
             str(HERE / "plugins"),
-            "--setting",
-            "default_page_size",
-            "50",
-            "--setting",  # the reader's first screen: the facets chosen in the metadata, no more
-            "suggest_facets",
-            "off",
+            *[word for name, value in SETTINGS.items() for word in ("--setting", name, setting_word(value))],
             *options,
         ],
+    )
+
+
+def setting_word(value) -> str:
+    return {True: "on", False: "off"}.get(value, str(value)) if isinstance(value, bool) else str(value)
+
+
+def datasette_for(db: Path):
+    """The reading room in-process, as `make explore` serves it (tests, bench/): its metadata,
+    templates, plugins and settings; call `await invoke_startup()` before its client."""
+    from datasette.app import Datasette
+
+    return Datasette(
+        [str(db)],
+        metadata=metadata_for(db.stem),
+        template_dir=str(HERE / "templates"),
+        plugins_dir=str(HERE / "plugins"),
+        settings=SETTINGS,
     )
 
 

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from crawler.archive import open_database
+from replica.content import archive_rows
 from replica.pages import CARDS_PER_PAGE
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -95,3 +97,14 @@ def counters(run: dict) -> dict:
 def exit_code_of(run: dict) -> int:
     """What `scrapy crawl` must exit with for this crawl_runs row: 0 only if ok and healthy."""
     return 0 if run["status"] == "ok" and run["healthy"] else 1
+
+
+def fill_archive(db: Path, count: int, offset: int = 0) -> None:
+    """An archive of `count` stored articles (replica.content.archive_rows), in batches,
+    checkpointed: one of any size in seconds, without a crawl."""
+    archive = open_database(db)
+    for start in range(offset, offset + count, 5000):
+        with archive.atomic():
+            archive.table("articles").insert_all(archive_rows(min(5000, offset + count - start), start))
+    archive.execute("pragma wal_checkpoint(truncate)")
+    archive.close()

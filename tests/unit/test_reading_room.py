@@ -10,35 +10,23 @@ from urllib.parse import unquote
 
 import pytest
 
-from crawler.archive import open_database
-from replica.content import archive_rows
+from explore.serve import datasette_for
+from replica.crawling import fill_archive
 
-datasette_app = pytest.importorskip("datasette.app", reason="the explore extra (make test installs it)")
-EXPLORE = Path(__file__).resolve().parents[2] / "explore"
+pytest.importorskip("datasette.app", reason="the explore extra (make test installs it)")
 ARTICLES = 1_200  # past Datasette's max_returned_rows (1,000), where its CSV links stopped
 
 
 @pytest.fixture(scope="module")
 def archive(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("reading") / "elections.db"
-    db = open_database(path)
-    with db.atomic():
-        db.table("articles").insert_all(archive_rows(ARTICLES))
-    db.close()
+    fill_archive(path, ARTICLES)
     return path
 
 
 @pytest.fixture(scope="module")
 def get(archive):
-    from explore.serve import metadata_for  # the metadata as `make explore` serves it
-
-    ds = datasette_app.Datasette(
-        [str(archive)],
-        metadata=metadata_for(archive.stem),
-        template_dir=str(EXPLORE / "templates"),
-        plugins_dir=str(EXPLORE / "plugins"),
-        settings={"default_page_size": 50, "suggest_facets": False},
-    )
+    ds = datasette_for(archive)  # as `make explore` serves it
     asyncio.run(ds.invoke_startup())
     return lambda path: asyncio.run(ds.client.get(path))
 
