@@ -471,7 +471,7 @@ def test_a_second_scheduler_on_one_data_folder_is_refused(scheduler):
 def test_a_run_that_ends_after_its_scheduler_was_killed_is_reported_at_the_next_start(scheduler, tmp_path):
     site = scheduler.server.site
     for article in site.articles[:6]:
-        site.fail(article, 404)  # 6 of 40 fail: an unhealthy run
+        site.fail(article, 503)  # 6 of 40 fail (not gone: a 404 would be the site's doing): an unhealthy run
     alert = tmp_path / "alert.txt"
     on_failure = ("--on-failure", f"cat >> {alert}")
     first = scheduler.start("--cron", "*/2 * * * * *", *on_failure, **SLOW)
