@@ -114,6 +114,11 @@ ARTICLE_ALIASES = {  # schema version 10: ids a listing gave an article that is 
     "alias_id": str,  # the id of the URL the listing gave ("0eb7f9")
     "article_id": str,  # the id it is stored under, after a redirect ("2192502b")
 }
+CRAWL_RUNS_DOORS = {  # schema version 11
+    # where the listing walked was found: "given" (a start URL), or the door it was behind:
+    # "menu", "site map page", "tags page", "home page" (crawler/layouts/home.py)
+    "listing_found_by": str,
+}
 RAW_PAGES = {  # schema version 5: each article page as the site served it (crawler.items.RawPage)
     "id": int,
     "article_id": str,
@@ -393,6 +398,12 @@ def add_aliases(db: Database) -> None:
     db.table("article_aliases").create(ARTICLE_ALIASES, pk="alias_id", not_null=["article_id"], if_not_exists=True)
 
 
+def add_listing_found_by(db: Database) -> None:
+    """Schema version 11: how each run found its listing (runs made before: NULL)."""
+    for column, kind in CRAWL_RUNS_DOORS.items():
+        db.table("crawl_runs").add_column(column, kind)
+
+
 MIGRATIONS = [  # step n brings the database to version n
     create_tables,
     add_tags_and_month,
@@ -404,6 +415,7 @@ MIGRATIONS = [  # step n brings the database to version n
     local_month,
     version_every_field,
     add_aliases,
+    add_listing_found_by,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -24,6 +24,7 @@ class Stat:
     # The first home or listing page the site did not serve (no answer, 5xx, a challenge): "<url> (<reason>)"
     UNREACHABLE_AT = "elections/unreachable_at"
     LISTING_URL = "elections/listing_url"  # the section's first listing page, as given or found
+    LISTING_FOUND_BY = "elections/listing_found_by"  # the door it was found behind: "menu", "site map page" ...
     OLDEST_CARD_AT = "elections/oldest_card_at"
     WALK_STOP = "elections/walk_stop"  # why the listing walk ended: a WalkStop
     WALK_TOP_IDS = "elections/walk_top_ids"  # the article ids on the first listing page read

@@ -143,6 +143,7 @@ def run_counts(stats: dict, reason: str) -> dict:
         "listing_complete": int(unbroken and stop == WalkStop.END),
         "walk_stop": stop,
         "walk_top_ids": stats.get(Stat.WALK_TOP_IDS),
+        "listing_found_by": stats.get(Stat.LISTING_FOUND_BY),
         "gapless": int(is_gapless(stop, unbroken)),
     }
 

@@ -29,6 +29,7 @@ class SiteCheck(scrapy.Spider):
     edition_lang: str
     user_agent: str
     allowed_domains: list[str]
+    search: home.SectionSearch
     custom_settings = {  # noqa: RUF012 -- Scrapy types it as an instance attribute; a ClassVar would not check
         "ITEM_PIPELINES": {},
         "EXTENSIONS": {
@@ -94,15 +95,53 @@ class SiteCheck(scrapy.Spider):
             )
 
     def parse_home(self, response):
-        candidates = home.section_candidates(response, self.section)
-        if len(candidates) != 1:
-            self.report(f"home page: HTTP {response.status}, {response.url}")
-            self.problem(
-                home.ambiguous(self.section, candidates) if candidates else home.not_found(response, self.section)
-            )
+        """Every door to the section's listing (crawler/layouts/home.py), a line each; then
+        the listing behind the first that answers, as `make crawl` would walk it."""
+        self.report(f"home page: HTTP {response.status}, {response.url}")
+        self.search = home.SectionSearch(response, self.section)
+        self.doors_found: list[tuple[str, list[str]]] = []
+        yield from self.next_door()
+
+    def next_door(self):
+        door = self.search.next_door()
+        if door is None:
+            yield from self.walk_the_first_door()
             return
-        self.report(f"home page: HTTP {response.status}, section {self.section!r} links to {candidates[0]}")
-        yield self.listing_request(candidates[0])
+        name, url = door
+        if url is None:
+            self.door(name)
+            yield from self.next_door()
+        else:
+            yield scrapy.Request(
+                url, callback=self.parse_door, errback=self.door_failed, cb_kwargs={"door": name}, meta={"step": name}
+            )
+
+    def parse_door(self, response, door: str):
+        self.door(door, response)
+        yield from self.next_door()
+
+    def door_failed(self, failure):
+        door = failure.request.cb_kwargs["door"]
+        self.search.failed(door, failure.request.url, failure_reason(failure))
+        self.report(f"door {door} ({failure.request.url}): failed, {failure_reason(failure)}")
+        yield from self.next_door()
+
+    def door(self, name: str, page=None) -> None:
+        candidates = self.search.look(name, page)
+        where = f" ({page.url})" if page is not None else ""
+        found = f"found {', '.join(candidates)}" if candidates else f"no link named {self.section!r}"
+        self.report(f"door {name}{where}: {found}")
+        self.doors_found.append((name, candidates))
+
+    def walk_the_first_door(self):
+        name, candidates = next(((n, c) for n, c in self.doors_found if c), ("", []))
+        if not candidates:
+            self.problem(self.search.not_found())
+        elif len(candidates) > 1:
+            self.problem(home.ambiguous(self.section, candidates))
+        else:
+            self.report(f"make crawl would use the {name}: {candidates[0]}")
+            yield self.listing_request(candidates[0])
 
     def listing_request(self, url: str) -> scrapy.Request:
         return scrapy.Request(url, callback=self.parse_listing, errback=self.failed, meta={"step": "listing"})

@@ -13,6 +13,7 @@ import sys
 import threading
 
 from replica.faults import KINDS
+from replica.pages import SECTION_PLACES
 from replica.server import ReplicaServer, ReplicaSite
 
 
@@ -28,8 +29,8 @@ def commands(site: ReplicaSite) -> dict:
         "challenge": ("challenge: every page answers a bot challenge", lambda: site.add_fault("challenge", ".")),
         "maintenance": ("maintenance: every page is a maintenance page", lambda: site.add_fault("maintenance", ".")),
         "section": (
-            "section on|off: the section in the menus, or not",
-            lambda state: setattr(site, "section_in_menu", state == "on"),
+            "section menu|site map|tags|none: where the site links to the section",
+            lambda *where: setattr(site, "section_at", " ".join(where)),
         ),
         "fault": (f"fault KIND REGEX [VALUE]: any fault ({', '.join(KINDS)})", lambda *words: add_fault(site, *words)),
         "heal": ("heal: take every fault away", lambda: site.faults.clear()),
@@ -65,12 +66,17 @@ def main() -> None:
     parser.add_argument("--surge", type=int, default=0, help="that many more articles in the last 30 days")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
-    parser.add_argument("--no-section", action="store_true", help="no Elections link in the menus")
+    parser.add_argument(
+        "--section-at",
+        choices=SECTION_PLACES,
+        default="menu",
+        help="where the site links to the section: its menu (default), only the site map page, the tags page, or none",
+    )
     start = parser.add_mutually_exclusive_group()
     start.add_argument("--challenge", action="store_true", help="start with every page a bot challenge")
     start.add_argument("--maintenance", action="store_true", help="start with every page a maintenance page")
     args = parser.parse_args()
-    site = ReplicaSite(args.articles, args.seed, section_in_menu=not args.no_section, surge=args.surge)
+    site = ReplicaSite(args.articles, args.seed, surge=args.surge, section_at=args.section_at)
     if args.challenge or args.maintenance:
         commands(site)["challenge" if args.challenge else "maintenance"][1]()
     with ReplicaServer(site, args.host, args.port) as server:

@@ -354,7 +354,40 @@ def home_page(articles: list[ReplicaArticle], section_in_menu: bool = True) -> s
 {header_2026(section_in_menu)}
 <main><section class="main-news">{top}</section>
 {sidebar_2026("Latest news", articles[:5])}</main>
-<footer class="footer"><a href="/about">About us</a> <a href="/contacts">Contacts</a> <a href="/tag/elections-2026_t9">Elections 2026</a></footer>
+{FOOTER_2026}
+</body></html>"""
+
+
+# Where the site may link to the section (ReplicaSite's section_at): the home page's menu,
+# only the page its footer calls "Site map", only the one it calls "Tags", or nowhere.
+SECTION_PLACES = ("menu", "site map", "tags", "none")
+SITE_MAP_PATH = "/sitemap"
+TAGS_PATH = "/tags"
+FOOTER_2026 = f"""<footer class="footer"><a href="/about">About us</a> <a href="/contacts">Contacts</a> <a href="{SITE_MAP_PATH}">Site map</a> <a href="{TAGS_PATH}">Tags</a> <a href="/tag/kurultai-2026_t9">Kurultai 2026</a></footer>"""
+
+
+def site_map_page(with_section: bool) -> str:
+    """The page the footer calls "Site map": the sections, and the Elections one where it is."""
+    sections = MENU + ([(SECTION, LISTING_PATH)] if with_section else []) + [("Analytics", "/category/analytics_s6")]
+    items = "".join(f'<li><a href="{path}">{escape(name)}</a></li>' for name, path in sections)
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Site map | Qazinform News Agency</title></head><body>
+{header_2026(False)}
+<main><h1>Site map</h1><ul class="sitemap">{items}</ul></main>
+{FOOTER_2026}
+</body></html>"""
+
+
+def tags_page(with_section: bool) -> str:
+    """The page the footer calls "Tags": a tag listing each, the section's as a tag where it is."""
+    tags = [(tag, f"/tag/{slugify(tag)}_t{n}") for n, tag in enumerate(TAGS, start=1)]
+    tags += [("Elections 2026", LISTING_PATH)] if with_section else [("Election commission", "/tag/cec_t99")]
+    items = " ".join(f'<a class="tag" href="{path}">{escape(name)}</a>' for name, path in tags)
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Tags | Qazinform News Agency</title></head><body>
+{header_2026(False)}
+<main><h1>Tags</h1><div class="tags">{items}</div></main>
+{FOOTER_2026}
 </body></html>"""
 
 

@@ -32,19 +32,24 @@ class ReplicaSite:
         listing_design: str = "2026",
         section_in_menu: bool = True,
         surge: int = 0,
+        section_at: str = "menu",
     ):
         """`defects` maps an article's position in the listing (0 = newest) to one of
         pages.DEFECTS. `noisy_listing` adds to every listing page what is not an article
         of the section: a card repeated from the page before, links to another domain,
         javascript: and mailto: links, links to a category and a tag. `listing_design`: one
-        of pages.LISTING_DESIGNS. `section_in_menu`: False takes the section out of the menus.
+        of pages.LISTING_DESIGNS. `section_at`: where the site links to the section, one of
+        pages.SECTION_PLACES ("menu", "site map", "tags", "none"); `section_in_menu=False` is
+        "none".
         `surge`: that many more articles in the last weeks, as before an election day."""
         if listing_design not in pages.LISTING_DESIGNS:
             raise ValueError(f"unknown listing design {listing_design!r}; known: {', '.join(pages.LISTING_DESIGNS)}")
         self.seed = seed
         self.noisy_listing = noisy_listing
         self.listing_design = listing_design
-        self.section_in_menu = section_in_menu
+        if section_at not in pages.SECTION_PLACES:
+            raise ValueError(f"unknown section place {section_at!r}; known: {', '.join(pages.SECTION_PLACES)}")
+        self.section_at = section_at if section_in_menu else "none"
         self.generator = Generator(seed)
         self.articles: list[ReplicaArticle] = []
         self.by_path: dict[str, ReplicaArticle] = {}
@@ -161,7 +166,11 @@ class ReplicaSite:
         if parts.path == "/robots.txt":
             return Reply(200, "text/plain; charset=utf-8", pages.ROBOTS_TXT.encode())
         if parts.path == "/":
-            return Reply(200, html, pages.home_page(self.articles, self.section_in_menu).encode())
+            return Reply(200, html, pages.home_page(self.articles, self.section_at == "menu").encode())
+        if parts.path == pages.SITE_MAP_PATH:
+            return Reply(200, html, pages.site_map_page(self.section_at == "site map").encode())
+        if parts.path == pages.TAGS_PATH:
+            return Reply(200, html, pages.tags_page(self.section_at == "tags").encode())
         if parts.path == pages.LISTING_PATH:
             try:
                 page = int(parse_qs(parts.query).get("page", ["1"])[0])
@@ -176,7 +185,8 @@ class ReplicaSite:
             elif kind == "endless" and page > last_page:  # the section's cards again, never the same page twice
                 shift = page * 3 % len(articles)
                 articles, page = articles[shift:] + articles[:shift], 1
-            text = pages.listing_page(articles, page, self.listing_design, self.noisy_listing, self.section_in_menu)
+            in_menu = self.section_at == "menu"
+            text = pages.listing_page(articles, page, self.listing_design, self.noisy_listing, in_menu)
             return Reply(200, html, text.encode())
         article = self.by_path.get(parts.path)
         if article:

@@ -1,9 +1,17 @@
-"""The site's home page: finding a section's listing by the text of its menu link.
+"""Finding a section's listing by the text of a link to it, behind one door after another.
 
 Nobody has seen the URL of the English Elections section (docs/site.md): every category URL
-seen on the site ends in a number the site picked (/category/<slug>_s<digits>). So the crawl
-reads the home page and follows the link whose visible text is the section's name to a
-category or tag listing on the site.
+seen on the site ends in a number the site picked (/category/<slug>_s<digits>), and the
+header menu of the template the site has used since 2023 has no Elections entry. So the
+crawl looks, in this order, and stops at the first door that answers (SectionSearch):
+
+1. the home page's menu (and the rest of its header);
+2. the page its footer calls "Site map";
+3. the page its footer calls "Tags" (a tag listing is a listing);
+4. the rest of the home page (a tag cloud, a footer link).
+
+A link answers when its text names the section, loosely: case, a plural "s" and a year
+aside ("Elections 2026", "ELECTION"); an exact name wins over a loose one.
 """
 
 import re
@@ -47,14 +55,77 @@ def listing_links(response: TextResponse) -> list[MenuLink]:
     return found
 
 
-def section_candidates(response: TextResponse, name: str) -> list[str]:
-    """The listing URLs of the links named `name` (case and spacing aside) that stand in the
-    best place any of them has: the menu over the header over the rest of the page. Each once,
-    without its query (a per-view token would make every run's listing a new one)."""
-    wanted = " ".join(name.split()).casefold()
-    named = [link for link in listing_links(response) if link.text.casefold() == wanted]
+def name_key(text: str) -> str:
+    """A name as the loose match compares it: 'Elections 2026' and 'ELECTION' -> 'election'."""
+    words = re.sub(r"[\d\W_]+", " ", text.casefold()).split()
+    return " ".join(word.removesuffix("s") if len(word) > 3 else word for word in words)
+
+
+def section_candidates(
+    response: TextResponse, name: str, places: tuple[int, ...] = (IN_MENU, IN_HEADER, ELSEWHERE)
+) -> list[str]:
+    """The listing URLs of the links in `places` that name the section, best first: an exact
+    name (case and spacing aside) over a loose one, then the best place any of them has (the
+    menu over the header over the rest of the page). Each once, without its query (a
+    per-view token would make every run's listing a new one)."""
+    exact, loose = " ".join(name.split()).casefold(), name_key(name)
+    links = [link for link in listing_links(response) if link.place in places]
+    named = [link for link in links if " ".join(link.text.split()).casefold() == exact] or [
+        link for link in links if name_key(link.text) == loose
+    ]
     best = min((link.place for link in named), default=None)
     return list(dict.fromkeys(without_query(link.url) for link in named if link.place == best))
+
+
+# The footer's names of the pages that list the site's sections and tags, in every edition.
+DOOR_PAGES = {
+    "site map page": ("site map", "sitemap", "карта сайта", "сайт картасы"),
+    "tags page": ("tags", "теги", "тегтер"),
+}
+
+
+def door_pages(response: TextResponse) -> list[tuple[str, str]]:
+    """(door, URL) of the site map and tags pages the page links to, in DOOR_PAGES' order."""
+    found = []
+    for door, names in DOOR_PAGES.items():
+        for a in response.selector.root.iterfind(".//a[@href]"):
+            if " ".join(element_text(a).split()).casefold() in names:
+                found.append((door, response.urljoin(a.get("href").strip())))
+                break
+    return found
+
+
+class SectionSearch:
+    """One search for the section's listing, door by door (this module's docstring): what
+    the spider and `make check-site` each walk through."""
+
+    def __init__(self, home_page: TextResponse, section: str):
+        self.home_page, self.section = home_page, section
+        self.doors: list[tuple[str, str | None]] = [("menu", None), *door_pages(home_page), ("home page", None)]
+        self.tried: list[str] = []  # "the site map page URL", for the line that says where it looked
+
+    def next_door(self) -> tuple[str, str | None] | None:
+        """The next door and the URL of the page to read for it (None: the home page, read)."""
+        return self.doors.pop(0) if self.doors else None
+
+    def look(self, door: str, page: TextResponse | None = None) -> list[str]:
+        """The candidates behind a door: its page's links named like the section."""
+        if door == "menu":
+            candidates = section_candidates(self.home_page, self.section, (IN_MENU, IN_HEADER))
+        elif door == "home page":
+            candidates = section_candidates(self.home_page, self.section, (ELSEWHERE,))
+        else:
+            candidates = section_candidates(page or self.home_page, self.section)
+        if not candidates:
+            self.tried.append(f"{door} ({page.url})" if page is not None else door)
+        return candidates
+
+    def failed(self, door: str, url: str, reason: str) -> None:
+        self.tried.append(f"{door} ({url}, {reason})")
+
+    def not_found(self) -> str:
+        elsewhere = [place for place in self.tried if not place.startswith(("menu", "home page"))]
+        return not_found(self.home_page, self.section, elsewhere)
 
 
 def without_query(url: str) -> str:
@@ -68,10 +139,11 @@ def seen_sections(response: TextResponse) -> list[str]:
     return list(dict.fromkeys(link.text for link in links))[:SEEN_AT_MOST]
 
 
-def not_found(response: TextResponse, name: str) -> str:
+def not_found(response: TextResponse, name: str, elsewhere: list[str] | None = None) -> str:
     seen = ", ".join(seen_sections(response)) or "no category or tag listing at all"
+    beyond = "".join(f", nor on the {place}" for place in elsewhere or [])
     return (
-        f"section {name!r} not found: no menu link of that name on {response.url} (it links to: {seen}); "
+        f"section {name!r} not found: no menu link of that name on {response.url} (it links to: {seen}){beyond}; "
         "set ELECTIONS_SECTION to the section's name as the menu writes it, "
         "or ELECTIONS_START_URL (-a start_url=) to its listing"
     )

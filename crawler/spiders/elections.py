@@ -50,6 +50,7 @@ class ElectionsSpider(scrapy.Spider):
     min_listing_bound: int
     requested_ids: set[str]
     archive_state: ArchiveState | None  # handed over by crawler.state.CrawlState
+    search: home.SectionSearch  # the doors to the section's listing, once the home page is read
     # Set as the crawl goes:
     known_ids: set[str]
     listing_url: str
@@ -97,6 +98,7 @@ class ElectionsSpider(scrapy.Spider):
             if page["article_id"] not in self.requested_ids:
                 yield self.article_request(page["url"])
         if self.arguments.start_url:
+            self.crawler.stats.set_value(Stat.LISTING_FOUND_BY, "given")
             yield self.begin_walk(self.arguments.start_url)
         else:
             yield scrapy.Request(self.site_url, callback=self.parse_home, errback=self.listing_failed)
@@ -107,14 +109,46 @@ class ElectionsSpider(scrapy.Spider):
             self.crawler.stats.set_value(Stat.UNREACHABLE_AT, f"{response.url} ({reason})")
             self.logger.error("The home page %s is not the site's (%s): no listing to walk", response.url, reason)
             return
-        candidates = home.section_candidates(response, self.section)
-        if len(candidates) != 1:
-            problem = home.ambiguous(self.section, candidates) if candidates else home.not_found(response, self.section)
-            self.crawler.stats.set_value(Stat.SECTION_NOT_FOUND, problem)  # the ledger's error line says it
-            raise CloseSpider(str(FinishReason.SECTION_NOT_FOUND))
-        [listing_url] = candidates
-        self.logger.info("Section %r found on %s: %s", self.section, response.url, listing_url)
-        yield self.begin_walk(listing_url)
+        self.search = home.SectionSearch(response, self.section)
+        yield from self.next_door()
+
+    def next_door(self):
+        """The next door to the section's listing (crawler/layouts/home.py): behind it the
+        home page, read, or a page to read first."""
+        door = self.search.next_door()
+        if door is None:
+            self.section_not_found(self.search.not_found())
+            return
+        name, url = door
+        if url is None:
+            yield from self.behind(name)
+        else:
+            yield scrapy.Request(url, callback=self.parse_door, errback=self.door_failed, cb_kwargs={"door": name})
+
+    def parse_door(self, response, door: str):
+        yield from self.behind(door, response)
+
+    def behind(self, door: str, page=None):
+        candidates = self.search.look(door, page)
+        if len(candidates) > 1:
+            self.section_not_found(home.ambiguous(self.section, candidates))
+        if not candidates:
+            self.logger.info("No link named %r behind the %s%s", self.section, door, f" ({page.url})" if page else "")
+            yield from self.next_door()
+            return
+        self.logger.info("Section %r found behind the %s: %s", self.section, door, candidates[0])
+        self.crawler.stats.set_value(Stat.LISTING_FOUND_BY, door)
+        yield self.begin_walk(candidates[0])
+
+    def door_failed(self, failure):
+        door = failure.request.cb_kwargs["door"]
+        self.search.failed(door, failure.request.url, failure_reason(failure))
+        stop_on_challenge(failure)
+        yield from self.next_door()
+
+    def section_not_found(self, problem: str) -> None:
+        self.crawler.stats.set_value(Stat.SECTION_NOT_FOUND, problem)  # the ledger's error line says it
+        raise CloseSpider(str(FinishReason.SECTION_NOT_FOUND))
 
     def begin_walk(self, listing_url: str) -> scrapy.Request:
         self.listing_url = listing_url

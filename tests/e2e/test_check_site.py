@@ -4,6 +4,8 @@ exit status, and nothing written."""
 import subprocess
 import sys
 
+import pytest
+
 from replica import ReplicaServer, ReplicaSite
 from replica.crawling import LOCAL_SETTINGS, ROOT
 
@@ -29,9 +31,18 @@ def test_the_check_reads_every_step_and_field_and_writes_nothing(tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stderr == ""
     lines = result.stdout.splitlines()
-    assert lines[0] == "robots.txt: HTTP 200, 0 Sitemap line(s)"
-    assert lines[1] == f"home page: HTTP 200, section 'Elections' links to {server.start_url}"
-    assert lines[2].startswith("listing: HTTP 200, 20 article cards (0 without a readable time), newest ")
+    assert lines[:8] == [
+        "robots.txt: HTTP 200, 0 Sitemap line(s)",
+        f"home page: HTTP 200, {server.home_url}",
+        f"door menu: found {server.start_url}",  # every door is reported, the first that answers used
+        f"door site map page ({server.base_url}/sitemap): no link named 'Elections'",
+        f"door tags page ({server.base_url}/tags): no link named 'Elections'",
+        "door home page: no link named 'Elections'",
+        f"make crawl would use the menu: {server.start_url}",
+        lines[7],
+    ]
+    assert lines[7].startswith("listing: HTTP 200, 20 article cards (0 without a readable time), newest ")
+    lines = lines[:2] + lines[7:]  # the rest as before the doors
     articles = [line for line in lines if line.startswith("article ")]
     assert [line.split(",")[0] for line in articles] == [
         "article 1: HTTP 200",
@@ -63,7 +74,8 @@ def test_a_section_missing_from_the_menu_says_what_to_set(tmp_path):
     problem = [line for line in result.stdout.splitlines() if "PROBLEM" in line]
     assert problem == [
         f"  PROBLEM: section 'Elections' not found: no menu link of that name on {server.base_url}/ (it links to: "
-        "Kazakhstan, Politics, Economy, World, Society, Referendum 2026, Elections 2026); set ELECTIONS_SECTION to "
+        f"Kazakhstan, Politics, Economy, World, Society, Referendum 2026, Kurultai 2026), nor on the site map page "
+        f"({server.base_url}/sitemap), nor on the tags page ({server.base_url}/tags); set ELECTIONS_SECTION to "
         "the section's name as the menu writes it, or ELECTIONS_START_URL (-a start_url=) to its listing"
     ]
     assert result.stdout.splitlines()[-1].startswith(
@@ -93,3 +105,13 @@ def test_a_missing_robots_txt_is_an_answer_not_a_problem(tmp_path):
     lines = result.stdout.splitlines()
     assert lines[0] == "robots.txt: HTTP 404, none: every page may be fetched, 0 Sitemap line(s)"
     assert lines[-1] == "verdict: ready: `make crawl` can read the site as it is today"
+
+
+@pytest.mark.parametrize("place, door", [("site map", "site map page"), ("tags", "tags page")])
+def test_the_check_says_which_door_the_section_is_behind(tmp_path, place, door):
+    with ReplicaServer(ReplicaSite(articles=40, seed=5, section_at=place)) as server:
+        result = check_site(tmp_path, server)
+    assert result.returncode == 0, result.stdout
+    lines = result.stdout.splitlines()
+    assert "door menu: no link named 'Elections'" in lines
+    assert f"make crawl would use the {door}: {server.start_url}" in lines

@@ -88,7 +88,8 @@ def test_a_section_missing_from_the_menu_fails_the_run_with_one_line(tmp_path):
     assert "(it links to: Kazakhstan, Politics, Economy" in errors[0]
     assert "set ELECTIONS_SECTION" in errors[0] and "ELECTIONS_START_URL" in errors[0]
     assert "Traceback" not in result.stderr
-    assert set(requests) == {"/robots.txt", "/"}
+    assert set(requests) == {"/robots.txt", "/", "/sitemap", "/tags"}  # every door tried, nothing else
+    assert f"nor on the site map page ({server.base_url}/sitemap), nor on the tags page" in errors[0]
     [run] = rows(db, "crawl_runs")
     assert (run["status"], run["healthy"], run["finish_reason"], run["start_url"]) == (
         "failed",
@@ -98,6 +99,25 @@ def test_a_section_missing_from_the_menu_fails_the_run_with_one_line(tmp_path):
     )
     assert run["health_problems"].startswith("section 'Elections' not found: no menu link of that name")
     assert rows(db, "articles") == []
+
+
+@pytest.mark.parametrize("place, door", [("site map", "site map page"), ("tags", "tags page")])
+def test_a_section_only_on_the_site_map_or_tags_page_is_found_there(tmp_path, place, door):
+    """The header menu of today's template has no Elections entry (docs/site.md): the section
+    is looked for behind the footer's "Site map" and "Tags" pages, in that order."""
+    db = tmp_path / "elections.db"
+    with ReplicaServer(ReplicaSite(articles=40, seed=3, section_at=place)) as server:
+        first = crawl(db=db, ELECTIONS_SITE_URL=server.home_url)
+        assert first.returncode == 0, first.stderr[-3000:]
+        before = dict(server.site.requests)
+        again = crawl(db=db, ELECTIONS_SITE_URL=server.home_url)
+        article_paths = {a.path for a in server.site.articles}
+        fetched_again = {t for t, n in server.site.requests.items() if t in article_paths and n > before.get(t, 0)}
+        expected = server.site.expected_items(server.base_url)
+    assert again.returncode == 0 and fetched_again == set()
+    assert mismatches(stored_articles(db), expected) == {}
+    runs = rows(db, "crawl_runs")
+    assert [(run["listing_found_by"], run["start_url"]) for run in runs] == [(door, server.start_url)] * 2
 
 
 def test_a_maintenance_page_for_a_home_page_is_the_site_down_not_a_missing_section(tmp_path):

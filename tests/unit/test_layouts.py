@@ -274,3 +274,43 @@ def test_an_image_that_is_no_web_address_is_none(image):
     assert image in html
     item = load_article(HtmlResponse(url="https://qazinform.com/news/x-97d5e1", body=html.encode(), encoding="utf-8"))
     assert item["image_url"] is None or item["image_url"].startswith("https://")
+
+
+@pytest.mark.parametrize(
+    "text, matches",
+    [
+        ("Elections", True),
+        ("ELECTION", True),
+        ("Elections 2026", True),
+        ("  elections  ", True),
+        ("Presidential election", False),
+        ("Election commission", False),
+        ("Selections", False),
+    ],
+)
+def test_a_link_names_the_section_loosely(text, matches):
+    response = home_page(menu=f'<a href="/tag/x_t1">{text}</a>')
+    assert bool(home.section_candidates(response, "Elections")) is matches
+
+
+def test_an_exact_name_wins_over_a_loose_one():
+    response = home_page(
+        menu='<a href="/tag/elections-2026_t9">Elections 2026</a> <a href="/category/e_s1">Elections</a>'
+    )
+    assert home.section_candidates(response, "Elections") == ["https://qazinform.com/category/e_s1"]
+
+
+def test_the_doors_are_the_menu_the_site_map_the_tags_page_and_the_rest_of_the_home_page():
+    response = home_page(body='<a href="/tags">Tags</a> <a href="/map">Site map</a> <a href="/tag/e_t1">Elections</a>')
+    search = home.SectionSearch(response, "Elections")
+    assert search.doors == [
+        ("menu", None),
+        ("site map page", "https://qazinform.com/map"),
+        ("tags page", "https://qazinform.com/tags"),
+        ("home page", None),
+    ]
+    assert search.look("menu") == []  # the tag link stands in the page's body, not its menu
+    empty = HtmlResponse(url="https://qazinform.com/map", body=b"<html><body>nothing</body></html>")
+    assert search.look("site map page", empty) == []
+    assert search.look("home page") == ["https://qazinform.com/tag/e_t1"]
+    assert "nor on the site map page (https://qazinform.com/map)" in search.not_found()
