@@ -556,6 +556,20 @@ def last_complete_walk_at(db: Database, now: str | None = None) -> str | None:
     return row[0] or (LONG_AGO if row[1] else None)
 
 
+def remembered_listing(db: Database) -> dict | None:
+    """The listing the last run that searched for one found behind a door past the menu
+    (`start_url`, `listing_found_by`), when that run read it (listing pages with cards);
+    None when the last search found it in the menu, found none, or could not read it."""
+    row = db.execute(
+        "select start_url, listing_found_by, listing_pages from crawl_runs "
+        "where listing_found_by is not null and listing_found_by != 'given' and status != ? order by id desc limit 1",
+        [RunStatus.RUNNING],
+    ).fetchone()
+    if row is None or row[1] == "menu" or not row[2]:
+        return None
+    return {"start_url": row[0], "listing_found_by": row[1]}
+
+
 def runs_by_listing(db: Database) -> dict[str, list[dict]]:
     """The finished runs of each listing, newest first: what crawler.walk plans a walk from."""
     runs: dict[str, list[dict]] = {}

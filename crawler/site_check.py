@@ -113,7 +113,12 @@ class SiteCheck(scrapy.Spider):
             yield from self.next_door()
         else:
             yield scrapy.Request(
-                url, callback=self.parse_door, errback=self.door_failed, cb_kwargs={"door": name}, meta={"step": name}
+                url,
+                callback=self.parse_door,
+                errback=self.door_failed,
+                cb_kwargs={"door": name},
+                meta={"step": name},
+                dont_filter=True,  # an article page behind a door is read again as an article
             )
 
     def parse_door(self, response, door: str):

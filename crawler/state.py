@@ -65,6 +65,8 @@ class ArchiveState:
     known_ids: set[str] = field(default_factory=set)  # stored, or given up (until mode=full)
     first: list[dict] = field(default_factory=list)  # pages to fetch first: failures, refreshes
     runs_by_listing: dict[str, list[dict]] = field(default_factory=dict)  # for crawler.walk.WalkPlan
+    # The listing a run found behind a door past the menu: tried after the menu, before the doors
+    remembered_listing: dict | None = None
 
 
 class CrawlState:
@@ -82,9 +84,10 @@ class CrawlState:
         arguments = spider.arguments
         full = arguments.mode == "full"
         state = ArchiveState(known_ids=archive.stored_article_ids(db))
-        if not full:
+        if not full:  # a full run also looks behind every door again
             state.known_ids |= archive.given_up_article_ids(db)
             state.runs_by_listing = archive.runs_by_listing(db)
+            state.remembered_listing = archive.remembered_listing(db)
         state.first = archive.failed_pages(db, given_up_too=full)
         if arguments.refresh:
             state.first += archive.recently_published(db, arguments.refresh)

@@ -7,6 +7,7 @@ and stored copies show, with our own texts."""
 
 import json
 import random
+import re
 from dataclasses import replace
 from html import escape
 
@@ -360,10 +361,16 @@ def home_page(articles: list[ReplicaArticle], section_in_menu: bool = True) -> s
 
 # Where the site may link to the section (ReplicaSite's section_at): the home page's menu,
 # only the page its footer calls "Site map", only the one it calls "Tags", or nowhere.
-SECTION_PLACES = ("menu", "site map", "tags", "none")
+SECTION_PLACES = ("menu", "site map", "tags", "article", "none")
 SITE_MAP_PATH = "/sitemap"
 TAGS_PATH = "/tags"
 FOOTER_2026 = f"""<footer class="footer"><a href="/about">About us</a> <a href="/contacts">Contacts</a> <a href="{SITE_MAP_PATH}">Site map</a> <a href="{TAGS_PATH}">Tags</a> <a href="/tag/kurultai-2026_t9">Kurultai 2026</a></footer>"""
+
+
+def unlinked_section(html: str) -> str:
+    """The page with every link to the section's listing made plain text: a site that has no
+    such listing, where even an article's breadcrumb names the section without a link."""
+    return re.sub(rf'<a href="{re.escape(LISTING_PATH)}">([^<]*)</a>', r"\1", html)
 
 
 def site_map_page(with_section: bool) -> str:

@@ -39,8 +39,8 @@ class ReplicaSite:
         of the section: a card repeated from the page before, links to another domain,
         javascript: and mailto: links, links to a category and a tag. `listing_design`: one
         of pages.LISTING_DESIGNS. `section_at`: where the site links to the section, one of
-        pages.SECTION_PLACES ("menu", "site map", "tags", "none"); `section_in_menu=False` is
-        "none".
+        pages.SECTION_PLACES ("menu", "site map", "tags", "article": only article pages'
+        breadcrumbs and category labels, "none"); `section_in_menu=False` is "none".
         `surge`: that many more articles in the last weeks, as before an election day."""
         if listing_design not in pages.LISTING_DESIGNS:
             raise ValueError(f"unknown listing design {listing_design!r}; known: {', '.join(pages.LISTING_DESIGNS)}")
@@ -191,6 +191,8 @@ class ReplicaSite:
         article = self.by_path.get(parts.path)
         if article:
             text = pages.article_page(article, self.articles, base_url, self.defects.get(article.article_id))
+            if self.section_at == "none":
+                text = pages.unlinked_section(text)
             return Reply(200, html, text.encode())
         return Reply(404, html, b"<html><body><h1>Page not found</h1></body></html>")
 

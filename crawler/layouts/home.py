@@ -8,7 +8,9 @@ crawl looks, in this order, and stops at the first door that answers (SectionSea
 1. the home page's menu (and the rest of its header);
 2. the page its footer calls "Site map";
 3. the page its footer calls "Tags" (a tag listing is a listing);
-4. the rest of the home page (a tag cloud, a footer link).
+4. a few article pages the home page links to, election-like titles first: their
+   breadcrumb, category label and tag row;
+5. the rest of the home page (a tag cloud, a footer link).
 
 A link answers when its text names the section, loosely: case, a plural "s" and a year
 aside ("Elections 2026", "ELECTION"); an exact name wins over a loose one.
@@ -21,7 +23,7 @@ from urllib.parse import urlsplit, urlunsplit
 from scrapy.http import TextResponse
 
 from crawler.layouts.page import element_text
-from crawler.urls import SITE_DOMAINS, is_on_domains
+from crawler.urls import SITE_DOMAINS, is_article_url, is_on_domains
 
 # /category/<slug>_s12, /tag/<slug>_t3, /tags/<slug>, /<lang>/category/…, a _c<digits> category (qz)
 _LISTING_PATH = re.compile(r"/(?:category|tags?|rubric|section)/|_[sct]\d+/?$", re.IGNORECASE)
@@ -95,13 +97,38 @@ def door_pages(response: TextResponse) -> list[tuple[str, str]]:
     return found
 
 
+# Words that make a headline election-like, for choosing the article pages to look at.
+ELECTORAL_WORDS = re.compile(
+    r"\b(?:election|elect|vote|voting|voter|ballot|referendum|candidate|cec|kurultai|qurultay|"
+    r"majilis|mazhilis|maslikhat|akim|polling|turnout|observer|odihr)",
+    re.IGNORECASE,
+)
+ARTICLE_PAGES = 3  # article pages looked at behind the fourth door
+
+
+def article_pages(response: TextResponse, count: int = ARTICLE_PAGES) -> list[str]:
+    """Up to `count` article URLs the page links to, the election-like headlines first."""
+    links: dict[str, str] = {}
+    for a in response.selector.root.iterfind(".//a[@href]"):
+        url = response.urljoin(a.get("href").strip())
+        if is_article_url(url) and (urlsplit(url).hostname == urlsplit(response.url).hostname):
+            links.setdefault(url, " ".join(element_text(a).split()))
+    ranked = sorted(links, key=lambda url: not ELECTORAL_WORDS.search(links[url]))
+    return ranked[:count]
+
+
 class SectionSearch:
     """One search for the section's listing, door by door (this module's docstring): what
     the spider and `make check-site` each walk through."""
 
     def __init__(self, home_page: TextResponse, section: str):
         self.home_page, self.section = home_page, section
-        self.doors: list[tuple[str, str | None]] = [("menu", None), *door_pages(home_page), ("home page", None)]
+        self.doors: list[tuple[str, str | None]] = [
+            ("menu", None),
+            *door_pages(home_page),
+            *(("article page", url) for url in article_pages(home_page)),
+            ("home page", None),
+        ]
         self.tried: list[str] = []  # "the site map page URL", for the line that says where it looked
 
     def next_door(self) -> tuple[str, str | None] | None:
@@ -124,7 +151,10 @@ class SectionSearch:
         self.tried.append(f"{door} ({url}, {reason})")
 
     def not_found(self) -> str:
-        elsewhere = [place for place in self.tried if not place.startswith(("menu", "home page"))]
+        elsewhere = [place for place in self.tried if place.startswith(("site map page", "tags page"))]
+        articles = sum(place.startswith("article page") for place in self.tried)
+        if articles:
+            elsewhere.append(f"{articles} article page(s) it links to")
         return not_found(self.home_page, self.section, elsewhere)
 
 

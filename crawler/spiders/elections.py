@@ -123,13 +123,29 @@ class ElectionsSpider(scrapy.Spider):
         if url is None:
             yield from self.behind(name)
         else:
-            yield scrapy.Request(url, callback=self.parse_door, errback=self.door_failed, cb_kwargs={"door": name})
+            # dont_filter: a door that is an article page must leave that article to be fetched
+            yield scrapy.Request(
+                url, callback=self.parse_door, errback=self.door_failed, cb_kwargs={"door": name}, dont_filter=True
+            )
 
     def parse_door(self, response, door: str):
         yield from self.behind(door, response)
 
     def behind(self, door: str, page=None):
         candidates = self.search.look(door, page)
+        remembered = self.archive_state.remembered_listing if self.archive_state else None
+        if door == "menu" and not candidates and remembered:
+            # Found behind a deeper door before: walked again without knocking on every door
+            # (a run in mode=full looks again).
+            self.logger.info(
+                "No link named %r in the menu: walking %s, found behind the %s by an earlier run",
+                self.section,
+                remembered["start_url"],
+                remembered["listing_found_by"],
+            )
+            self.crawler.stats.set_value(Stat.LISTING_FOUND_BY, remembered["listing_found_by"])
+            yield self.begin_walk(remembered["start_url"])
+            return
         if len(candidates) > 1:
             self.section_not_found(home.ambiguous(self.section, candidates))
         if not candidates:

@@ -31,18 +31,25 @@ def test_the_check_reads_every_step_and_field_and_writes_nothing(tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stderr == ""
     lines = result.stdout.splitlines()
-    assert lines[:8] == [
-        "robots.txt: HTTP 200, 0 Sitemap line(s)",
-        f"home page: HTTP 200, {server.home_url}",
-        f"door menu: found {server.start_url}",  # every door is reported, the first that answers used
-        f"door site map page ({server.base_url}/sitemap): no link named 'Elections'",
-        f"door tags page ({server.base_url}/tags): no link named 'Elections'",
-        "door home page: no link named 'Elections'",
-        f"make crawl would use the menu: {server.start_url}",
-        lines[7],
-    ]
-    assert lines[7].startswith("listing: HTTP 200, 20 article cards (0 without a readable time), newest ")
-    lines = lines[:2] + lines[7:]  # the rest as before the doors
+    assert (
+        lines[:11]
+        == [
+            "robots.txt: HTTP 200, 0 Sitemap line(s)",
+            f"home page: HTTP 200, {server.home_url}",
+            f"door menu: found {server.start_url}",  # every door is reported, the first that answers used
+            f"door site map page ({server.base_url}/sitemap): no link named 'Elections'",
+            f"door tags page ({server.base_url}/tags): no link named 'Elections'",
+            *lines[5:8],  # three article pages the home page links to, each with a category link named so
+            "door home page: no link named 'Elections'",
+            f"make crawl would use the menu: {server.start_url}",
+            lines[10],
+        ]
+    )
+    assert all(
+        line.startswith("door article page (") and line.endswith(f": found {server.start_url}") for line in lines[5:8]
+    )
+    assert lines[10].startswith("listing: HTTP 200, 20 article cards (0 without a readable time), newest ")
+    lines = lines[:2] + lines[10:]  # the rest as before the doors
     articles = [line for line in lines if line.startswith("article ")]
     assert [line.split(",")[0] for line in articles] == [
         "article 1: HTTP 200",
@@ -75,7 +82,8 @@ def test_a_section_missing_from_the_menu_says_what_to_set(tmp_path):
     assert problem == [
         f"  PROBLEM: section 'Elections' not found: no menu link of that name on {server.base_url}/ (it links to: "
         f"Kazakhstan, Politics, Economy, World, Society, Referendum 2026, Kurultai 2026), nor on the site map page "
-        f"({server.base_url}/sitemap), nor on the tags page ({server.base_url}/tags); set ELECTIONS_SECTION to "
+        f"({server.base_url}/sitemap), nor on the tags page ({server.base_url}/tags), nor on the 3 article "
+        "page(s) it links to; set ELECTIONS_SECTION to "
         "the section's name as the menu writes it, or ELECTIONS_START_URL (-a start_url=) to its listing"
     ]
     assert result.stdout.splitlines()[-1].startswith(
@@ -107,7 +115,9 @@ def test_a_missing_robots_txt_is_an_answer_not_a_problem(tmp_path):
     assert lines[-1] == "verdict: ready: `make crawl` can read the site as it is today"
 
 
-@pytest.mark.parametrize("place, door", [("site map", "site map page"), ("tags", "tags page")])
+@pytest.mark.parametrize(
+    "place, door", [("site map", "site map page"), ("tags", "tags page"), ("article", "article page")]
+)
 def test_the_check_says_which_door_the_section_is_behind(tmp_path, place, door):
     with ReplicaServer(ReplicaSite(articles=40, seed=5, section_at=place)) as server:
         result = check_site(tmp_path, server)
