@@ -597,6 +597,10 @@ def last_run_id(db: Database) -> int:
     return db.execute("select coalesce(max(id), 0) from crawl_runs").fetchone()[0]
 
 
+def running_runs(db: Database, trigger: str) -> list[dict]:
+    return list(db.query("select * from crawl_runs where status = ? and trigger = ?", [RunStatus.RUNNING, trigger]))
+
+
 def run_by_id(db: Database, run_id: int) -> dict | None:
     rows = select(db, "crawl_runs", "id", [run_id])
     return rows[0] if rows else None

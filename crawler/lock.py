@@ -53,3 +53,16 @@ class ProcessLock:
         self.file.seek(0)
         text = self.file.read().split()
         return f"PID {text[0]}, started {text[1]}" if len(text) == 2 else "nobody"
+
+
+def process_alive(pid: int | None) -> bool:
+    """Is there a process `pid` (someone else's included)?"""
+    if not pid:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's
+        return True
+    return True

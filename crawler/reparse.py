@@ -8,6 +8,7 @@ Run by `scrapy reparse` (crawler/commands/reparse.py).
 """
 
 import json
+import os
 import sqlite3
 from collections import Counter
 from contextlib import suppress
@@ -20,6 +21,7 @@ from crawler import archive
 from crawler.contracts import RunStatus, Stat
 from crawler.items import UnreadablePage, read_raw_page
 from crawler.layouts import load_article
+from crawler.lock import process_alive
 from crawler.middlewares import SiteEncodingMiddleware
 from crawler.text import content_hash
 from crawler.validation import invalid_reason
@@ -78,8 +80,17 @@ def reparse(
     with the error that stopped it."""
     summary = Summary()
     with archive.write_transaction(db):
+        for earlier in archive.running_runs(db, trigger="reparse"):  # their process is gone: killed
+            if not process_alive(json.loads(earlier["arguments"] or "{}").get("pid")):
+                archive.mark_killed_runs(db, "the reparse was killed", run_id=earlier["id"])
         run_id = archive.start_run(
-            db, {"started_at": archive.utc_now(), "trigger": "reparse", "status": RunStatus.RUNNING}
+            db,
+            {
+                "started_at": archive.utc_now(),
+                "trigger": "reparse",
+                "status": RunStatus.RUNNING,
+                "arguments": json.dumps({"pid": os.getpid()}),  # so that a later reparse can tell it was killed
+            },
         )
     try:
         for row in archive.latest_raw_pages(db, since=since, layout=layout, article_id=article_id):

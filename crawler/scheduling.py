@@ -29,7 +29,7 @@ from crawler import archive
 from crawler.commands.crawl import run_exit_code
 from crawler.contracts import ExitCode
 from crawler.job import ROOT, JobOptions, database_path, report_unreported, run_crawl, stop_running_crawl
-from crawler.lock import LockHeld, ProcessLock
+from crawler.lock import LockHeld, ProcessLock, process_alive
 from crawler.progress import duration
 from crawler.scheduler_state import record_state, scheduler_state
 
@@ -487,13 +487,9 @@ def scheduler_running(state: dict | None) -> bool:
 def scheduler_alive(pid: int) -> bool:
     """Is a scheduler running as `pid`? A scheduler killed outright leaves its PID in the
     state file, and the system may give that number to another program since."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
+    if not process_alive(pid):
         return False
-    except PermissionError:
-        pass  # someone else's process: only its command line can tell
-    try:
+    try:  # a process of that number: only its command line can tell whether it is a scheduler
         arguments = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
         return any(Path(os.fsdecode(argument)).name == "scheduler.py" for argument in arguments)
     except OSError:  # no /proc (macOS): the PID is all there is to go by

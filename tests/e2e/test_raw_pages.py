@@ -308,3 +308,27 @@ def test_reparse_keeps_a_field_the_parsers_no_longer_find_and_says_so(crawled, t
     assert stored_articles(db_path) == before and rows(db_path, "article_versions") == []
     run = rows(db_path, "crawl_runs")[-1]
     assert (run["status"], run["healthy"]) == ("partial", 0)
+
+
+def test_a_reparse_that_was_killed_is_recorded_so_by_the_next(crawled, tmp_path):
+    _, db_path = crawled
+    db_path = copy_of(db_path, tmp_path)
+    gone = subprocess.Popen(["true"])
+    gone.wait()  # a process that has ended: the killed reparse's
+    db = archive.open_database(db_path)
+    with archive.write_transaction(db):
+        killed = archive.start_run(
+            db,
+            {
+                "started_at": "2026-11-30T06:00:00+00:00",
+                "trigger": "reparse",
+                "status": "running",
+                "arguments": json.dumps({"pid": gone.pid}),
+            },
+        )
+    reparse(db, "Elections", "en")
+    db.close()
+    runs = {run["id"]: run for run in rows(db_path, "crawl_runs")}
+    assert (runs[killed]["status"], runs[killed]["finish_reason"]) == ("failed", "killed")
+    assert runs[killed]["health_problems"] == "the reparse was killed"
+    assert runs[max(runs)]["status"] == "ok"
