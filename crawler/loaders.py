@@ -12,6 +12,7 @@ from crawler.text import (
     author_name,
     clean_text,
     content_hash,
+    is_credit_line,
     split_dateline,
     strip_site_name,
     word_count,
@@ -35,7 +36,9 @@ def unique(values: list) -> list:
 
 
 def body_text(paragraphs: list[str]) -> str | None:
-    """Paragraphs joined by one blank line, the dateline taken off the first."""
+    """Paragraphs joined by one blank line, the dateline taken off the first; a picture's
+    credit line between them is no paragraph."""
+    paragraphs = [p for p in paragraphs if not is_credit_line(p)]
     if paragraphs:
         paragraphs = [split_dateline(paragraphs[0])[2], *paragraphs[1:]]
     return "\n\n".join(p for p in paragraphs if p) or None

@@ -10,6 +10,12 @@ _SITE_SUFFIX = re.compile(r"\s+[|–—]\s+[^|–—]*[KQ]azinform[^|–—]*$",
 # "ASTANA. KAZINFORM The ...", "NUR-SULTAN. KAZINFORM – Parliamentary ...".
 _DATELINE = re.compile(r"^(?P<dateline>[A-Z][A-Z\- ]*[A-Z])[.,]\s*(?P<source>KAZINFORM|QAZINFORM)\b\s*(?:[–—-]\s*)?")
 _AUTHOR_LABEL = re.compile(r"^(?:Author|Автор)\s*:\s*", re.IGNORECASE)
+# A picture's credit line set between paragraphs: "Photo credit: Akorda", "Фото: Акорда",
+# "Коллаж: Kazinform", "кадр из видео". Short, and never text (docs/site.md).
+_CREDIT_LINE = re.compile(
+    r"^(?:(?:photo(?: credit)?|photos|фото|коллаж|collage|video|видео)\s*:\s*\S.{0,60}|кадр из видео)$",
+    re.IGNORECASE,
+)
 
 
 def clean_text(value: str) -> str | None:
@@ -28,6 +34,10 @@ def split_dateline(paragraph: str) -> tuple[str | None, str | None, str]:
     if not match:
         return None, None, paragraph
     return match["dateline"], match["source"], paragraph[match.end() :]
+
+
+def is_credit_line(text: str) -> bool:
+    return bool(_CREDIT_LINE.match(text))
 
 
 def is_author_line(text: str) -> bool:

@@ -15,6 +15,8 @@ ALMATY = ZoneInfo("Asia/Almaty")
 NEWEST = datetime(2026, 11, 20, 10, 0, tzinfo=ALMATY)
 OLDEST = datetime(2019, 3, 1, 9, 0, tzinfo=ALMATY)
 SURGE_DAYS = 30  # the last weeks before an election day
+# Subheadings of 2026 articles (docs/site.md: bodies are more than <p>).
+SUBHEADINGS = ["Presidential powers", "Transition to a unicameral Parliament", "How the count works", "What comes next"]
 # The designs the site has had (docs/site.md), by when an article was first published:
 # en.inform.kz/news until 2020, www.inform.kz/en until early 2023, the 2023 design until
 # the 2026 redesign. Layout names are the values the crawler stores in articles.layout.
@@ -144,6 +146,10 @@ class ReplicaArticle:
     variant: int
     listing_href: str  # how the listing links to it (canonical, AMP, with a query...)
     amp_paths: list[str] = field(default_factory=list)
+
+    # Of the paragraphs, those a 2026 page shows as a subheading, and as items of one list.
+    subheadings: frozenset[int] = frozenset()
+    list_items: frozenset[int] = frozenset()
 
     shown_time: str | None = None  # a page time other than `published` (a defect)
     breadcrumb: str = SECTION  # the section a 2026 page's breadcrumb names (an article may be in several)
@@ -295,7 +301,7 @@ class Generator:
             href = path + r.choice(["?utm_source=telegram", "#comments", "?from=main&utm_medium=web"])
         else:
             href = path
-        return ReplicaArticle(
+        written = ReplicaArticle(
             number=number,
             layout=layout,
             article_id=article_id,
@@ -318,6 +324,22 @@ class Generator:
             amp_paths=amp_paths,
             breadcrumb=SECTION if r.random() < 0.7 else "Politics",
         )
+        return self.with_structure(written) if layout == "redesign2026" else written
+
+    def with_structure(self, article: ReplicaArticle) -> ReplicaArticle:
+        """A 2026 article's body as today's pages write it, for some: a subheading, a list
+        (its last paragraph's sentences, an item each). Drawn from the article's id, not the
+        generator's stream, so that every other article stays as it was."""
+        rng = random.Random(f"structure:{article.article_id}")
+        paragraphs, subheadings, items = list(article.paragraphs), set(), set()
+        if len(paragraphs) >= 3 and rng.random() < 0.35:
+            paragraphs.insert(1, rng.choice(SUBHEADINGS))
+            subheadings.add(1)
+        sentences = [s if s.endswith(".") else s + "." for s in paragraphs[-1].split(". ")]
+        if len(paragraphs) >= 2 and len(sentences) >= 2 and rng.random() < 0.35:
+            paragraphs[-1:] = sentences
+            items = set(range(len(paragraphs) - len(sentences), len(paragraphs)))
+        return replace(article, paragraphs=paragraphs, subheadings=frozenset(subheadings), list_items=frozenset(items))
 
     def hex_id(self, digits: int) -> str:
         while True:

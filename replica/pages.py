@@ -541,13 +541,35 @@ def en_inform_article(article: ReplicaArticle, articles: list[ReplicaArticle], b
 </body></html>"""
 
 
+CREDIT_LINES = ["Photo credit: Akorda", "Photo credit: election.gov.kz", "Фото: Акорда", "Коллаж: Kazinform"]
+
+
+def structured_blocks(article: ReplicaArticle, rng: random.Random) -> list[str]:
+    """The body's blocks as a 2026 page writes them: paragraphs, a subheading, a list."""
+    blocks: list[str] = []
+    for number, paragraph in enumerate(article.shown_paragraphs):
+        if number in article.subheadings:
+            blocks.append(f'<h3 class="article__subtitle">{escape(paragraph)}</h3>')
+        elif number in article.list_items:
+            item = f"<li>{inline_markup(paragraph, rng)}</li>"
+            if number - 1 in article.list_items:
+                blocks[-1] = blocks[-1].replace("</ul>", item + "</ul>")
+            else:
+                blocks.append(f"<ul>{item}</ul>")
+        else:
+            blocks.append(f"<p>{inline_markup(paragraph, rng)}</p>")
+    return blocks
+
+
 def redesign2026_article(article: ReplicaArticle, articles: list[ReplicaArticle], base_url: str) -> str:
     """qazinform.com since August 2026: h1.article__title, <time> (with a datetime attribute
     or without), the body as <p> in div.article__content among a figure with its caption, an
     ad block, a "read also" box and the tags; a breadcrumb that may name another section."""
     rng = random.Random(article.article_id)
     others = neighbours(articles, article, 8)
-    blocks = [f"<p>{inline_markup(p, rng)}</p>" for p in article.shown_paragraphs]
+    blocks = structured_blocks(article, rng)
+    if len(blocks) > 2 and rng.random() < 0.3:  # a credit line between paragraphs, outside any figure
+        blocks.insert(2, f'<p class="photo-credit">{rng.choice(CREDIT_LINES)}</p>')
     if len(blocks) > 3:
         blocks[2] = f"<blockquote>{blocks[2]}</blockquote>"
     blocks.insert(min(2, len(blocks)), '<div class="adv-block"><p>Advertisement</p><script>ads.push(1);</script></div>')

@@ -2,7 +2,8 @@
 
 Known from public scrapers of the Russian and Chinese editions, not yet from an English page
 (docs/site.md): h1.article__title, the time in a <time> element (its datetime attribute,
-else its text "21:38, 18 August 2026"), the body as <p> in div.article__content — whose
+else its text "21:38, 18 August 2026"), the body as the paragraphs, subheadings and list
+items (an item a line) of div.article__content — whose
 figures, captions, ad blocks and inline "read also" boxes are not text — tags in
 .article__tags and the author in .article__author. The head's og:/article: meta come first.
 Migrated articles keep their old ids ("_a<digits>", 6 hex digits), so the design is
@@ -27,13 +28,17 @@ _NOT_TEXT = (
     f" or contains(@class, 'adv') or contains(@class, 'read-also') or {_class('article__tags')}]"
 )
 _TIME = f"({_TITLE}/following::time)[1]"  # the article's own, before any sidebar's
+_NOT_NESTED = "[not(ancestor::li) and not(ancestor::p)]"
 
 recognises = matches(f"{_TITLE} and {_CONTENT}")
 
 FIELDS = {
     "title": [jsonld("headline"), meta("og:title"), texts(_TITLE)],
     "lead": [texts(f"//*[{_class('article__description')} or {_class('article__lead')}]")],
-    "body": [texts(f"{_CONTENT}//p[not({_NOT_TEXT})]")],
+    # Paragraphs, subheadings and list items, a block each; not a paragraph within an item.
+    "body": [
+        texts(f"{_CONTENT}//*[self::p or self::li or self::h2 or self::h3 or self::h4][not({_NOT_TEXT})]{_NOT_NESTED}")
+    ],
     "author": [jsonld("author", "name"), meta("author"), texts(f"//*[{_class('article__author')}]")],
     "published_at": [
         jsonld("datePublished"),

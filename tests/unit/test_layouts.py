@@ -11,6 +11,7 @@ from scrapy.http import HtmlResponse
 
 from crawler.layouts import home, listing
 from crawler.layouts import load_article as load_page
+from crawler.text import is_credit_line
 from replica import pages
 from replica.content import generate
 
@@ -314,3 +315,35 @@ def test_the_doors_are_the_menu_the_site_map_the_tags_page_and_the_rest_of_the_h
     assert search.look("site map page", empty) == []
     assert search.look("home page") == ["https://qazinform.com/tag/e_t1"]
     assert "nor on the site map page (https://qazinform.com/map)" in search.not_found()
+
+
+def test_a_2026_body_keeps_its_subheading_and_list_items_and_drops_credit_lines():
+    """A public extractor that read <p> alone lost list items (docs/site.md)."""
+    articles = generate(200, 5)
+    article = next(a for a in articles if a.layout == "redesign2026" and a.subheadings and a.list_items)
+    html = pages.article_page(article, articles, "https://qazinform.com")
+    html = html.replace("<h3 ", '<p class="photo-credit">Photo credit: Akorda</p><h3 ', 1)
+    assert "<ul><li>" in html and '<h3 class="article__subtitle">' in html and "Photo credit: Akorda" in html
+    item = load_article(HtmlResponse(url="https://qazinform.com" + article.path, body=html.encode(), encoding="utf-8"))
+    paragraphs = item["body"].split("\n\n")
+    assert paragraphs == article.paragraphs
+    assert [paragraphs[n] for n in sorted(article.list_items)] == [
+        article.paragraphs[n] for n in sorted(article.list_items)
+    ]
+    assert "Photo credit" not in item["body"]
+
+
+@pytest.mark.parametrize(
+    "line, credit",
+    [
+        ("Photo credit: Akorda", True),
+        ("Фото: Акорда", True),
+        ("Коллаж: Kazinform", True),
+        ("кадр из видео", True),
+        ("Photo: www.election.gov.kz", True),
+        ("Photo evidence of the count was shown to observers at the polling station in Aktobe.", False),
+        ("The CEC said: photos of the ballots are not allowed.", False),
+    ],
+)
+def test_a_credit_line_is_told_from_text(line, credit):
+    assert is_credit_line(line) is credit
