@@ -16,7 +16,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from crawler.contracts import FailureStatus, RunStatus, Stat
+from crawler.contracts import FailureStatus, RunStatus, Stat, Trigger
 
 ARTICLES = {
     "article_id": str,  # the site's id: "a3996297" (legacy), "97d5e1" (current)
@@ -67,7 +67,7 @@ CRAWL_RUNS = {
     "id": int,
     "started_at": str,
     "finished_at": str,
-    "trigger": str,  # "manual" or "scheduled"
+    "trigger": str,  # "manual", "scheduled" or "reparse" (contracts.Trigger)
     "arguments": str,  # JSON object of the spider arguments
     "start_url": str,
     "status": str,  # "running", then "ok", "partial" or "failed"
@@ -527,7 +527,7 @@ def mark_killed_runs(db: Database, problem: str, run_id: int | None = None) -> N
     lock calls this), or the one run `run_id` whose crawl has exited, were killed before
     their ledger could close them: say so, with the counts of what they did store. A
     reparse's run is its own to close."""
-    which, values = ("id = ?", [run_id]) if run_id is not None else ("trigger is not 'reparse'", [])
+    which, values = ("id = ?", [run_id]) if run_id is not None else ("trigger is not ?", [Trigger.REPARSE])
     db.execute(
         "update crawl_runs set status = 'failed', finish_reason = 'killed', finished_at = coalesce(finished_at, ?), "
         "healthy = 0, health_problems = ?, "
@@ -591,10 +591,6 @@ def start_run(db: Database, run: dict) -> int:
 
 def finish_run(db: Database, run_id: int, run: dict) -> None:
     db.table("crawl_runs").update(run_id, run)
-
-
-def last_run_id(db: Database) -> int:
-    return db.execute("select coalesce(max(id), 0) from crawl_runs").fetchone()[0]
 
 
 def running_runs(db: Database, trigger: str) -> list[dict]:

@@ -65,6 +65,14 @@ class RunStatus(StrEnum):
     FAILED = "failed"  # no listing page with cards was read
 
 
+class Trigger(StrEnum):
+    """crawl_runs.trigger: what started the run."""
+
+    MANUAL = "manual"  # scrapy crawl, scheduler.py --once
+    SCHEDULED = "scheduled"  # the scheduler's timetable (or a crontab line's --once --trigger scheduled)
+    REPARSE = "reparse"  # scrapy reparse
+
+
 class FailureStatus(StrEnum):
     """dropped_items.status"""
 

@@ -28,7 +28,7 @@ from pathlib import Path
 from crawler import archive
 from crawler import settings as project_settings
 from crawler.commands.crawl import run_exit_code
-from crawler.contracts import ExitCode, RunStatus
+from crawler.contracts import ExitCode, RunStatus, Trigger
 from crawler.scheduler_state import REPORTED_RUN, record_state, scheduler_state
 
 logger = logging.getLogger(__name__)
@@ -42,7 +42,7 @@ class JobOptions:
     timeout: float = 6 * 3600  # seconds a crawl may run before it is stopped
     grace: float = 60.0  # seconds a stopped crawl gets to close before it is killed
     on_failure: str | None = None  # shell command run with the summary of an unhealthy run
-    trigger: str = "scheduled"
+    trigger: str = Trigger.SCHEDULED
     full_every: float = 7.0  # days: a run walks the whole listing when no run has for this long (0: never)
     data_dir: str | None = None  # the scheduler's: where it records the last run it reported (scheduler.json)
     alert_timeout: float = 120.0  # seconds the --on-failure command may take
@@ -73,7 +73,7 @@ def run_crawl(options: JobOptions) -> int:
         logger.exception("The crawl job failed")
         run, code, deliberate = not_run(f"the job failed ({type(error).__name__}: {error})"), ExitCode.UNHEALTHY, False
     report(run, log_file, options, code, alert=not deliberate)
-    if options.data_dir and options.trigger == "scheduled" and run["id"] is not None:
+    if options.data_dir and options.trigger == Trigger.SCHEDULED and run["id"] is not None:
         reported(Path(options.data_dir), run["id"])
     return code
 

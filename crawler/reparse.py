@@ -18,7 +18,7 @@ from scrapy.http import Headers, HtmlResponse
 from sqlite_utils import Database
 
 from crawler import archive
-from crawler.contracts import RunStatus, Stat
+from crawler.contracts import RunStatus, Stat, Trigger
 from crawler.items import UnreadablePage, read_raw_page
 from crawler.layouts import load_article
 from crawler.lock import process_alive
@@ -80,14 +80,14 @@ def reparse(
     with the error that stopped it."""
     summary = Summary()
     with archive.write_transaction(db):
-        for earlier in archive.running_runs(db, trigger="reparse"):  # their process is gone: killed
+        for earlier in archive.running_runs(db, trigger=Trigger.REPARSE):  # their process is gone: killed
             if not process_alive(json.loads(earlier["arguments"] or "{}").get("pid")):
                 archive.mark_killed_runs(db, "the reparse was killed", run_id=earlier["id"])
         run_id = archive.start_run(
             db,
             {
                 "started_at": archive.utc_now(),
-                "trigger": "reparse",
+                "trigger": Trigger.REPARSE,
                 "status": RunStatus.RUNNING,
                 "arguments": json.dumps({"pid": os.getpid()}),  # so that a later reparse can tell it was killed
             },

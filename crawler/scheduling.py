@@ -27,7 +27,7 @@ from apscheduler.util import undefined
 
 from crawler import archive
 from crawler.commands.crawl import run_exit_code
-from crawler.contracts import ExitCode
+from crawler.contracts import ExitCode, Trigger
 from crawler.job import ROOT, JobOptions, database_path, report_unreported, run_crawl, stop_running_crawl
 from crawler.lock import LockHeld, ProcessLock, process_alive
 from crawler.progress import duration
@@ -71,7 +71,7 @@ def run_command(argv: list[str]) -> int:
         grace=args.grace,
         on_failure=args.on_failure,
         alert_timeout=args.alert_timeout,
-        trigger=args.trigger or ("manual" if args.once else "scheduled"),
+        trigger=str(args.trigger or (Trigger.MANUAL if args.once else Trigger.SCHEDULED)),
         full_every=args.full_every,
         data_dir=str(data_dir),
     )
@@ -176,7 +176,7 @@ def argument_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--trigger",
-        choices=["scheduled", "manual"],
+        choices=[Trigger.SCHEDULED, Trigger.MANUAL],
         help="what crawl_runs.trigger records (default: scheduled; manual with --once, "
         "which a crontab line sets back with --trigger scheduled)",
     )
@@ -324,7 +324,7 @@ def schedule(
 
 
 def look_for_unreported_runs(options: JobOptions) -> None:
-    if options.trigger != "scheduled":
+    if options.trigger != Trigger.SCHEDULED:
         return
     try:
         report_unreported(options)
@@ -427,7 +427,7 @@ def print_status(data_dir: Path, crawl_arguments: list[str], jobstore_url: str, 
         print(f"Scheduler: not running (stopped {local(state['stopped_at'])})")
     else:
         print(f"Scheduler: not running (no scheduler with --data-dir {data_dir})")
-    scheduled = [run for run in runs if run["trigger"] == "scheduled"]
+    scheduled = [run for run in runs if run["trigger"] == Trigger.SCHEDULED]
     print(f"Last scheduled run: {local(scheduled[0]['started_at']) if scheduled else 'none yet'}")
     upcoming = stored_next_run_time(jobstore_url) if (data_dir / "scheduler.db").exists() else None
     overdue = bool(upcoming and upcoming <= datetime.now(UTC))

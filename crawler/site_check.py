@@ -143,7 +143,7 @@ class SiteCheck(scrapy.Spider):
         if not candidates:
             self.problem(self.search.not_found())
         elif len(candidates) > 1:
-            self.problem(home.ambiguous(self.section, candidates))
+            self.problem(home.ambiguous(self.section, candidates, name))
         else:
             self.report(f"make crawl would use the {name}: {candidates[0]}")
             yield self.listing_request(candidates[0])

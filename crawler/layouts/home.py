@@ -57,6 +57,11 @@ def listing_links(response: TextResponse) -> list[MenuLink]:
     return found
 
 
+def folded(text: str) -> str:
+    """A link's text as an exact match compares it: case and spacing aside."""
+    return " ".join(text.split()).casefold()
+
+
 def name_key(text: str) -> str:
     """A name as the loose match compares it: 'Elections 2026' and 'ELECTION' -> 'election'."""
     words = re.sub(r"[\d\W_]+", " ", text.casefold()).split()
@@ -70,9 +75,9 @@ def section_candidates(
     name (case and spacing aside) over a loose one, then the best place any of them has (the
     menu over the header over the rest of the page). Each once, without its query (a
     per-view token would make every run's listing a new one)."""
-    exact, loose = " ".join(name.split()).casefold(), name_key(name)
+    exact, loose = folded(name), name_key(name)
     links = [link for link in listing_links(response) if link.place in places]
-    named = [link for link in links if " ".join(link.text.split()).casefold() == exact] or [
+    named = [link for link in links if folded(link.text) == exact] or [
         link for link in links if name_key(link.text) == loose
     ]
     best = min((link.place for link in named), default=None)
@@ -91,7 +96,7 @@ def door_pages(response: TextResponse) -> list[tuple[str, str]]:
     found = []
     for door, names in DOOR_PAGES.items():
         for a in response.selector.root.iterfind(".//a[@href]"):
-            if " ".join(element_text(a).split()).casefold() in names:
+            if folded(element_text(a)) in names:
                 found.append((door, response.urljoin(a.get("href").strip())))
                 break
     return found
@@ -179,8 +184,9 @@ def not_found(response: TextResponse, name: str, elsewhere: list[str] | None = N
     )
 
 
-def ambiguous(name: str, urls: list[str]) -> str:
+def ambiguous(name: str, urls: list[str], door: str = "menu") -> str:
+    links = "menu links" if door == "menu" else f"links on the {door}"
     return (
-        f"section {name!r} is ambiguous: {len(urls)} menu links of that name lead to different listings "
+        f"section {name!r} is ambiguous: {len(urls)} {links} of that name lead to different listings "
         f"({', '.join(urls)}); set ELECTIONS_START_URL (-a start_url=) to the one meant"
     )

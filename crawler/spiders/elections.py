@@ -147,7 +147,7 @@ class ElectionsSpider(scrapy.Spider):
             yield self.begin_walk(remembered["start_url"])
             return
         if len(candidates) > 1:
-            self.section_not_found(home.ambiguous(self.section, candidates))
+            self.section_not_found(home.ambiguous(self.section, candidates, door))
         if not candidates:
             self.logger.info("No link named %r behind the %s%s", self.section, door, f" ({page.url})" if page else "")
             yield from self.next_door()
@@ -404,8 +404,8 @@ class ElectionsSpider(scrapy.Spider):
     def note_alias(self, request, article_id: str | None) -> None:
         """The listing's id for an article served under another: known from now on, so that
         the old card is not fetched again every run."""
-        alias = listed_id(first_url(request)) if request else None
-        if article_id and alias and alias != article_id:
+        alias = listed_id(first_url(request))
+        if article_id and alias != article_id:
             self.crawler.signals.send_catch_log(signals.article_moved, alias_id=alias, article_id=article_id)
 
     def report_failure(self, request, reason: str, gone: bool = False) -> None:
