@@ -116,8 +116,20 @@ ARTICLE_ALIASES = {  # schema version 10: ids a listing gave an article that is 
 }
 CRAWL_RUNS_DOORS = {  # schema version 11
     # where the listing walked was found: "given" (a start URL), or the door it was behind:
-    # "menu", "site map page", "tags page", "home page" (crawler/layouts/home.py)
+    # "menu", "site map page", "tags page", "article page", "home page" (crawler/layouts/home.py);
+    # or "all-news feed": no section anywhere, its articles chosen by the topic rule
     "listing_found_by": str,
+}
+TOPIC_VERDICTS = {  # schema version 12: the topic rule's verdict on each article of an all-news feed (crawler/topic.py)
+    "article_id": str,
+    "url": str,
+    "listing_url": str,  # the feed it was listed in
+    "rule_version": int,  # topic.RULE_VERSION
+    "score": float,
+    "selected": int,  # 1: stored in articles; 0: rejected, never fetched again from the feed
+    "reason": str,  # "score 9 ≥ 5: title election ×1; body vote ×3"
+    "judged_at": str,
+    "run_id": int,  # the run (crawl or reparse) that judged it
 }
 RAW_PAGES = {  # schema version 5: each article page as the site served it (crawler.items.RawPage)
     "id": int,
@@ -404,6 +416,11 @@ def add_listing_found_by(db: Database) -> None:
         db.table("crawl_runs").add_column(column, kind)
 
 
+def add_topic_verdicts(db: Database) -> None:
+    """Schema version 12: the topic rule's verdicts, selected and rejected."""
+    db.table("topic_verdicts").create(TOPIC_VERDICTS, pk="article_id", not_null=["selected"], if_not_exists=True)
+
+
 MIGRATIONS = [  # step n brings the database to version n
     create_tables,
     add_tags_and_month,
@@ -416,6 +433,7 @@ MIGRATIONS = [  # step n brings the database to version n
     version_every_field,
     add_aliases,
     add_listing_found_by,
+    add_topic_verdicts,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -486,6 +504,11 @@ def stored_article_ids(db: Database) -> set[str]:
             "select alias_id from article_aliases where article_id in (select article_id from articles)"
         )
     }
+
+
+def rejected_article_ids(db: Database) -> set[str]:
+    """The articles the topic rule rejected: known to a walk of the all-news feed."""
+    return {row[0] for row in db.execute("select article_id from topic_verdicts where selected = 0")}
 
 
 def failed_pages(db: Database, *, given_up_too: bool) -> list[dict]:
@@ -688,8 +711,11 @@ def save_articles(db: Database, items: list[dict], run_id: int | None) -> dict[s
     db.execute(
         f"update articles set last_seen_at = ? where article_id in ({placeholders(unchanged)})", [now, *unchanged]
     )
-    # A page stored is no longer a failure.
+    # A page stored is no longer a failure; one listed in the section is the section's, whatever
+    # the topic rule once said of it.
     db.execute(f"delete from dropped_items where article_id in ({placeholders(ids)})", ids)
+    listed = [item["article_id"] for item in items if not item.get("topic_verdict")]
+    db.execute(f"delete from topic_verdicts where article_id in ({placeholders(listed)})", listed)
     return {
         Stat.STORED_NEW: len(rows) - len(versions),
         Stat.STORED_UPDATED: len(versions),
@@ -701,6 +727,25 @@ def save_aliases(db: Database, aliases: dict[str, str]) -> None:
     db.table("article_aliases").upsert_all(
         [{"alias_id": alias, "article_id": article_id} for alias, article_id in aliases.items()], pk="alias_id"
     )
+
+
+def save_verdicts(db: Database, verdicts: list[dict], run_id: int | None) -> None:
+    """The topic rule's verdicts (TOPIC_VERDICTS' fields but the time and run), replacing earlier ones."""
+    now = utc_now()
+    db.table("topic_verdicts").upsert_all(
+        [{**verdict, "judged_at": now, "run_id": run_id} for verdict in verdicts], pk="article_id"
+    )
+
+
+def topic_verdict(db: Database, article_id: str) -> dict | None:
+    rows = select(db, "topic_verdicts", "article_id", [article_id])
+    return rows[0] if rows else None
+
+
+def remove_article(db: Database, article_id: str) -> None:
+    """An article the topic rule selected once and rejects now (reparse): out of `articles`;
+    its earlier versions and raw page stay."""
+    db.execute("delete from articles where article_id = ?", [article_id])
 
 
 def earlier_version(old: dict, run_id: int | None) -> dict:

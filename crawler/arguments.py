@@ -41,6 +41,7 @@ class CrawlArguments:
                     "ELECTIONS_SECTION is empty: set it to the section's name as the site's menu writes it"
                 )
         check_health_settings(settings)
+        check_topic_settings(settings)
         return cls(
             start_url=start_url and _http_url("start_url", start_url, "-a start_url=... or -s ELECTIONS_START_URL=..."),
             max_pages=_whole_number("max_pages", arguments.get("max_pages")),
@@ -97,6 +98,19 @@ def _since(value: str | None) -> str | None:
     if not EARLIEST.date() <= day <= date.today() + timedelta(days=1):
         raise ArgumentError(f"since must be a day from {EARLIEST:%Y-%m-%d} to today, got {value!r}")
     return start_of_local_day(day)
+
+
+TOPIC_RULE_USES = ("fallback", "always", "off")
+
+
+def check_topic_settings(settings: BaseSettings) -> None:
+    use = settings.get("ELECTIONS_TOPIC_RULE")
+    if use not in TOPIC_RULE_USES:
+        raise ArgumentError(f"ELECTIONS_TOPIC_RULE must be one of {', '.join(TOPIC_RULE_USES)}, got {use!r}")
+    path = settings.get("ELECTIONS_ALL_NEWS_PATH") or ""
+    if not path.startswith("/"):
+        raise ArgumentError(f"ELECTIONS_ALL_NEWS_PATH must be a path on the site, starting with /, got {path!r}")
+    _whole_number("ELECTIONS_TOPIC_FIRST_DAYS", str(settings.get("ELECTIONS_TOPIC_FIRST_DAYS")), MAX_REFRESH_DAYS)
 
 
 def check_health_settings(settings: BaseSettings) -> None:

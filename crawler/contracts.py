@@ -52,10 +52,12 @@ class Stat:
     STORED_UPDATED = "store/updated"
     STORED_UNCHANGED = "store/unchanged"
     PENDING = "store/pending"
+    TOPIC_SELECTED = "topic/selected"  # articles of an all-news feed the topic rule selected, stored
+    TOPIC_REJECTED = "topic/rejected"  # and rejected: their verdicts stored
     RAW_PAGES = "store/raw_pages"
     DROPPED = "store/dropped"
 
-    OWN_PREFIXES = ("elections/", "validate/", "dedupe/", "store/")  # kept in crawl_runs.counters
+    OWN_PREFIXES = ("elections/", "validate/", "dedupe/", "store/", "topic/")  # kept in crawl_runs.counters
 
 
 class RunStatus(StrEnum):
@@ -97,6 +99,9 @@ class WalkStop(StrEnum):
     KNOWN = "known"  # a page whose cards were all stored, below where the last complete walk began
     MAX_PAGES = "max_pages"
     SINCE = "since"
+    # The all-news feed's walk reached its floor, ELECTIONS_TOPIC_FIRST_DAYS before its newest
+    # card: the end of what the archive keeps of it (a whole feed is the site's whole history)
+    FLOOR = "floor"
 
 
 class Layout(StrEnum):

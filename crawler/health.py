@@ -34,7 +34,7 @@ MANY_GONE = 5
 
 def unaccounted_articles(run: dict, stats: dict) -> int:
     """Article pages requested that ended neither stored, nor recorded as failed, nor as a
-    repeat of one stored: lost, unless the run was cut short before fetching them.
+    repeat of one stored, nor rejected by the topic rule: lost, unless the run was cut short before fetching them.
     `run`: the crawl_runs counts."""
     accounted = sum(
         run[key]
@@ -46,7 +46,7 @@ def unaccounted_articles(run: dict, stats: dict) -> int:
             "articles_dropped",
         )
     )
-    extra = stats.get(Stat.DUPLICATES, 0) + stats.get(Stat.UNWRITTEN, 0)
+    extra = stats.get(Stat.DUPLICATES, 0) + stats.get(Stat.UNWRITTEN, 0) + stats.get(Stat.TOPIC_REJECTED, 0)
     return max(0, stats.get(Stat.ARTICLES_REQUESTED, 0) - accounted - extra)
 
 

@@ -30,11 +30,15 @@ class Article(scrapy.Item):
     content_hash = scrapy.Field()  # SHA-256 of title, lead and body
     scraped_at = scrapy.Field()  # ISO 8601, UTC
     raw_page = scrapy.Field()  # the RawPage it was read from: kept in raw_pages, never exported
+    # An all-news feed's article, for the topic rule to judge (pipelines/topic.py): the feed's URL
+    selected_from = scrapy.Field()
+    topic_verdict = scrapy.Field()  # the rule's verdict: a topic_verdicts row (crawler/archive.py)
 
 
-# The fields of every article item, in the order of a feed export (-O items.jsonl):
-# all but the raw page.
-EXPORTED_FIELDS = [name for name in Article.fields if name != "raw_page"]
+# Not the article's own: how the crawl came by it. Never exported, never in `articles`.
+CRAWL_FIELDS = ("raw_page", "selected_from", "topic_verdict")
+# The fields of every article item, in the order of a feed export (-O items.jsonl).
+EXPORTED_FIELDS = [name for name in Article.fields if name not in CRAWL_FIELDS]
 
 
 @dataclass(frozen=True)

@@ -10,11 +10,11 @@ from pathlib import Path
 from scrapy import signals
 
 from crawler import archive
-from crawler.contracts import FinishReason, RunStatus, Stat, WalkStop
+from crawler.contracts import FinishReason, RunStatus, Stat
 from crawler.health import HealthPolicy, health_problems, unaccounted_articles
 from crawler.signals import archive_opened
 from crawler.state import stop_unwritable
-from crawler.walk import is_gapless
+from crawler.walk import LISTING_ENDS, is_gapless
 
 logger = logging.getLogger(__name__)
 
@@ -140,7 +140,7 @@ def run_counts(stats: dict, reason: str) -> dict:
     return {
         **counts,
         "counters": json.dumps(own),
-        "listing_complete": int(unbroken and stop == WalkStop.END),
+        "listing_complete": int(unbroken and stop in LISTING_ENDS),
         "walk_stop": stop,
         "walk_top_ids": stats.get(Stat.WALK_TOP_IDS),
         "listing_found_by": stats.get(Stat.LISTING_FOUND_BY),

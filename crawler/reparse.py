@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from scrapy.http import Headers, HtmlResponse
 from sqlite_utils import Database
 
-from crawler import archive
+from crawler import archive, topic
 from crawler.contracts import RunStatus, Stat, Trigger
 from crawler.items import UnreadablePage, read_raw_page
 from crawler.layouts import load_article
@@ -35,6 +35,8 @@ class Summary:
     failed: int = 0
     unreadable: list[str] = field(default_factory=list)  # "raw page <id> of <article>: <why>"
     kept: Counter[str] = field(default_factory=Counter)  # field -> articles whose stored value was kept
+    selected: int = 0  # articles the topic rule selects now and rejected before: stored
+    deselected: int = 0  # and the other way: out of `articles`
 
     def line(self) -> str:
         line = (
@@ -43,6 +45,11 @@ class Summary:
         )
         if self.unreadable:
             line += f", {len(self.unreadable)} kept pages unreadable (first: {self.unreadable[0]})"
+        if self.selected or self.deselected:
+            line += (
+                f"; the topic rule (version {topic.RULE_VERSION}) now selects {self.selected} articles it rejected "
+                f"and rejects {self.deselected} it selected (taken out of articles)"
+            )
         if self.kept:
             line += f"; {self.kept_fields()}"
         return line
@@ -117,7 +124,9 @@ def reparse_page(db: Database, row: dict, section: str, edition_lang: str, run_i
     item["scraped_at"] = row["fetched_at"]  # it was fetched then, not now
     with archive.write_transaction(db):
         old = archive.stored_article(db, row["article_id"])
-        if old is None:  # a page that failed before, read now
+        if not judged_again(db, item, old, run_id, summary):
+            return
+        if old is None:  # a page that failed before, or one the topic rule rejected before, read now
             archive.save_articles(db, [item], run_id)
         elif archive.changed_fields(old, keep_lost_fields(old, item, summary), archive.EXTRACTED):
             archive.replace_article(db, item, old, run_id)
@@ -125,6 +134,23 @@ def reparse_page(db: Database, row: dict, section: str, edition_lang: str, run_i
             summary.unchanged += 1
             return
     summary.changed += 1
+
+
+def judged_again(db: Database, item: dict, old: dict | None, run_id: int, summary: Summary) -> bool:
+    """An article of the all-news feed is judged again by today's topic rule: False when the
+    rule rejects it (taken out of `articles` if it was in)."""
+    earlier = archive.topic_verdict(db, item["article_id"])
+    if earlier is None:
+        return True  # listed in the section: the site said it belongs
+    verdict = topic.judge(item)
+    item["topic_verdict"] = verdict.row(item, earlier["listing_url"])
+    archive.save_verdicts(db, [item["topic_verdict"]], run_id)
+    if verdict.selected and not earlier["selected"]:
+        summary.selected += 1
+    if not verdict.selected and old is not None:
+        archive.remove_article(db, item["article_id"])
+        summary.deselected += 1
+    return verdict.selected
 
 
 def finish(db: Database, run_id: int, summary: Summary, status: RunStatus, problems: str | None) -> None:

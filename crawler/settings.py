@@ -17,6 +17,14 @@ ELECTIONS_SITE_URL = "https://qazinform.com/"
 ELECTIONS_SECTION = "Elections"
 # The listing's URL, when known: then the home page is not read. `-a start_url=` wins.
 ELECTIONS_START_URL = ""
+# Where the site keeps no such section: its all-news feed, walked newest first, each article
+# judged by the topic rule (crawler/topic.py, docs/topic-rule.md). "fallback": when no door
+# leads to the section; "always": instead of looking for it; "off": never (no section, no crawl).
+ELECTIONS_TOPIC_RULE = "fallback"
+ELECTIONS_ALL_NEWS_PATH = "/lenta"  # the all-news feed, on the site's host
+# A walk of the feed that has no earlier complete walk to stop at (or a mode=full one) reads
+# back this many days from its newest card, unless `-a since=` says how far.
+ELECTIONS_TOPIC_FIRST_DAYS = 30
 ELECTIONS_KEEP_RAW = True  # keep each article page as served (raw_pages): re-extraction, WARC export
 ELECTIONS_LANG = "en"  # the edition's language: an article's lang when neither page nor URL tells
 ELECTIONS_DB = str(Path(__file__).resolve().parents[1] / "data" / "elections.db")
@@ -59,6 +67,7 @@ SPIDER_MIDDLEWARES = {
 ITEM_PIPELINES = {
     "pipelines.validate.ValidatePipeline": 100,
     "pipelines.dedupe.DedupePipeline": 200,
+    "pipelines.topic.TopicPipeline": 250,
     "pipelines.store.StorePipeline": 300,
 }
 

@@ -1,6 +1,7 @@
-"""A live check of the site with the project's settings: robots.txt, the home page and its
-menu, the first listing page and its three newest articles, one printed line per step and
-per field, then a verdict. It stores nothing: no pipeline, no ledger, no database.
+"""A live check of the site with the project's settings: robots.txt, the home page and every
+door to the section, the first listing page (or the all-news feed's, where no door leads to
+the section) and its three newest articles, one printed line per step and per field (and
+the topic rule's verdict, on the feed), then a verdict. It stores nothing: no pipeline, no ledger, no database.
 
 Run by `scrapy check_site` (crawler/commands/check_site.py), `make check-site`.
 """
@@ -10,6 +11,7 @@ from urllib.parse import urljoin, urlsplit
 import scrapy
 from protego import Protego
 
+from crawler import topic
 from crawler.arguments import CrawlArguments
 from crawler.contracts import Layout
 from crawler.layouts import home, listing, load_article
@@ -30,6 +32,9 @@ class SiteCheck(scrapy.Spider):
     user_agent: str
     allowed_domains: list[str]
     search: home.SectionSearch
+    topic_rule: str
+    all_news_url: str
+    selecting: bool = False  # the listing read is the all-news feed: the topic rule judges its articles
     custom_settings = {  # noqa: RUF012 -- Scrapy types it as an instance attribute; a ClassVar would not check
         "ITEM_PIPELINES": {},
         "EXTENSIONS": {
@@ -55,6 +60,8 @@ class SiteCheck(scrapy.Spider):
         spider.section = settings.get("ELECTIONS_SECTION")
         spider.edition_lang = settings.get("ELECTIONS_LANG")
         spider.user_agent = settings.get("USER_AGENT")
+        spider.topic_rule = settings.get("ELECTIONS_TOPIC_RULE")
+        spider.all_news_url = urljoin(spider.site_url, settings.get("ELECTIONS_ALL_NEWS_PATH"))
         start = spider.arguments.start_url or spider.site_url
         spider.allowed_domains = [*SITE_DOMAINS, urlsplit(start).hostname or ""]
         crawler.signals.connect(spider.closed_with_verdict, signal=scrapy.signals.spider_closed)
@@ -89,6 +96,9 @@ class SiteCheck(scrapy.Spider):
         if self.arguments.start_url:
             self.report(f"home page: not read, the listing is given: {self.arguments.start_url}")
             yield self.listing_request(self.arguments.start_url)
+        elif self.topic_rule == "always":
+            self.report("home page: not read, ELECTIONS_TOPIC_RULE=always")
+            yield self.all_news_request()
         else:
             yield scrapy.Request(
                 self.site_url, callback=self.parse_home, errback=self.failed, meta={"step": "home page"}
@@ -140,23 +150,33 @@ class SiteCheck(scrapy.Spider):
 
     def walk_the_first_door(self):
         name, candidates = next(((n, c) for n, c in self.doors_found if c), ("", []))
-        if not candidates:
-            self.problem(self.search.not_found())
-        elif len(candidates) > 1:
+        if len(candidates) > 1:
             self.problem(home.ambiguous(self.section, candidates, name))
-        else:
+        elif candidates:
             self.report(f"make crawl would use the {name}: {candidates[0]}")
             yield self.listing_request(candidates[0])
+        elif self.topic_rule == "off":
+            self.problem(self.search.not_found())
+        else:
+            self.report(
+                f"no door leads to the section {self.section!r}: make crawl would use the {home.ALL_NEWS_FEED}, "
+                f"{self.all_news_url}, keeping what the topic rule selects (ELECTIONS_TOPIC_RULE=off: fail instead)"
+            )
+            yield self.all_news_request()
 
-    def listing_request(self, url: str) -> scrapy.Request:
-        return scrapy.Request(url, callback=self.parse_listing, errback=self.failed, meta={"step": "listing"})
+    def listing_request(self, url: str, step: str = "listing") -> scrapy.Request:
+        return scrapy.Request(url, callback=self.parse_listing, errback=self.failed, meta={"step": step})
+
+    def all_news_request(self) -> scrapy.Request:
+        self.selecting = True
+        return self.listing_request(self.all_news_url, home.ALL_NEWS_FEED)
 
     def parse_listing(self, response):
         cards = listing.cards(response)
         articles = [card for card in cards if is_article_url(canonical_url(card.url))]
         dated = [card.published_at for card in articles if card.published_at]
         self.report(
-            f"listing: HTTP {response.status}, {len(articles)} article cards "
+            f"{response.meta['step']}: HTTP {response.status}, {len(articles)} article cards "
             f"({len(articles) - len(dated)} without a readable time), newest {max(dated, default='-')}"
         )
         if not articles:
@@ -186,6 +206,9 @@ class SiteCheck(scrapy.Spider):
             value = item.get(field)
             shown = f"found: {shorten(value)}" if value not in (None, "", []) else "not found"
             self.report(f"  {field:<13} {shown}")
+        if self.selecting:
+            verdict = topic.judge(item)
+            self.report(f"  {'topic rule':<13} {'selected' if verdict.selected else 'rejected'}: {verdict.reason}")
         missing = [field for field in REQUIRED_FIELDS if not item.get(field)]
         if item["layout"] in (Layout.UNKNOWN, Layout.FALLBACK):
             self.problem(
@@ -198,6 +221,12 @@ class SiteCheck(scrapy.Spider):
         step = failure.request.meta.get("step", "request")
         self.report(f"{step}: {failure.request.url}")
         self.problem(f"{step} failed: {failure_reason(failure)}")
+        if step == home.ALL_NEWS_FEED:
+            self.problem(
+                f"no listing to walk: no door leads to the section {self.section!r}, and the all-news feed "
+                f"{failure.request.url} cannot be read; set ELECTIONS_START_URL (-a start_url=) to the section's "
+                "listing, ELECTIONS_SECTION to its name as the site writes it, or ELECTIONS_ALL_NEWS_PATH to the feed"
+            )
         if step.startswith("article"):
             yield self.next_article()
 

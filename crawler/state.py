@@ -67,6 +67,7 @@ class ArchiveState:
     runs_by_listing: dict[str, list[dict]] = field(default_factory=dict)  # for crawler.walk.WalkPlan
     # The listing a run found behind a door past the menu: tried after the menu, before the doors
     remembered_listing: dict | None = None
+    rejected_ids: set[str] = field(default_factory=set)  # by the topic rule: known to a walk of the all-news feed
 
 
 class CrawlState:
@@ -88,6 +89,7 @@ class CrawlState:
             state.known_ids |= archive.given_up_article_ids(db)
             state.runs_by_listing = archive.runs_by_listing(db)
             state.remembered_listing = archive.remembered_listing(db)
+        state.rejected_ids = archive.rejected_article_ids(db)  # a full run too: judging again is reparse's
         state.first = archive.failed_pages(db, given_up_too=full)
         if arguments.refresh:
             state.first += archive.recently_published(db, arguments.refresh)

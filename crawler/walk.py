@@ -47,6 +47,10 @@ class WalkPlan:
             return cls()
         return cls(boundary_ids=frozenset(json.loads(last_gapless["walk_top_ids"] or "[]")))
 
+    @property
+    def has_gapless_run(self) -> bool:
+        return self.stop_at_known or bool(self.boundary_ids)
+
     def describe(self) -> str:
         if self.stop_at_known:
             return "the last run left no gap: the walk ends at the first page whose cards are all stored"
@@ -114,12 +118,15 @@ class Walk:
             )
         return None
 
-    def after_page(self, page: int, card_ids: list[str], all_known: bool, reached_since: bool) -> WalkStop | None:
-        """Why the walk ends after this page (from 1), or None to walk on."""
+    def after_page(
+        self, page: int, card_ids: list[str], all_known: bool, reached_since: bool, floor: bool = False
+    ) -> WalkStop | None:
+        """Why the walk ends after this page (from 1), or None to walk on. `floor`: the time
+        reached is the all-news feed's floor, not a since given."""
         if self.plan.boundary_ids & set(card_ids):
             self.passed_boundary = True
         if reached_since:
-            return WalkStop.SINCE
+            return WalkStop.FLOOR if floor else WalkStop.SINCE
         if all_known and (self.plan.stop_at_known or self.passed_boundary):
             return WalkStop.KNOWN
         if self.max_pages and page >= self.max_pages:
@@ -131,5 +138,9 @@ def repeat_reason(page: int, earlier: int) -> str:
     return f"listing page {page} repeats page {earlier}: the site does not say where its listing ends"
 
 
+# Where a listing ends, as far as the archive goes: its last page, or an all-news feed's floor.
+LISTING_ENDS = (WalkStop.END, WalkStop.FLOOR)
+
+
 def is_gapless(stop: str | None, unbroken: bool) -> bool:
-    return unbroken and stop in (WalkStop.END, WalkStop.KNOWN)
+    return unbroken and stop in (*LISTING_ENDS, WalkStop.KNOWN)

@@ -9,14 +9,16 @@ from crawler import archive
 from crawler import signals as crawler_signals
 from crawler.contracts import Stat
 from crawler.urls import first_url, listed_id
+from pipelines.topic import NotInSection
 from pipelines.validate import InvalidArticle
 
 logger = logging.getLogger(__name__)
 
 
 class StorePipeline:
-    """Writes articles, their earlier versions, the pages that failed, and the raw page each
-    was read from (in the same transaction as what it produced), in batched transactions
+    """Writes articles, their earlier versions, the pages that failed, the topic rule's
+    verdicts (pipelines/topic.py), and the raw page each was read from (in the same
+    transaction as what it produced), in batched transactions
     named after the run (the ledger's Stat.RUN_ID), into the archive the
     archive_opened signal hands it (crawler.state.OpenArchive).
 
@@ -37,7 +39,8 @@ class StorePipeline:
         self.flush_at = self.batch_size  # items held at which the next write is tried
         self.articles: list[dict] = []
         self.failures: dict[str, dict] = {}  # by url: a page that fails twice in a run counts once
-        self.raw_pages: list[dict] = []  # of the articles and failures held
+        self.verdicts: list[dict] = []  # of the articles held, and of those the topic rule rejected
+        self.raw_pages: list[dict] = []  # of the articles, failures and rejected articles held
         self.aliases: dict[str, str] = {}  # listed id -> the article's id, written with the next batch
         self.raw_bytes = 0  # their compressed bodies' size: big pages make a batch full sooner
         self.flush_bytes_at = self.batch_bytes
@@ -60,6 +63,7 @@ class StorePipeline:
 
     def process_item(self, item):
         self.keep_raw_page(item)
+        self.keep_verdict(item)
         self.articles.append(dict(item))
         self.flush_when_full()
         return item
@@ -68,6 +72,14 @@ class StorePipeline:
         if isinstance(exception, InvalidArticle):  # a page read wrong is kept too: a better parser may read it
             self.keep_raw_page(item)
             self.item_failed(item, response, str(exception))
+        elif isinstance(exception, NotInSection):  # rejected: remembered, and kept for a changed rule
+            self.keep_raw_page(item)
+            self.keep_verdict(item)
+            self.flush_when_full()
+
+    def keep_verdict(self, item) -> None:
+        if item.get("topic_verdict"):
+            self.verdicts.append(item["topic_verdict"])
 
     def keep_raw_page(self, item) -> None:
         raw_page = item.get("raw_page")
@@ -88,9 +100,16 @@ class StorePipeline:
         self.failures[url] = failure_row(url, article_id, reason, layout)
         self.flush_when_full()
 
+    def held(self) -> int:
+        """Rows waiting to be written: articles, failures, rejected articles' verdicts."""
+        return len(self.articles) + len(self.failures) + len(self.rejected())
+
+    def rejected(self) -> list[dict]:
+        return [verdict for verdict in self.verdicts if not verdict["selected"]]
+
     def close_spider(self):
         self.flush()
-        held = len(self.articles) + len(self.failures)
+        held = self.held()
         if held:
             self.stats.inc_value(Stat.UNWRITTEN, held)
             logger.error(
@@ -101,31 +120,34 @@ class StorePipeline:
 
     def flush_when_full(self):
         by_bytes = self.batch_bytes and self.raw_bytes >= self.flush_bytes_at  # 0: no bound
-        if len(self.articles) + len(self.failures) >= self.flush_at or by_bytes:
+        if self.held() >= self.flush_at or by_bytes:
             self.flush()
 
     def flush(self):
-        if not (self.articles or self.failures) or self.db is None:
+        if not self.held() or self.db is None:
             return
         try:
-            counts = self.write(self.articles, list(self.failures.values()), self.raw_pages)
+            counts = self.write(self.articles, list(self.failures.values()), self.raw_pages, self.verdicts)
         except sqlite3.IntegrityError:
             # One row the schema refuses must not hold back the others, run after run.
             counts = self.write_one_by_one()
         except sqlite3.Error as error:
             # Kept, and tried again once another batch has come in (each try may wait the
             # whole busy timeout), and when the spider closes.
-            held = len(self.articles) + len(self.failures)
+            held = self.held()
             self.flush_at, self.flush_bytes_at = held + self.batch_size, self.raw_bytes + self.batch_bytes
             self.stats.set_value(Stat.WRITE_ERROR, f"{type(error).__name__}: {error}")
             logger.error("Could not write %d articles and failures (%s): kept, to be tried again", held, error)
             return
         for key, count in counts.items():  # only what was committed
             self.stats.inc_value(key, count)
-        self.articles, self.failures, self.raw_pages, self.flush_at = [], {}, [], self.batch_size
+        self.articles, self.failures, self.raw_pages, self.verdicts = [], {}, [], []
+        self.flush_at = self.batch_size
         self.raw_bytes, self.flush_bytes_at = 0, self.batch_bytes
 
-    def write(self, articles: list[dict], failures: list[dict], raw_pages: list[dict]) -> dict[str, int]:
+    def write(
+        self, articles: list[dict], failures: list[dict], raw_pages: list[dict], verdicts: list[dict]
+    ) -> dict[str, int]:
         """One transaction; returns the counts it committed."""
         db, run_id, counts = self.db, self.stats.get_value(Stat.RUN_ID), {}
         assert db is not None  # flush() writes only once the archive is open
@@ -134,6 +156,10 @@ class StorePipeline:
                 counts.update(archive.save_articles(db, articles, run_id))
             if failures:
                 counts.update(archive.save_failures(db, failures, run_id, self.max_attempts))
+            if verdicts:
+                archive.save_verdicts(db, verdicts, run_id)
+                counts[Stat.TOPIC_SELECTED] = sum(bool(verdict["selected"]) for verdict in verdicts)
+                counts[Stat.TOPIC_REJECTED] = len(verdicts) - counts[Stat.TOPIC_SELECTED]
             if raw_pages:
                 counts[Stat.RAW_PAGES] = archive.save_raw_pages(db, raw_pages, run_id)
             if self.aliases:
@@ -150,10 +176,14 @@ class StorePipeline:
         def pages_of(article_id) -> list[dict]:
             return [page for page in self.raw_pages if page["article_id"] == article_id]
 
+        def verdicts_of(article_id) -> list[dict]:
+            return [verdict for verdict in self.verdicts if verdict["article_id"] == article_id]
+
         refused = []
         for article in self.articles:
             try:
-                counts.update(self.write([article], [], pages_of(article["article_id"])))
+                article_id = article["article_id"]
+                counts.update(self.write([article], [], pages_of(article_id), verdicts_of(article_id)))
             except sqlite3.IntegrityError as error:
                 logger.error("Article %s could not be stored (%s): recorded as a failure", article["url"], error)
                 refused.append(failure_of(article, f"not stored: {type(error).__name__}: {error}"))
@@ -162,9 +192,15 @@ class StorePipeline:
         ]
         for failure, pages in [*failures, *((f, []) for f in refused)]:
             try:
-                counts.update(self.write([], [failure], pages))
+                counts.update(self.write([], [failure], pages, []))
             except sqlite3.IntegrityError as error:
                 logger.error("The failure of %s could not be recorded (%s)", failure["url"], error)
+                counts[Stat.UNWRITTEN] += 1
+        for verdict in self.rejected():
+            try:
+                counts.update(self.write([], [], pages_of(verdict["article_id"]), [verdict]))
+            except sqlite3.IntegrityError as error:
+                logger.error("The verdict on %s could not be recorded (%s)", verdict["url"], error)
                 counts[Stat.UNWRITTEN] += 1
         return counts
 

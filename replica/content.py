@@ -123,6 +123,94 @@ LEADS = [
 ]
 
 
+@dataclass(frozen=True)
+class Topic:
+    """News of another section, for the all-news feed: its category, and how it is written.
+    A hard negative uses the electoral words in other senses (docs/topic-rule.md)."""
+
+    category: str
+    kind: str  # "other" or "hard negative"
+    titles: list[str]
+    sentences: list[str]
+    tags: list[str]
+
+
+OTHER_TOPICS = [
+    Topic(
+        "Economy",
+        "other",
+        ["Kazakhstan's GDP grows {p}% in {year}", "{region} region to build {n} new schools"],
+        [
+            "Industrial output in {region} region rose {p}% over the year.",
+            "The Bureau of National Statistics published the figures on Monday.",
+            "Investors from {n} countries took part in the projects.",
+        ],
+        ["Economy"],
+    ),
+    Topic(
+        "Sports",
+        "other",
+        ["Boxer from {region} wins gold at the Asian Championships", "Astana to host {n} teams at the tournament"],
+        [
+            "The final took place in front of {n} spectators.",
+            "The national team finished first in the medal table.",
+            "The coach said the team had trained for {d} months.",
+        ],
+        ["Sports"],
+    ),
+    Topic(
+        "Chess",
+        "hard negative",
+        ["Young chess player from {region} becomes candidate master"],
+        [
+            "The {d}-year-old earned the title of candidate master at a tournament in Almaty.",
+            "She won {d} games and lost none.",
+        ],
+        ["Chess"],
+    ),
+    Topic(
+        "Healthcare",
+        "hard negative",
+        ["Vaccination campaign against measles starts in {region} region"],
+        [
+            "The vaccination campaign will last a month, the regional health department said.",
+            "More than {n} children are to be vaccinated in {region} region.",
+        ],
+        ["Healthcare"],
+    ),
+    Topic(
+        "Business",
+        "hard negative",
+        ["{person} elected chairman of the board of a national company"],
+        [
+            "{person} was elected chairman of the board of the national railway company.",
+            "The board of directors met in Astana on Tuesday.",
+        ],
+        ["Business"],
+    ),
+    Topic(
+        "Diplomacy",
+        "hard negative",
+        ["Kazakhstan granted observer status at the Pacific Alliance"],
+        [
+            "The decision on observer status was taken at the alliance's summit.",
+            "Observer status gives Kazakhstan access to {n} trade forums.",
+        ],
+        ["Diplomacy"],
+    ),
+    Topic(
+        "Society",
+        "hard negative",
+        ["Record turnout at the {region} marathon", "Price poll: bread costs {p}% more in {region} region"],
+        [
+            "More than {n} runners took part, a record turnout at the marathon.",
+            "A consumer poll of {n} shoppers found prices rose {p}% in a year.",
+        ],
+        ["Society"],
+    ),
+]
+
+
 @dataclass
 class ReplicaArticle:
     number: int
@@ -153,6 +241,8 @@ class ReplicaArticle:
 
     shown_time: str | None = None  # a page time other than `published` (a defect)
     breadcrumb: str = SECTION  # the section a 2026 page's breadcrumb names (an article may be in several)
+    category: str = SECTION  # the section an older page names; another for news of another section
+    kind: str = "election"  # or, for news of another section, "other" or "hard negative"
 
     @property
     def shown_paragraphs(self) -> list[str]:
@@ -198,12 +288,47 @@ def capital_on(moment: datetime) -> str:
 
 
 class Generator:
-    """Writes articles from one seed; every id it hands out is unique."""
+    """Writes articles from one seed; every id it hands out is unique. News of other sections
+    is drawn from a stream of its own, so that the section's articles stay as they are."""
 
     def __init__(self, seed: int):
         self.rng = random.Random(seed)
+        self.other_rng = random.Random(f"other news:{seed}")
         self.used_ids: set[str] = set()
         self.count = 0
+
+    def other_news(self, count: int, newest: datetime, oldest: datetime) -> list[ReplicaArticle]:
+        """`count` articles of other sections, newest first, between `oldest` and `newest`;
+        a topic each in turn, so that every hard negative is there."""
+        r, written = self.other_rng, []
+        for n in range(count):
+            moment = oldest + (newest - oldest) * r.random()
+            written.append(self.other(OTHER_TOPICS[n % len(OTHER_TOPICS)], moment.replace(second=0, microsecond=0)))
+        return sorted(written, key=lambda article: article.published, reverse=True)
+
+    def other(self, topic: Topic, published: datetime) -> ReplicaArticle:
+        """An article of another section, in the design of its day, with no dateline."""
+        r = self.other_rng
+        article = replace(self.article(published, r), kind=topic.kind, category=topic.category)
+        title = self.fill(r.choice(topic.titles), published, r)
+        paragraphs = [self.fill(sentence, published, r) for sentence in topic.sentences]
+        hex_id = re.fullmatch(r"[0-9a-f]{6}|[0-9a-f]{8}", article.article_id)
+        path = f"/news/{slugify(title)}-{article.article_id}" if hex_id else article.path
+        return replace(
+            article,
+            title=title,
+            lead=None if article.lead is None else paragraphs[0],
+            paragraphs=paragraphs[1:] if article.lead is not None else paragraphs,
+            tags=list(topic.tags),
+            dateline=None,
+            source=None,
+            breadcrumb=topic.category,
+            path=path,
+            listing_href=path,
+            amp_paths=[],
+            subheadings=frozenset(),
+            list_items=frozenset(),
+        )
 
     def archive(self, count: int, surge: int = 0) -> list[ReplicaArticle]:
         """`count` articles, newest first, spread from 2019 to November 2026; `surge` more of
@@ -222,13 +347,20 @@ class Generator:
         """`count` articles published after `after`, an hour apart, newest first."""
         return [self.article(after + timedelta(hours=count - n)) for n in range(count)]
 
+    def later_other_news(self, count: int, after: datetime) -> list[ReplicaArticle]:
+        """`count` articles of other sections after `after`, half an hour past each hour."""
+        return [
+            self.other(OTHER_TOPICS[n % len(OTHER_TOPICS)], after + timedelta(hours=count - n, minutes=30))
+            for n in range(count)
+        ]
+
     def edited(self, article: ReplicaArticle) -> ReplicaArticle:
         """The same article (same id and URL) with a body rewritten by the newsroom."""
         paragraphs = [self.fill(self.rng.choice(SENTENCES), article.published) for _ in range(3)]
         return replace(article, paragraphs=[*paragraphs, "This article was updated."])
 
-    def fill(self, template: str, moment: datetime) -> str:
-        r = self.rng
+    def fill(self, template: str, moment: datetime, rng: random.Random | None = None) -> str:
+        r = rng or self.rng
         return template.format(
             n=r.randint(2, 480),
             p=r.randint(20, 95),
@@ -240,8 +372,8 @@ class Generator:
             year=moment.year,
         )
 
-    def article(self, published: datetime) -> ReplicaArticle:
-        r, used_ids = self.rng, self.used_ids
+    def article(self, published: datetime, rng: random.Random | None = None) -> ReplicaArticle:
+        r, used_ids = rng or self.rng, self.used_ids
         number, self.count = self.count, self.count + 1
         if published < WWW_INFORM_FROM:
             layout = "en_inform"
@@ -251,10 +383,10 @@ class Generator:
             layout = "current"
         else:
             layout = "redesign2026"
-        title = self.fill(r.choice(TITLES), published)
+        title = self.fill(r.choice(TITLES), published, r)
         slug = slugify(title)
         paragraphs = [
-            " ".join(self.fill(r.choice(SENTENCES), published) for _ in range(r.randint(1, 4)))
+            " ".join(self.fill(r.choice(SENTENCES), published, r) for _ in range(r.randint(1, 4)))
             for _ in range(r.randint(2, 7))
         ]
         migrated = layout != "redesign2026" and r.random() < MIGRATED_SHARE
@@ -279,12 +411,12 @@ class Generator:
                 slug = f"{slug}-n{number}"
                 article_id = slug
             else:
-                article_id = self.hex_id(8 if layout == "redesign2026" else 6)
+                article_id = self.hex_id(8 if layout == "redesign2026" else 6, r)
                 slug = f"{slug}-{article_id}"
             path = f"/news/{slug}"
             amp_paths = [f"/amp/{slug}/"]
             has_dateline = r.random() < 0.3
-            lead = self.fill(r.choice(LEADS), published)
+            lead = self.fill(r.choice(LEADS), published, r)
         if migrated:
             layout = "redesign2026"
         used_ids.add(article_id)
@@ -341,9 +473,9 @@ class Generator:
             items = set(range(len(paragraphs) - len(sentences), len(paragraphs)))
         return replace(article, paragraphs=paragraphs, subheadings=frozenset(subheadings), list_items=frozenset(items))
 
-    def hex_id(self, digits: int) -> str:
+    def hex_id(self, digits: int, rng: random.Random | None = None) -> str:
         while True:
-            candidate = f"{self.rng.getrandbits(4 * digits):0{digits}x}"
+            candidate = f"{(rng or self.rng).getrandbits(4 * digits):0{digits}x}"
             if candidate not in self.used_ids and re.search(r"\d", candidate):
                 return candidate
 

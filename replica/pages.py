@@ -58,6 +58,13 @@ SHARE = """<div class="share">Share: <a href="https://www.facebook.com/sharer.ph
 <a href="https://t.me/share"><img src="/img/tg.svg" alt="Telegram"></a></div>"""
 
 
+def category_path(name: str) -> str:
+    """The listing of a section the page names: the Elections one, or another's."""
+    if name == SECTION:
+        return LISTING_PATH
+    return dict(MENU).get(name, f"/category/{slugify(name)}_s{len(name)}")
+
+
 def neighbours(articles: list[ReplicaArticle], article: ReplicaArticle, count: int) -> list[ReplicaArticle]:
     start = (article.number + 1) % len(articles)
     return [articles[(start + i) % len(articles)] for i in range(count)]
@@ -89,7 +96,7 @@ def jsonld(article: ReplicaArticle, base_url: str) -> str:
         "@type": "NewsArticle",
         "headline": article.title,
         "datePublished": article.published.isoformat(),
-        "articleSection": SECTION,
+        "articleSection": article.category,
         "inLanguage": "en",
     }
     if article.author:
@@ -171,7 +178,7 @@ def legacy_article(article: ReplicaArticle, articles: list[ReplicaArticle], base
     popular = headline_list("Popular", others[8:12], numbered=True)
     sidebar = f'<aside class="sidebar">{popular}</aside>'
     main = f"""<div class="content">
-<div class="breadcrumbs"><a href="/">Main Page</a> &gt; <a href="/en/news">News</a> &gt; <a href="{LISTING_PATH}">{SECTION}</a></div>
+<div class="breadcrumbs"><a href="/">Main Page</a> &gt; <a href="/en/news">News</a> &gt; <a href="{category_path(article.category)}">{escape(article.category)}</a></div>
 <div class="article">
 <h1 class="title">{escape(article.title)}</h1>
 <div class="date">{shown_time}</div>
@@ -231,7 +238,7 @@ def current_article(article: ReplicaArticle, articles: list[ReplicaArticle], bas
 {HEADER}
 <main class="container">
 <div class="article__body-main">
-<div class="article__category"><a href="{LISTING_PATH}">{SECTION}</a></div>
+<div class="article__category"><a href="{category_path(article.category)}">{escape(article.category)}</a></div>
 <h1 class="article__title">{escape(article.title)}</h1>
 <div class="article__info"><span class="article__time">{time_card(article)}</span>{author}</div>
 <div class="article__description"><p>{escape(article.lead or "")}</p></div>
@@ -288,6 +295,16 @@ def listing_page(
     if design == "2023":
         return listing_page_2023(entries, articles)
     return listing_page_2026(entries, articles, section_in_menu)
+
+
+ALL_NEWS_PATH = "/lenta"
+
+
+def all_news_page(articles: list[ReplicaArticle], page: int, section_in_menu: bool = True) -> str:
+    """The all-news feed: every section's articles, newest first, in the 2026 design."""
+    return listing_page_2026(
+        listing_entries(articles, page, False), articles, section_in_menu, ALL_NEWS_PATH, "All news"
+    )
 
 
 def listing_page_2023(entries: list[tuple[str, str, ReplicaArticle]], articles: list[ReplicaArticle]) -> str:
@@ -399,20 +416,24 @@ def tags_page(with_section: bool) -> str:
 
 
 def listing_page_2026(
-    entries: list[tuple[str, str, ReplicaArticle]], articles: list[ReplicaArticle], section_in_menu: bool = True
+    entries: list[tuple[str, str, ReplicaArticle]],
+    articles: list[ReplicaArticle],
+    section_in_menu: bool = True,
+    path: str = LISTING_PATH,
+    heading: str = SECTION,
 ) -> str:
-    """The section's list in the 2026 design: cards in .news-category__item, some with a
-    datetime attribute; a "Popular" sidebar of the same cards."""
+    """The section's list (or the listing at `path`) in the 2026 design: cards in
+    .news-category__item, some with a datetime attribute; a "Popular" sidebar of the same cards."""
     items = "\n".join(
         f'<div class="news-category__item">'
         f"{card_2026(href, title, time_2026(a), a.published.isoformat() if a.variant and not a.shown_time else None)}</div>"
         for href, title, a in entries
     )
-    pager = " ".join(f'<a class="pagination__link" href="{LISTING_PATH}?page={n}">{n}</a>' for n in range(1, 6))
+    pager = " ".join(f'<a class="pagination__link" href="{path}?page={n}">{n}</a>' for n in range(1, 6))
     return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>{SECTION} | Qazinform News Agency</title></head><body>
+<html lang="en"><head><meta charset="utf-8"><title>{heading} | Qazinform News Agency</title></head><body>
 {header_2026(section_in_menu)}
-<main class="layout"><h1 class="news-category__title">{SECTION}</h1>
+<main class="layout"><h1 class="news-category__title">{heading}</h1>
 <div class="news-category">{items}</div>
 <div class="pagination">{pager}</div>
 {sidebar_2026("Popular", articles[-5:])}
@@ -594,7 +615,7 @@ def redesign2026_article(article: ReplicaArticle, articles: list[ReplicaArticle]
     )
     author = f'<span class="article__author">{escape(article.author)}</span>' if article.author else ""
     lead = f'<div class="article__description">{escape(article.lead)}</div>' if article.lead else ""
-    crumb_path = LISTING_PATH if article.breadcrumb == SECTION else "/category/politics_s2"
+    crumb_path = category_path(article.breadcrumb)
     return f"""<!DOCTYPE html>
 <html lang="en"><head>
 {head(article, base_url, "Qazinform News Agency")}

@@ -33,6 +33,7 @@ class ReplicaSite:
         section_in_menu: bool = True,
         surge: int = 0,
         section_at: str = "menu",
+        other_news: int = 0,
     ):
         """`defects` maps an article's position in the listing (0 = newest) to one of
         pages.DEFECTS. `noisy_listing` adds to every listing page what is not an article
@@ -41,7 +42,10 @@ class ReplicaSite:
         of pages.LISTING_DESIGNS. `section_at`: where the site links to the section, one of
         pages.SECTION_PLACES ("menu", "site map", "tags", "article": only article pages'
         breadcrumbs and category labels, "none"); `section_in_menu=False` is "none".
-        `surge`: that many more articles in the last weeks, as before an election day."""
+        `surge`: that many more articles in the last weeks, as before an election day.
+        `other_news`: that many articles of other sections over the same years, hard
+        negatives among them (content.OTHER_TOPICS), which only the all-news feed
+        (pages.ALL_NEWS_PATH) lists with the section's."""
         if listing_design not in pages.LISTING_DESIGNS:
             raise ValueError(f"unknown listing design {listing_design!r}; known: {', '.join(pages.LISTING_DESIGNS)}")
         self.seed = seed
@@ -53,7 +57,11 @@ class ReplicaSite:
         self.generator = Generator(seed)
         self.articles: list[ReplicaArticle] = []
         self.by_path: dict[str, ReplicaArticle] = {}
-        self._set_articles(self.generator.archive(articles, surge))
+        archive = self.generator.archive(articles, surge)
+        self.other_news: list[ReplicaArticle] = (
+            self.generator.other_news(other_news, archive[0].published, archive[-1].published) if other_news else []
+        )
+        self._set_articles(archive)
         self.defects = {self.articles[n].article_id: defect for n, defect in (defects or {}).items()}
         self._set_articles(
             [  # an impossible time shows on the article's card too
@@ -71,8 +79,20 @@ class ReplicaSite:
         self._lock = threading.Lock()
 
     def _set_articles(self, articles: list[ReplicaArticle]) -> None:
-        self.by_path = {path: a for a in articles for path in [a.path, *a.amp_paths]}
+        self.by_path = {path: a for a in [*articles, *self.other_news] for path in [a.path, *a.amp_paths]}
         self.articles = articles
+
+    def all_news(self) -> list[ReplicaArticle]:
+        """The all-news feed: the section's articles and the others, newest first."""
+        return sorted([*self.articles, *self.other_news], key=lambda a: a.published, reverse=True)
+
+    def publish_other_news(self, count: int) -> list[ReplicaArticle]:
+        """`count` articles of other sections, each half an hour after an hour of the newest."""
+        newest = max(a.published for a in [*self.articles, *self.other_news])
+        new = self.generator.later_other_news(count, after=newest)
+        self.other_news = new + self.other_news
+        self._set_articles(self.articles)
+        return new
 
     def publish(self, count: int) -> list[ReplicaArticle]:
         """`count` new articles, newer than any before, on top of the listing."""
@@ -171,11 +191,11 @@ class ReplicaSite:
             return Reply(200, html, pages.site_map_page(self.section_at == "site map").encode())
         if parts.path == pages.TAGS_PATH:
             return Reply(200, html, pages.tags_page(self.section_at == "tags").encode())
+        if parts.path == pages.ALL_NEWS_PATH:
+            text = pages.all_news_page(self.all_news(), listing_page_number(parts.query), self.section_at == "menu")
+            return Reply(200, html, text.encode())
         if parts.path == pages.LISTING_PATH:
-            try:
-                page = int(parse_qs(parts.query).get("page", ["1"])[0])
-            except ValueError:
-                page = 1
+            page = listing_page_number(parts.query)
             articles, last_page = self.articles, -(-len(self.articles) // pages.CARDS_PER_PAGE)
             kind, value = (listing_fault.kind, listing_fault.value) if listing_fault else (None, None)
             if kind == "empty":
@@ -195,6 +215,13 @@ class ReplicaSite:
                 text = pages.unlinked_section(text)
             return Reply(200, html, text.encode())
         return Reply(404, html, b"<html><body><h1>Page not found</h1></body></html>")
+
+
+def listing_page_number(query: str) -> int:
+    try:
+        return int(parse_qs(query).get("page", ["1"])[0])
+    except ValueError:
+        return 1
 
 
 class _QuietServer(ThreadingHTTPServer):

@@ -12,6 +12,9 @@ crawl looks, in this order, and stops at the first door that answers (SectionSea
    breadcrumb, category label and tag row;
 5. the rest of the home page (a tag cloud, a footer link).
 
+Where no door answers, the crawl walks the all-news feed and judges each article by the
+topic rule (ELECTIONS_TOPIC_RULE, crawler/topic.py): the listing "found by" ALL_NEWS_FEED.
+
 A link answers when its text names the section, loosely: case, a plural "s" and a year
 aside ("Elections 2026", "ELECTION"); an exact name wins over a loose one.
 """
@@ -33,6 +36,7 @@ _MENU = "ancestor::nav or ancestor::*[contains(@class, 'menu') or contains(@clas
 _HEADER = "ancestor::header"
 IN_MENU, IN_HEADER, ELSEWHERE = 0, 1, 2
 SEEN_AT_MOST = 15
+ALL_NEWS_FEED = "all-news feed"  # crawl_runs.listing_found_by of a walk the topic rule selects from
 
 
 @dataclass(frozen=True)

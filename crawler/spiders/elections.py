@@ -1,5 +1,6 @@
 import json
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from datetime import UTC, datetime, timedelta
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 import scrapy
 from scrapy.exceptions import CloseSpider, DownloadTimeoutError
@@ -13,6 +14,7 @@ from crawler.items import RawPage
 from crawler.layouts import home, listing, load_article
 from crawler.middlewares import BotChallenge
 from crawler.state import ArchiveState
+from crawler.topic import RULE_VERSION
 from crawler.urls import (
     SITE_DOMAINS,
     article_id,
@@ -31,10 +33,13 @@ class ElectionsSpider(scrapy.Spider):
     """Finds the section's listing, walks its pages newest first, and opens each article it
     needs once.
 
-    Without a start URL, the listing is found on the site's home page: the menu link whose
-    text is the section's name (ELECTIONS_SITE_URL, ELECTIONS_SECTION). Incremental by
-    default: articles already stored are not requested again, pages that failed before are
-    requested first, and the walk ends as early as crawler/walk.py says is safe.
+    Without a start URL, the listing is found from the site's home page, behind one door
+    after another (crawler/layouts/home.py), each link named like the section
+    (ELECTIONS_SITE_URL, ELECTIONS_SECTION); where no door leads to one, the all-news feed
+    is walked and the topic rule picks its election articles (ELECTIONS_TOPIC_RULE,
+    pipelines/topic.py). Incremental by default: articles already stored are not requested
+    again, pages that failed before are requested first, and the walk ends as early as
+    crawler/walk.py says is safe.
     """
 
     name = "elections"
@@ -51,10 +56,15 @@ class ElectionsSpider(scrapy.Spider):
     requested_ids: set[str]
     archive_state: ArchiveState | None  # handed over by crawler.state.CrawlState
     search: home.SectionSearch  # the doors to the section's listing, once the home page is read
+    topic_rule: str  # ELECTIONS_TOPIC_RULE: "fallback", "always" or "off"
+    all_news_url: str
+    first_days: int  # ELECTIONS_TOPIC_FIRST_DAYS
     # Set as the crawl goes:
     known_ids: set[str]
     listing_url: str
     walk: Walk
+    selecting: bool = False  # the listing is the all-news feed: the topic rule judges its articles
+    floor: str | None = None  # the feed's walk reads no card older than this (ISO UTC)
 
     @classmethod
     def check_arguments(cls, settings, arguments: dict) -> CrawlArguments:
@@ -79,6 +89,9 @@ class ElectionsSpider(scrapy.Spider):
         spider.allowed_domains = [*SITE_DOMAINS, *sorted({urlsplit(url).hostname or "" for url in given})]
         spider.allowed_origins = {origin(url) for url in given}  # a replica's host, at its own port only
         spider.min_listing_bound = settings.getint("ELECTIONS_LISTING_MIN_BOUND")
+        spider.topic_rule = settings.get("ELECTIONS_TOPIC_RULE")
+        spider.all_news_url = urljoin(spider.site_url, settings.get("ELECTIONS_ALL_NEWS_PATH"))
+        spider.first_days = settings.getint("ELECTIONS_TOPIC_FIRST_DAYS")
         spider.requested_ids = set()
         spider.archive_state = None
         return spider
@@ -91,15 +104,21 @@ class ElectionsSpider(scrapy.Spider):
             self.crawler.stats.set_value(Stat.ONE_ARTICLE, self.arguments.url)
             yield self.article_request(canonical_url(self.arguments.url))
             return
-        first = self.archive_state.first
+        first, remembered = self.archive_state.first, self.archive_state.remembered_listing
+        # Pages fetched first may be the feed's, and are judged as its: known before any door.
+        self.selecting = not self.arguments.start_url and (
+            self.topic_rule == "always" or bool(remembered and remembered["listing_found_by"] == home.ALL_NEWS_FEED)
+        )
         if first:
             self.logger.info("Fetching %d pages first: earlier failures and refreshes", len(first))
         for page in first:
             if page["article_id"] not in self.requested_ids:
                 yield self.article_request(page["url"])
         if self.arguments.start_url:
-            self.crawler.stats.set_value(Stat.LISTING_FOUND_BY, "given")
-            yield self.begin_walk(self.arguments.start_url)
+            yield self.begin_walk(self.arguments.start_url, "given")
+        elif self.topic_rule == "always":
+            self.logger.info("ELECTIONS_TOPIC_RULE=always: the all-news feed, not the section, is walked")
+            yield self.begin_walk(self.all_news_url, home.ALL_NEWS_FEED)
         else:
             yield scrapy.Request(self.site_url, callback=self.parse_home, errback=self.listing_failed)
 
@@ -117,7 +136,11 @@ class ElectionsSpider(scrapy.Spider):
         home page, read, or a page to read first."""
         door = self.search.next_door()
         if door is None:
-            self.section_not_found(self.search.not_found())
+            problem = self.search.not_found()
+            if self.topic_rule != "fallback":
+                self.section_not_found(problem)
+            self.logger.warning("%s. Walking the all-news feed %s, by the topic rule", problem, self.all_news_url)
+            yield self.begin_walk(self.all_news_url, home.ALL_NEWS_FEED)
             return
         name, url = door
         if url is None:
@@ -143,8 +166,7 @@ class ElectionsSpider(scrapy.Spider):
                 remembered["start_url"],
                 remembered["listing_found_by"],
             )
-            self.crawler.stats.set_value(Stat.LISTING_FOUND_BY, remembered["listing_found_by"])
-            yield self.begin_walk(remembered["start_url"])
+            yield self.begin_walk(remembered["start_url"], remembered["listing_found_by"])
             return
         if len(candidates) > 1:
             self.section_not_found(home.ambiguous(self.section, candidates, door))
@@ -153,8 +175,7 @@ class ElectionsSpider(scrapy.Spider):
             yield from self.next_door()
             return
         self.logger.info("Section %r found behind the %s: %s", self.section, door, candidates[0])
-        self.crawler.stats.set_value(Stat.LISTING_FOUND_BY, door)
-        yield self.begin_walk(candidates[0])
+        yield self.begin_walk(candidates[0], door)
 
     def door_failed(self, failure):
         door = failure.request.cb_kwargs["door"]
@@ -166,17 +187,38 @@ class ElectionsSpider(scrapy.Spider):
         self.crawler.stats.set_value(Stat.SECTION_NOT_FOUND, problem)  # the ledger's error line says it
         raise CloseSpider(str(FinishReason.SECTION_NOT_FOUND))
 
-    def begin_walk(self, listing_url: str) -> scrapy.Request:
+    def begin_walk(self, listing_url: str, found_by: str) -> scrapy.Request:
+        """`found_by`: "given" (a start URL), the door the listing was behind, or ALL_NEWS_FEED."""
         self.listing_url = listing_url
         self.crawler.stats.set_value(Stat.LISTING_URL, listing_url)
+        self.crawler.stats.set_value(Stat.LISTING_FOUND_BY, found_by)
+        self.selecting = found_by == home.ALL_NEWS_FEED
         runs = self.archive_state.runs_by_listing if self.archive_state else {}
         plan = WalkPlan.from_runs(runs.get(listing_url, []))
+        if self.selecting:  # what the rule rejected is known: never fetched from the feed again
+            self.known_ids |= self.archive_state.rejected_ids if self.archive_state else set()
+            self.logger.info("Each article of the feed is judged by the topic rule, version %d", RULE_VERSION)
         self.walk = Walk(
             plan, max_pages=self.arguments.max_pages, known=len(self.known_ids), min_bound=self.min_listing_bound
         )
         if self.arguments.mode != "full":
             self.logger.info("Walking %s: %s", listing_url, plan.describe())
         return self.listing_request(1)
+
+    def set_floor(self, cards) -> None:
+        """The feed's first walk (or a mode=full one) reads back first_days from its newest
+        card, unless since says how far: the whole feed is the site's whole history."""
+        newest = max((card.published_at for card in cards if card.published_at), default=None)
+        if newest is None:
+            return
+        floor = datetime.fromisoformat(newest) - timedelta(days=self.first_days)
+        self.floor = floor.astimezone(UTC).isoformat()
+        self.logger.info(
+            "The all-news feed has no complete walk to stop at: reading back %d days, to %s "
+            "(ELECTIONS_TOPIC_FIRST_DAYS; -a since= reads further)",
+            self.first_days,
+            self.floor,
+        )
 
     def listing_request(self, page: int, after_empty: bool = False, recheck: bool = False) -> scrapy.Request:
         """`recheck`: read the page before again once this one is read (crawler/walk.py)."""
@@ -222,6 +264,9 @@ class ElectionsSpider(scrapy.Spider):
             self.logger.warning("Listing page %d had no cards but page %d has: walking on", page - 1, page)
             stats.inc_value(Stat.EMPTY_LISTING_PAGES)
         stats.inc_value(Stat.LISTING_PAGES)
+        if page == 1 and self.selecting and not self.arguments.since and not self.walk.plan.has_gapless_run:
+            self.set_floor(cards)
+        since = self.arguments.since or self.floor
         reached_since, all_known, card_ids = False, True, []
         for card in cards:
             url = canonical_url(card.url)
@@ -237,7 +282,7 @@ class ElectionsSpider(scrapy.Spider):
             card_ids.append(card_id)
             if card.published_at:
                 stats.min_value(Stat.OLDEST_CARD_AT, card.published_at)
-            if self.arguments.since and card.published_at and card.published_at < self.arguments.since:
+            if since and card.published_at and card.published_at < since:
                 reached_since = True
                 continue
             if card_id in self.known_ids or card_id in self.requested_ids:
@@ -251,7 +296,7 @@ class ElectionsSpider(scrapy.Spider):
         self.walk.read(page, card_ids)
         if recheck:
             yield self.reread_request(page - 1, self.parse_reread)
-        stop = self.walk.after_page(page, card_ids, all_known, reached_since)
+        stop = self.walk.after_page(page, card_ids, all_known, reached_since, floor=not self.arguments.since)
         if stop is not None:
             self.logger.info("Listing ends after page %d: %s", page, STOP_REASONS[stop])
             stats.set_value(Stat.WALK_STOP, str(stop))
@@ -346,6 +391,8 @@ class ElectionsSpider(scrapy.Spider):
             self.report_failure(response.request, no_article_at(response.url), gone=True)
             return
         item = load_article(response, section=self.section, edition_lang=self.edition_lang)
+        if self.selecting:
+            item["selected_from"] = self.listing_url
         self.note_alias(response.request, item.get("article_id"))
         if self.keep_raw:
             item["raw_page"] = RawPage.of(response)
@@ -421,6 +468,7 @@ STOP_REASONS = {
     WalkStop.KNOWN: "every card is already stored or requested",
     WalkStop.MAX_PAGES: "max_pages reached",
     WalkStop.SINCE: "it reaches cards older than since",
+    WalkStop.FLOOR: "it reaches the all-news feed's floor (ELECTIONS_TOPIC_FIRST_DAYS)",
 }
 
 

@@ -74,9 +74,38 @@ def test_the_check_reads_every_step_and_field_and_writes_nothing(tmp_path):
     assert not (tmp_path / "elections.db").exists()
 
 
-def test_a_section_missing_from_the_menu_says_what_to_set(tmp_path):
-    with ReplicaServer(ReplicaSite(articles=40, seed=5, section_in_menu=False)) as server:
+def test_with_no_section_the_check_reads_the_all_news_feed_and_gives_the_topic_rules_verdicts(tmp_path):
+    site = ReplicaSite(articles=40, seed=5, section_in_menu=False, other_news=40)
+    with ReplicaServer(site) as server:
         result = check_site(tmp_path, server)
+    assert result.returncode == 0, result.stdout
+    lines = result.stdout.splitlines()
+    assert "door tags page" in result.stdout and "door home page: no link named 'Elections'" in lines
+    feed = server.base_url + "/lenta"
+    assert f"make crawl would use the all-news feed, {feed}, keeping what the topic rule selects" in result.stdout
+    newest = site.all_news()[:3]
+    verdicts = [line.split(": ")[0].strip() for line in lines if line.startswith("  topic rule")]
+    assert verdicts == [f"topic rule    {'selected' if a.kind == 'election' else 'rejected'}" for a in newest]
+    assert lines[-1] == "verdict: ready: `make crawl` can read the site as it is today"
+
+
+def test_a_site_with_no_section_and_no_all_news_feed_says_what_to_set(tmp_path):
+    with ReplicaServer(ReplicaSite(articles=40, seed=5, section_in_menu=False)) as server:
+        server.site.add_fault("status", "^/lenta", 404)
+        result = check_site(tmp_path, server)
+    assert result.returncode == 1
+    problems = [line for line in result.stdout.splitlines() if "PROBLEM" in line]
+    assert problems == [
+        "  PROBLEM: all-news feed failed: HTTP 404",
+        "  PROBLEM: no listing to walk: no door leads to the section 'Elections', and the all-news feed "
+        f"{server.base_url}/lenta cannot be read; set ELECTIONS_START_URL (-a start_url=) to the section's listing, "
+        "ELECTIONS_SECTION to its name as the site writes it, or ELECTIONS_ALL_NEWS_PATH to the feed",
+    ]
+
+
+def test_with_the_topic_rule_off_a_section_found_nowhere_says_what_to_set(tmp_path):
+    with ReplicaServer(ReplicaSite(articles=40, seed=5, section_in_menu=False)) as server:
+        result = check_site(tmp_path, server, ELECTIONS_TOPIC_RULE="off")
     assert result.returncode == 1
     problem = [line for line in result.stdout.splitlines() if "PROBLEM" in line]
     assert problem == [

@@ -11,7 +11,16 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from replica import ReplicaServer, ReplicaSite
-from replica.crawling import ROOT, counters, crawl, listing_rereads, mismatches, rows, stored_articles
+from replica.crawling import (
+    ROOT,
+    counters,
+    crawl,
+    listing_rereads,
+    minimum_requests,
+    mismatches,
+    rows,
+    stored_articles,
+)
 from replica.pages import CARDS_PER_PAGE, LISTING_PATH, SIDEBAR_PATHS
 
 
@@ -77,10 +86,12 @@ def id_form(article_id: str) -> str:
     return "slug"
 
 
-def test_a_section_missing_from_the_menu_fails_the_run_with_one_line(tmp_path):
+def test_with_the_topic_rule_off_a_section_found_nowhere_fails_the_run_with_one_line(tmp_path):
     db = tmp_path / "elections.db"
     with ReplicaServer(ReplicaSite(articles=20, seed=3, section_in_menu=False)) as server:
-        result, requests = requests_during(server.site, lambda: crawl(db=db, ELECTIONS_SITE_URL=server.home_url))
+        result, requests = requests_during(
+            server.site, lambda: crawl(db=db, ELECTIONS_SITE_URL=server.home_url, ELECTIONS_TOPIC_RULE="off")
+        )
     assert result.returncode == 1
     errors = [line for line in result.stderr.splitlines() if " ERROR: " in line]
     assert len(errors) == 1, result.stderr[-3000:]
@@ -122,6 +133,53 @@ def test_a_section_only_on_the_site_map_or_tags_page_is_found_there(tmp_path, pl
     assert mismatches(stored_articles(db), expected) == {}
     runs = rows(db, "crawl_runs")
     assert [(run["listing_found_by"], run["start_url"]) for run in runs] == [(door, server.start_url)] * 2
+
+
+def test_with_no_section_anywhere_the_topic_rule_selects_from_the_all_news_feed(tmp_path):
+    """No door leads to an Elections listing: the all-news feed is walked, back to its floor
+    on the first run, and each article is judged by the topic rule (crawler/topic.py). Hard
+    negatives ("candidate master", "vaccination campaign" ...) are among the other news."""
+    db = tmp_path / "elections.db"
+    site = ReplicaSite(articles=60, seed=3, section_at="none", other_news=100)
+    years = {"ELECTIONS_TOPIC_FIRST_DAYS": "730"}
+    with ReplicaServer(site) as server:
+        first, requests = requests_during(site, lambda: crawl(db=db, ELECTIONS_SITE_URL=server.home_url, **years))
+        floor = site.all_news()[0].published - timedelta(days=730)
+        recent = {a.article_id for a in site.all_news() if a.published >= floor}
+        expected = {i: item for i, item in site.expected_items(server.base_url).items() if i in recent}
+        negatives = {a.article_id: a for a in site.other_news if a.article_id in recent}
+        assert first.returncode == 0, first.stderr[-3000:]
+        assert "Walking the all-news feed" in first.stderr and "Traceback" not in first.stderr
+        assert {a.kind for a in negatives.values()} == {"other", "hard negative"} and len(expected) >= 5
+        assert mismatches(stored_articles(db), expected) == {}
+        verdicts = {row["article_id"]: row for row in rows(db, "topic_verdicts")}
+        assert {i for i, v in verdicts.items() if v["selected"]} == set(expected)
+        assert {i for i, v in verdicts.items() if not v["selected"]} == set(negatives)
+        assert {(v["listing_url"], v["rule_version"]) for v in verdicts.values()} == {(server.base_url + "/lenta", 1)}
+        assert all(v["score"] >= 5 for v in verdicts.values() if v["selected"])
+        assert all(v["reason"].startswith("score ") for v in verdicts.values())
+        # Rejected pages are kept, for a changed rule; nothing older than the floor was fetched.
+        assert {r["article_id"] for r in rows(db, "raw_pages")} == recent
+        fetched = {a.article_id for a in site.all_news() if requests[a.path]}
+        assert fetched == recent
+        [run] = rows(db, "crawl_runs")
+        assert (run["listing_found_by"], run["start_url"], run["walk_stop"], run["gapless"]) == (
+            "all-news feed",
+            server.base_url + "/lenta",
+            "floor",
+            1,
+        )
+        assert (counters(run)["topic/selected"], counters(run)["topic/rejected"]) == (len(expected), len(negatives))
+        assert (run["status"], run["healthy"]) == ("ok", 1)
+
+        # The next day: what is new is fetched once; nothing rejected or stored is fetched again.
+        new = site.publish(3) + site.publish_other_news(4)
+        again, requests = requests_during(site, lambda: crawl(db=db, ELECTIONS_SITE_URL=server.home_url, **years))
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert {t for t in requests if t.startswith("/news/") or t.startswith("/en/")} == {a.path for a in new}
+    assert sum(requests.values()) == minimum_requests(7, discovery=True)
+    assert set(stored_articles(db)) == set(expected) | {a.article_id for a in new[:3]}
+    assert len(rows(db, "topic_verdicts")) == len(recent) + 7
 
 
 def test_a_maintenance_page_for_a_home_page_is_the_site_down_not_a_missing_section(tmp_path):

@@ -13,11 +13,11 @@ from collections import Counter
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
-from crawler import archive
+from crawler import archive, topic
 from crawler.layouts import redesign2026
 from crawler.reparse import reparse
 from replica import ReplicaServer, ReplicaSite
-from replica.crawling import ROOT, crawl, exit_code_of, rows, setting_options, stored_articles
+from replica.crawling import ROOT, crawl, exit_code_of, mismatches, rows, setting_options, stored_articles
 
 
 @pytest.fixture(scope="module")
@@ -332,3 +332,36 @@ def test_a_reparse_that_was_killed_is_recorded_so_by_the_next(crawled, tmp_path)
     assert (runs[killed]["status"], runs[killed]["finish_reason"]) == ("failed", "killed")
     assert runs[killed]["health_problems"] == "the reparse was killed"
     assert runs[max(runs)]["status"] == "ok"
+
+
+def test_reparse_judges_the_feeds_kept_pages_again_by_a_changed_topic_rule(tmp_path, monkeypatch):
+    """Rejected articles' pages are kept: a changed rule is re-applied without the site."""
+    db = tmp_path / "elections.db"
+    site = ReplicaSite(articles=20, seed=52, other_news=20)
+    with ReplicaServer(site) as server:
+        result = crawl(
+            db=db, ELECTIONS_SITE_URL=server.home_url, ELECTIONS_TOPIC_RULE="always", ELECTIONS_TOPIC_FIRST_DAYS="4000"
+        )
+        expected = server.site.expected_items(server.base_url)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert set(stored_articles(db)) == set(expected)
+    scores = {row["article_id"]: row["score"] for row in rows(db, "topic_verdicts")}
+    strictest = sorted(scores[i] for i in expected)[len(expected) // 2]  # half the selected ones fall below it
+
+    # A stricter rule, version 2: the articles scoring below it leave `articles`, verdicts stay.
+    monkeypatch.setattr(topic, "THRESHOLD", strictest)
+    monkeypatch.setattr(topic, "RULE_VERSION", 2)
+    summary = reparse(archive.open_existing(db), section="Elections", edition_lang="en")
+    kept = {i for i in expected if scores[i] >= strictest}
+    assert set(stored_articles(db)) == kept and 0 < len(kept) < len(expected)
+    assert summary.deselected == len(expected) - len(kept) and summary.selected == 0
+    verdicts = {row["article_id"]: row for row in rows(db, "topic_verdicts")}
+    assert {v["rule_version"] for v in verdicts.values()} == {2} and len(verdicts) == 40
+    assert {i for i, v in verdicts.items() if v["selected"]} == kept
+    assert "now selects 0 articles it rejected and rejects" in summary.line()
+
+    # The rule as it was: every election article is back, every field as the ground truth.
+    monkeypatch.undo()
+    summary = reparse(archive.open_existing(db), section="Elections", edition_lang="en")
+    assert summary.selected == len(expected) - len(kept) and summary.deselected == 0
+    assert mismatches(stored_articles(db), expected) == {}

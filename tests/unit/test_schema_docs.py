@@ -9,7 +9,16 @@ import yaml
 from crawler.archive import open_database
 
 ROOT = Path(__file__).resolve().parents[2]
-TABLES = ("articles", "article_tags", "article_versions", "article_aliases", "dropped_items", "crawl_runs", "raw_pages")
+TABLES = (
+    "articles",
+    "article_tags",
+    "article_versions",
+    "article_aliases",
+    "dropped_items",
+    "crawl_runs",
+    "raw_pages",
+    "topic_verdicts",
+)
 
 
 def documented_columns() -> dict[str, set[str]]:
