@@ -207,7 +207,7 @@ class SiteCheck(scrapy.Spider):
             shown = f"found: {shorten(value)}" if value not in (None, "", []) else "not found"
             self.report(f"  {field:<13} {shown}")
         if self.selecting:
-            verdict = topic.judge(item)
+            verdict = topic.judge(dict(item))
             self.report(f"  {'topic rule':<13} {'selected' if verdict.selected else 'rejected'}: {verdict.reason}")
         missing = [field for field in REQUIRED_FIELDS if not item.get(field)]
         if item["layout"] in (Layout.UNKNOWN, Layout.FALLBACK):
