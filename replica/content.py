@@ -235,7 +235,7 @@ class ReplicaArticle:
     listing_href: str  # how the listing links to it (canonical, AMP, with a query...)
     amp_paths: list[str] = field(default_factory=list)
 
-    # Of the paragraphs, those a 2026 page shows as a subheading, and as items of one list.
+    # Of the paragraphs, those a 2023 or 2026 page shows as a subheading, and as items of one list.
     subheadings: frozenset[int] = frozenset()
     list_items: frozenset[int] = frozenset()
 
@@ -456,10 +456,10 @@ class Generator:
             amp_paths=amp_paths,
             breadcrumb=SECTION if r.random() < 0.7 else "Politics",
         )
-        return self.with_structure(written) if layout == "redesign2026" else written
+        return self.with_structure(written) if layout in ("current", "redesign2026") else written
 
     def with_structure(self, article: ReplicaArticle) -> ReplicaArticle:
-        """A 2026 article's body as today's pages write it, for some: a subheading, a list
+        """A 2023 or 2026 article's body as today's pages write it, for some: a subheading, a list
         (its last paragraph's sentences, an item each). Drawn from the article's id, not the
         generator's stream, so that every other article stays as it was."""
         rng = random.Random(f"structure:{article.article_id}")

@@ -209,11 +209,20 @@ def legacy_article(article: ReplicaArticle, articles: list[ReplicaArticle], base
 </body></html>"""
 
 
+def gmt_line(article: ReplicaArticle) -> str:
+    """The 2023 design's date line, with the offset it states: `10:40, 30 October 2025 | GMT +5`."""
+    offset = article.published.utcoffset()
+    hours = int(offset.total_seconds() // 3600) if offset else 0
+    return f"{time_card(article)} | GMT +{hours}"
+
+
 def current_article(article: ReplicaArticle, articles: list[ReplicaArticle], base_url: str) -> str:
+    """The 2023 design: the date line before the title (after it, in variant 0), a body of
+    paragraphs, a quote, a subheading and a list, among an ad block and a figure whose
+    image's alt text is the article's title, as the site's often is (docs/site.md)."""
     rng = random.Random(article.article_id)
     others = neighbours(articles, article, 10)
-    paragraphs = article.shown_paragraphs
-    blocks = [f"<p>{inline_markup(p, rng)}</p>" for p in paragraphs]
+    blocks = structured_blocks(article, rng)
     if len(blocks) > 3:
         blocks[2] = f"<blockquote>{blocks[2]}</blockquote>"  # a quotation set apart: article text
     blocks.insert(
@@ -223,13 +232,15 @@ def current_article(article: ReplicaArticle, articles: list[ReplicaArticle], bas
     if article.image_path:
         blocks.insert(
             1,
-            f'<figure><img src="{article.image_path}" alt=""><figcaption><p>Photo: Qazinform</p></figcaption></figure>',
+            f'<figure><img src="{article.image_path}" alt="{escape(article.title)}"><figcaption><p>Photo: Qazinform</p></figcaption></figure>',
         )
     author = f'<div class="article__author">{escape(article.author)}</div>' if article.author else ""
     tags = ""
     if article.tags:
         links = "".join(f'<a href="/tags/{slugify(t)}">{escape(t)}</a>' for t in article.tags)
         tags = f'<div class="article__tags">{links}</div>'
+    time_tag = "div" if article.variant else "span"
+    date_line = f'<{time_tag} class="article__time">{gmt_line(article)}</{time_tag}>'
     return f"""<!DOCTYPE html>
 <html lang="en"><head>
 {head(article, base_url, "Qazinform News Agency")}
@@ -239,8 +250,9 @@ def current_article(article: ReplicaArticle, articles: list[ReplicaArticle], bas
 <main class="container">
 <div class="article__body-main">
 <div class="article__category"><a href="{category_path(article.category)}">{escape(article.category)}</a></div>
+{date_line if article.variant else ""}
 <h1 class="article__title">{escape(article.title)}</h1>
-<div class="article__info"><span class="article__time">{time_card(article)}</span>{author}</div>
+<div class="article__info">{"" if article.variant else date_line}{author}</div>
 <div class="article__description"><p>{escape(article.lead or "")}</p></div>
 <div class="article__body-text">
 {chr(10).join(blocks)}
@@ -602,7 +614,7 @@ def redesign2026_article(article: ReplicaArticle, articles: list[ReplicaArticle]
     if article.image_path:
         blocks.insert(
             1,
-            f'<figure class="article__image"><img src="{article.image_path}" alt=""><figcaption><p>Photo: Qazinform</p></figcaption></figure>',
+            f'<figure class="article__image"><img src="{article.image_path}" alt="{escape(article.title)}"><figcaption><p>Photo: Qazinform</p></figcaption></figure>',
         )
     if article.tags:
         blocks.append(

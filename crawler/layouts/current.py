@@ -1,14 +1,16 @@
 """The 2023 design (2023 to mid 2026): inform.kz and qazinform.com, stored as "current".
 
-Article pages: div.article__body-main holding h1.article__title, a lead in
-.article__description and the body in div.article__body-text, whose figures and
-advertising blocks (.adfox, ids holding "adfox") are not article text.
+Article pages: div.article__body-main holding the date line (`10:40, 30 October 2025 |
+GMT +5`, before the title on most pages: its stated offset wins), h1.article__title, a lead
+in .article__description and the body in div.article__body-text: paragraphs, quotes,
+subheadings and list items (an item a line), among figures (an image's alt text is no text)
+and advertising blocks (.adfox, ids holding "adfox") that are not article text.
 """
 
 from parsel.csstranslator import HTMLTranslator
 
 from crawler.contracts import Layout
-from crawler.layouts.page import css, jsonld, keywords, matches, meta, texts, xpath
+from crawler.layouts.page import css, jsonld, keywords, matches, meta, text_blocks, texts, xpath
 
 NAME = Layout.CURRENT
 
@@ -23,7 +25,7 @@ FIELDS = {
     "title": [jsonld("headline"), meta("og:title"), texts("//h1[contains(@class, 'article__title')]")],
     # The visible lead: og:description is often a cut-off excerpt of the body.
     "lead": [texts("//*[contains(@class, 'article__description')]")],
-    "body": [texts(f"{_BODY}//p[not({_NOT_ARTICLE_TEXT})]")],
+    "body": [texts(text_blocks(_BODY, _NOT_ARTICLE_TEXT))],
     "author": [jsonld("author", "name"), meta("author"), texts("//*[contains(@class, 'article__author')]")],
     "published_at": [
         jsonld("datePublished"),

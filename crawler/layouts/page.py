@@ -108,6 +108,13 @@ def texts(query: str) -> Selector:
     return lambda page: [element_text(element) for element in compiled(page.root)]
 
 
+def text_blocks(container: str, not_text: str) -> str:
+    """XPath of a body's text blocks within `container`: paragraphs, subheadings and list
+    items (an item a line), none that `not_text` rules out, and no paragraph within an item."""
+    blocks = "*[self::p or self::li or self::h2 or self::h3 or self::h4]"
+    return f"{container}//{blocks}[not({not_text})][not(ancestor::li) and not(ancestor::p)]"
+
+
 def matches(query: str) -> Callable[["Page"], bool]:
     """Does the XPath query find anything on the page? (for recognising a layout)"""
     compiled = etree.XPath(f"boolean({query})")

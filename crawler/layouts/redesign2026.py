@@ -11,7 +11,7 @@ recognised by the page, never by its URL.
 """
 
 from crawler.contracts import Layout
-from crawler.layouts.page import css, jsonld, keywords, matches, meta, texts, xpath
+from crawler.layouts.page import css, jsonld, keywords, matches, meta, text_blocks, texts, xpath
 
 NAME = Layout.REDESIGN_2026
 
@@ -28,17 +28,13 @@ _NOT_TEXT = (
     f" or contains(@class, 'adv') or contains(@class, 'read-also') or {_class('article__tags')}]"
 )
 _TIME = f"({_TITLE}/following::time)[1]"  # the article's own, before any sidebar's
-_NOT_NESTED = "[not(ancestor::li) and not(ancestor::p)]"
 
 recognises = matches(f"{_TITLE} and {_CONTENT}")
 
 FIELDS = {
     "title": [jsonld("headline"), meta("og:title"), texts(_TITLE)],
     "lead": [texts(f"//*[{_class('article__description')} or {_class('article__lead')}]")],
-    # Paragraphs, subheadings and list items, a block each; not a paragraph within an item.
-    "body": [
-        texts(f"{_CONTENT}//*[self::p or self::li or self::h2 or self::h3 or self::h4][not({_NOT_TEXT})]{_NOT_NESTED}")
-    ],
+    "body": [texts(text_blocks(_CONTENT, _NOT_TEXT))],
     "author": [jsonld("author", "name"), meta("author"), texts(f"//*[{_class('article__author')}]")],
     "published_at": [
         jsonld("datePublished"),

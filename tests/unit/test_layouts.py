@@ -3,8 +3,9 @@
 import json
 import re
 from dataclasses import replace
-from datetime import UTC
+from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from scrapy.http import HtmlResponse
@@ -317,10 +318,11 @@ def test_the_doors_are_the_menu_the_site_map_the_tags_page_and_the_rest_of_the_h
     assert "nor on the site map page (https://qazinform.com/map)" in search.not_found()
 
 
-def test_a_2026_body_keeps_its_subheading_and_list_items_and_drops_credit_lines():
+@pytest.mark.parametrize("layout", ["current", "redesign2026"])
+def test_todays_bodies_keep_their_subheading_and_list_items_and_drop_credit_lines(layout):
     """A public extractor that read <p> alone lost list items (docs/site.md)."""
     articles = generate(200, 5)
-    article = next(a for a in articles if a.layout == "redesign2026" and a.subheadings and a.list_items)
+    article = next(a for a in articles if a.layout == layout and a.subheadings and a.list_items and a.image_path)
     html = pages.article_page(article, articles, "https://qazinform.com")
     html = html.replace("<h3 ", '<p class="photo-credit">Photo credit: Akorda</p><h3 ', 1)
     assert "<ul><li>" in html and '<h3 class="article__subtitle">' in html and "Photo credit: Akorda" in html
@@ -331,6 +333,21 @@ def test_a_2026_body_keeps_its_subheading_and_list_items_and_drops_credit_lines(
         article.paragraphs[n] for n in sorted(article.list_items)
     ]
     assert "Photo credit" not in item["body"]
+    assert f'alt="{article.title}"' in html and article.title not in item["body"]  # an image's alt is no text
+
+
+def test_the_2023_date_line_before_the_title_is_read_and_its_stated_offset_wins():
+    published = datetime(2023, 5, 4, 12, 0, tzinfo=ZoneInfo("Asia/Almaty"))  # UTC+6 then, and the page says so
+    item, _article, html = rendered(
+        "current",
+        variant=1,
+        published=published,
+        has_jsonld=False,
+        has_meta_time=False,
+        shown_time="10:40, 30 October 2025",
+    )
+    assert html.index('<div class="article__time">10:40, 30 October 2025 | GMT +6</div>') < html.index("<h1")
+    assert item["published_at"] == "2025-10-30T04:40:00+00:00"  # by the zone's rule of 2025 it would be 05:40
 
 
 @pytest.mark.parametrize(
