@@ -7,6 +7,12 @@ after each. Each run finds the section on the home page, as `make crawl` does. F
 it prints the requests Scrapy counted (crawl_runs.requests) against the fewest possible
 (robots.txt + the home page + listing pages up to the first fully known one + new
 articles) and against the full crawl measured in the same script.
+
+Then one replica per place the site may keep the section (replica.pages.SECTION_PLACES):
+in the menu, only on the site map page, only on the tags page, only on article pages, or
+nowhere (the all-news feed and the topic rule, with as many articles of other sections).
+Each is crawled once, then publishes 5 new articles (and 5 of other sections, where the
+feed is walked), and a daily run is measured against the same minimum.
 """
 
 import argparse
@@ -16,7 +22,7 @@ from pathlib import Path
 
 from replica import ReplicaServer, ReplicaSite
 from replica.crawling import crawl, minimum_requests, rows
-from replica.pages import LISTING_PATH
+from replica.pages import LISTING_PATH, SECTION_PLACES
 
 
 def last_run(db: Path) -> dict:
@@ -26,7 +32,9 @@ def last_run(db: Path) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=10_000)
+    parser.add_argument("--scenario-articles", type=int, default=500)
     args = parser.parse_args()
+    scenario_worst = scenarios(args.scenario_articles)
     with tempfile.TemporaryDirectory() as tmp, ReplicaServer(ReplicaSite(args.articles)) as server:
         db = Path(tmp) / "elections.db"
         start = {"ELECTIONS_SITE_URL": server.home_url}
@@ -59,7 +67,33 @@ def main() -> None:
             f"after a gapless run: {minimum} ({healed['requests'] / minimum:.2f}x); gapless again: {healed['gapless']}"
         )
         total = len(rows(db, "articles"))
-    print(f"summary: daily runs make at most {worst:.2f}x the minimum of requests; archive holds {total} articles")
+    print(
+        f"summary: daily runs make at most {worst:.2f}x the minimum of requests ({scenario_worst:.2f}x over the "
+        f"places the section may be); archive holds {total} articles"
+    )
+
+
+def scenarios(articles: int) -> float:
+    """A daily run's requests against the minimum, wherever the site keeps the section."""
+    worst = 0.0
+    for place in SECTION_PLACES:
+        other_news = articles if place == "none" else 0
+        site = ReplicaSite(articles, seed=11, section_at=place, other_news=other_news)
+        with tempfile.TemporaryDirectory() as tmp, ReplicaServer(site) as server:
+            db = Path(tmp) / "elections.db"
+            settings = {"ELECTIONS_SITE_URL": server.home_url, "ELECTIONS_TOPIC_FIRST_DAYS": "4000"}
+            crawl(db=db, **settings).check_returncode()
+            first = last_run(db)
+            new = len(site.publish(5)) + (len(site.publish_other_news(5)) if other_news else 0)
+            crawl(db=db, **settings).check_returncode()
+            run, minimum = last_run(db), minimum_requests(new, discovery=True)
+            worst = max(worst, run["requests"] / minimum)
+            print(
+                f"section at {place!r:<10} found by {run['listing_found_by']!r:<15}: first crawl {first['requests']} "
+                f"requests; daily run, {new} new: {run['requests']} requests, minimum {minimum} "
+                f"({run['requests'] / minimum:.2f}x), stored {run['articles_new']} new, status {run['status']}"
+            )
+    return worst
 
 
 if __name__ == "__main__":

@@ -21,6 +21,10 @@ def commands(site: ReplicaSite) -> dict:
     """Command -> (what it does, how): the site changed as a newsroom or a hostile web does."""
     return {
         "publish": ("publish N: N new articles on top of the listing", lambda n="1": site.publish(int(n))),
+        "other": (
+            "other N: N new articles of other sections on top of the all-news feed",
+            lambda n="1": site.publish_other_news(int(n)),
+        ),
         "edit": (
             "edit POSITION: rewrite the body of the article at POSITION (0 = newest)",
             lambda n: site.edit(int(n)),
@@ -64,6 +68,13 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=200, help="how many articles (default 200)")
     parser.add_argument("--seed", type=int, default=1, help="random seed of the content (default 1)")
     parser.add_argument("--surge", type=int, default=0, help="that many more articles in the last 30 days")
+    parser.add_argument(
+        "--other-news",
+        type=int,
+        default=None,
+        help="articles of other sections in the all-news feed /lenta, hard negatives among them "
+        "(default: as many as the section's with --section-at none, else none)",
+    )
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
     parser.add_argument(
@@ -76,7 +87,8 @@ def main() -> None:
     start.add_argument("--challenge", action="store_true", help="start with every page a bot challenge")
     start.add_argument("--maintenance", action="store_true", help="start with every page a maintenance page")
     args = parser.parse_args()
-    site = ReplicaSite(args.articles, args.seed, surge=args.surge, section_at=args.section_at)
+    other_news = args.other_news if args.other_news is not None else (args.articles if args.section_at == "none" else 0)
+    site = ReplicaSite(args.articles, args.seed, surge=args.surge, section_at=args.section_at, other_news=other_news)
     if args.challenge or args.maintenance:
         commands(site)["challenge" if args.challenge else "maintenance"][1]()
     with ReplicaServer(site, args.host, args.port) as server:
