@@ -29,6 +29,14 @@ def last_run(db: Path) -> dict:
     return rows(db, "crawl_runs")[-1]
 
 
+def daily_run(db: Path, settings: dict, new: int) -> tuple[dict, int, float]:
+    """A daily run after `new` articles were published: its crawl_runs row, the minimum of
+    requests, and its requests over that minimum."""
+    crawl(db=db, **settings).check_returncode()
+    run, minimum = last_run(db), minimum_requests(new, discovery=True)
+    return run, minimum, run["requests"] / minimum
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=10_000)
@@ -44,12 +52,11 @@ def main() -> None:
         worst = 0.0
         for new in (0, 5, 25):
             server.site.publish(new)
-            crawl(db=db, **start).check_returncode()
-            run, minimum = last_run(db), minimum_requests(new, discovery=True)
-            worst = max(worst, run["requests"] / minimum)
+            run, minimum, ratio = daily_run(db, start, new)
+            worst = max(worst, ratio)
             print(
                 f"daily run, {new:2d} new: {run['requests']:4d} requests, minimum {minimum:4d} "
-                f"({run['requests'] / minimum:.2f}x), full re-crawl {full} ({run['requests'] / full:.4f}x); "
+                f"({ratio:.2f}x), full re-crawl {full} ({run['requests'] / full:.4f}x); "
                 f"stored {run['articles_new']} new, status {run['status']}"
             )
         # The invariant's price: a run whose walk broke (a listing page failed) leaves a gap,
@@ -85,13 +92,12 @@ def scenarios(articles: int) -> float:
             crawl(db=db, **settings).check_returncode()
             first = last_run(db)
             new = len(site.publish(5)) + (len(site.publish_other_news(5)) if other_news else 0)
-            crawl(db=db, **settings).check_returncode()
-            run, minimum = last_run(db), minimum_requests(new, discovery=True)
-            worst = max(worst, run["requests"] / minimum)
+            run, minimum, ratio = daily_run(db, settings, new)
+            worst = max(worst, ratio)
             print(
                 f"section at {place!r:<10} found by {run['listing_found_by']!r:<15}: first crawl {first['requests']} "
                 f"requests; daily run, {new} new: {run['requests']} requests, minimum {minimum} "
-                f"({run['requests'] / minimum:.2f}x), stored {run['articles_new']} new, status {run['status']}"
+                f"({ratio:.2f}x), stored {run['articles_new']} new, status {run['status']}"
             )
     return worst
 
