@@ -25,6 +25,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from scrapy.http import TextResponse
 
+from crawler import topic
 from crawler.layouts.page import element_text
 from crawler.urls import SITE_DOMAINS, is_article_url, is_on_domains
 
@@ -106,12 +107,6 @@ def door_pages(response: TextResponse) -> list[tuple[str, str]]:
     return found
 
 
-# Words that make a headline election-like, for choosing the article pages to look at.
-ELECTORAL_WORDS = re.compile(
-    r"\b(?:election|elect|vote|voting|voter|ballot|referendum|candidate|cec|kurultai|qurultay|"
-    r"majilis|mazhilis|maslikhat|akim|polling|turnout|observer|odihr)",
-    re.IGNORECASE,
-)
 ARTICLE_PAGES = 3  # article pages looked at behind the fourth door
 
 
@@ -122,7 +117,7 @@ def article_pages(response: TextResponse, count: int = ARTICLE_PAGES) -> list[st
         url = response.urljoin(a.get("href").strip())
         if is_article_url(url) and (urlsplit(url).hostname == urlsplit(response.url).hostname):
             links.setdefault(url, " ".join(element_text(a).split()))
-    ranked = sorted(links, key=lambda url: not ELECTORAL_WORDS.search(links[url]))
+    ranked = sorted(links, key=lambda url: not topic.term_counts(topic.field_text({"title": links[url]}, "title")))
     return ranked[:count]
 
 
