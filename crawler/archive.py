@@ -120,6 +120,11 @@ CRAWL_RUNS_DOORS = {  # schema version 11
     # or "all-news feed": no section anywhere, its articles chosen by the topic rule
     "listing_found_by": str,
 }
+CRAWL_RUNS_CHANNEL = {  # schema version 13
+    # articles the feeds and sitemaps list, new enough for the walk to have seen, that it
+    # missed (fetched by this run); null: the second channel was not read
+    "walk_missed": int,
+}
 TOPIC_VERDICTS = {  # schema version 12: the topic rule's verdict on each article of an all-news feed (crawler/topic.py)
     "article_id": str,
     "url": str,
@@ -421,6 +426,12 @@ def add_topic_verdicts(db: Database) -> None:
     db.table("topic_verdicts").create(TOPIC_VERDICTS, pk="article_id", not_null=["selected"], if_not_exists=True)
 
 
+def add_walk_missed(db: Database) -> None:
+    """Schema version 13: how many articles the second channel found that the walk missed."""
+    for column, kind in CRAWL_RUNS_CHANNEL.items():
+        db.table("crawl_runs").add_column(column, kind)
+
+
 MIGRATIONS = [  # step n brings the database to version n
     create_tables,
     add_tags_and_month,
@@ -434,6 +445,7 @@ MIGRATIONS = [  # step n brings the database to version n
     add_aliases,
     add_listing_found_by,
     add_topic_verdicts,
+    add_walk_missed,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -54,10 +54,21 @@ class Stat:
     PENDING = "store/pending"
     TOPIC_SELECTED = "topic/selected"  # articles of an all-news feed the topic rule selected, stored
     TOPIC_REJECTED = "topic/rejected"  # and rejected: their verdicts stored
+    # The second channel (crawler/layouts/feeds.py), read after the walk:
+    CHANNEL_SOURCES = "channel/sources"  # feeds and sitemaps read
+    CHANNEL_ENTRIES = "channel/entries"  # the articles they list
+    CHANNEL_FAILED = "channel/failed"  # feeds and sitemaps that could not be read (a 404 aside)
+    CHANNEL_FAILED_AT = "channel/failed_at"  # the first: "<url>: <reason>"
+    # Articles they list that the section (or the topic rule) would include, the archive
+    # lacks and the walk did not request, although they are as new as the cards it read:
+    # fetched. crawl_runs.walk_missed
+    CHANNEL_MISSED = "channel/missed"
+    # Such articles fetched because the listing could not be read (failed, challenged): any age
+    CHANNEL_FALLBACK = "channel/fallback"
     RAW_PAGES = "store/raw_pages"
     DROPPED = "store/dropped"
 
-    OWN_PREFIXES = ("elections/", "validate/", "dedupe/", "store/", "topic/")  # kept in crawl_runs.counters
+    OWN_PREFIXES = ("elections/", "validate/", "dedupe/", "store/", "topic/", "channel/")  # kept in crawl_runs.counters
 
 
 class RunStatus(StrEnum):
@@ -112,6 +123,7 @@ class Layout(StrEnum):
     LEGACY = "legacy"  # www.inform.kz/en, 2020 to 2023 (the seed page)
     EN_INFORM = "en_inform"  # en.inform.kz/news, 2016 to 2023
     FALLBACK = "fallback"  # no known design; read from structured data and semantic markup
+    GENERIC = "generic"  # no known design, no structured data: read by trafilatura
     UNKNOWN = "unknown"  # nothing readable: recorded as a failure
 
 

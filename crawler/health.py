@@ -7,7 +7,7 @@ appearing. Each check returns a problem, in words, or None.
 
 from dataclasses import dataclass
 
-from crawler.contracts import FinishReason, Stat
+from crawler.contracts import FinishReason, Layout, Stat
 
 
 @dataclass(frozen=True)
@@ -54,15 +54,28 @@ def health_problems(run: dict, stats: dict, coverage: dict[str, float], policy: 
     """`run`: the crawl_runs counts; `coverage`: field -> share of the articles this run stored."""
     requested = stats.get(Stat.ARTICLES_REQUESTED, 0)
     parsed = stats.get(Stat.VALIDATED, 0)
-    no_known_layout = sum(stats.get(Stat.VALIDATE_LAYOUT + layout, 0) for layout in ("unknown", "fallback"))
+    no_known_layout = sum(
+        stats.get(Stat.VALIDATE_LAYOUT + layout, 0) for layout in (Layout.UNKNOWN, Layout.FALLBACK, Layout.GENERIC)
+    )
+    generic = stats.get(Stat.VALIDATE_LAYOUT + Layout.GENERIC, 0)
     gone = stats.get(Stat.ARTICLES_GONE, 0)
     failed = max(0, run["articles_pending"] + run["articles_dropped"] - gone)  # gone pages are the site's doing
     stored = run["articles_new"] + run["articles_updated"] + run["articles_unchanged"]
     problems = []
+    instead = (
+        f"; {stats[Stat.CHANNEL_FALLBACK]} articles were taken from the feeds and sitemaps instead"
+        if stats.get(Stat.CHANNEL_FALLBACK)
+        else ""
+    )
     if stats.get(Stat.CHALLENGE_URL):
         problems.append(
             f"the site blocked the crawler with a bot challenge ({stats.get(Stat.CHALLENGE)}) at "
-            f"{stats[Stat.CHALLENGE_URL]}: the crawl stopped, and what it did not fetch is left for the next run"
+            f"{stats[Stat.CHALLENGE_URL]}: "
+            + (
+                "the listing was not read"
+                if stats.get(Stat.CHANNEL_FALLBACK)
+                else "the crawl stopped, and what it did not fetch is left for the next run"
+            )
         )
     if stats.get(Stat.SECTION_NOT_FOUND):
         problems.append(stats[Stat.SECTION_NOT_FOUND])
@@ -92,14 +105,20 @@ def health_problems(run: dict, stats: dict, coverage: dict[str, float], policy: 
     if run["listing_pages"] == 0 and not stats.get(Stat.ONE_ARTICLE) and not stopped_on_purpose:
         failed_at, unreachable_at = stats.get(Stat.LISTING_FAILED_AT), stats.get(Stat.UNREACHABLE_AT)
         if unreachable_at:
-            problems.append(f"site unreachable at {unreachable_at}: no listing page with cards was read")
+            problems.append(f"site unreachable at {unreachable_at}: no listing page with cards was read{instead}")
         else:
-            problems.append("no listing page with cards was read" + (f" ({failed_at})" if failed_at else ""))
+            problems.append("no listing page with cards was read" + (f" ({failed_at})" if failed_at else "") + instead)
     if requested > gone and not stored and not stopped_on_purpose:
         problems.append(f"{requested} article pages requested, none stored")
     for field, minimum in policy.min_coverage.items():
         if field in coverage and coverage[field] < minimum:
             problems.append(f"field coverage: {field} on {coverage[field]:.0%} of stored articles, below {minimum:.0%}")
+    if generic:  # no parser reads them: someone must write one, whatever their share
+        problems.append(
+            f"{generic} page(s) in an unknown design, stored as read by the generic extractor (layout 'generic'): "
+            "their raw pages are kept; a layout module for the design (docs/site.md), then scrapy reparse, "
+            "reads them right"
+        )
     if parsed and no_known_layout / parsed > policy.max_drift:
         problems.append(f"layout drift: {no_known_layout} of {parsed} article pages in no known layout")
     if requested and failed / requested > policy.max_error_rate:

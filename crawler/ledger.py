@@ -144,19 +144,21 @@ def run_counts(stats: dict, reason: str) -> dict:
         "walk_stop": stop,
         "walk_top_ids": stats.get(Stat.WALK_TOP_IDS),
         "listing_found_by": stats.get(Stat.LISTING_FOUND_BY),
+        "walk_missed": stats.get(Stat.CHANNEL_MISSED, 0) if stats.get(Stat.CHANNEL_SOURCES) else None,
         "gapless": int(is_gapless(stop, unbroken)),
     }
 
 
 def run_status(reason: str, counts: dict, stats: dict) -> str:
     """Scrapy finishes with 'finished' even when every request failed, so read the counts:
-    failed when no listing page with cards was read (unless it was stopped on purpose first)
-    or the archive could not be written; partial when the run was cut short or
+    failed when no listing page with cards was read (unless it was stopped on purpose first,
+    or the feeds and sitemaps stood in) or the archive could not be written; partial when the run was cut short or
     something failed on the way; ok otherwise."""
     if stats.get(Stat.ONE_ARTICLE):  # -a url=: no listing; the article stored, or not
         stored = counts["articles_new"] + counts["articles_updated"] + counts["articles_unchanged"]
         return RunStatus.OK if stored and reason == FinishReason.FINISHED else RunStatus.FAILED
-    if (counts["listing_pages"] == 0 and reason != FinishReason.SHUTDOWN) or stats.get(Stat.UNWRITTEN):
+    no_listing = counts["listing_pages"] == 0 and not stats.get(Stat.CHANNEL_FALLBACK)  # the feeds stood in
+    if (no_listing and reason != FinishReason.SHUTDOWN) or stats.get(Stat.UNWRITTEN):
         return RunStatus.FAILED
     if (
         reason != FinishReason.FINISHED

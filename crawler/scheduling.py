@@ -441,7 +441,7 @@ def print_status(data_dir: Path, crawl_arguments: list[str], jobstore_url: str, 
     started = f"started ({zone})"  # the column's heading names the zone, its times do not
     print(
         f"{'id':>5}  {started} {'trigger':<10} {'status':<8} {'health':<10} "
-        f"{'new':>5} {'updated':>7} {'pending':>7} {'given up':>8} {'duration':>9}"
+        f"{'new':>5} {'updated':>7} {'pending':>7} {'given up':>8} {'missed':>6} {'duration':>9}"
     )
     for run in runs:
         when = format_time(run["started_at"], zone, labelled=False)
@@ -449,7 +449,7 @@ def print_status(data_dir: Path, crawl_arguments: list[str], jobstore_url: str, 
             f"{run['id']:>5}  {when:<{len(started)}} {run['trigger'] or '':<10} "
             f"{run['status']:<8} {health_word(run):<10} {run['articles_new'] or 0:>5} "
             f"{run['articles_updated'] or 0:>7} {run['articles_pending'] or 0:>7} {run['articles_dropped'] or 0:>8} "
-            f"{run_duration(run):>9}"
+            f"{'-' if run['walk_missed'] is None else run['walk_missed']:>6} {run_duration(run):>9}"
         )
         if run["health_problems"]:
             print(f"       {run['health_problems']}")

@@ -25,6 +25,16 @@ ELECTIONS_ALL_NEWS_PATH = "/lenta"  # the all-news feed, on the site's host
 # A walk of the feed that has no earlier complete walk to stop at (or a mode=full one) reads
 # back this many days from its newest card, unless `-a since=` says how far.
 ELECTIONS_TOPIC_FIRST_DAYS = 30
+# The second channel, read once the walk is done (crawler/layouts/feeds.py): the sitemaps
+# robots.txt names (of a sitemap index, the newest ELECTIONS_SITEMAP_CHILDREN) and these RSS
+# feeds, on the listing's host. An article they list that the section names (or, on the
+# all-news feed, any), that the archive lacks and the walk did not reach although the walk read
+# cards as old, is fetched: the walk missed it. Where the listing could not be read, the same
+# articles are fetched instead, whatever their age. The English feeds are unverified: a 404 is
+# no problem.
+ELECTIONS_SECOND_CHANNEL = True
+ELECTIONS_FEEDS = ["/rss/en.xml", "/rss/eng.xml"]
+ELECTIONS_SITEMAP_CHILDREN = 5
 ELECTIONS_KEEP_RAW = True  # keep each article page as served (raw_pages): re-extraction, WARC export
 ELECTIONS_LANG = "en"  # the edition's language: an article's lang when neither page nor URL tells
 ELECTIONS_DB = str(Path(__file__).resolve().parents[1] / "data" / "elections.db")

@@ -1,7 +1,8 @@
-"""A live check of the site with the project's settings: robots.txt, the home page and every
-door to the section, the first listing page (or the all-news feed's, where no door leads to
-the section) and its three newest articles, one printed line per step and per field (and
-the topic rule's verdict, on the feed), then a verdict. It stores nothing: no pipeline, no ledger, no database.
+"""A live check of the site with the project's settings: robots.txt, the feeds and sitemaps
+(the second channel), the home page and every door to the section, the first listing page
+(or the all-news feed's, where no door leads to the section) and its three newest articles,
+one printed line per step and per field (and the topic rule's verdict, on the feed), then a
+verdict. It stores nothing: no pipeline, no ledger, no database.
 
 Run by `scrapy check_site` (crawler/commands/check_site.py), `make check-site`.
 """
@@ -14,7 +15,7 @@ from protego import Protego
 from crawler import topic
 from crawler.arguments import CrawlArguments
 from crawler.contracts import Layout
-from crawler.layouts import home, listing, load_article
+from crawler.layouts import feeds, home, listing, load_article
 from crawler.spiders.elections import failure_reason
 from crawler.urls import SITE_DOMAINS, canonical_url, is_article_url
 from crawler.validation import REQUIRED_FIELDS
@@ -34,6 +35,11 @@ class SiteCheck(scrapy.Spider):
     search: home.SectionSearch
     topic_rule: str
     all_news_url: str
+    second_channel: bool
+    feed_paths: list[str]
+    sitemap_children: int
+    channel: list[tuple[str, str]]  # ("sitemap" or "feed", URL), still to read
+    channel_read: int
     selecting: bool = False  # the listing read is the all-news feed: the topic rule judges its articles
     custom_settings = {  # noqa: RUF012 -- Scrapy types it as an instance attribute; a ClassVar would not check
         "ITEM_PIPELINES": {},
@@ -62,6 +68,9 @@ class SiteCheck(scrapy.Spider):
         spider.user_agent = settings.get("USER_AGENT")
         spider.topic_rule = settings.get("ELECTIONS_TOPIC_RULE")
         spider.all_news_url = urljoin(spider.site_url, settings.get("ELECTIONS_ALL_NEWS_PATH"))
+        spider.second_channel = settings.getbool("ELECTIONS_SECOND_CHANNEL")
+        spider.feed_paths = settings.getlist("ELECTIONS_FEEDS")
+        spider.sitemap_children = settings.getint("ELECTIONS_SITEMAP_CHILDREN")
         start = spider.arguments.start_url or spider.site_url
         spider.allowed_domains = [*SITE_DOMAINS, urlsplit(start).hostname or ""]
         crawler.signals.connect(spider.closed_with_verdict, signal=scrapy.signals.spider_closed)
@@ -93,6 +102,69 @@ class SiteCheck(scrapy.Spider):
         for name, url in (("home page", self.site_url), ("listing", self.arguments.start_url)):
             if url and not robots.can_fetch(url, self.user_agent):
                 self.problem(f"robots.txt forbids our User-Agent to fetch the {name} {url}")
+        base = self.arguments.start_url or self.site_url
+        self.channel = [("sitemap", url) for url in sitemaps]
+        self.channel += [("feed", urljoin(base, path)) for path in self.feed_paths] if self.second_channel else []
+        self.channel_read = 0
+        yield from self.next_channel()
+
+    def next_channel(self):
+        """The second channel, one feed or sitemap at a time (crawler/layouts/feeds.py); then
+        the home page and the doors."""
+        if self.channel:
+            kind, url = self.channel.pop(0)
+            yield scrapy.Request(
+                url,
+                callback=self.parse_channel,
+                errback=self.channel_failed,
+                cb_kwargs={"kind": kind},
+                meta={"step": kind, "handle_httpstatus_list": [404, 410]},
+            )
+            return
+        if not self.second_channel:
+            self.report("second channel: off (ELECTIONS_SECOND_CHANNEL)")
+        elif self.channel_read:
+            self.report(
+                f"second channel: make crawl would cross-check its walk with {self.channel_read} feed(s) and sitemap(s)"
+            )
+        else:
+            self.report("second channel: no feed or sitemap found, so make crawl cannot cross-check its walk")
+        yield from self.read_home()
+
+    def parse_channel(self, response, kind: str):
+        if response.status != 200:
+            self.report(f"{kind} {response.url}: not found (HTTP {response.status})")
+            yield from self.next_channel()
+            return
+        read = feeds.sitemap(response) if kind == "sitemap" else feeds.feed(response)
+        if read is None:
+            self.report(f"{kind} {response.url}: HTTP 200, but not a {kind}")
+            yield from self.next_channel()
+            return
+        self.channel_read += 1
+        entries, children = read if isinstance(read, tuple) else (read, [])
+        if children:
+            newest = sorted(children, key=lambda child: child.modified_at or "", reverse=True)
+            shown = newest[: self.sitemap_children]
+            self.report(
+                f"{kind} {response.url}: HTTP 200, a sitemap index of {len(children)} sitemap(s); "
+                f"make crawl reads the newest {len(shown)}"
+            )
+            self.channel[:0] = [("sitemap", child.url) for child in shown]
+        else:
+            named = sum(entry.names_section(self.section) for entry in entries)
+            newest_at = max((entry.published_at for entry in entries if entry.published_at), default="-")
+            self.report(
+                f"{kind} {response.url}: HTTP 200, {len(entries)} article(s), {named} filed under "
+                f"{self.section!r}, newest {newest_at}"
+            )
+        yield from self.next_channel()
+
+    def channel_failed(self, failure):
+        self.report(f"{failure.request.meta['step']} {failure.request.url}: failed, {failure_reason(failure)}")
+        yield from self.next_channel()
+
+    def read_home(self):
         if self.arguments.start_url:
             self.report(f"home page: not read, the listing is given: {self.arguments.start_url}")
             yield self.listing_request(self.arguments.start_url)
@@ -210,7 +282,7 @@ class SiteCheck(scrapy.Spider):
             verdict = topic.judge(dict(item))
             self.report(f"  {'topic rule':<13} {'selected' if verdict.selected else 'rejected'}: {verdict.reason}")
         missing = [field for field in REQUIRED_FIELDS if not item.get(field)]
-        if item["layout"] in (Layout.UNKNOWN, Layout.FALLBACK):
+        if item["layout"] in (Layout.UNKNOWN, Layout.FALLBACK, Layout.GENERIC):
             self.problem(
                 f"{step} is in no design we know (read as {item['layout']}): docs/site.md says what to send us"
             )

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from crawler.archive import open_database
 from replica.content import archive_rows
-from replica.pages import CARDS_PER_PAGE
+from replica.pages import CARDS_PER_PAGE, RSS_PATH
 
 ROOT = Path(__file__).resolve().parents[1]
 # Fit for a server on this machine; the project's defaults are for the live site.
@@ -18,6 +18,7 @@ LOCAL_SETTINGS = {
     "AUTOTHROTTLE_ENABLED": "False",
     "CONCURRENT_REQUESTS": "16",
     "CONCURRENT_REQUESTS_PER_DOMAIN": "16",
+    "ELECTIONS_FEEDS": RSS_PATH,  # the replica's one feed (the live site's are guesses: one may be a 404)
 }
 
 
@@ -73,14 +74,20 @@ def mismatches(stored: dict[str, dict], expected: dict[str, dict]) -> dict[str, 
     return found
 
 
+# The second channel's requests in a run (crawler/layouts/feeds.py): robots.txt read again
+# for its Sitemap lines (Scrapy's robots middleware keeps its copy to itself), the replica's
+# sitemap index, its news sitemap and its RSS feed.
+CHANNEL_REQUESTS = 4
+
+
 def minimum_requests(new: int, retries: int = 0, discovery: bool = False) -> int:
     """The fewest requests a daily run can make without risking a skipped card: robots.txt,
     the home page when the listing is found there, the listing pages up to the first one
     whose cards are all known, each page whose last card is new read once more after the
-    next (crawler/walk.py: cards that moved up while walked), the new articles, and the
-    retries of failed pages."""
+    next (crawler/walk.py: cards that moved up while walked), the new articles, the
+    retries of failed pages, and the second channel's cross-check."""
     first_known_page = math.ceil(new / CARDS_PER_PAGE) + 1
-    return 1 + int(discovery) + first_known_page + listing_rereads(new) + new + retries
+    return 1 + int(discovery) + first_known_page + listing_rereads(new) + new + retries + CHANNEL_REQUESTS
 
 
 def listing_rereads(new: int) -> int:

@@ -9,6 +9,7 @@ import json
 import random
 import re
 from dataclasses import replace
+from email.utils import format_datetime
 from html import escape
 
 from replica.content import SECTION, TAGS, ReplicaArticle, slugify
@@ -33,6 +34,8 @@ Disallow: /admin/
 
 User-agent: BadBot
 Disallow: /
+
+Sitemap: {base_url}/sitemap.xml
 """
 
 BANNER = """<div class="top-banner"><a href="https://qazaqtv.com/"><img src="/img/qazaqtv.png" alt="Qazaq TV"></a>
@@ -518,7 +521,7 @@ def redesigned_article(article: ReplicaArticle, base_url: str) -> str:
 
 def unknown_layout_article(article: ReplicaArticle) -> str:
     """A redesign nobody told the crawler about: no <h1>, no known class, no metadata."""
-    paragraphs = "".join(f"<section class='txt'>{escape(p)}</section>" for p in article.paragraphs)
+    paragraphs = "".join(f"<p class='txt'>{escape(p)}</p>" for p in article.paragraphs)
     return f"""<!DOCTYPE html><html><head><title>{escape(article.title)}</title></head><body>
 {BANNER}<div class="story"><div class="story-headline">{escape(article.title)}</div>
 <div class="story-when">{time_card(article)}</div>{paragraphs}</div>{FOOTER}</body></html>"""
@@ -658,3 +661,59 @@ def challenge_page() -> str:
 <script>(function(){window._cf_chl_opt={cvId: '3'};var a=document.createElement('script');
 a.src='/cdn-cgi/challenge-platform/h/g/orchestrate/chl_page/v1';document.head.appendChild(a);}());</script>
 </body></html>"""
+
+
+# The second channel (crawler/layouts/feeds.py): robots.txt names the sitemap index, which
+# names a Google News sitemap of the newest news; an RSS feed of the newest news. Both list
+# every section's news, each filed under its section (a site with no Elections section files
+# election news under Politics).
+SITEMAP_INDEX_PATH = "/sitemap.xml"
+NEWS_SITEMAP_PATH = "/sitemaps/google-news_en.xml"
+RSS_PATH = "/rss/en.xml"
+NEWS_SITEMAP_SIZE = 60
+RSS_SIZE = 40
+NEWS_NAMESPACE = "http://www.google.com/schemas/sitemap-news/0.9"
+
+
+def channel_section(article: ReplicaArticle, with_section: bool) -> str:
+    return article.category if with_section or article.kind != "election" else "Politics"
+
+
+def sitemap_index(articles: list[ReplicaArticle], base_url: str) -> str:
+    newest = articles[0].published.isoformat() if articles else ""
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+<sitemap><loc>{base_url}{NEWS_SITEMAP_PATH}</loc><lastmod>{newest}</lastmod></sitemap>
+</sitemapindex>"""
+
+
+def news_sitemap(articles: list[ReplicaArticle], base_url: str, with_section: bool) -> str:
+    """The newest news: time, title and keywords (its section, then its tags) of each."""
+    urls = "\n".join(
+        f"""<url><loc>{base_url}{a.path}</loc><news:news>
+<news:publication><news:name>Qazinform</news:name><news:language>en</news:language></news:publication>
+<news:publication_date>{a.published.isoformat()}</news:publication_date>
+<news:title>{escape(a.title)}</news:title>
+<news:keywords>{escape(", ".join([channel_section(a, with_section), *a.tags]))}</news:keywords>
+</news:news></url>"""
+        for a in articles[:NEWS_SITEMAP_SIZE]
+    )
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:news="{NEWS_NAMESPACE}">
+{urls}
+</urlset>"""
+
+
+def rss_feed(articles: list[ReplicaArticle], base_url: str, with_section: bool) -> str:
+    """RSS 2.0 of the newest news: title, link, time, section and lead (no full text)."""
+    items = "\n".join(
+        f"""<item><title>{escape(a.title)}</title><link>{base_url}{a.path}</link>
+<pubDate>{format_datetime(a.published)}</pubDate><category>{escape(channel_section(a, with_section))}</category>
+<description>{escape(a.lead or "")}</description><guid>{base_url}{a.path}</guid></item>"""
+        for a in articles[:RSS_SIZE]
+    )
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0"><channel><title>Qazinform News Agency</title><link>{base_url}/</link>
+<description>News of Kazakhstan</description>
+{items}
+</channel></rss>"""

@@ -11,6 +11,15 @@ from replica import pages
 from replica.content import Generator, ReplicaArticle
 from replica.faults import Fault, Reply, apply
 
+# What a page in an unknown design (pages.unknown_layout_article) does not show.
+GENERIC_UNKNOWN: dict[str, object] = {
+    "lead": None,
+    "author": None,
+    "tags": [],
+    "image_url": None,
+    "dateline": None,
+    "source": None,
+}
 # Faults that change what a listing page holds, rather than how it is served.
 LISTING_FAULTS = ("empty", "repeat", "endless")
 
@@ -55,6 +64,7 @@ class ReplicaSite:
             raise ValueError(f"unknown section place {section_at!r}; known: {', '.join(pages.SECTION_PLACES)}")
         self.section_at = section_at if section_in_menu else "none"
         self.generator = Generator(seed)
+        self.unlisted: list[ReplicaArticle] = []  # unlist()
         self.articles: list[ReplicaArticle] = []
         self.by_path: dict[str, ReplicaArticle] = {}
         archive = self.generator.archive(articles, surge)
@@ -78,8 +88,24 @@ class ReplicaSite:
         self.request_times: dict[str, list[float]] = {}  # target -> time.monotonic() of each request
         self._lock = threading.Lock()
 
+    @property
+    def channel_paths(self) -> dict[str, Callable[[str], str]]:
+        """The second channel's pages (pages.SITEMAP_INDEX_PATH ...): base URL -> XML."""
+        news, named = self.channel_news(), self.section_at != "none"
+        return {
+            pages.SITEMAP_INDEX_PATH: lambda base_url: pages.sitemap_index(news, base_url),
+            pages.NEWS_SITEMAP_PATH: lambda base_url: pages.news_sitemap(news, base_url, named),
+            pages.RSS_PATH: lambda base_url: pages.rss_feed(news, base_url, named),
+        }
+
+    def channel_news(self) -> list[ReplicaArticle]:
+        """What the feeds and sitemaps list: all news, and the articles taken off the listing only."""
+        return sorted([*self.all_news(), *self.unlisted], key=lambda a: a.published, reverse=True)
+
     def _set_articles(self, articles: list[ReplicaArticle]) -> None:
-        self.by_path = {path: a for a in [*articles, *self.other_news] for path in [a.path, *a.amp_paths]}
+        self.by_path = {
+            path: a for a in [*articles, *self.other_news, *self.unlisted] for path in [a.path, *a.amp_paths]
+        }
         self.articles = articles
 
     def all_news(self) -> list[ReplicaArticle]:
@@ -119,6 +145,15 @@ class ReplicaSite:
         self._set_articles([a for a in self.articles if a not in gone])
         return gone
 
+    def unlist(self, *positions: int) -> list[ReplicaArticle]:
+        """Takes the articles at `positions` off the section's listing (and the all-news
+        feed) while their pages, the feeds and the sitemaps keep them: a listing that misses
+        articles. expected_items() still has them."""
+        taken = [self.articles[n] for n in positions]
+        self.unlisted = taken + self.unlisted
+        self._set_articles([a for a in self.articles if a not in taken])
+        return taken
+
     def move(self, position: int, path: str) -> ReplicaArticle:
         """Serves the article at `position` under `path` alone, its card linking there: the
         site changing the form of its article URLs."""
@@ -148,14 +183,17 @@ class ReplicaSite:
 
     def expected_items(self, base_url: str) -> dict[str, dict]:
         """What a perfect crawler stores: every article but the broken ones; a redesigned
-        page is read by the fallback parser, which finds no lead."""
+        page is read by the fallback parser, which finds no lead; a page in an unknown design
+        by the generic extractor, which finds its title, time and text alone."""
         items = {}
-        for a in self.articles:
+        for a in [*self.articles, *self.unlisted]:
             defect = self.defects.get(a.article_id)
             if defect is None:
                 items[a.article_id] = a.expected_item(base_url)
             elif defect == "redesign":
                 items[a.article_id] = {**a.expected_item(base_url), "layout": "fallback", "lead": None}
+            elif defect == "unknown layout":  # what trafilatura reads of a page that shows no more
+                items[a.article_id] = {**a.expected_item(base_url), **GENERIC_UNKNOWN, "layout": "generic"}
         return items
 
     def respond(self, target: str, base_url: str) -> Reply:
@@ -184,7 +222,9 @@ class ReplicaSite:
     def _answer(self, parts, base_url: str, listing_fault: Fault | None = None) -> Reply:
         html = "text/html; charset=utf-8"
         if parts.path == "/robots.txt":
-            return Reply(200, "text/plain; charset=utf-8", pages.ROBOTS_TXT.encode())
+            return Reply(200, "text/plain; charset=utf-8", pages.ROBOTS_TXT.format(base_url=base_url).encode())
+        if parts.path in self.channel_paths:
+            return Reply(200, "application/xml; charset=utf-8", self.channel_paths[parts.path](base_url).encode())
         if parts.path == "/":
             return Reply(200, html, pages.home_page(self.articles, self.section_at == "menu").encode())
         if parts.path == pages.SITE_MAP_PATH:

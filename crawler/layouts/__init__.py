@@ -3,7 +3,7 @@
 Each layout module has NAME, recognises(page) and FIELDS: for each field, selectors
 tried in order until one yields a clean value. Designs are recognised by what the page
 holds, never by its URL, newest first; the fallback reads what a page in no known design
-still carries.
+still carries, and the generic extractor (trafilatura) a page that carries nothing of it.
 
 What the crawl knows better than any page comes from the crawl: `section` is the section
 the article was listed in (a page's breadcrumb may name another of its sections), and
@@ -14,12 +14,12 @@ from scrapy.http import TextResponse
 
 from crawler.contracts import Layout
 from crawler.items import EXPORTED_FIELDS, Article
-from crawler.layouts import current, en_inform, fallback, legacy, redesign2026
+from crawler.layouts import current, en_inform, fallback, generic, legacy, redesign2026
 from crawler.layouts.page import Page
 from crawler.loaders import ArticleLoader
 from crawler.urls import url_language
 
-LAYOUTS = (redesign2026, current, en_inform, legacy, fallback)
+LAYOUTS = (redesign2026, current, en_inform, legacy, fallback, generic)
 
 
 def recognise(page: Page):

@@ -2,7 +2,7 @@
 
 Only the visible text of these pages survives, not their class names: they are read by
 their structure (crawler/layouts/structure.py). Recognised by what the page holds — a title
-and the breadcrumb that opens with "Main Page" — not by its URL: an "_a<digits>" URL on
+and the breadcrumb that opens "Main Page > News" — not by its URL: an "_a<digits>" URL on
 qazinform.com serves the same article in the 2026 design.
 """
 
@@ -15,7 +15,11 @@ NAME = Layout.LEGACY
 CHROME_HEADINGS = ("Новости по теме", "Related news", "Read also", "News Partner", "Popular")
 _TEXT = VisibleText(CHROME_HEADINGS)
 
-recognises = matches("//h1 and //a[normalize-space() = 'Main Page']")
+# The breadcrumb "Main Page > News > …", not a menu's "Main Page" link: later designs' menus
+# have one too, and a page of theirs with renamed markup must not pass for this design.
+recognises = matches(
+    "//h1 and //a[normalize-space() = 'Main Page'][following-sibling::a[1][normalize-space() = 'News']]"
+)
 
 
 FIELDS = _TEXT.fields()

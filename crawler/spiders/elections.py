@@ -3,7 +3,7 @@ from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 import scrapy
-from scrapy.exceptions import CloseSpider, DownloadTimeoutError
+from scrapy.exceptions import CloseSpider, DontCloseSpider, DownloadTimeoutError
 from scrapy.http import HtmlResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 
@@ -11,7 +11,7 @@ from crawler import signals
 from crawler.arguments import CrawlArguments
 from crawler.contracts import FinishReason, Stat, WalkStop
 from crawler.items import RawPage
-from crawler.layouts import home, listing, load_article
+from crawler.layouts import feeds, home, listing, load_article
 from crawler.middlewares import BotChallenge
 from crawler.state import ArchiveState
 from crawler.topic import RULE_VERSION
@@ -59,12 +59,21 @@ class ElectionsSpider(scrapy.Spider):
     topic_rule: str  # ELECTIONS_TOPIC_RULE: "fallback", "always" or "off"
     all_news_url: str
     first_days: int  # ELECTIONS_TOPIC_FIRST_DAYS
+    second_channel: bool  # ELECTIONS_SECOND_CHANNEL
+    feed_paths: list[str]  # ELECTIONS_FEEDS
+    sitemap_children: int  # ELECTIONS_SITEMAP_CHILDREN
     # Set as the crawl goes:
     known_ids: set[str]
     listing_url: str
     walk: Walk
     selecting: bool = False  # the listing is the all-news feed: the topic rule judges its articles
     floor: str | None = None  # the feed's walk reads no card older than this (ISO UTC)
+    channel_read: bool = False  # the second channel, read once the walk is done
+    # The channel's articles taken: those at least this new (ISO UTC; None: all), as the
+    # walk's missed ones, or as a fallback for a listing that could not be read.
+    channel_since: str | None = None
+    channel_fallback: bool = False
+    listing_challenged: bool = False  # page 1 of the listing answered a bot challenge
 
     @classmethod
     def check_arguments(cls, settings, arguments: dict) -> CrawlArguments:
@@ -76,6 +85,7 @@ class ElectionsSpider(scrapy.Spider):
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider.request_dropped, signal=scrapy.signals.request_dropped)
         crawler.signals.connect(spider.request_scheduled, signal=scrapy.signals.request_scheduled)
+        crawler.signals.connect(spider.spider_idle, signal=scrapy.signals.spider_idle)
         settings = crawler.settings
         spider.given_arguments = dict(kwargs)
         spider.arguments = cls.check_arguments(settings, kwargs)
@@ -92,6 +102,9 @@ class ElectionsSpider(scrapy.Spider):
         spider.topic_rule = settings.get("ELECTIONS_TOPIC_RULE")
         spider.all_news_url = urljoin(spider.site_url, settings.get("ELECTIONS_ALL_NEWS_PATH"))
         spider.first_days = settings.getint("ELECTIONS_TOPIC_FIRST_DAYS")
+        spider.second_channel = settings.getbool("ELECTIONS_SECOND_CHANNEL")
+        spider.feed_paths = settings.getlist("ELECTIONS_FEEDS")
+        spider.sitemap_children = settings.getint("ELECTIONS_SITEMAP_CHILDREN")
         spider.requested_ids = set()
         spider.archive_state = None
         return spider
@@ -382,6 +395,106 @@ class ElectionsSpider(scrapy.Spider):
         """`scrapy parse <article URL>`: an article page, as the crawl reads one."""
         return self.parse_article(response)
 
+    def spider_idle(self):
+        """Once the walk and its articles are done: the second channel (ELECTIONS_SECOND_CHANNEL)."""
+        if self.channel_read or not self.second_channel or not getattr(self, "listing_url", None):
+            return  # read already, or not wanted, or no listing walked: -a url=, no home page
+        self.channel_read = True
+        stats = self.crawler.stats
+        self.channel_fallback = self.listing_challenged or not stats.get_value(Stat.LISTING_PAGES)
+        bound = self.arguments.since or self.floor
+        if self.channel_fallback:
+            self.channel_since = bound
+            self.logger.warning(
+                "The listing %s could not be read: taking the section's articles from the feeds and sitemaps instead",
+                self.listing_url,
+            )
+        else:  # the walk read cards down to this time: what is newer and the walk missed, it missed
+            oldest = stats.get_value(Stat.OLDEST_CARD_AT)
+            self.channel_since = max(filter(None, (oldest, bound)), default=None)
+            self.logger.info("Cross-checking the walk with the feeds and sitemaps, down to %s", self.channel_since)
+        for request in self.channel_requests():
+            self.crawler.engine.crawl(request)
+        raise DontCloseSpider
+
+    def channel_requests(self):
+        yield self.channel_request(urljoin(self.listing_url, "/robots.txt"), self.parse_robots)
+        for path in self.feed_paths:
+            yield self.channel_request(urljoin(self.listing_url, path), self.parse_feed)
+
+    def channel_request(self, url: str, callback) -> scrapy.Request:
+        # A missing feed or robots.txt is an answer: the English feeds are guesses (docs/site.md).
+        return scrapy.Request(
+            url, callback=callback, errback=self.channel_failed, meta={"handle_httpstatus_list": [404, 410]}
+        )
+
+    def parse_robots(self, response):
+        if response.status != 200:
+            return
+        for url in feeds.sitemaps_in_robots(response):
+            yield self.channel_request(url, self.parse_sitemap)
+
+    def parse_sitemap(self, response):
+        read = self.channel_page(response, feeds.sitemap(response), "sitemap")
+        if read is None:
+            return
+        entries, children = read
+        newest = sorted(children, key=lambda child: child.modified_at or "", reverse=True)
+        for child in newest[: self.sitemap_children]:
+            if not (self.channel_since and child.modified_at and child.modified_at < self.channel_since):
+                yield self.channel_request(child.url, self.parse_sitemap)  # else it lists nothing as new
+        yield from self.take_from_channel(entries, response.url)
+
+    def parse_feed(self, response):
+        entries = self.channel_page(response, feeds.feed(response), "feed")
+        if entries is not None:
+            yield from self.take_from_channel(entries, response.url)
+
+    def channel_page(self, response, read, kind: str):
+        """What a feed or sitemap holds; None (and a line) when there is none."""
+        if response.status != 200:
+            self.logger.info("No %s at %s (HTTP %d)", kind, response.url, response.status)
+            return None
+        if read is None:
+            self.channel_broken(response.url, f"HTTP {response.status}, not a {kind}")
+            return None
+        self.crawler.stats.inc_value(Stat.CHANNEL_SOURCES)
+        return read
+
+    def take_from_channel(self, entries: list[feeds.Entry], source: str):
+        """The articles listed that the section would include (on the all-news feed, every
+        one: the topic rule judges it), that are as new as channel_since, and that neither
+        the archive holds nor this run requested."""
+        stats = self.crawler.stats
+        stats.inc_value(Stat.CHANNEL_ENTRIES, len(entries))
+        for entry in entries:
+            url = canonical_url(entry.url)
+            if not is_article_url(url) or not is_on_site(url, self.allowed_origins):
+                continue
+            card_id = listed_id(url)
+            if card_id in self.known_ids or card_id in self.requested_ids:
+                continue
+            if not (self.selecting or entry.names_section(self.section)):
+                continue
+            if self.channel_since and not (entry.published_at and entry.published_at >= self.channel_since):
+                continue
+            stats.inc_value(Stat.CHANNEL_FALLBACK if self.channel_fallback else Stat.CHANNEL_MISSED)
+            if not self.channel_fallback:
+                self.logger.warning("The walk missed %s, which %s lists: fetching it", url, source)
+            request = self.article_request(url)
+            request.meta["selected_from"] = source
+            yield request
+
+    def channel_failed(self, failure):
+        self.channel_broken(failure.request.url, failure_reason(failure))
+        stop_on_challenge(failure)
+
+    def channel_broken(self, url: str, reason: str) -> None:
+        self.crawler.stats.inc_value(Stat.CHANNEL_FAILED)
+        if not self.crawler.stats.get_value(Stat.CHANNEL_FAILED_AT):
+            self.crawler.stats.set_value(Stat.CHANNEL_FAILED_AT, f"{url}: {reason}")
+        self.logger.warning("The feed or sitemap %s could not be read (%s)", url, reason)
+
     def parse_article(self, response):
         if not isinstance(response, HtmlResponse):  # a truncated text/plain page, JSON ...
             content_type = response.headers.get("Content-Type", b"none").decode("latin-1")
@@ -392,7 +505,7 @@ class ElectionsSpider(scrapy.Spider):
             return
         item = load_article(response, section=self.section, edition_lang=self.edition_lang)
         if self.selecting:
-            item["selected_from"] = self.listing_url
+            item["selected_from"] = response.meta.get("selected_from", self.listing_url)
         self.note_alias(response.request, item.get("article_id"))
         if self.keep_raw:
             item["raw_page"] = RawPage.of(response)
@@ -410,6 +523,9 @@ class ElectionsSpider(scrapy.Spider):
         if not served and not self.crawler.stats.get_value(Stat.UNREACHABLE_AT):
             self.crawler.stats.set_value(Stat.UNREACHABLE_AT, f"{failure.request.url} ({reason})")
         self.listing_broken(failure.request.url, reason)
+        if page == 1 and failure.check(BotChallenge) and self.second_channel:
+            self.listing_challenged = True  # the feeds and sitemaps are tried; a challenge there stops the crawl
+            return
         stop_on_challenge(failure)
 
     def listing_broken(self, url: str, reason: str) -> None:

@@ -3,6 +3,7 @@ exit status, and nothing written."""
 
 import subprocess
 import sys
+from datetime import UTC
 
 import pytest
 
@@ -26,15 +27,28 @@ def check_site(tmp_path, server, **settings) -> subprocess.CompletedProcess:
 
 def test_the_check_reads_every_step_and_field_and_writes_nothing(tmp_path):
     with ReplicaServer(ReplicaSite(articles=40, seed=5)) as server:
-        result = check_site(tmp_path, server)
+        # The live site's two feed candidates: the replica has the first only.
+        result = check_site(tmp_path, server, ELECTIONS_FEEDS="/rss/en.xml,/rss/eng.xml")
         newest = server.site.articles[:3]
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stderr == ""
     lines = result.stdout.splitlines()
+    newest_at = newest[0].published.astimezone(UTC).isoformat()
+    assert lines[:6] == [  # the second channel: every feed and sitemap, found or not
+        f"robots.txt: HTTP 200, 1 Sitemap line(s): {server.base_url}/sitemap.xml",
+        f"sitemap {server.base_url}/sitemap.xml: HTTP 200, a sitemap index of 1 sitemap(s); "
+        "make crawl reads the newest 1",
+        f"sitemap {server.base_url}/sitemaps/google-news_en.xml: HTTP 200, 40 article(s), 40 filed under 'Elections', "
+        f"newest {newest_at}",
+        f"feed {server.base_url}/rss/en.xml: HTTP 200, 40 article(s), 40 filed under 'Elections', newest {newest_at}",
+        f"feed {server.base_url}/rss/eng.xml: not found (HTTP 404)",
+        "second channel: make crawl would cross-check its walk with 3 feed(s) and sitemap(s)",
+    ]
+    lines = lines[:1] + lines[6:]  # the rest as before the second channel
     assert (
         lines[:11]
         == [
-            "robots.txt: HTTP 200, 0 Sitemap line(s)",
+            lines[0],
             f"home page: HTTP 200, {server.home_url}",
             f"door menu: found {server.start_url}",  # every door is reported, the first that answers used
             f"door site map page ({server.base_url}/sitemap): no link named 'Elections'",

@@ -14,7 +14,17 @@ from collections import Counter
 import pytest
 
 from replica import ReplicaServer, ReplicaSite
-from replica.crawling import ROOT, counters, crawl, crawl_command, exit_code_of, mismatches, rows, stored_articles
+from replica.crawling import (
+    CHANNEL_REQUESTS,
+    ROOT,
+    counters,
+    crawl,
+    crawl_command,
+    exit_code_of,
+    mismatches,
+    rows,
+    stored_articles,
+)
 from replica.pages import LISTING_PATH
 
 FAST_FAILURES = {"RETRY_TIMES": "1", "DOWNLOAD_TIMEOUT": "2"}
@@ -287,11 +297,12 @@ def test_an_empty_listing_page_is_not_taken_for_the_end(tmp_path):
         hostile = Hostile(server, tmp_path / "elections.db")
         server.site.add_fault("empty", rf"^{LISTING_PATH}\?page=2$", times=1)
         first = hostile.run()
-        assert len(hostile.stored_ids()) == 40  # pages 1 and 3; page 2 came back empty
         assert (first["listing_complete"], "Listing page 2 had no cards but page 3 has" in hostile.log) == (0, True)
-        second = hostile.run()  # the walk was never complete, so it goes to the end again
+        # Pages 1 and 3 were walked; page 2's articles, as new as those, the feeds and sitemaps list.
         assert hostile.stored_ids() == hostile.all_ids()
-        assert (second["articles_new"], second["listing_complete"]) == (20, 1)
+        assert (first["articles_new"], first["walk_missed"]) == (60, 20)
+        second = hostile.run()  # the walk was never complete, so it goes to the end again
+        assert (second["articles_new"], second["walk_missed"], second["listing_complete"]) == (0, 0, 1)
 
 
 def test_noise_in_the_listing_is_never_requested(tmp_path):
@@ -305,7 +316,8 @@ def test_noise_in_the_listing_is_never_requested(tmp_path):
         assert counters(run)["elections/cards_skipped"] == 12  # 6 links on each of 2 pages
         assert not [t for t in server.site.requests if "another-port" in t]
         assert "offsite/filtered" not in hostile.log and hostile.failures() == {}
-        assert run["requests"] == 1 + 4 + 1 + 40  # page 1 read again after page 2: its last card was new
+        # page 1 read again after page 2: its last card was new; then the second channel
+        assert run["requests"] == 1 + 4 + 1 + 40 + CHANNEL_REQUESTS
 
 
 def test_a_redesigned_page_is_read_by_the_fallback_and_flagged(tmp_path):
@@ -464,4 +476,5 @@ def test_a_card_under_an_old_url_that_redirects_is_known_after_its_article_is_st
     assert rows(hostile.db, "article_aliases") == [{"alias_id": "0a1b2c", "article_id": article.article_id}]
     second = hostile.run()
     assert hostile.site.requests[old_path] == 1  # known: not fetched again
-    assert second["requests"] == 1 + 1  # robots.txt and listing page 1, whose cards are all known
+    # robots.txt and listing page 1, whose cards are all known; then the second channel
+    assert second["requests"] == 1 + 1 + CHANNEL_REQUESTS

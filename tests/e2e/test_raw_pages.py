@@ -9,12 +9,14 @@ import threading
 import time
 import zlib
 from collections import Counter
+from types import SimpleNamespace
 
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
-from crawler import archive, topic
+from crawler import archive, layouts, topic
 from crawler.layouts import redesign2026
+from crawler.layouts.page import matches, texts
 from crawler.reparse import reparse
 from replica import ReplicaServer, ReplicaSite
 from replica.crawling import ROOT, crawl, exit_code_of, mismatches, rows, setting_options, stored_articles
@@ -365,3 +367,40 @@ def test_reparse_judges_the_feeds_kept_pages_again_by_a_changed_topic_rule(tmp_p
     summary = reparse(archive.open_existing(db), section="Elections", edition_lang="en")
     assert summary.selected == len(expected) - len(kept) and summary.deselected == 0
     assert mismatches(stored_articles(db), expected) == {}
+
+
+def test_pages_in_an_unknown_design_are_stored_as_generic_and_upgraded_by_reparse(tmp_path, monkeypatch):
+    """The archive fills while someone writes the parser: trafilatura reads a page no layout
+    recognises; once a layout module for its design exists, reparse reads the kept page again."""
+    db_path = tmp_path / "elections.db"
+    site = ReplicaSite(articles=20, seed=52, defects={1: "unknown layout", 5: "unknown layout"})
+    unknown = {site.articles[n].article_id for n in (1, 5)}
+    with ReplicaServer(site) as server:
+        result = crawl("-a", f"start_url={server.start_url}", db=db_path)
+        expected = site.expected_items(server.base_url)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert mismatches(stored_articles(db_path), expected) == {}
+    assert {i for i, row in stored_articles(db_path).items() if row["layout"] == "generic"} == unknown
+    [run] = rows(db_path, "crawl_runs")
+    assert (run["status"], run["healthy"]) == ("ok", 0)
+    assert run["health_problems"].startswith("2 page(s) in an unknown design, stored as read by the generic extractor")
+
+    # The design's layout module is written: the page's own date line, title and text.
+    story = SimpleNamespace(
+        NAME="story2027",
+        recognises=matches("//div[@class='story']"),
+        FIELDS={
+            "title": [texts("//div[@class='story-headline']")],
+            "body": [texts("//p[@class='txt']")],
+            "published_at": [texts("//div[@class='story-when']")],
+        },
+    )
+    monkeypatch.setattr(layouts, "LAYOUTS", (story, *layouts.LAYOUTS))
+    db = archive.open_database(db_path)
+    summary = reparse(db, "Elections", "en")
+    db.close()
+    assert (summary.read, summary.changed, summary.failed) == (20, 2, 0)
+    after = stored_articles(db_path)
+    assert {i for i, row in after.items() if row["layout"] == "story2027"} == unknown
+    upgraded = {i: {**expected[i], "layout": "story2027"} for i in unknown}
+    assert mismatches({i: after[i] for i in unknown}, upgraded) == {}
