@@ -154,6 +154,14 @@ class ReplicaSite:
         self._set_articles([a for a in self.articles if a not in taken])
         return taken
 
+    def unlist_other_news(self, *positions: int) -> list[ReplicaArticle]:
+        """unlist() for news of other sections: off the all-news feed, in the feeds and sitemaps."""
+        taken = [self.other_news[n] for n in positions]
+        self.unlisted = taken + self.unlisted
+        self.other_news = [a for a in self.other_news if a not in taken]
+        self._set_articles(self.articles)
+        return taken
+
     def move(self, position: int, path: str) -> ReplicaArticle:
         """Serves the article at `position` under `path` alone, its card linking there: the
         site changing the form of its article URLs."""

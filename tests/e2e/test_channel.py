@@ -68,3 +68,26 @@ def test_a_listing_that_cannot_be_read_is_replaced_by_the_feeds_and_sitemaps(tmp
     assert (run["status"], run["healthy"], run["listing_pages"]) == ("partial", 0, 0)
     assert counters(run)["channel/fallback"] == len(expected)
     assert f"{len(expected)} articles were taken from the feeds and sitemaps instead" in run["health_problems"]
+
+
+def test_on_the_all_news_feed_what_the_feed_misses_is_judged_by_the_topic_rule(tmp_path):
+    """No section anywhere: an election article and a hard negative that /lenta does not
+    list are found in the feeds and sitemaps, and the rule judges them as the feed's own."""
+    db = tmp_path / "elections.db"
+    site = ReplicaSite(articles=20, seed=8, section_at="none", other_news=30)
+    [election] = site.unlist(0)
+    [negative] = site.unlist_other_news(next(n for n, a in enumerate(site.other_news) if a.kind == "hard negative"))
+    years = {"ELECTIONS_TOPIC_FIRST_DAYS": "730"}
+    with ReplicaServer(site) as server:
+        result = crawl(db=db, ELECTIONS_SITE_URL=server.home_url, **years)
+        rss = server.base_url + "/rss/en.xml"
+    assert result.returncode == 0, result.stderr[-3000:]
+    verdicts = {row["article_id"]: row for row in rows(db, "topic_verdicts")}
+    assert verdicts[election.article_id]["selected"] == 1 and verdicts[negative.article_id]["selected"] == 0
+    assert {verdicts[a.article_id]["listing_url"] for a in (election, negative)} <= {
+        rss,
+        server.base_url + "/sitemaps/google-news_en.xml",
+    }
+    assert election.article_id in stored_articles(db) and negative.article_id not in stored_articles(db)
+    [run] = rows(db, "crawl_runs")
+    assert (run["listing_found_by"], run["walk_missed"], run["healthy"]) == ("all-news feed", 2, 1)
