@@ -6,7 +6,8 @@ Crawls a replica once in full, then publishes 0, 5 and 25 new articles, one dail
 after each. Each run finds the section on the home page, as `make crawl` does. For each run
 it prints the requests Scrapy counted (crawl_runs.requests) against the fewest possible
 (robots.txt + the home page + listing pages up to the first fully known one + new
-articles) and against the full crawl measured in the same script.
+articles + the second channel's feeds and sitemaps) and against the full crawl measured in
+the same script.
 
 Then one replica per place the site may keep the section (replica.pages.SECTION_PLACES):
 in the menu, only on the site map page, only on the tags page, only on article pages, or
