@@ -490,9 +490,7 @@ class ElectionsSpider(scrapy.Spider):
         stop_on_challenge(failure)
 
     def channel_broken(self, url: str, reason: str) -> None:
-        self.crawler.stats.inc_value(Stat.CHANNEL_FAILED)
-        if not self.crawler.stats.get_value(Stat.CHANNEL_FAILED_AT):
-            self.crawler.stats.set_value(Stat.CHANNEL_FAILED_AT, f"{url}: {reason}")
+        self.count_with_first(Stat.CHANNEL_FAILED, Stat.CHANNEL_FAILED_AT, f"{url}: {reason}")
         self.logger.warning("The feed or sitemap %s could not be read (%s)", url, reason)
 
     def parse_article(self, response):
@@ -529,10 +527,14 @@ class ElectionsSpider(scrapy.Spider):
         stop_on_challenge(failure)
 
     def listing_broken(self, url: str, reason: str) -> None:
-        self.crawler.stats.inc_value(Stat.LISTING_FAILED)
-        if not self.crawler.stats.get_value(Stat.LISTING_FAILED_AT):
-            self.crawler.stats.set_value(Stat.LISTING_FAILED_AT, f"{url}: {reason}")
+        self.count_with_first(Stat.LISTING_FAILED, Stat.LISTING_FAILED_AT, f"{url}: {reason}")
         self.logger.error("Listing page %s failed (%s): the walk ends here", url, reason)
+
+    def count_with_first(self, count: str, first: str, what: str) -> None:
+        """Counts one more under `count`; `first` keeps what the first one was."""
+        self.crawler.stats.inc_value(count)
+        if not self.crawler.stats.get_value(first):
+            self.crawler.stats.set_value(first, what)
 
     def article_failed(self, failure):
         gone = bool(failure.check(HttpError)) and failure.value.response.status in (404, 410)
