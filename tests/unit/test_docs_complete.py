@@ -1,0 +1,39 @@
+"""Lists in the docs that must name everything the code has: a setting or a layout added
+without its line fails here, not in a reader's hands."""
+
+import re
+from pathlib import Path
+
+from crawler import settings
+from crawler.contracts import Layout
+from crawler.layouts import LAYOUTS
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def table_names(text: str) -> set[str]:
+    """The names in the first column of a Markdown table: | `NAME` | …"""
+    return set(re.findall(r"^\| `([^`]+)` \|", text, re.MULTILINE))
+
+
+def test_every_setting_of_ours_is_in_the_settings_table_and_no_other():
+    ours = {name for name in vars(settings) if name.startswith("ELECTIONS_")}
+    documented = {
+        name for name in table_names((ROOT / "docs" / "usage.md").read_text()) if name.startswith("ELECTIONS_")
+    }
+    assert documented == ours
+
+
+def test_every_layout_is_described_wherever_layouts_are_listed():
+    stored = {str(layout.NAME) for layout in LAYOUTS}
+    assert stored == {str(layout) for layout in Layout} - {Layout.UNKNOWN}  # the registry is the enum
+    site = (ROOT / "docs" / "site.md").read_text()
+    design_table = set(re.findall(r"^\|[^|\n]+\| `(\w+)` \|", site, re.MULTILINE)) - {"layout"}  # its heading
+    assert design_table == stored
+    schema_row = next(
+        line for line in (ROOT / "docs" / "schema.md").read_text().splitlines() if line.startswith("| `layout` |")
+    )
+    assert {name for name in stored if f"`{name}`" in schema_row} == stored
+    metadata = (ROOT / "explore" / "metadata.yml").read_text()
+    [described] = re.findall(r"layout: Page design the crawler recognised \(([^)]*)\)", metadata)
+    assert set(described.replace(" ", "").split(",")) == stored
