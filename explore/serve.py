@@ -44,9 +44,14 @@ def main() -> None:
         sys.exit(f"make explore: error: {error}")
     except sqlite3.Error as error:
         sys.exit(f"make explore: error: {unusable_reason(db, error)}")
-    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as file:
-        json.dump(metadata_for(db.stem), file)
-    # Datasette opens the file read-only (mode=ro); WAL lets it read while a crawl writes.
+    # The metadata in a file with no name (unlinked at once), which Datasette reads through
+    # its descriptor: nothing is left behind, however the server ends.
+    metadata = tempfile.TemporaryFile("w+")  # noqa: SIM115 -- open through exec, for Datasette to read
+    json.dump(metadata_for(db.stem), metadata)
+    metadata.flush()
+    metadata.seek(0)
+    os.set_inheritable(metadata.fileno(), True)
+    # Datasette opens the database read-only (mode=ro); WAL lets it read while a crawl writes.
     os.execvp(
         sys.executable,
         [
@@ -56,7 +61,7 @@ def main() -> None:
             "serve",
             str(db),
             "--metadata",
-            file.name,
+            f"/dev/fd/{metadata.fileno()}",
             "--template-dir",
             str(HERE / "templates"),
             "--plugins-dir",

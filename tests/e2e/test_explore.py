@@ -22,7 +22,11 @@ from tests.e2e.browser import CHROMIUM, HEIGHT, Browser
 if not (CHROMIUM and importlib.util.find_spec("datasette")):
     if os.environ.get("CI"):  # .ci/run installs both: in CI this test must run
         raise RuntimeError("the Datasette browser test needs chromium and datasette")
-    pytest.skip("needs Debian's chromium and the explore extra (make test installs it)", allow_module_level=True)
+    pytest.skip(
+        "needs Chromium (Debian's chromium package, which .ci/run installs) "
+        "and the explore extra (make test installs it)",
+        allow_module_level=True,
+    )
 
 KAZAKHSTAN = ZoneInfo("Asia/Almaty")
 
