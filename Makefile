@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install check-site crawl test test-fast lint demo explore bench backup clean
+.PHONY: install check-site crawl test test-fast lint docs demo explore bench backup clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,12 @@ lint: $(INSTALLED)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/cog --check -I . $(GENERATED_DOCS)
+
+# The tables in the docs that the code writes (cog): `make docs` after changing what they show.
+GENERATED_DOCS = docs/operations.md
+docs: $(INSTALLED)
+	$(BIN)/cog -r -I . $(GENERATED_DOCS)
 
 # Offline: serve a replica, crawl it into data/demo.db, print a summary. ARTICLES=1000 for more.
 ARTICLES ?= 200

@@ -5,7 +5,6 @@ that a run missed while the machine was down runs once when the scheduler starts
 Each run is crawler.job.scheduled_crawl: `scrapy crawl elections` in a child process.
 """
 
-import argparse
 import logging
 import os
 import signal
@@ -28,9 +27,10 @@ from apscheduler.util import undefined
 from crawler import archive
 from crawler.commands.crawl import run_exit_code
 from crawler.contracts import ExitCode, Trigger
-from crawler.job import ROOT, JobOptions, database_path, report_unreported, run_crawl, stop_running_crawl
+from crawler.job import JobOptions, database_path, report_unreported, run_crawl, stop_running_crawl
 from crawler.lock import LockHeld, ProcessLock, process_alive
 from crawler.progress import duration
+from crawler.scheduler_options import argument_parser
 from crawler.scheduler_state import record_state, scheduler_state
 
 logger = logging.getLogger("scheduler")
@@ -108,95 +108,6 @@ def check_data_dir(data_dir: Path) -> None:
         probe.unlink()
     except OSError as error:
         raise ScheduleError(f"--data-dir {data_dir} cannot be used ({error.strerror or error})") from None
-
-
-def argument_parser() -> argparse.ArgumentParser:
-    env = os.environ.get
-    parser = argparse.ArgumentParser(
-        prog="python scheduler.py",
-        description="Run the Elections crawl on a timetable. Arguments after -- go to every `scrapy crawl elections`.",
-        epilog="Example: python scheduler.py --once -- -a max_pages=2 -s ELECTIONS_DB=/tmp/x.db",
-    )
-    parser.add_argument(
-        "command",
-        nargs="?",
-        choices=["run", "status"],
-        default="run",
-        help="run (default): schedule crawls until stopped; status: the last runs and the next one",
-    )
-    parser.add_argument(
-        "--cron",
-        default=env("ELECTIONS_CRON", "0 6 * * *"),
-        help="crontab expression, 5 fields, or 6 with seconds first (env ELECTIONS_CRON; "
-        "default '0 6 * * *'). Weekdays as crontab counts them: 0 and 7 are Sunday, 1 Monday; or mon-sun",
-    )
-    parser.add_argument(
-        "--timezone",
-        default=env("ELECTIONS_TIMEZONE", "Asia/Almaty"),
-        help="time zone of the cron expression (env ELECTIONS_TIMEZONE; default Asia/Almaty)",
-    )
-    parser.add_argument(
-        "--timeout",
-        type=float,
-        default=float(env("ELECTIONS_RUN_TIMEOUT", 6 * 3600)),
-        help="seconds a crawl may run before it is stopped cleanly (env ELECTIONS_RUN_TIMEOUT; default 21600)",
-    )
-    parser.add_argument(
-        "--grace",
-        type=float,
-        default=60.0,
-        help="seconds a stopped crawl gets to close before it is killed (default 60)",
-    )
-    parser.add_argument(
-        "--misfire-grace",
-        type=float,
-        default=12 * 3600,
-        help="a run missed by at most this many seconds still runs, once (default 43200)",
-    )
-    parser.add_argument(
-        "--on-failure",
-        default=env("ELECTIONS_ON_FAILURE"),
-        help="shell command run after an unhealthy run, with its summary on stdin and in "
-        "$ELECTIONS_RUN_SUMMARY (env ELECTIONS_ON_FAILURE)",
-    )
-    parser.add_argument(
-        "--alert-timeout",
-        type=float,
-        default=120.0,
-        metavar="S",
-        help="seconds the --on-failure command may take before it is stopped, with all it started (default 120)",
-    )
-    parser.add_argument(
-        "--full-every",
-        type=float,
-        default=float(env("ELECTIONS_FULL_EVERY", 7)),
-        metavar="DAYS",
-        help="the safety net: a run walks the whole listing (mode=full: listing pages and what is "
-        "missing) when none has for DAYS days (env ELECTIONS_FULL_EVERY; default 7; 0: never)",
-    )
-    parser.add_argument(
-        "--trigger",
-        choices=[Trigger.SCHEDULED, Trigger.MANUAL],
-        help="what crawl_runs.trigger records (default: scheduled; manual with --once, "
-        "which a crontab line sets back with --trigger scheduled)",
-    )
-    parser.add_argument(
-        "--data-dir",
-        default=env("ELECTIONS_DATA_DIR", str(ROOT / "data")),
-        help="where the job store (scheduler.db) and logs/ live (env ELECTIONS_DATA_DIR; default data/)",
-    )
-    when = parser.add_mutually_exclusive_group()
-    when.add_argument("--once", action="store_true", help="run one crawl now; exit 0 only if it was healthy")
-    when.add_argument(
-        "--next", type=int, nargs="?", const=5, metavar="N", help="print the next N fire times (default 5)"
-    )
-    parser.add_argument(
-        "--check",
-        action="store_true",
-        help="with status: exit 1 unless the scheduler runs, its last run was ok and healthy, and none is overdue "
-        "(for monitoring)",
-    )
-    return parser
 
 
 def cron_error(error: Exception) -> str:
