@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install check-site crawl test test-fast lint docs demo explore bench backup clean
+.PHONY: install check-site crawl test test-fast coverage lint docs demo explore bench backup clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,11 @@ test: $(INSTALLED)
 # The unit tier alone, in seconds: parsers, rules, middlewares and pipelines, no crawl.
 test-fast: $(INSTALLED)
 	$(BIN)/python -m pytest tests/unit $(PYTEST_ARGS)
+
+# The share of crawler/ and pipelines/ statements the fast tier runs (docs/development.md).
+coverage: $(INSTALLED)
+	$(BIN)/coverage run --source=crawler,pipelines -m pytest -q tests/unit -p no:cacheprovider
+	$(BIN)/coverage report --sort=cover
 
 # ruff (lint and format) and mypy, as CI runs them.
 lint: $(INSTALLED)

@@ -397,8 +397,17 @@ class ElectionsSpider(scrapy.Spider):
 
     def spider_idle(self):
         """Once the walk and its articles are done: the second channel (ELECTIONS_SECOND_CHANNEL)."""
+        requests = self.begin_channel()
+        for request in requests:
+            self.crawler.engine.crawl(request)
+        if requests:
+            raise DontCloseSpider
+
+    def begin_channel(self) -> list[scrapy.Request]:
+        """The second channel's first requests, and the window of what it takes; none when it
+        was read already, is not wanted, or no listing was walked (-a url=, no home page)."""
         if self.channel_read or not self.second_channel or not getattr(self, "listing_url", None):
-            return  # read already, or not wanted, or no listing walked: -a url=, no home page
+            return []
         self.channel_read = True
         stats = self.crawler.stats
         self.channel_fallback = self.listing_challenged or not stats.get_value(Stat.LISTING_PAGES)
@@ -413,14 +422,11 @@ class ElectionsSpider(scrapy.Spider):
             oldest = stats.get_value(Stat.OLDEST_CARD_AT)
             self.channel_since = max(filter(None, (oldest, bound)), default=None)
             self.logger.info("Cross-checking the walk with the feeds and sitemaps, down to %s", self.channel_since)
-        for request in self.channel_requests():
-            self.crawler.engine.crawl(request)
-        raise DontCloseSpider
-
-    def channel_requests(self):
-        yield self.channel_request(urljoin(self.listing_url, "/robots.txt"), self.parse_robots)
-        for path in self.feed_paths:
-            yield self.channel_request(urljoin(self.listing_url, path), self.parse_feed)
+        robots = self.channel_request(urljoin(self.listing_url, "/robots.txt"), self.parse_robots)
+        return [
+            robots,
+            *(self.channel_request(urljoin(self.listing_url, path), self.parse_feed) for path in self.feed_paths),
+        ]
 
     def channel_request(self, url: str, callback) -> scrapy.Request:
         # A missing feed or robots.txt is an answer: the English feeds are guesses (docs/site.md).
