@@ -2,9 +2,12 @@
 
 A crawl can finish "successfully" while the site has quietly changed under it: listing
 cards that no longer parse, articles in markup nobody knows, a field that stopped
-appearing. Each check returns a problem, in words, or None.
+appearing. Each check is a small function of the run's evidence that yields its problems, in
+words; CHECKS lists them in the order they are told, as Scrapy's CloseSpider keys its
+conditions.
 """
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from crawler.contracts import FinishReason, Layout, Stat
@@ -50,90 +53,190 @@ def unaccounted_articles(run: dict, stats: dict) -> int:
     return max(0, stats.get(Stat.ARTICLES_REQUESTED, 0) - accounted - extra)
 
 
-def health_problems(run: dict, stats: dict, coverage: dict[str, float], policy: HealthPolicy) -> list[str]:
-    """`run`: the crawl_runs counts; `coverage`: field -> share of the articles this run stored."""
-    requested = stats.get(Stat.ARTICLES_REQUESTED, 0)
-    parsed = stats.get(Stat.VALIDATED, 0)
-    no_known_layout = sum(
-        stats.get(Stat.VALIDATE_LAYOUT + layout, 0) for layout in (Layout.UNKNOWN, Layout.FALLBACK, Layout.GENERIC)
-    )
-    generic = stats.get(Stat.VALIDATE_LAYOUT + Layout.GENERIC, 0)
-    gone = stats.get(Stat.ARTICLES_GONE, 0)
-    failed = max(0, run["articles_pending"] + run["articles_dropped"] - gone)  # gone pages are the site's doing
-    stored = run["articles_new"] + run["articles_updated"] + run["articles_unchanged"]
-    problems = []
-    instead = (
-        f"; {stats[Stat.CHANNEL_FALLBACK]} articles were taken from the feeds and sitemaps instead"
-        if stats.get(Stat.CHANNEL_FALLBACK)
-        else ""
-    )
-    if stats.get(Stat.CHALLENGE_URL):
-        problems.append(
-            f"the site blocked the crawler with a bot challenge ({stats.get(Stat.CHALLENGE)}) at "
-            f"{stats[Stat.CHALLENGE_URL]}: "
-            + (
-                "the listing was not read"
-                if stats.get(Stat.CHANNEL_FALLBACK)
-                else "the crawl stopped, and what it did not fetch is left for the next run"
-            )
+@dataclass(frozen=True)
+class Evidence:
+    """What a run's health is judged on: `run`, its crawl_runs counts; `coverage`, field ->
+    share of the articles it stored."""
+
+    run: dict
+    stats: dict
+    coverage: dict[str, float]
+    policy: HealthPolicy
+
+    @property
+    def requested(self) -> int:
+        return self.stats.get(Stat.ARTICLES_REQUESTED, 0)
+
+    @property
+    def gone(self) -> int:
+        return self.stats.get(Stat.ARTICLES_GONE, 0)
+
+    @property
+    def failed(self) -> int:
+        """Article pages that failed, gone ones aside: those are the site's doing."""
+        return max(0, self.run["articles_pending"] + self.run["articles_dropped"] - self.gone)
+
+    @property
+    def stored(self) -> int:
+        return self.run["articles_new"] + self.run["articles_updated"] + self.run["articles_unchanged"]
+
+    @property
+    def stopped_on_purpose(self) -> bool:  # before it read much, maybe
+        return self.run["finish_reason"] == FinishReason.SHUTDOWN
+
+    def layout_count(self, *layouts: Layout) -> int:
+        return sum(self.stats.get(Stat.VALIDATE_LAYOUT + layout, 0) for layout in layouts)
+
+    def instead(self) -> str:
+        """What stood in for a listing that could not be read."""
+        taken = self.stats.get(Stat.CHANNEL_FALLBACK)
+        return f"; {taken} articles were taken from the feeds and sitemaps instead" if taken else ""
+
+
+Check = Callable[[Evidence], Iterator[str]]
+
+
+def challenged(e: Evidence) -> Iterator[str]:
+    if e.stats.get(Stat.CHALLENGE_URL):
+        after = (
+            "the listing was not read"
+            if e.stats.get(Stat.CHANNEL_FALLBACK)
+            else "the crawl stopped, and what it did not fetch is left for the next run"
         )
-    if stats.get(Stat.SECTION_NOT_FOUND):
-        problems.append(stats[Stat.SECTION_NOT_FOUND])
-    if stats.get(Stat.UNWRITTEN) or run["finish_reason"] == FinishReason.UNWRITABLE:
-        problems.append(
-            f"the archive could not be written ({stats.get(Stat.WRITE_ERROR)}): "
-            f"{stats.get(Stat.UNWRITTEN, 0)} fetched articles and failures were not stored; "
+        yield (
+            f"the site blocked the crawler with a bot challenge ({e.stats.get(Stat.CHALLENGE)}) at "
+            f"{e.stats[Stat.CHALLENGE_URL]}: {after}"
+        )
+
+
+def section_not_found(e: Evidence) -> Iterator[str]:
+    if e.stats.get(Stat.SECTION_NOT_FOUND):
+        yield e.stats[Stat.SECTION_NOT_FOUND]
+
+
+def unwritable(e: Evidence) -> Iterator[str]:
+    if e.stats.get(Stat.UNWRITTEN) or e.run["finish_reason"] == FinishReason.UNWRITABLE:
+        yield (
+            f"the archive could not be written ({e.stats.get(Stat.WRITE_ERROR)}): "
+            f"{e.stats.get(Stat.UNWRITTEN, 0)} fetched articles and failures were not stored; "
             "the next run fetches them again"
         )
-    if stats.get(Stat.LISTING_FAILED) and run["listing_pages"]:
-        problems.append(
-            f"{stats[Stat.LISTING_FAILED]} listing page(s) could not be read ({stats.get(Stat.LISTING_FAILED_AT)}): "
-            "the walk ended there, and the next run walks on past the gap"
+
+
+def listing_failed(e: Evidence) -> Iterator[str]:
+    if e.stats.get(Stat.LISTING_FAILED) and e.run["listing_pages"]:
+        yield (
+            f"{e.stats[Stat.LISTING_FAILED]} listing page(s) could not be read "
+            f"({e.stats.get(Stat.LISTING_FAILED_AT)}): the walk ended there, and the next run walks on past the gap"
         )
-    if stats.get(Stat.CARDS_UNKNOWN):
-        problems.append(
-            f"{stats[Stat.CARDS_UNKNOWN]} listing card(s) link to URLs the crawler does not take for articles "
-            f"(first: {stats.get(Stat.CARDS_UNKNOWN_AT)}): the site may have changed its article URLs "
+
+
+def unknown_cards(e: Evidence) -> Iterator[str]:
+    if e.stats.get(Stat.CARDS_UNKNOWN):
+        yield (
+            f"{e.stats[Stat.CARDS_UNKNOWN]} listing card(s) link to URLs the crawler does not take for articles "
+            f"(first: {e.stats.get(Stat.CARDS_UNKNOWN_AT)}): the site may have changed its article URLs "
             "(crawler/urls.py), and those articles are not stored"
         )
-    if stats.get(Stat.RUNAWAY):
-        problems.append(f"runaway listing: {stats[Stat.RUNAWAY]}")
-    lost = unaccounted_articles(run, stats)
-    if lost and run["finish_reason"] == FinishReason.FINISHED:
-        problems.append(f"{lost} article pages were requested but neither stored nor recorded as failed")
-    stopped_on_purpose = run["finish_reason"] == FinishReason.SHUTDOWN  # before it read much, maybe
-    if run["listing_pages"] == 0 and not stats.get(Stat.ONE_ARTICLE) and not stopped_on_purpose:
-        failed_at, unreachable_at = stats.get(Stat.LISTING_FAILED_AT), stats.get(Stat.UNREACHABLE_AT)
+
+
+def runaway(e: Evidence) -> Iterator[str]:
+    if e.stats.get(Stat.RUNAWAY):
+        yield f"runaway listing: {e.stats[Stat.RUNAWAY]}"
+
+
+def lost(e: Evidence) -> Iterator[str]:
+    count = unaccounted_articles(e.run, e.stats)
+    if count and e.run["finish_reason"] == FinishReason.FINISHED:
+        yield f"{count} article pages were requested but neither stored nor recorded as failed"
+
+
+def no_listing_read(e: Evidence) -> Iterator[str]:
+    if e.run["listing_pages"] == 0 and not e.stats.get(Stat.ONE_ARTICLE) and not e.stopped_on_purpose:
+        failed_at, unreachable_at = e.stats.get(Stat.LISTING_FAILED_AT), e.stats.get(Stat.UNREACHABLE_AT)
         if unreachable_at:
-            problems.append(f"site unreachable at {unreachable_at}: no listing page with cards was read{instead}")
+            yield f"site unreachable at {unreachable_at}: no listing page with cards was read{e.instead()}"
         else:
-            problems.append("no listing page with cards was read" + (f" ({failed_at})" if failed_at else "") + instead)
-    if requested > gone and not stored and not stopped_on_purpose:
-        problems.append(f"{requested} article pages requested, none stored")
-    for field, minimum in policy.min_coverage.items():
-        if field in coverage and coverage[field] < minimum:
-            problems.append(f"field coverage: {field} on {coverage[field]:.0%} of stored articles, below {minimum:.0%}")
+            yield "no listing page with cards was read" + (f" ({failed_at})" if failed_at else "") + e.instead()
+
+
+def none_stored(e: Evidence) -> Iterator[str]:
+    if e.requested > e.gone and not e.stored and not e.stopped_on_purpose:
+        yield f"{e.requested} article pages requested, none stored"
+
+
+def field_coverage(e: Evidence) -> Iterator[str]:
+    for field, minimum in e.policy.min_coverage.items():
+        if field in e.coverage and e.coverage[field] < minimum:
+            yield f"field coverage: {field} on {e.coverage[field]:.0%} of stored articles, below {minimum:.0%}"
+
+
+def unknown_design(e: Evidence) -> Iterator[str]:
+    generic = e.layout_count(Layout.GENERIC)
     if generic:  # no parser reads them: someone must write one, whatever their share
-        problems.append(
+        yield (
             f"{generic} page(s) in an unknown design, stored as read by the generic extractor (layout 'generic'): "
             "their raw pages are kept; a layout module for the design (docs/site.md), then scrapy reparse, "
             "reads them right"
         )
-    if parsed and no_known_layout / parsed > policy.max_drift:
-        problems.append(f"layout drift: {no_known_layout} of {parsed} article pages in no known layout")
-    if requested and failed / requested > policy.max_error_rate:
-        problems.append(f"error rate: {failed} of {requested} article pages failed")
-    if gone >= MANY_GONE and gone / requested > policy.max_gone_rate:
-        problems.append(
-            f"{gone} of {requested} article pages are gone (HTTP 404 or 410, or sent to a page that is no "
+
+
+def layout_drift(e: Evidence) -> Iterator[str]:
+    parsed, unknown = e.stats.get(Stat.VALIDATED, 0), e.layout_count(Layout.UNKNOWN, Layout.FALLBACK, Layout.GENERIC)
+    if parsed and unknown / parsed > e.policy.max_drift:
+        yield f"layout drift: {unknown} of {parsed} article pages in no known layout"
+
+
+def error_rate(e: Evidence) -> Iterator[str]:
+    if e.requested and e.failed / e.requested > e.policy.max_error_rate:
+        yield f"error rate: {e.failed} of {e.requested} article pages failed"
+
+
+def many_gone(e: Evidence) -> Iterator[str]:
+    if e.gone >= MANY_GONE and e.gone / e.requested > e.policy.max_gone_rate:
+        yield (
+            f"{e.gone} of {e.requested} article pages are gone (HTTP 404 or 410, or sent to a page that is no "
             "article): the site may have moved its articles"
         )
-    if run["finish_reason"] not in (
-        FinishReason.FINISHED,
-        FinishReason.SHUTDOWN,  # stopped on purpose (SIGTERM, Ctrl-C): no malfunction
-        FinishReason.BOT_CHALLENGE,
-        FinishReason.SECTION_NOT_FOUND,
-        FinishReason.UNWRITABLE,
-    ):
-        problems.append(f"the run ended early ({run['finish_reason']})")
-    return problems
+
+
+# Finish reasons that say why a run ended, each told by a check of its own (or no malfunction:
+# a signal, SIGTERM or Ctrl-C, is a deliberate stop).
+EXPLAINED_ENDS = (
+    FinishReason.FINISHED,
+    FinishReason.SHUTDOWN,
+    FinishReason.BOT_CHALLENGE,
+    FinishReason.SECTION_NOT_FOUND,
+    FinishReason.UNWRITABLE,
+)
+
+
+def ended_early(e: Evidence) -> Iterator[str]:
+    if e.run["finish_reason"] not in EXPLAINED_ENDS:
+        yield f"the run ended early ({e.run['finish_reason']})"
+
+
+# Every check, in the order their problems are told.
+CHECKS: tuple[Check, ...] = (
+    challenged,
+    section_not_found,
+    unwritable,
+    listing_failed,
+    unknown_cards,
+    runaway,
+    lost,
+    no_listing_read,
+    none_stored,
+    field_coverage,
+    unknown_design,
+    layout_drift,
+    error_rate,
+    many_gone,
+    ended_early,
+)
+
+
+def health_problems(run: dict, stats: dict, coverage: dict[str, float], policy: HealthPolicy) -> list[str]:
+    """`run`: the crawl_runs counts; `coverage`: field -> share of the articles this run stored."""
+    evidence = Evidence(run, stats, coverage, policy)
+    return [problem for check in CHECKS for problem in check(evidence)]
