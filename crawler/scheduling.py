@@ -348,6 +348,16 @@ def print_status(data_dir: Path, crawl_arguments: list[str], jobstore_url: str, 
         print(f"Next scheduled run: overdue since {local(upcoming.isoformat())}: it runs when the scheduler starts")
     else:
         print("Next scheduled run: none (no scheduler is running with this data dir)")
+    print_runs(runs, totals, db_path, zone)
+    if not check:
+        return 0
+    trouble = check_problems(running, scheduled, overdue)
+    print(f"Check: {'; '.join(trouble) if trouble else 'all well'}")
+    return ExitCode.UNHEALTHY if trouble else ExitCode.OK
+
+
+def print_runs(runs: list[dict], totals: dict | None, db_path, zone) -> None:
+    """The last runs, a line each (and its health problems), and the archive's totals."""
     print(f"Last runs ({db_path}):")
     started = f"started ({zone})"  # the column's heading names the zone, its times do not
     print(
@@ -371,11 +381,6 @@ def print_status(data_dir: Path, crawl_arguments: list[str], jobstore_url: str, 
             f"Articles: {totals['articles']} stored, {totals['versions']} earlier versions, "
             f"{totals['pending']} pages pending, {totals['given_up']} given up"
         )
-    if not check:
-        return 0
-    trouble = check_problems(running, scheduled, overdue)
-    print(f"Check: {'; '.join(trouble) if trouble else 'all well'}")
-    return ExitCode.UNHEALTHY if trouble else ExitCode.OK
 
 
 def check_problems(running: bool, scheduled: list[dict], overdue: bool) -> list[str]:

@@ -275,6 +275,26 @@ class ReplicaArticle:
         }
 
 
+def design_on(published: datetime) -> str:
+    """The design the site served an article of that day in."""
+    if published < WWW_INFORM_FROM:
+        return "en_inform"
+    if published < CURRENT_LAYOUT_FROM:
+        return "legacy"
+    return "current" if published < REDESIGN_FROM else "redesign2026"
+
+
+def listing_href(path: str, amp_paths: list[str], r: random.Random) -> str:
+    """How the listing links to an article: mostly its canonical path, some its AMP copy or
+    the path with a query or a fragment."""
+    kind = r.random()
+    if kind < 0.1 and amp_paths:
+        return amp_paths[0]
+    if kind < 0.2:
+        return path + r.choice(["?utm_source=telegram", "#comments", "?from=main&utm_medium=web"])
+    return path
+
+
 def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:70].strip("-")
 
@@ -373,16 +393,9 @@ class Generator:
         )
 
     def article(self, published: datetime, rng: random.Random | None = None) -> ReplicaArticle:
-        r, used_ids = rng or self.rng, self.used_ids
+        r = rng or self.rng
         number, self.count = self.count, self.count + 1
-        if published < WWW_INFORM_FROM:
-            layout = "en_inform"
-        elif published < CURRENT_LAYOUT_FROM:
-            layout = "legacy"
-        elif published < REDESIGN_FROM:
-            layout = "current"
-        else:
-            layout = "redesign2026"
+        layout = design_on(published)
         title = self.fill(r.choice(TITLES), published, r)
         slug = slugify(title)
         paragraphs = [
@@ -392,47 +405,21 @@ class Generator:
         migrated = layout != "redesign2026" and r.random() < MIGRATED_SHARE
         source = "KAZINFORM"
         if layout in ("en_inform", "legacy"):
-            if r.random() < 0.3:
-                paragraphs[-1] = paragraphs[-1].rstrip(".") + ", Kazinform correspondent reports."
-            article_id = f"a{r.randint(3_000_000, 3_999_999)}"
-            while article_id in used_ids:
-                article_id = f"a{r.randint(3_000_000, 3_999_999)}"
-            if migrated:  # qazinform.com serves it at /news/<slug>_a<id>, in the 2026 design
-                path, amp_paths = f"/news/{slug}_{article_id}", []
-            elif layout == "en_inform":
-                path, amp_paths = f"/news/{slug}_{article_id}/", [f"/amp/{slug}_{article_id}/"]
-            else:
-                path = f"/en/{slug}_{article_id}"
-                amp_paths = [f"/en/{slug}_{article_id}/amp", f"/en/amp/{slug}_{article_id}"]
-            has_dateline = r.random() < 0.85
-            lead = None
+            article_id, path, amp_paths, has_dateline, lead = self.legacy_address(layout, slug, migrated, paragraphs, r)
         else:
-            if r.random() < 0.03:  # a few URLs carry no hex id: the slug is the id
-                slug = f"{slug}-n{number}"
-                article_id = slug
-            else:
-                article_id = self.hex_id(8 if layout == "redesign2026" else 6, r)
-                slug = f"{slug}-{article_id}"
-            path = f"/news/{slug}"
-            amp_paths = [f"/amp/{slug}/"]
+            article_id, slug, path, amp_paths = self.hex_address(layout, slug, number, r)
             has_dateline = r.random() < 0.3
             lead = self.fill(r.choice(LEADS), published, r)
         if migrated:
             layout = "redesign2026"
-        used_ids.add(article_id)
+        self.used_ids.add(article_id)
         dateline = None
         if has_dateline:
             dateline = capital_on(published) if r.random() < 0.7 else r.choice(CITIES)
         image = None
         if r.random() < 0.5:
             image = f"/uploads/{published:%Y/%m/%d}/{hashlib.md5(slug.encode()).hexdigest()[:10]}.jpg"
-        href_kind = r.random()
-        if href_kind < 0.1 and amp_paths:
-            href = amp_paths[0]
-        elif href_kind < 0.2:
-            href = path + r.choice(["?utm_source=telegram", "#comments", "?from=main&utm_medium=web"])
-        else:
-            href = path
+        href = listing_href(path, amp_paths, r)
         written = ReplicaArticle(
             number=number,
             layout=layout,
@@ -457,6 +444,34 @@ class Generator:
             breadcrumb=SECTION if r.random() < 0.7 else "Politics",
         )
         return self.with_structure(written) if layout in ("current", "redesign2026") else written
+
+    def legacy_address(self, layout: str, slug: str, migrated: bool, paragraphs: list[str], r: random.Random):
+        """An en.inform.kz or www.inform.kz/en article's id, path and AMP paths, whether it opens
+        with a dateline, and its lead (none); some end with an attribution (`paragraphs` changed)."""
+        if r.random() < 0.3:
+            paragraphs[-1] = paragraphs[-1].rstrip(".") + ", Kazinform correspondent reports."
+        article_id = f"a{r.randint(3_000_000, 3_999_999)}"
+        while article_id in self.used_ids:
+            article_id = f"a{r.randint(3_000_000, 3_999_999)}"
+        if migrated:  # qazinform.com serves it at /news/<slug>_a<id>, in the 2026 design
+            path, amp_paths = f"/news/{slug}_{article_id}", []
+        elif layout == "en_inform":
+            path, amp_paths = f"/news/{slug}_{article_id}/", [f"/amp/{slug}_{article_id}/"]
+        else:
+            path = f"/en/{slug}_{article_id}"
+            amp_paths = [f"/en/{slug}_{article_id}/amp", f"/en/amp/{slug}_{article_id}"]
+        return article_id, path, amp_paths, r.random() < 0.85, None
+
+    def hex_address(self, layout: str, slug: str, number: int, r: random.Random):
+        """A qazinform.com article's id, slug, path and AMP paths: 6 hex (8 since the 2026
+        design), or, for a few, no id at all: the slug is the id."""
+        if r.random() < 0.03:
+            slug = f"{slug}-n{number}"
+            article_id = slug
+        else:
+            article_id = self.hex_id(8 if layout == "redesign2026" else 6, r)
+            slug = f"{slug}-{article_id}"
+        return article_id, slug, f"/news/{slug}", [f"/amp/{slug}/"]
 
     def with_structure(self, article: ReplicaArticle) -> ReplicaArticle:
         """A 2023 or 2026 article's body as today's pages write it, for some: a subheading, a list

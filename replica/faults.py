@@ -7,6 +7,7 @@ deterministically from the site's seed, the target and the request's number.
 
 import random
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -65,51 +66,106 @@ class Reply:
     cut: bool = False  # close the connection halfway through the body
 
 
+def error_status(reply: Reply, status) -> Reply:
+    return Reply(status, reply.content_type, f"<html><body><h1>Error {status}</h1></body></html>".encode())
+
+
+def maintenance(reply: Reply, _) -> Reply:
+    page = (
+        "<html><head><title>Service temporarily unavailable</title></head><body>"
+        "<h1>Service temporarily unavailable</h1><p>We will be back soon.</p></body></html>"
+    )
+    return Reply(200, "text/html; charset=utf-8", page.encode())
+
+
+def challenge(reply: Reply, status) -> Reply:
+    status = status or 403
+    headers = {"cf-mitigated": "challenge"} if status != 200 else {}
+    return Reply(status, "text/html; charset=UTF-8", challenge_page().encode(), headers)
+
+
+def throttle(reply: Reply, seconds) -> Reply:
+    return Reply(429, reply.content_type, b"<html><body>Too many requests</body></html>", {"Retry-After": str(seconds)})
+
+
+def redirect(reply: Reply, location) -> Reply:
+    return Reply(301, reply.content_type, b"", {"Location": location})
+
+
+def hang(reply: Reply, seconds) -> Reply:
+    reply.delay = seconds
+    return reply
+
+
+def drip(reply: Reply, seconds) -> Reply:
+    reply.drip = seconds
+    return reply
+
+
+def cut(reply: Reply, _) -> Reply:
+    reply.cut = True
+    return reply
+
+
+def truncate(reply: Reply, content_type) -> Reply:
+    reply.body = reply.body[: len(reply.body) // 2]
+    reply.content_type = content_type or reply.content_type
+    return reply
+
+
+def content_type(reply: Reply, value) -> Reply:
+    reply.content_type = value
+    return reply
+
+
+def deep(reply: Reply, levels) -> Reply:
+    body = reply.body.replace(b"<body>", b"<body>" + b"<div>" * levels, 1)
+    reply.body = body.replace(b"</body>", b"</div>" * levels + b"</body>", 1)
+    return reply
+
+
+def huge(reply: Reply, size) -> Reply:
+    padding = max(0, size - len(reply.body))
+    reply.body = reply.body.replace(b"</body>", b"<!--" + b"x" * padding + b"--></body>", 1)
+    return reply
+
+
+def cp1251(reply: Reply, declared) -> Reply:
+    text = reply.body.decode("utf-8").replace('<meta charset="utf-8">', "")
+    if declared == "meta":
+        text = text.replace("<head>", '<head><meta charset="windows-1251">', 1)
+    reply.body = text.encode("windows-1251", errors="xmlcharrefreplace")
+    reply.content_type = "text/html; charset=windows-1251" if declared == "header" else "text/html"
+    return reply
+
+
+def invalid(reply: Reply, _) -> Reply:
+    text = reply.body.decode("utf-8").replace("</p>", "").replace("</header>", "</header></html>", 1)
+    reply.body = text.encode("utf-8")
+    return reply
+
+
+# How each fault that changes a reply (KINDS; the listing faults change what a page holds
+# instead, replica/server.py) changes it, given the fault's value.
+CHANGES: dict[str, Callable[[Reply, Any], Reply]] = {
+    "status": error_status,
+    "maintenance": maintenance,
+    "challenge": challenge,
+    "throttle": throttle,
+    "redirect": redirect,
+    "hang": hang,
+    "drip": drip,
+    "cut": cut,
+    "truncate": truncate,
+    "content_type": content_type,
+    "deep": deep,
+    "huge": huge,
+    "cp1251": cp1251,
+    "invalid": invalid,
+}
+
+
 def apply(fault: Fault, reply: Reply) -> Reply:
     """The reply as the fault changes it."""
-    kind, value = fault.kind, fault.value
-    if kind == "status":
-        return Reply(value, reply.content_type, f"<html><body><h1>Error {value}</h1></body></html>".encode())
-    if kind == "maintenance":
-        page = (
-            "<html><head><title>Service temporarily unavailable</title></head><body>"
-            "<h1>Service temporarily unavailable</h1><p>We will be back soon.</p></body></html>"
-        )
-        return Reply(200, "text/html; charset=utf-8", page.encode())
-    if kind == "challenge":
-        status = value or 403
-        headers = {"cf-mitigated": "challenge"} if status != 200 else {}
-        return Reply(status, "text/html; charset=UTF-8", challenge_page().encode(), headers)
-    if kind == "throttle":
-        return Reply(
-            429, reply.content_type, b"<html><body>Too many requests</body></html>", {"Retry-After": str(value)}
-        )
-    if kind == "hang":
-        reply.delay = value
-    elif kind == "drip":
-        reply.drip = value
-    elif kind == "cut":
-        reply.cut = True
-    elif kind == "truncate":
-        reply.body = reply.body[: len(reply.body) // 2]
-        reply.content_type = value or reply.content_type
-    elif kind == "content_type":
-        reply.content_type = value
-    elif kind == "deep":
-        body = reply.body.replace(b"<body>", b"<body>" + b"<div>" * value, 1)
-        reply.body = body.replace(b"</body>", b"</div>" * value + b"</body>", 1)
-    elif kind == "redirect":
-        return Reply(301, reply.content_type, b"", {"Location": value})
-    elif kind == "huge":
-        padding = max(0, value - len(reply.body))
-        reply.body = reply.body.replace(b"</body>", b"<!--" + b"x" * padding + b"--></body>", 1)
-    elif kind == "cp1251":
-        text = reply.body.decode("utf-8").replace('<meta charset="utf-8">', "")
-        if value == "meta":
-            text = text.replace("<head>", '<head><meta charset="windows-1251">', 1)
-        reply.body = text.encode("windows-1251", errors="xmlcharrefreplace")
-        reply.content_type = "text/html; charset=windows-1251" if value == "header" else "text/html"
-    elif kind == "invalid":
-        text = reply.body.decode("utf-8").replace("</p>", "").replace("</header>", "</header></html>", 1)
-        reply.body = text.encode("utf-8")
-    return reply
+    change = CHANGES.get(fault.kind)
+    return change(reply, fault.value) if change else reply

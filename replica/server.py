@@ -227,6 +227,19 @@ class ReplicaSite:
             if change:
                 change()
 
+    def _listing_page(self, page: int, listing_fault: Fault | None) -> str:
+        """The section's listing page, as a listing fault (LISTING_FAULTS) changes what it holds."""
+        articles, last_page = self.articles, -(-len(self.articles) // pages.CARDS_PER_PAGE)
+        kind, value = (listing_fault.kind, listing_fault.value) if listing_fault else (None, None)
+        if kind == "empty":
+            articles = []
+        elif kind == "repeat" and page > last_page:
+            page = last_page if value == "last" else int(str(value))
+        elif kind == "endless" and page > last_page:  # the section's cards again, never the same page twice
+            shift = page * 3 % len(articles)
+            articles, page = articles[shift:] + articles[:shift], 1
+        return pages.listing_page(articles, page, self.listing_design, self.noisy_listing, self.section_at == "menu")
+
     def _answer(self, parts, base_url: str, listing_fault: Fault | None = None) -> Reply:
         html = "text/html; charset=utf-8"
         if parts.path == "/robots.txt":
@@ -243,18 +256,7 @@ class ReplicaSite:
             text = pages.all_news_page(self.all_news(), listing_page_number(parts.query), self.section_at == "menu")
             return Reply(200, html, text.encode())
         if parts.path == pages.LISTING_PATH:
-            page = listing_page_number(parts.query)
-            articles, last_page = self.articles, -(-len(self.articles) // pages.CARDS_PER_PAGE)
-            kind, value = (listing_fault.kind, listing_fault.value) if listing_fault else (None, None)
-            if kind == "empty":
-                articles = []
-            elif kind == "repeat" and page > last_page:
-                page = last_page if value == "last" else int(str(value))
-            elif kind == "endless" and page > last_page:  # the section's cards again, never the same page twice
-                shift = page * 3 % len(articles)
-                articles, page = articles[shift:] + articles[:shift], 1
-            in_menu = self.section_at == "menu"
-            text = pages.listing_page(articles, page, self.listing_design, self.noisy_listing, in_menu)
+            text = self._listing_page(listing_page_number(parts.query), listing_fault)
             return Reply(200, html, text.encode())
         article = self.by_path.get(parts.path)
         if article:

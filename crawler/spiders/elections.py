@@ -1,4 +1,5 @@
 import json
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
@@ -265,13 +266,7 @@ class ElectionsSpider(scrapy.Spider):
         stats = self.crawler.stats
         cards = listing.cards(response)
         if not cards:
-            if listing.looks_like_listing(response):
-                yield from self.no_cards(page, after_empty)
-            else:
-                stats.inc_value(Stat.NOT_A_LISTING)
-                self.listing_broken(
-                    response.url, f"HTTP {response.status}, not a listing page (no cards, no listing markup)"
-                )
+            yield from self.cardless_page(response, page, after_empty)
             return
         if after_empty:
             self.logger.warning("Listing page %d had no cards but page %d has: walking on", page - 1, page)
@@ -279,45 +274,68 @@ class ElectionsSpider(scrapy.Spider):
         stats.inc_value(Stat.LISTING_PAGES)
         if page == 1 and self.selecting and not self.arguments.since and not self.walk.plan.has_gapless_run:
             self.set_floor(cards)
-        since = self.arguments.since or self.floor
-        reached_since, all_known, card_ids = False, True, []
+        read = self.read_cards(cards)
+        yield from read.requests
+        if page == 1:
+            stats.set_value(Stat.WALK_TOP_IDS, json.dumps(read.card_ids))
+        self.walk.read(page, read.card_ids)
+        if recheck:
+            yield self.reread_request(page - 1, self.parse_reread)
+        yield from self.walk_on(page, read)
+
+    def cardless_page(self, response, page: int, after_empty: bool):
+        """A listing page without cards: the listing's end, maybe, or no listing page at all."""
+        if listing.looks_like_listing(response):
+            yield from self.no_cards(page, after_empty)
+        else:
+            self.crawler.stats.inc_value(Stat.NOT_A_LISTING)
+            self.listing_broken(
+                response.url, f"HTTP {response.status}, not a listing page (no cards, no listing markup)"
+            )
+
+    def read_cards(self, cards) -> "CardsRead":
+        """The page's cards: the articles to fetch, and what the walk needs to know of them."""
+        stats, since = self.crawler.stats, self.arguments.since or self.floor
+        read = CardsRead()
         for card in cards:
             url = canonical_url(card.url)
             if not is_article_url(url) or not is_on_site(url, self.allowed_origins):
-                stats.inc_value(Stat.CARDS_SKIPPED)  # a category, a tag, another site ...
-                if is_on_site(url, self.allowed_origins) and not is_navigation_url(url):
-                    all_known = False  # an article, maybe, under a URL form the crawler does not know
-                    stats.inc_value(Stat.CARDS_UNKNOWN)
-                    if not stats.get_value(Stat.CARDS_UNKNOWN_AT):
-                        stats.set_value(Stat.CARDS_UNKNOWN_AT, card.url)
+                read.all_known &= not self.skipped_card(card.url, url)
                 continue
             card_id = listed_id(url)
-            card_ids.append(card_id)
+            read.card_ids.append(card_id)
             if card.published_at:
                 stats.min_value(Stat.OLDEST_CARD_AT, card.published_at)
             if since and card.published_at and card.published_at < since:
-                reached_since = True
-                continue
-            if card_id in self.known_ids or card_id in self.requested_ids:
-                continue
-            all_known = False
-            yield self.article_request(url)
-        if not card_ids:
-            all_known = False  # cards, and none an article: nothing here is known to be stored
-        if page == 1:
-            stats.set_value(Stat.WALK_TOP_IDS, json.dumps(card_ids))
-        self.walk.read(page, card_ids)
-        if recheck:
-            yield self.reread_request(page - 1, self.parse_reread)
-        stop = self.walk.after_page(page, card_ids, all_known, reached_since, floor=not self.arguments.since)
+                read.reached_since = True
+            elif card_id not in self.known_ids and card_id not in self.requested_ids:
+                read.all_known = False
+                read.requests.append(self.article_request(url))
+        read.all_known &= bool(read.card_ids)  # cards, and none an article: nothing here is known to be stored
+        return read
+
+    def skipped_card(self, shown_url: str, url: str) -> bool:
+        """A card that links to no article of the site (a category, a tag, another site ...);
+        True when it may be an article under a URL form the crawler does not know."""
+        self.crawler.stats.inc_value(Stat.CARDS_SKIPPED)
+        unknown = is_on_site(url, self.allowed_origins) and not is_navigation_url(url)
+        if unknown:
+            self.count_with_first(Stat.CARDS_UNKNOWN, Stat.CARDS_UNKNOWN_AT, shown_url)
+        return unknown
+
+    def walk_on(self, page: int, read: "CardsRead"):
+        """After a page with cards: the walk ends, reads page 1 again, or goes on."""
+        stop = self.walk.after_page(
+            page, read.card_ids, read.all_known, read.reached_since, floor=not self.arguments.since
+        )
         if stop is not None:
             self.logger.info("Listing ends after page %d: %s", page, STOP_REASONS[stop])
-            stats.set_value(Stat.WALK_STOP, str(stop))
+            self.crawler.stats.set_value(Stat.WALK_STOP, str(stop))
             return
-        if self.walk.repeats_previous(page, card_ids):  # a page of new articles on top, or no end
+        if self.walk.repeats_previous(page, read.card_ids):  # a page of new articles on top, or no end
             yield self.reread_request(1, self.parse_top_again, repeated=page)
             return
-        runaway = self.walk.runaway(page, card_ids)
+        runaway = self.walk.runaway(page, read.card_ids)
         if runaway:
             self.stop_runaway(runaway)
             return
@@ -586,6 +604,16 @@ class ElectionsSpider(scrapy.Spider):
             self.crawler.stats.inc_value(Stat.ARTICLES_GONE)
             self.logger.warning("Article %s is gone from the site, it seems: %s", url, reason)
         self.crawler.signals.send_catch_log(signals.page_failed, url=url, article_id=article_id(url), reason=reason)
+
+
+@dataclass
+class CardsRead:
+    """What a listing page's cards hold for the walk."""
+
+    requests: list[scrapy.Request] = field(default_factory=list)  # the articles to fetch
+    card_ids: list[str] = field(default_factory=list)  # of every card that links to an article
+    all_known: bool = True  # every card stored or requested: the walk may stop here
+    reached_since: bool = False  # a card older than since (or the feed's floor)
 
 
 STOP_REASONS = {
