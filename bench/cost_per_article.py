@@ -21,8 +21,8 @@ from scrapy.utils.misc import build_from_crawler
 from scrapy.utils.test import get_crawler
 
 from crawler.archive import open_database
-from crawler.layouts import load_article
 from crawler.signals import archive_opened
+from crawler.site.layouts import load_article
 from pipelines.dedupe import DedupePipeline
 from pipelines.store import StorePipeline
 from pipelines.validate import ValidatePipeline

@@ -10,7 +10,7 @@ bags of lower-cased words of the extracted and the true body). trafilatura runs
 for it the date counts as right when the day (Kazakhstan's) is; ours is also scored on
 the full UTC time. trafilatura does not split off the dateline, and keeps it in its text.
 
-Then the generic extractor (crawler/layouts/generic.py, trafilatura) on the replica's pages
+Then the generic extractor (crawler/site/layouts/generic.py, trafilatura) on the replica's pages
 with their design's markup renamed (class and id names, no structured data): the share it
 stores and its fields' accuracy, where without it the crawl stores none of them.
 
@@ -33,7 +33,7 @@ import trafilatura
 from scrapy.http import HtmlResponse
 
 from crawler import topic
-from crawler.layouts import load_article
+from crawler.site.layouts import load_article
 from crawler.validation import invalid_reason
 from replica import pages
 from replica.content import generate
@@ -119,7 +119,7 @@ def renamed(html: str) -> str:
 
 def generic_extractor() -> None:
     """The replica's pages of every design with their markup renamed: what the generic
-    extractor (crawler/layouts/generic.py) stores of them; without it, nothing (pending)."""
+    extractor (crawler/site/layouts/generic.py) stores of them; without it, nothing (pending)."""
     articles = generate(ARGS.articles, seed=1)
     truths = [a.expected_item(BASE) for a in articles]
     items = [ours(BASE + a.path, renamed(pages.article_page(a, articles, BASE)).encode()) for a in articles]

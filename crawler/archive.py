@@ -17,6 +17,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from crawler.contracts import FailureStatus, RunStatus, Stat, Trigger
+from crawler.site.editions import DEFAULT
 
 ARTICLES = {
     "article_id": str,  # the site's id: "a3996297" (legacy), "97d5e1" (current)
@@ -116,7 +117,7 @@ ARTICLE_ALIASES = {  # schema version 10: ids a listing gave an article that is 
 }
 CRAWL_RUNS_DOORS = {  # schema version 11
     # where the listing walked was found: "given" (a start URL), or the door it was behind:
-    # "menu", "site map page", "tags page", "article page", "home page" (crawler/layouts/home.py);
+    # "menu", "site map page", "tags page", "article page", "home page" (crawler/site/layouts/home.py);
     # or "all-news feed": no section anywhere, its articles chosen by the topic rule
     "listing_found_by": str,
 }
@@ -219,8 +220,7 @@ CREATE TRIGGER IF NOT EXISTS articles_tags_ad AFTER DELETE ON articles BEGIN
 END;
 """
 SEARCH_COLUMNS = ["title", "lead", "body"]
-# Porter stemming over unicode61: "observer" finds "observers", "Öskemen" ~ "oskemen".
-SEARCH_TOKENIZER = "porter unicode61 remove_diacritics 2"
+SEARCH_TOKENIZER = DEFAULT.search_tokenizer  # the edition's (crawler/site/editions.py)
 # bm25() weights of title, lead and body: a word in the title counts most (docs/querying.md,
 # Datasette's canned queries and the tests write them out).
 SEARCH_WEIGHTS = (10.0, 5.0, 1.0)

@@ -6,9 +6,9 @@ from urllib.parse import urlsplit
 
 from scrapy.settings import BaseSettings
 
-from crawler.dates import start_of_local_day
 from crawler.items import Article
-from crawler.urls import SITE_DOMAINS, is_article_url, is_on_site, origin
+from crawler.site.dates import start_of_local_day
+from crawler.site.urls import SITE_DOMAINS, is_article_url, is_on_site, origin
 from crawler.validation import EARLIEST
 
 

@@ -54,7 +54,7 @@ class Stat:
     PENDING = "store/pending"
     TOPIC_SELECTED = "topic/selected"  # articles of an all-news feed the topic rule selected, stored
     TOPIC_REJECTED = "topic/rejected"  # and rejected: their verdicts stored
-    # The second channel (crawler/layouts/feeds.py), read after the walk:
+    # The second channel (crawler/site/layouts/feeds.py), read after the walk:
     CHANNEL_SOURCES = "channel/sources"  # feeds and sitemaps read
     CHANNEL_ENTRIES = "channel/entries"  # the articles they list
     CHANNEL_FAILED = "channel/failed"  # feeds and sitemaps that could not be read (a 404 aside)

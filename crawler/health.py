@@ -136,7 +136,7 @@ def unknown_cards(e: Evidence) -> Iterator[str]:
         yield (
             f"{e.stats[Stat.CARDS_UNKNOWN]} listing card(s) link to URLs the crawler does not take for articles "
             f"(first: {e.stats.get(Stat.CARDS_UNKNOWN_AT)}): the site may have changed its article URLs "
-            "(crawler/urls.py), and those articles are not stored"
+            "(crawler/site/urls.py), and those articles are not stored"
         )
 
 

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 import scrapy
 from scrapy.http import Response
 
-from crawler.urls import first_url
+from crawler.site.urls import first_url
 
 
 class Article(scrapy.Item):

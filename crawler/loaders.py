@@ -6,9 +6,9 @@ from urllib.parse import urlsplit
 from itemloaders.processors import Compose, Identity, MapCompose, TakeFirst
 from scrapy.loader import ItemLoader
 
-from crawler.dates import parse_published_at
 from crawler.items import Article
-from crawler.text import (
+from crawler.site.dates import parse_published_at
+from crawler.site.text import (
     author_name,
     clean_text,
     content_hash,
@@ -17,7 +17,7 @@ from crawler.text import (
     strip_site_name,
     word_count,
 )
-from crawler.urls import article_id, canonical_url
+from crawler.site.urls import article_id, canonical_url
 
 
 def absolute_url(value: str, loader_context: dict) -> str | None:

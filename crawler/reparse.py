@@ -20,10 +20,10 @@ from sqlite_utils import Database
 from crawler import archive, topic
 from crawler.contracts import RunStatus, Stat, Trigger
 from crawler.items import UnreadablePage, read_raw_page
-from crawler.layouts import load_article
 from crawler.lock import process_alive
 from crawler.middlewares import SiteEncodingMiddleware
-from crawler.text import content_hash
+from crawler.site.layouts import load_article
+from crawler.site.text import content_hash
 from crawler.validation import invalid_reason
 
 

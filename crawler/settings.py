@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from crawler.items import EXPORTED_FIELDS
+from crawler.site import editions
 
 BOT_NAME = "elections"
 SPIDER_MODULES = ["crawler.spiders"]
@@ -13,19 +14,19 @@ COMMANDS_MODULE = "crawler.commands"
 # The English edition's home page, and the name of the section as its menu writes it: the
 # crawl follows that menu link to the section's listing (docs/site.md: nobody has seen the
 # listing's URL, which ends in a number the site chose).
-ELECTIONS_SITE_URL = "https://qazinform.com/"
-ELECTIONS_SECTION = "Elections"
+ELECTIONS_SITE_URL = editions.DEFAULT.home_url  # https://qazinform.com/ (crawler/site/editions.py)
+ELECTIONS_SECTION = editions.DEFAULT.section_names[0]  # "Elections"
 # The listing's URL, when known: then the home page is not read. `-a start_url=` wins.
 ELECTIONS_START_URL = ""
 # Where the site keeps no such section: its all-news feed, walked newest first, each article
 # judged by the topic rule (crawler/topic.py, docs/topic-rule.md). "fallback": when no door
 # leads to the section; "always": instead of looking for it; "off": never (no section, no crawl).
 ELECTIONS_TOPIC_RULE = "fallback"
-ELECTIONS_ALL_NEWS_PATH = "/lenta"  # the all-news feed, on the site's host
+ELECTIONS_ALL_NEWS_PATH = editions.DEFAULT.all_news_path  # "/lenta": the all-news feed, on the site's host
 # A walk of the feed that has no earlier complete walk to stop at (or a mode=full one) reads
 # back this many days from its newest card, unless `-a since=` says how far.
 ELECTIONS_TOPIC_FIRST_DAYS = 30
-# The second channel, read once the walk is done (crawler/layouts/feeds.py): the sitemaps
+# The second channel, read once the walk is done (crawler/site/layouts/feeds.py): the sitemaps
 # robots.txt names (of a sitemap index, the newest ELECTIONS_SITEMAP_CHILDREN) and these RSS
 # feeds, on the listing's host. An article they list that the section names (or, on the
 # all-news feed, any), that the archive lacks and the walk did not reach although the walk read
@@ -33,10 +34,11 @@ ELECTIONS_TOPIC_FIRST_DAYS = 30
 # articles are fetched instead, whatever their age. The English feeds are unverified: a 404 is
 # no problem.
 ELECTIONS_SECOND_CHANNEL = True
-ELECTIONS_FEEDS = ["/rss/en.xml", "/rss/eng.xml"]
+ELECTIONS_FEEDS = list(editions.DEFAULT.feeds)  # ["/rss/en.xml", "/rss/eng.xml"]
 ELECTIONS_SITEMAP_CHILDREN = 5
 ELECTIONS_KEEP_RAW = True  # keep each article page as served (raw_pages): re-extraction, WARC export
-ELECTIONS_LANG = "en"  # the edition's language: an article's lang when neither page nor URL tells
+# "en": the edition's language, an article's lang when neither page nor URL tells
+ELECTIONS_LANG = editions.DEFAULT.lang
 ELECTIONS_DB = str(Path(__file__).resolve().parents[1] / "data" / "elections.db")
 ELECTIONS_DB_BATCH_SIZE = 100  # items written per transaction
 ELECTIONS_DB_BATCH_BYTES = 16 * 1024 * 1024  # or fewer, once the raw pages they hold reach this size (0: no bound)

@@ -15,9 +15,9 @@ from protego import Protego
 from crawler import topic
 from crawler.arguments import CrawlArguments
 from crawler.contracts import Layout
-from crawler.layouts import feeds, home, listing, load_article
+from crawler.site.layouts import feeds, home, listing, load_article
+from crawler.site.urls import SITE_DOMAINS, canonical_url, is_article_url
 from crawler.spiders.elections import failure_reason
-from crawler.urls import SITE_DOMAINS, canonical_url, is_article_url
 from crawler.validation import REQUIRED_FIELDS
 
 ARTICLES_TO_READ = 3
@@ -109,7 +109,7 @@ class SiteCheck(scrapy.Spider):
         yield from self.next_channel()
 
     def next_channel(self):
-        """The second channel, one feed or sitemap at a time (crawler/layouts/feeds.py); then
+        """The second channel, one feed or sitemap at a time (crawler/site/layouts/feeds.py); then
         the home page and the doors."""
         if self.channel:
             kind, url = self.channel.pop(0)
@@ -177,7 +177,7 @@ class SiteCheck(scrapy.Spider):
             )
 
     def parse_home(self, response):
-        """Every door to the section's listing (crawler/layouts/home.py), a line each; then
+        """Every door to the section's listing (crawler/site/layouts/home.py), a line each; then
         the listing behind the first that answers, as `make crawl` would walk it."""
         self.report(f"home page: HTTP {response.status}, {response.url}")
         self.search = home.SectionSearch(response, self.section)

@@ -8,7 +8,7 @@ from scrapy import signals
 from crawler import archive
 from crawler import signals as crawler_signals
 from crawler.contracts import Stat
-from crawler.urls import first_url, listed_id
+from crawler.site.urls import first_url, listed_id
 from pipelines.topic import NotInSection
 from pipelines.validate import InvalidArticle
 

@@ -74,7 +74,7 @@ def mismatches(stored: dict[str, dict], expected: dict[str, dict]) -> dict[str, 
     return found
 
 
-# The second channel's requests in a run (crawler/layouts/feeds.py): robots.txt read again
+# The second channel's requests in a run (crawler/site/layouts/feeds.py): robots.txt read again
 # for its Sitemap lines (Scrapy's robots middleware keeps its copy to itself), the replica's
 # sitemap index, its news sitemap and its RSS feed.
 CHANNEL_REQUESTS = 4

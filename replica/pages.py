@@ -663,7 +663,7 @@ a.src='/cdn-cgi/challenge-platform/h/g/orchestrate/chl_page/v1';document.head.ap
 </body></html>"""
 
 
-# The second channel (crawler/layouts/feeds.py): robots.txt names the sitemap index, which
+# The second channel (crawler/site/layouts/feeds.py): robots.txt names the sitemap index, which
 # names a Google News sitemap of the newest news; an RSS feed of the newest news. Both list
 # every section's news, each filed under its section (a site with no Elections section files
 # election news under Politics).

@@ -10,8 +10,8 @@ from scrapy.commands import ScrapyCommand
 
 from crawler import archive
 from crawler.contracts import ExitCode, Layout
-from crawler.dates import start_of_local_day
 from crawler.reparse import reparse
+from crawler.site.dates import start_of_local_day
 
 
 class Command(ScrapyCommand):

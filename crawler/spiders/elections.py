@@ -12,11 +12,9 @@ from crawler import signals
 from crawler.arguments import CrawlArguments
 from crawler.contracts import FinishReason, Stat, WalkStop
 from crawler.items import RawPage
-from crawler.layouts import feeds, home, listing, load_article
 from crawler.middlewares import BotChallenge
-from crawler.state import ArchiveState
-from crawler.topic import RULE_VERSION
-from crawler.urls import (
+from crawler.site.layouts import feeds, home, listing, load_article
+from crawler.site.urls import (
     SITE_DOMAINS,
     article_id,
     canonical_url,
@@ -27,6 +25,8 @@ from crawler.urls import (
     listed_id,
     origin,
 )
+from crawler.state import ArchiveState
+from crawler.topic import RULE_VERSION
 from crawler.walk import Walk, WalkPlan, repeat_reason
 
 
@@ -35,7 +35,7 @@ class ElectionsSpider(scrapy.Spider):
     needs once.
 
     Without a start URL, the listing is found from the site's home page, behind one door
-    after another (crawler/layouts/home.py), each link named like the section
+    after another (crawler/site/layouts/home.py), each link named like the section
     (ELECTIONS_SITE_URL, ELECTIONS_SECTION); where no door leads to one, the all-news feed
     is walked and the topic rule picks its election articles (ELECTIONS_TOPIC_RULE,
     pipelines/topic.py). Incremental by default: articles already stored are not requested
@@ -146,7 +146,7 @@ class ElectionsSpider(scrapy.Spider):
         yield from self.next_door()
 
     def next_door(self):
-        """The next door to the section's listing (crawler/layouts/home.py): behind it the
+        """The next door to the section's listing (crawler/site/layouts/home.py): behind it the
         home page, read, or a page to read first."""
         door = self.search.next_door()
         if door is None:

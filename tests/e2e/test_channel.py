@@ -1,4 +1,4 @@
-"""The second channel (crawler/layouts/feeds.py) over HTTP: the replica's robots.txt names its
+"""The second channel (crawler/site/layouts/feeds.py) over HTTP: the replica's robots.txt names its
 sitemap index, which names a Google News sitemap; it serves an RSS feed. As a cross-check it
 finds what the walk missed; as a fallback it stands in for a listing that cannot be read."""
 

@@ -14,10 +14,11 @@ from types import SimpleNamespace
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
-from crawler import archive, layouts, topic
-from crawler.layouts import redesign2026
-from crawler.layouts.page import matches, texts
+from crawler import archive, topic
 from crawler.reparse import reparse
+from crawler.site import layouts
+from crawler.site.layouts import redesign2026
+from crawler.site.layouts.page import matches, texts
 from replica import ReplicaServer, ReplicaSite
 from replica.crawling import ROOT, crawl, exit_code_of, mismatches, rows, setting_options, stored_articles
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from crawler import settings
 from crawler.contracts import Layout
-from crawler.layouts import LAYOUTS
+from crawler.site.layouts import LAYOUTS
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -35,5 +35,5 @@ def test_every_layout_is_described_wherever_layouts_are_listed():
     )
     assert {name for name in stored if f"`{name}`" in schema_row} == stored
     metadata = (ROOT / "explore" / "metadata.yml").read_text()
-    [described] = re.findall(r"layout: Page design the crawler recognised \(([^)]*)\)", metadata)
+    [described] = re.findall(r"^ +layout: Page design the crawler recognised \(([^)]*)\)", metadata, re.MULTILINE)
     assert set(described.replace(" ", "").split(",")) == stored

@@ -1,4 +1,4 @@
-"""The second channel's parsers (crawler/layouts/feeds.py), on built responses: the replica's
+"""The second channel's parsers (crawler/site/layouts/feeds.py), on built responses: the replica's
 feeds and sitemaps, and the forms the live site may use instead."""
 
 import gzip
@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from scrapy.http import Response, TextResponse, XmlResponse
 
-from crawler.layouts import feeds
+from crawler.site.layouts import feeds
 from replica import pages
 from replica.content import generate
 

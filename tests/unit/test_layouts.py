@@ -10,9 +10,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from scrapy.http import HtmlResponse
 
-from crawler.layouts import home, listing
-from crawler.layouts import load_article as load_page
-from crawler.text import is_credit_line
+from crawler.site.layouts import home, listing
+from crawler.site.layouts import load_article as load_page
+from crawler.site.text import is_credit_line
 from replica import pages
 from replica.content import generate
 

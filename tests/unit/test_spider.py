@@ -7,7 +7,7 @@ from scrapy.utils.test import get_crawler
 
 from crawler import settings as project_settings
 from crawler.contracts import Stat
-from crawler.layouts import feeds
+from crawler.site.layouts import feeds
 from crawler.spiders.elections import ElectionsSpider
 from crawler.state import ArchiveState
 from replica import pages

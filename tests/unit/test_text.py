@@ -1,8 +1,8 @@
 import pytest
 
-from crawler.dates import parse_published_at
-from crawler.text import clean_text, content_hash, split_dateline, strip_site_name
-from crawler.urls import article_id, canonical_url, is_article_url, is_navigation_url, url_language
+from crawler.site.dates import parse_published_at
+from crawler.site.text import clean_text, content_hash, split_dateline, strip_site_name
+from crawler.site.urls import article_id, canonical_url, is_article_url, is_navigation_url, url_language
 
 
 @pytest.mark.parametrize(

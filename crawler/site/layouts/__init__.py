@@ -14,10 +14,10 @@ from scrapy.http import TextResponse
 
 from crawler.contracts import Layout
 from crawler.items import EXPORTED_FIELDS, Article
-from crawler.layouts import current, en_inform, fallback, generic, legacy, redesign2026
-from crawler.layouts.page import Page
 from crawler.loaders import ArticleLoader
-from crawler.urls import url_language
+from crawler.site.layouts import current, en_inform, fallback, generic, legacy, redesign2026
+from crawler.site.layouts.page import Page
+from crawler.site.urls import url_language
 
 LAYOUTS = (redesign2026, current, en_inform, legacy, fallback, generic)
 
@@ -46,3 +46,18 @@ def load_article(response: TextResponse, section: str | None = None, edition_lan
     for field in EXPORTED_FIELDS:  # every field in every item, null where the page has none
         item.setdefault(field, None)
     return item
+
+
+def design_table() -> str:
+    """The table of designs in docs/site.md: one row per layout, in the order they are tried."""
+    rows = "\n".join(
+        f"| {layout.DESIGN.pages} | `{layout.NAME}` | {layout.DESIGN.how_sure} | {layout.DESIGN.recognised_by} | "
+        f"`{layout.__name__.rsplit('.', 1)[-1]}.py` |"
+        for layout in LAYOUTS
+    )
+    return f"| design | `layout` | how sure | recognised by | module |\n| --- | --- | --- | --- | --- |\n{rows}\n"
+
+
+def layout_names() -> str:
+    """The stored names, as the Datasette metadata lists them."""
+    return ", ".join(str(layout.NAME) for layout in LAYOUTS)

@@ -1,17 +1,17 @@
 """Reading a page whose class names nobody has seen, by the structure every article page has:
 the <h1>, a date close after it, the paragraphs of the main column, and the fixed chrome
 headings that close the article. The two legacy designs are known only from their visible
-text, so both are read this way, each with its own chrome (crawler/layouts/legacy.py,
-crawler/layouts/en_inform.py).
+text, so both are read this way, each with its own chrome (crawler/site/layouts/legacy.py,
+crawler/site/layouts/en_inform.py).
 """
 
 from collections import defaultdict
 
 from lxml import etree
 
-from crawler.dates import parse_published_at
-from crawler.layouts.page import Page, Selector, element_text, jsonld, keywords, meta, texts, xpath
-from crawler.text import author_name, is_author_line
+from crawler.site.dates import parse_published_at
+from crawler.site.layouts.page import Page, Selector, element_text, jsonld, keywords, meta, texts, xpath
+from crawler.site.text import author_name, is_author_line
 
 _AUTHOR_LABELS = ("Author:", "Автор:")
 _AFTER_TITLE = "//h1[1]/following::"

@@ -17,8 +17,8 @@ from scrapy.http import Response
 from scrapy.utils.gz import gunzip, gzip_magic_number
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
-from crawler.dates import parse_published_at
-from crawler.layouts.home import name_key
+from crawler.site.dates import parse_published_at
+from crawler.site.layouts.home import name_key
 
 NEWS_NS = "http://www.google.com/schemas/sitemap-news/0.9"
 

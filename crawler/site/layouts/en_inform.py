@@ -4,17 +4,25 @@ Known only from its visible text: the time first and padded ("18:29, 07 January 
 GMT +6", whose stated offset wins), the chrome "EN", "Trends:", the broadcaster's banner and
 a long menu before the title; "Tags:", "Currently reading" and "More news in our Telegram
 channel!" after the body; and an empty image caption printed as a stray "None" line
-inside the text. Read by its structure (crawler/layouts/structure.py), recognised by that
+inside the text. Read by its structure (crawler/site/layouts/structure.py), recognised by that
 chrome.
 """
 
 from crawler.contracts import Layout
-from crawler.layouts.page import Page, matches
-from crawler.layouts.structure import VisibleText
+from crawler.site.editions import DEFAULT
+from crawler.site.layouts.design import Design
+from crawler.site.layouts.page import Page, matches
+from crawler.site.layouts.structure import VisibleText
 
 NAME = Layout.EN_INFORM
+# Its row in docs/site.md (written by cog from here): the design, how sure we are of it, what recognises it.
+DESIGN = Design(
+    "en.inform.kz/news, 2016–2023",
+    "visible text only",
+    "an `<h1>` and the chrome `Currently reading`, `Trends:` or `More news in our Telegram channel!`",
+)
 
-CHROME_HEADINGS = ("Currently reading", "More news in our Telegram channel!")
+CHROME_HEADINGS = DEFAULT.chrome_headings[NAME]
 _TEXT = VisibleText(CHROME_HEADINGS, not_text=("None",))
 
 _CHROME = ("Currently reading", "Trends:", "More news in our Telegram channel!")

@@ -6,9 +6,16 @@ so that a redesign is noticed even while the archive keeps filling.
 """
 
 from crawler.contracts import Layout
-from crawler.layouts.page import Page, jsonld, keywords, matches, meta, texts, xpath
+from crawler.site.layouts.design import Design
+from crawler.site.layouts.page import Page, jsonld, keywords, matches, meta, texts, xpath
 
 NAME = Layout.FALLBACK
+# Its row in docs/site.md (written by cog from here): the design, how sure we are of it, what recognises it.
+DESIGN = Design(
+    "anything else with JSON-LD or an `<article>`",
+    "—",
+    "structured data, semantic elements",
+)
 
 _NOT_TEXT = "ancestor::aside or ancestor::figure or ancestor::nav or ancestor::footer or ancestor::header"
 

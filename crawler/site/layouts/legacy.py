@@ -1,18 +1,26 @@
 """Legacy design of www.inform.kz/en (2020 to September 2023; the seed page).
 
 Only the visible text of these pages survives, not their class names: they are read by
-their structure (crawler/layouts/structure.py). Recognised by what the page holds — a title
+their structure (crawler/site/layouts/structure.py). Recognised by what the page holds — a title
 and the breadcrumb that opens "Main Page > News" — not by its URL: an "_a<digits>" URL on
 qazinform.com serves the same article in the 2026 design.
 """
 
 from crawler.contracts import Layout
-from crawler.layouts.page import matches
-from crawler.layouts.structure import VisibleText
+from crawler.site.editions import DEFAULT
+from crawler.site.layouts.design import Design
+from crawler.site.layouts.page import matches
+from crawler.site.layouts.structure import VisibleText
 
 NAME = Layout.LEGACY
+# Its row in docs/site.md (written by cog from here): the design, how sure we are of it, what recognises it.
+DESIGN = Design(
+    "www.inform.kz/en, 2020–2023 (the seed page)",
+    "visible text only",
+    "an `<h1>` and the breadcrumb `Main Page > News` (a menu's `Main Page` link is no breadcrumb)",
+)
 
-CHROME_HEADINGS = ("Новости по теме", "Related news", "Read also", "News Partner", "Popular")
+CHROME_HEADINGS = DEFAULT.chrome_headings[NAME]
 _TEXT = VisibleText(CHROME_HEADINGS)
 
 # The breadcrumb "Main Page > News > …", not a menu's "Main Page" link: later designs' menus

@@ -16,10 +16,17 @@ import trafilatura
 from lxml import etree
 
 from crawler.contracts import Layout
-from crawler.dates import parse_published_at
-from crawler.layouts.page import Page, xpath
+from crawler.site.dates import parse_published_at
+from crawler.site.layouts.design import Design
+from crawler.site.layouts.page import Page, xpath
 
 NAME = Layout.GENERIC
+# Its row in docs/site.md (written by cog from here): the design, how sure we are of it, what recognises it.
+DESIGN = Design(
+    "anything else with text",
+    "—",
+    "trafilatura finds text in it",
+)
 
 _VISIBLE_TEXT = etree.XPath("//body//text()[not(ancestor::script or ancestor::style)]")
 NEAR_TITLE = 12  # text nodes before or after the title's where its date line may stand

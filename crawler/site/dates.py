@@ -4,29 +4,11 @@ import re
 from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo
 
+from crawler.site.editions import MONTHS
+
 SITE_ZONE = ZoneInfo("Asia/Almaty")
 
-_MONTHS = {
-    name: number
-    for number, names in enumerate(
-        [
-            ("january", "jan", "январь", "января"),
-            ("february", "feb", "февраль", "февраля"),
-            ("march", "mar", "март", "марта"),
-            ("april", "apr", "апрель", "апреля"),
-            ("may", "май", "мая"),
-            ("june", "jun", "июнь", "июня"),
-            ("july", "jul", "июль", "июля"),
-            ("august", "aug", "август", "августа"),
-            ("september", "sep", "sept", "сентябрь", "сентября"),
-            ("october", "oct", "октябрь", "октября"),
-            ("november", "nov", "ноябрь", "ноября"),
-            ("december", "dec", "декабрь", "декабря"),
-        ],
-        start=1,
-    )
-    for name in names
-}
+_MONTHS = MONTHS  # every edition's month names, in every form (crawler/site/editions.py)
 _DATE = r"(?P<day>\d{1,2})\s+(?P<month>[^\W\d_]+)\.?,?\s+(?P<year>\d{4})"
 _TIME = r"(?P<hour>\d{1,2}):(?P<minute>\d{2})"
 _OFFSET = r"(?:\s*\|?\s*GMT\s*(?P<sign>[+\-−])\s*(?P<offset>\d{1,2})(?::?(?P<offset_minutes>\d{2}))?)?"

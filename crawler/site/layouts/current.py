@@ -10,9 +10,16 @@ and advertising blocks (.adfox, ids holding "adfox") that are not article text.
 from parsel.csstranslator import HTMLTranslator
 
 from crawler.contracts import Layout
-from crawler.layouts.page import css, jsonld, keywords, matches, meta, text_blocks, texts, xpath
+from crawler.site.layouts.design import Design
+from crawler.site.layouts.page import css, jsonld, keywords, matches, meta, text_blocks, texts, xpath
 
 NAME = Layout.CURRENT
+# Its row in docs/site.md (written by cog from here): the design, how sure we are of it, what recognises it.
+DESIGN = Design(
+    "inform.kz / qazinform.com, 2023 to mid 2026",
+    "sure (several scrapers)",
+    "`div.article__body-main h1`",
+)
 
 _BODY = "//div[contains(concat(' ', normalize-space(@class), ' '), ' article__body-text ')]"
 _NOT_ARTICLE_TEXT = "ancestor::figure or ancestor::*[contains(@class, 'adfox') or contains(@id, 'adfox')]"

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 from scrapy.http import TextResponse
 
-from crawler.dates import parse_published_at
-from crawler.text import clean_text
+from crawler.site.dates import parse_published_at
+from crawler.site.text import clean_text
 
 
 @dataclass(frozen=True)

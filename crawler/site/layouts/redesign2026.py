@@ -11,9 +11,16 @@ recognised by the page, never by its URL.
 """
 
 from crawler.contracts import Layout
-from crawler.layouts.page import css, jsonld, keywords, matches, meta, text_blocks, texts, xpath
+from crawler.site.layouts.design import Design
+from crawler.site.layouts.page import css, jsonld, keywords, matches, meta, text_blocks, texts, xpath
 
 NAME = Layout.REDESIGN_2026
+# Its row in docs/site.md (written by cog from here): the design, how sure we are of it, what recognises it.
+DESIGN = Design(
+    "qazinform.com since August–September 2026",
+    "sure for the ru and cn editions, likely for English",
+    "`h1.article__title` and `div.article__content`",
+)
 
 
 def _class(name: str) -> str:

@@ -26,8 +26,8 @@ from urllib.parse import urlsplit, urlunsplit
 from scrapy.http import TextResponse
 
 from crawler import topic
-from crawler.layouts.page import element_text
-from crawler.urls import SITE_DOMAINS, is_article_url, is_on_domains
+from crawler.site.layouts.page import element_text
+from crawler.site.urls import SITE_DOMAINS, is_article_url, is_on_domains
 
 # /category/<slug>_s12, /tag/<slug>_t3, /tags/<slug>, /<lang>/category/…, a _c<digits> category (qz)
 _LISTING_PATH = re.compile(r"/(?:category|tags?|rubric|section)/|_[sct]\d+/?$", re.IGNORECASE)

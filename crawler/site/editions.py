@@ -1,0 +1,106 @@
+"""Kazinform's editions, as data: one entry each. What differs between editions is here;
+what they share (the CMS, its designs and URL forms) is in the layouts and urls.py.
+
+English is the one crawled today; the Russian month names are read in every edition, as
+they always were, until the Russian edition gets its entry (docs/site.md says how).
+"""
+
+from dataclasses import dataclass, field
+
+
+def month_numbers(*forms: tuple[str, ...]) -> dict[str, int]:
+    """Names of the twelve months, lower case, in each form given -> 1 to 12."""
+    return {name: number for names in forms for number, name in enumerate(names, start=1)}
+
+
+ENGLISH_MONTHS = month_numbers(
+    (
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ),
+    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"),
+) | {"sept": 9}
+RUSSIAN_MONTHS = month_numbers(
+    (
+        "январь",
+        "февраль",
+        "март",
+        "апрель",
+        "май",
+        "июнь",
+        "июль",
+        "август",
+        "сентябрь",
+        "октябрь",
+        "ноябрь",
+        "декабрь",
+    ),  # nominative: "30 Октябрь 2025" on ru article pages and cards
+    (
+        "января",
+        "февраля",
+        "марта",
+        "апреля",
+        "мая",
+        "июня",
+        "июля",
+        "августа",
+        "сентября",
+        "октября",
+        "ноября",
+        "декабря",
+    ),  # genitive: "15 августа 2025", "18 Августа 2026"
+)
+
+
+@dataclass(frozen=True)
+class Edition:
+    code: str  # ELECTIONS_EDITION's value, in time
+    lang: str  # its articles' language (ISO 639-1): `lang` when neither page nor URL tells
+    home_url: str  # its home page: ELECTIONS_SITE_URL's default
+    section_names: tuple[str, ...]  # the section as its pages name it; the first is ELECTIONS_SECTION's default
+    months: dict[str, int]  # month names in every form its dates use, lower case -> 1 to 12
+    sources: tuple[str, ...]  # the agency as a dateline names it: "ASTANA. KAZINFORM – …"
+    site_names: tuple[str, ...]  # what ends a title: "… | Qazinform News Agency"
+    # Headings that open the chrome after an article's text, per design read by its text
+    chrome_headings: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    all_news_path: str = "/lenta"
+    feeds: tuple[str, ...] = ()  # RSS feeds, on its host
+    search_tokenizer: str = "porter unicode61 remove_diacritics 2"  # SQLite FTS5
+
+
+ENGLISH = Edition(
+    code="en",
+    lang="en",
+    home_url="https://qazinform.com/",
+    section_names=("Elections",),
+    months=ENGLISH_MONTHS,
+    sources=("KAZINFORM", "QAZINFORM"),
+    site_names=("Kazinform", "Qazinform"),
+    chrome_headings={
+        # legacy pages print the Russian "related" heading too
+        "legacy": ("Новости по теме", "Related news", "Read also", "News Partner", "Popular"),
+        "en_inform": ("Currently reading", "More news in our Telegram channel!"),
+    },
+    # qazinform.com and www.inform.kz candidates, unverified: a 404 is no problem
+    feeds=("/rss/en.xml", "/rss/eng.xml"),
+    # Porter stemming over unicode61: "observer" finds "observers", "Öskemen" ~ "oskemen".
+    search_tokenizer="porter unicode61 remove_diacritics 2",
+)
+
+EDITIONS = {edition.code: edition for edition in (ENGLISH,)}
+DEFAULT = ENGLISH
+
+# What every edition's pages are read with: their month names and the agency's names.
+MONTHS = {name: number for edition in EDITIONS.values() for name, number in edition.months.items()} | RUSSIAN_MONTHS
+SOURCES = tuple(dict.fromkeys(source for edition in EDITIONS.values() for source in edition.sources))
+SITE_NAMES = tuple(dict.fromkeys(name for edition in EDITIONS.values() for name in edition.site_names))
