@@ -6,14 +6,16 @@ import json
 import logging
 import sqlite3
 from pathlib import Path
+from typing import Self, cast
 
 from scrapy import signals
+from scrapy.crawler import Crawler
 
 from crawler import archive
 from crawler.contracts import FinishReason, RunStatus, Stat
 from crawler.health import HealthPolicy, health_problems, unaccounted_articles
 from crawler.signals import archive_opened
-from crawler.state import stop_unwritable
+from crawler.state import ArchiveSpider, stop_unwritable
 from crawler.walk import LISTING_ENDS, is_gapless
 
 logger = logging.getLogger(__name__)
@@ -31,7 +33,7 @@ class RunLedger:
         self.closed = False
 
     @classmethod
-    def from_crawler(cls, crawler):
+    def from_crawler(cls, crawler: Crawler) -> Self:
         ledger = cls(crawler)
         crawler.signals.connect(ledger.archive_opened, signal=archive_opened)
         crawler.signals.connect(ledger.spider_closed, signal=signals.spider_closed)
@@ -43,7 +45,7 @@ class RunLedger:
             with archive.write_transaction(db):
                 # This crawl holds the database's lock: a run still marked running was killed.
                 archive.mark_killed_runs(db, "the crawl was killed")
-                self.run_id = archive.start_run(db, self.new_run(self.crawler.spider))
+                self.run_id = archive.start_run(db, self.new_run(cast(ArchiveSpider, self.crawler.spider)))
         except sqlite3.Error as error:  # nothing could be stored either
             stop_unwritable(self.crawler, self.db_path, error)
             return
@@ -52,12 +54,12 @@ class RunLedger:
             Path(self.run_id_file).write_text(f"{self.run_id}\n")
         logger.info("Crawl run %d started (%s)", self.run_id, self.trigger)
 
-    def new_run(self, spider) -> dict:
+    def new_run(self, spider: ArchiveSpider) -> dict:
         return {
             "started_at": archive.utc_now(),
             "trigger": self.trigger,
-            "arguments": json.dumps(getattr(spider, "given_arguments", {}), sort_keys=True),
-            "start_url": getattr(getattr(spider, "arguments", None), "start_url", None),
+            "arguments": json.dumps(spider.given_arguments, sort_keys=True),
+            "start_url": spider.arguments.start_url,
             "status": RunStatus.RUNNING,
         }
 

@@ -1,7 +1,9 @@
 """Log hygiene for an unattended crawl: a site that is down is news, not a bug."""
 
 import logging
+from typing import Self
 
+from scrapy.crawler import Crawler
 from scrapy.exceptions import (
     CannotResolveHostError,
     DownloadConnectionRefusedError,
@@ -36,7 +38,7 @@ class QuietNetworkErrors:
     LOGGERS = ("scrapy.downloadermiddlewares.robotstxt",)
 
     @classmethod
-    def from_crawler(cls, crawler):
+    def from_crawler(cls, crawler: Crawler) -> Self:
         for name in cls.LOGGERS:
             logger = logging.getLogger(name)
             if not any(isinstance(f, OneLineNetworkErrors) for f in logger.filters):

@@ -4,8 +4,10 @@ reached its end and only queued pages are left, of how many articles and about h
 rest takes."""
 
 import logging
+from typing import Self
 
 from scrapy import signals
+from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.utils.asyncio import AsyncioLoopingCall, create_looping_call
 from twisted.internet.task import LoopingCall
@@ -23,7 +25,7 @@ class Progress:
         self.responses_then = 0
 
     @classmethod
-    def from_crawler(cls, crawler):
+    def from_crawler(cls, crawler: Crawler) -> Self:
         interval = crawler.settings.getfloat("ELECTIONS_PROGRESS_INTERVAL")
         if not interval:
             raise NotConfigured

@@ -1,7 +1,9 @@
 """Spider middlewares: what happens to a page between its download and the spider's output."""
 
 import logging
+from typing import Self
 
+from scrapy.crawler import Crawler
 from scrapy.exceptions import CloseSpider
 from twisted.python.failure import Failure
 
@@ -20,7 +22,7 @@ class PageErrorsMiddleware:
         self.stats = stats
 
     @classmethod
-    def from_crawler(cls, crawler):
+    def from_crawler(cls, crawler: Crawler) -> Self:
         return cls(crawler.stats)
 
     def process_spider_exception(self, response, exception):

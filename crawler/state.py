@@ -9,12 +9,15 @@ Scrapy's SpiderState extension does with `spider.state`: the spider never opens 
 import logging
 import sqlite3
 from dataclasses import dataclass, field
+from typing import Protocol, Self, cast
 
 from scrapy import signals
+from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.utils.defer import deferred_from_coro
 
 from crawler import archive
+from crawler.arguments import CrawlArguments
 from crawler.contracts import FinishReason, Stat
 from crawler.signals import archive_opened
 
@@ -29,7 +32,7 @@ class OpenArchive:
         self.db = None
 
     @classmethod
-    def from_crawler(cls, crawler):
+    def from_crawler(cls, crawler: Crawler) -> Self:
         if not crawler.settings.getbool("ELECTIONS_RECORD_RUN"):
             # scrapy shell, fetch, parse, check: they leave the archive and crawl_runs alone.
             raise NotConfigured("only `scrapy crawl` writes the archive")
@@ -70,18 +73,27 @@ class ArchiveState:
     rejected_ids: set[str] = field(default_factory=set)  # by the topic rule: known to a walk of the all-news feed
 
 
+class ArchiveSpider(Protocol):
+    """What the archive's extensions read off the spider (crawler/spiders/elections.py), and
+    hand it: the ledger records its arguments, CrawlState gives it its state."""
+
+    given_arguments: dict[str, str]  # as given with -a, for crawl_runs.arguments
+    arguments: CrawlArguments
+    archive_state: ArchiveState | None
+
+
 class CrawlState:
     def __init__(self, crawler):
         self.crawler = crawler
 
     @classmethod
-    def from_crawler(cls, crawler):
+    def from_crawler(cls, crawler: Crawler) -> Self:
         extension = cls(crawler)
         crawler.signals.connect(extension.archive_opened, signal=archive_opened)
         return extension
 
     def archive_opened(self, db):
-        spider = self.crawler.spider
+        spider = cast(ArchiveSpider, self.crawler.spider)
         arguments = spider.arguments
         full = arguments.mode == "full"
         state = ArchiveState(known_ids=archive.stored_article_ids(db))

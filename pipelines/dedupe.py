@@ -1,3 +1,6 @@
+from typing import Self
+
+from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
 from crawler.contracts import Stat
@@ -11,7 +14,7 @@ class DedupePipeline:
         self.seen_ids = set()
 
     @classmethod
-    def from_crawler(cls, crawler):
+    def from_crawler(cls, crawler: Crawler) -> Self:
         return cls(crawler.stats)
 
     def process_item(self, item):

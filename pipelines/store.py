@@ -2,8 +2,10 @@ import logging
 import sqlite3
 from collections import Counter
 from dataclasses import asdict
+from typing import Self
 
 from scrapy import signals
+from scrapy.crawler import Crawler
 
 from crawler import archive
 from crawler import signals as crawler_signals
@@ -46,7 +48,7 @@ class StorePipeline:
         self.flush_bytes_at = self.batch_bytes
 
     @classmethod
-    def from_crawler(cls, crawler):
+    def from_crawler(cls, crawler: Crawler) -> Self:
         pipeline = cls(crawler)
         crawler.signals.connect(pipeline.item_dropped, signal=signals.item_dropped)
         crawler.signals.connect(pipeline.item_error, signal=signals.item_error)

@@ -1,3 +1,6 @@
+from typing import Self
+
+from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
 from crawler.contracts import Stat
@@ -16,7 +19,7 @@ class ValidatePipeline:
         self.stats = stats
 
     @classmethod
-    def from_crawler(cls, crawler):
+    def from_crawler(cls, crawler: Crawler) -> Self:
         return cls(crawler.stats)
 
     def process_item(self, item):

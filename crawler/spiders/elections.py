@@ -65,7 +65,7 @@ class ElectionsSpider(scrapy.Spider):
     sitemap_children: int  # ELECTIONS_SITEMAP_CHILDREN
     # Set as the crawl goes:
     known_ids: set[str]
-    listing_url: str
+    listing_url: str = ""  # until a walk begins
     walk: Walk
     selecting: bool = False  # the listing is the all-news feed: the topic rule judges its articles
     floor: str | None = None  # the feed's walk reads no card older than this (ISO UTC)
@@ -424,7 +424,7 @@ class ElectionsSpider(scrapy.Spider):
     def begin_channel(self) -> list[scrapy.Request]:
         """The second channel's first requests, and the window of what it takes; none when it
         was read already, is not wanted, or no listing was walked (-a url=, no home page)."""
-        if self.channel_read or not self.second_channel or not getattr(self, "listing_url", None):
+        if self.channel_read or not self.second_channel or not self.listing_url:
             return []
         self.channel_read = True
         stats = self.crawler.stats
