@@ -1,6 +1,7 @@
 """make check-site against the replica: a report line per step and per field, a verdict, an
 exit status, and nothing written."""
 
+import json
 import subprocess
 import sys
 from datetime import UTC
@@ -168,3 +169,28 @@ def test_the_check_says_which_door_the_section_is_behind(tmp_path, place, door):
     lines = result.stdout.splitlines()
     assert "door menu: no link named 'Elections'" in lines
     assert f"make crawl would use the {door}: {server.start_url}" in lines
+
+
+def test_save_page_keeps_a_page_and_a_draft_of_its_ground_truth_for_the_tests(tmp_path):
+    """scrapy save_page, for the first machine that reaches the site: the page as fetched, in
+    its design's folder, and what the crawler reads of it, for a person to check."""
+    site = ReplicaSite(articles=20, seed=5)
+    article = site.articles[0]
+
+    def save_page(url: str) -> subprocess.CompletedProcess:
+        command = [sys.executable, "-m", "scrapy", "save_page", url, "--into", str(tmp_path)]
+        return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120)
+
+    with ReplicaServer(site) as server:
+        saved = save_page(server.base_url + article.path)
+        missing = save_page(server.base_url + "/news/no-such-article-0eb7f9")
+        expected = article.expected_item(server.base_url)
+    assert saved.returncode == 0 and "check every field against the page in a browser" in saved.stdout, saved.stderr
+    name = f"{article.layout}/saved_{article.article_id}.html"
+    [truth] = json.loads((tmp_path / "ground_truth.json").read_text()).values()
+    assert (tmp_path / name).read_bytes() == site.respond(article.path, server.base_url).body
+    assert {field: truth[field] for field in ("title", "published_at", "body", "layout")} == {
+        field: expected[field] for field in ("title", "published_at", "body", "layout")
+    }
+    assert missing.returncode == 1 and missing.stderr.strip().endswith("could not be fetched (HTTP 404)")
+    assert "Traceback" not in saved.stderr + missing.stderr

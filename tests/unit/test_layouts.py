@@ -10,7 +10,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from scrapy.http import HtmlResponse
 
-from crawler.site.layouts import home, listing
+from crawler import archive
+from crawler.items import EXPORTED_FIELDS, Article
+from crawler.site.layouts import LAYOUTS, home, listing
 from crawler.site.layouts import load_article as load_page
 from crawler.site.text import is_credit_line
 from replica import pages
@@ -19,7 +21,7 @@ from replica.content import generate
 PAGES = Path(__file__).parents[1] / "pages"
 
 GROUND_TRUTH = json.loads((PAGES / "ground_truth.json").read_text())  # bench/quality.py reads it too
-SEED_BODY = GROUND_TRUTH["legacy_seed_a3996297.html"]["body"]
+SEED_BODY = GROUND_TRUTH["legacy/reconstructed_seed_a3996297.html"]["body"]
 CHROME = [
     "Qazaq TV",
     "Телерадиокомпания",
@@ -47,7 +49,8 @@ def saved_page(name: str, url: str) -> HtmlResponse:
 def test_seed_article_in_legacy_markup():
     item = load_article(
         saved_page(
-            "legacy_seed_a3996297.html", "https://www.inform.kz/en/cec-accredits-134-foreign-observers_a3996297/amp?x=1"
+            "legacy/reconstructed_seed_a3996297.html",
+            "https://www.inform.kz/en/cec-accredits-134-foreign-observers_a3996297/amp?x=1",
         )
     )
     assert item["layout"] == "legacy"
@@ -69,7 +72,7 @@ def test_seed_article_in_legacy_markup():
 
 def test_current_layout_page():
     item = load_article(
-        saved_page("current_qazinform_97d5e1.html", "https://qazinform.com/news/cec-approves-calendar-97d5e1")
+        saved_page("current/reconstructed_97d5e1.html", "https://qazinform.com/news/cec-approves-calendar-97d5e1")
     )
     assert item["layout"] == "current"
     assert item["article_id"] == "97d5e1"
@@ -80,14 +83,14 @@ def test_current_layout_page():
     assert item["tags"] == ["CEC", "Majilis elections"]
     assert item["image_url"] == "https://static.qazinform.com/uploads/2026/1/29/cec-session.jpg"
     assert item["section"] == "Elections"
-    assert item["body"] == GROUND_TRUTH["current_qazinform_97d5e1.html"]["body"]
+    assert item["body"] == GROUND_TRUTH["current/reconstructed_97d5e1.html"]["body"]
     assert item["dateline"] is None
     for not_text in ["Реклама", "Advertisement", "Photo: CEC", "Read also"]:
         assert not_text not in item["body"]
 
 
 def test_structured_data_comes_before_css():
-    html = (PAGES / "current_qazinform_97d5e1.html").read_text()
+    html = (PAGES / "current/reconstructed_97d5e1.html").read_text()
     html = html.replace(
         '<h1 class="article__title">CEC approves', '<h1 class="article__title">Visible headline differs; CEC approves'
     )
@@ -96,7 +99,7 @@ def test_structured_data_comes_before_css():
 
 
 def test_css_serves_when_structured_data_is_absent():
-    html = (PAGES / "current_qazinform_97d5e1.html").read_text()
+    html = (PAGES / "current/reconstructed_97d5e1.html").read_text()
     html = "\n".join(line for line in html.splitlines() if "ld+json" not in line and "<meta " not in line)
     response = HtmlResponse(url="https://qazinform.com/news/x-97d5e1", body=html.encode(), encoding="utf-8")
     item = load_article(response)
@@ -271,7 +274,7 @@ def test_two_menu_links_of_the_name_are_reported_not_chosen():
 
 
 def test_a_title_with_inline_markup_is_read_whole():
-    html = (PAGES / "current_qazinform_97d5e1.html").read_text()
+    html = (PAGES / "current/reconstructed_97d5e1.html").read_text()
     html = "\n".join(line for line in html.splitlines() if "ld+json" not in line and "<meta " not in line)
     html = html.replace(
         ">CEC approves calendar of Majilis by-elections</h1>",
@@ -284,7 +287,7 @@ def test_a_title_with_inline_markup_is_read_whole():
 
 @pytest.mark.parametrize("image", ["javascript:void(0)", "data:image/png;base64,iVBORw0KGgo="])
 def test_an_image_that_is_no_web_address_is_none(image):
-    html = (PAGES / "current_qazinform_97d5e1.html").read_text()
+    html = (PAGES / "current/reconstructed_97d5e1.html").read_text()
     html = re.sub(r'(<meta property="og:image" content=")[^"]*', rf"\g<1>{image}", html)
     assert image in html
     item = load_article(HtmlResponse(url="https://qazinform.com/news/x-97d5e1", body=html.encode(), encoding="utf-8"))
@@ -377,3 +380,25 @@ def test_the_2023_date_line_before_the_title_is_read_and_its_stated_offset_wins(
 )
 def test_a_credit_line_is_told_from_text(line, credit):
     assert is_credit_line(line) is credit
+
+
+def test_every_registered_layout_has_a_saved_page_in_its_folder():
+    """tests/pages/<layout>/: a page per design (a reconstructed one says so in its name)."""
+    assert {path.parent.name for path in PAGES.glob("*/*.html")} == {str(layout.NAME) for layout in LAYOUTS}
+    assert {str(path.relative_to(PAGES)) for path in PAGES.glob("*/*.html")} == set(GROUND_TRUTH)
+    # a page rebuilt from the notes or the replica, or one saved from the site (scrapy save_page)
+    assert all(path.name.startswith(("reconstructed_", "saved_")) for path in PAGES.glob("*/*.html"))
+
+
+@pytest.mark.parametrize("name", sorted(GROUND_TRUTH))
+def test_each_saved_page_reads_as_its_ground_truth_in_its_design(name):
+    truth = GROUND_TRUTH[name]
+    item = load_article(saved_page(name, truth["url"]))
+    assert item["layout"] == name.split("/")[0]
+    assert {field: item[field] for field in truth if field != "url"} == {k: v for k, v in truth.items() if k != "url"}
+
+
+def test_every_field_a_layout_lists_is_an_article_field_and_every_article_field_a_column():
+    listed = {field for layout in LAYOUTS for field in layout.FIELDS}
+    assert listed <= set(Article.fields)
+    assert set(EXPORTED_FIELDS) <= set(archive.ARTICLES)

@@ -1,0 +1,103 @@
+"""`scrapy save_page <article URL>`: the first machine that reaches the site saves a live page
+for the tests, as the crawl fetches it (our User-Agent, robots.txt, the challenge check).
+
+It is written to tests/pages/<layout>/saved_<id>.html, and what the crawler reads of it to
+tests/pages/ground_truth.json. That reading is a draft: check every field against the page
+in a browser and correct the file before committing it (docs/site.md).
+"""
+
+import json
+import sys
+from pathlib import Path
+
+import scrapy
+from scrapy.commands import ScrapyCommand
+
+from crawler.contracts import ExitCode
+from crawler.site.layouts import load_article
+from crawler.site.urls import is_article_url
+from crawler.spiders.elections import failure_reason
+
+ROOT = Path(__file__).resolve().parents[2]
+TRUTH_FIELDS = ("url", "layout", "title", "lead", "published_at", "dateline", "author", "tags", "body")
+
+
+class PageSaver(scrapy.Spider):
+    name = "save_page"
+    custom_settings = {  # noqa: RUF012 -- Scrapy types it as an instance attribute
+        "ITEM_PIPELINES": {},
+        "EXTENSIONS": {
+            "crawler.state.OpenArchive": None,
+            "crawler.ledger.RunLedger": None,
+            "crawler.state.CrawlState": None,
+            "crawler.progress.Progress": None,
+        },
+    }
+
+    def __init__(self, url: str, **kwargs):
+        super().__init__(**kwargs)
+        self.url = url
+        self.page: scrapy.http.Response | None = None
+        self.reason = "not fetched"
+
+    async def start(self):
+        yield scrapy.Request(self.url, callback=self.keep, errback=self.failed)
+
+    def keep(self, response):
+        self.page = response
+
+    def failed(self, failure):
+        self.reason = failure_reason(failure)
+
+
+class Command(ScrapyCommand):
+    requires_project = True
+
+    def syntax(self) -> str:
+        return "<article URL>"
+
+    def short_desc(self) -> str:
+        return "Save a live article page and a draft of its ground truth for the tests"
+
+    def add_options(self, parser):
+        super().add_options(parser)
+        parser.add_argument("--into", default=str(ROOT / "tests" / "pages"), help="the saved pages' folder")
+
+    def run(self, args, opts):
+        assert self.crawler_process is not None  # set by scrapy.cmdline
+        if len(args) != 1 or not is_article_url(args[0]):
+            print("scrapy save_page: error: give one article URL", file=sys.stderr)
+            self.exitcode = ExitCode.BAD_ARGUMENT
+            return
+        crawler = self.crawler_process.create_crawler(PageSaver)
+        self.crawler_process.crawl(crawler, url=args[0])
+        self.crawler_process.start()
+        spider = crawler.spider
+        assert isinstance(spider, PageSaver)
+        if spider.page is None:
+            print(f"scrapy save_page: error: {args[0]} could not be fetched ({spider.reason})", file=sys.stderr)
+            self.exitcode = ExitCode.UNHEALTHY
+            return
+        print(save(spider.page, Path(opts.into)))
+
+    def process_options(self, args, opts):
+        super().process_options(args, opts)
+        assert self.settings is not None
+        if opts.loglevel is None and not opts.nolog:
+            self.settings.set("LOG_LEVEL", "ERROR", priority="cmdline")
+
+
+def save(response, folder: Path) -> str:
+    """Writes the page and its draft ground truth; the line that says where."""
+    item = load_article(response)
+    name = f"{item['layout']}/saved_{item['article_id']}.html"
+    (folder / name).parent.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_bytes(response.body)
+    truth_file = folder / "ground_truth.json"
+    truth = json.loads(truth_file.read_text()) if truth_file.exists() else {}
+    truth[name] = {field: item.get(field) for field in TRUTH_FIELDS}
+    truth_file.write_text(json.dumps(truth, ensure_ascii=False, indent=2) + "\n")
+    return (
+        f"saved {folder / name} (layout {item['layout']}) and a draft of its ground truth in {truth_file}: "
+        "check every field against the page in a browser before committing"
+    )
