@@ -3,19 +3,18 @@ crawl writes to it, one a day: FOLDER/elections-YYYY-MM-DD.db (default data/back
 second backup on the same day replaces the first. Exit 0, or 2 when it cannot be made."""
 
 import sqlite3
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
 from crawler import archive
+from crawler.command import CommandFailed, ElectionsCommand
 from crawler.contracts import ExitCode
 
 
-class Command(ScrapyCommand):
-    requires_project = True
+class Command(ElectionsCommand):
+    command_name = "backup"
     requires_crawler_process = False
 
     def syntax(self) -> str:
@@ -24,7 +23,7 @@ class Command(ScrapyCommand):
     def short_desc(self) -> str:
         return "Copy the archive, consistently, to FOLDER/elections-YYYY-MM-DD.db"
 
-    def run(self, args, opts):
+    def act(self, args, opts) -> int:
         assert self.settings is not None  # set by scrapy.cmdline
         if len(args) > 1:
             raise UsageError("at most one folder: scrapy backup data/backups")
@@ -40,7 +39,6 @@ class Command(ScrapyCommand):
             reason = (
                 archive.unusable_reason(source, error, doing="copied") if isinstance(error, sqlite3.Error) else error
             )
-            print(f"scrapy backup: error: {reason}", file=sys.stderr)
-            self.exitcode = ExitCode.BAD_ARGUMENT
-            return
+            raise CommandFailed(reason) from None
         print(f"backup: {source} copied to {target} ({target.stat().st_size / 2**20:.1f} MiB)")
+        return ExitCode.OK

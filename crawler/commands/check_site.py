@@ -4,17 +4,14 @@ Prints one line per step and per field, then a verdict; exits 0 when ready, 1 wh
 2 on a bad setting. Writes nothing to the archive.
 """
 
-import sys
-
-from scrapy.commands import ScrapyCommand
-
 from crawler.arguments import ArgumentError, CrawlArguments
+from crawler.command import CommandFailed, ElectionsCommand
 from crawler.contracts import ExitCode
 from crawler.site_check import SiteCheck
 
 
-class Command(ScrapyCommand):
-    requires_project = True
+class Command(ElectionsCommand):
+    command_name = "check_site"
 
     def short_desc(self) -> str:
         return "Check the live site with the project's settings; write nothing"
@@ -25,17 +22,15 @@ class Command(ScrapyCommand):
         if opts.loglevel is None and not opts.nolog:  # the report is the output; the log only for errors
             self.settings.set("LOG_LEVEL", "ERROR", priority="cmdline")
 
-    def run(self, args, opts):
+    def act(self, args, opts) -> int:
         assert self.crawler_process is not None and self.settings is not None  # set by scrapy.cmdline
         try:
             CrawlArguments.parse(self.settings, {})
         except ArgumentError as error:
-            print(f"scrapy check_site: error: {error}", file=sys.stderr)
-            self.exitcode = ExitCode.BAD_ARGUMENT
-            return
+            raise CommandFailed(error) from None
         crawler = self.crawler_process.create_crawler(SiteCheck)
         self.crawler_process.crawl(crawler, report=lambda line: print(line, flush=True))
         self.crawler_process.start()
         spider = crawler.spider
         assert isinstance(spider, SiteCheck)
-        self.exitcode = ExitCode.UNHEALTHY if spider.problems else ExitCode.OK
+        return ExitCode.UNHEALTHY if spider.problems else ExitCode.OK

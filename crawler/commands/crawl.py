@@ -15,6 +15,7 @@ from scrapy.spiderloader import get_spider_loader
 
 from crawler import archive
 from crawler.arguments import ArgumentError
+from crawler.command import error_line
 from crawler.contracts import ExitCode, RunStatus, Stat
 from crawler.ledger import RunLedger
 from crawler.lock import LockHeld, ProcessLock
@@ -38,7 +39,7 @@ class Command(ScrapyCrawlCommand):
                 check(self.settings, opts.spargs)
             archive.check_usable(self.settings.get("ELECTIONS_DB"))
         except (ArgumentError, archive.ArchiveUnusable) as error:
-            print(f"scrapy crawl {args[0]}: error: {error}", file=sys.stderr)
+            print(error_line(f"crawl {args[0]}", error), file=sys.stderr)
             raise SystemExit(ExitCode.BAD_ARGUMENT) from None
         if opts.loglevel is None and not opts.nolog:
             quiet_scrapy()
@@ -55,7 +56,7 @@ class Command(ScrapyCrawlCommand):
                 assert ledger is not None  # crawler/settings.py enables it
                 ledger.close_if_unclosed()
         except LockHeld as held:
-            print(f"scrapy crawl: error: {held}; try again when it has finished", file=sys.stderr)
+            print(error_line("crawl", f"{held}; try again when it has finished"), file=sys.stderr)
             self.exitcode = ExitCode.LOCKED
             return
         self.exitcode = run_exit_code(

@@ -2,19 +2,18 @@
 and one response record per kept page, gzipped per record). Exit 0, or 2 on a bad argument."""
 
 import sqlite3
-import sys
 from pathlib import Path
 
-from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
 from crawler import archive
+from crawler.command import CommandFailed, ElectionsCommand
 from crawler.contracts import ExitCode
 from crawler.warc import write_warc
 
 
-class Command(ScrapyCommand):
-    requires_project = True
+class Command(ElectionsCommand):
+    command_name = "export_warc"
     requires_crawler_process = False
 
     def syntax(self) -> str:
@@ -23,16 +22,14 @@ class Command(ScrapyCommand):
     def short_desc(self) -> str:
         return "Write the archive's raw pages as a WARC file"
 
-    def run(self, args, opts):
+    def act(self, args, opts) -> int:
         assert self.settings is not None  # set by scrapy.cmdline
         if len(args) != 1:
             raise UsageError("name the WARC file to write: scrapy export_warc archive.warc.gz")
         path, output = self.settings.get("ELECTIONS_DB"), Path(args[0])
         refused = refused_output(output, Path(path))
         if refused:
-            print(f"scrapy export_warc: error: {refused}", file=sys.stderr)
-            self.exitcode = ExitCode.BAD_ARGUMENT
-            return
+            raise CommandFailed(refused)
         partial = output.with_name(output.name + ".partial")  # the WARC appears only once it is whole
         try:
             db = archive.open_existing(path, self.settings.getfloat("ELECTIONS_DB_BUSY_TIMEOUT"))
@@ -43,19 +40,15 @@ class Command(ScrapyCommand):
         except (archive.ArchiveUnusable, sqlite3.Error) as error:
             partial.unlink(missing_ok=True)
             reason = archive.unusable_reason(path, error) if isinstance(error, sqlite3.Error) else error
-            print(f"scrapy export_warc: error: {reason}", file=sys.stderr)
-            self.exitcode = ExitCode.UNHEALTHY
-            return
+            raise CommandFailed(reason, ExitCode.UNHEALTHY) from None
         except OSError as error:  # the WARC file's
             partial.unlink(missing_ok=True)
-            print(f"scrapy export_warc: error: {error}", file=sys.stderr)
-            self.exitcode = ExitCode.BAD_ARGUMENT
-            return
+            raise CommandFailed(error) from None
         line = f"export_warc: {count} pages written to {output} (a request and a response record each)"
         if unreadable:
             line += f"; {len(unreadable)} kept pages unreadable, left out (first: {unreadable[0]})"
-            self.exitcode = ExitCode.UNHEALTHY
         print(line)
+        return ExitCode.UNHEALTHY if unreadable else ExitCode.OK
 
 
 def refused_output(output: Path, archive_path: Path) -> str | None:

@@ -3,19 +3,17 @@ articles whose extraction changed. One summary line; exit 0 when every page read
 some no longer do, 2 on a bad option."""
 
 import sqlite3
-import sys
 from datetime import date
 
-from scrapy.commands import ScrapyCommand
-
 from crawler import archive
+from crawler.command import CommandFailed, ElectionsCommand
 from crawler.contracts import ExitCode, Layout
 from crawler.reparse import reparse
 from crawler.site.dates import start_of_local_day
 
 
-class Command(ScrapyCommand):
-    requires_project = True
+class Command(ElectionsCommand):
+    command_name = "reparse"
     requires_crawler_process = False
 
     def short_desc(self) -> str:
@@ -29,16 +27,12 @@ class Command(ScrapyCommand):
         )
         parser.add_argument("--article", metavar="ID", help="only that article")
 
-    def run(self, args, opts):
+    def act(self, args, opts) -> int:
         assert self.settings is not None  # set by scrapy.cmdline
         try:
             since = start_of_local_day(date.fromisoformat(opts.since)) if opts.since else None
         except ValueError:
-            print(
-                f"scrapy reparse: error: --since must be a date written YYYY-MM-DD, got {opts.since!r}", file=sys.stderr
-            )
-            self.exitcode = ExitCode.BAD_ARGUMENT
-            return
+            raise CommandFailed(f"--since must be a date written YYYY-MM-DD, got {opts.since!r}") from None
         path = self.settings.get("ELECTIONS_DB")
         try:
             db = archive.open_existing(path, self.settings.getfloat("ELECTIONS_DB_BUSY_TIMEOUT"))
@@ -53,8 +47,6 @@ class Command(ScrapyCommand):
             db.close()
         except (archive.ArchiveUnusable, sqlite3.Error) as error:
             reason = archive.unusable_reason(path, error) if isinstance(error, sqlite3.Error) else error
-            print(f"scrapy reparse: error: {reason}", file=sys.stderr)
-            self.exitcode = ExitCode.UNHEALTHY
-            return
+            raise CommandFailed(reason, ExitCode.UNHEALTHY) from None
         print(summary.line())
-        self.exitcode = ExitCode.UNHEALTHY if summary.problems() else ExitCode.OK
+        return ExitCode.UNHEALTHY if summary.problems() else ExitCode.OK

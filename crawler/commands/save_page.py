@@ -7,12 +7,11 @@ in a browser and correct the file before committing it (docs/site.md).
 """
 
 import json
-import sys
 from pathlib import Path
 
 import scrapy
-from scrapy.commands import ScrapyCommand
 
+from crawler.command import CommandFailed, ElectionsCommand
 from crawler.contracts import ExitCode
 from crawler.site.layouts import load_article
 from crawler.site.urls import is_article_url
@@ -50,8 +49,8 @@ class PageSaver(scrapy.Spider):
         self.reason = failure_reason(failure)
 
 
-class Command(ScrapyCommand):
-    requires_project = True
+class Command(ElectionsCommand):
+    command_name = "save_page"
 
     def syntax(self) -> str:
         return "<article URL>"
@@ -63,22 +62,19 @@ class Command(ScrapyCommand):
         super().add_options(parser)
         parser.add_argument("--into", default=str(ROOT / "tests" / "pages"), help="the saved pages' folder")
 
-    def run(self, args, opts):
+    def act(self, args, opts) -> int:
         assert self.crawler_process is not None  # set by scrapy.cmdline
         if len(args) != 1 or not is_article_url(args[0]):
-            print("scrapy save_page: error: give one article URL", file=sys.stderr)
-            self.exitcode = ExitCode.BAD_ARGUMENT
-            return
+            raise CommandFailed("give one article URL")
         crawler = self.crawler_process.create_crawler(PageSaver)
         self.crawler_process.crawl(crawler, url=args[0])
         self.crawler_process.start()
         spider = crawler.spider
         assert isinstance(spider, PageSaver)
         if spider.page is None:
-            print(f"scrapy save_page: error: {args[0]} could not be fetched ({spider.reason})", file=sys.stderr)
-            self.exitcode = ExitCode.UNHEALTHY
-            return
+            raise CommandFailed(f"{args[0]} could not be fetched ({spider.reason})", ExitCode.UNHEALTHY)
         print(save(spider.page, Path(opts.into)))
+        return ExitCode.OK
 
     def process_options(self, args, opts):
         super().process_options(args, opts)

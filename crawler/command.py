@@ -1,0 +1,37 @@
+"""What our Scrapy commands share (crawler/commands/: crawl, check_site, save_page, reparse,
+export_warc, backup). They fail one way: a command's `act` raises CommandFailed, a line for
+the user and the exit status, and ElectionsCommand.run prints it once, as
+`scrapy <command>: error: …`. It lives outside that package: Scrapy takes every command
+class in it for a command."""
+
+import sys
+
+from scrapy.commands import ScrapyCommand
+
+from crawler.contracts import ExitCode
+
+
+class CommandFailed(Exception):
+    def __init__(self, message: object, exit_code: int = ExitCode.BAD_ARGUMENT):
+        super().__init__(str(message))
+        self.exit_code = exit_code
+
+
+def error_line(command: str, message: object) -> str:
+    return f"scrapy {command}: error: {message}"
+
+
+class ElectionsCommand(ScrapyCommand):
+    requires_project = True
+    command_name: str  # as typed after `scrapy`
+
+    def run(self, args, opts):
+        try:
+            self.exitcode = self.act(args, opts)
+        except CommandFailed as failed:
+            print(error_line(self.command_name, failed), file=sys.stderr)
+            self.exitcode = failed.exit_code
+
+    def act(self, args, opts) -> int:
+        """The command's work; its exit status (crawler.contracts.ExitCode)."""
+        raise NotImplementedError
