@@ -10,6 +10,7 @@ is run.
 APScheduler stores this module's `scheduled_crawl` by name, so it must stay importable.
 """
 
+import argparse
 import contextlib
 import itertools
 import logging
@@ -24,6 +25,9 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+
+from scrapy.settings import Settings
+from scrapy.utils.conf import arglist_to_dict
 
 from crawler import archive
 from crawler import settings as project_settings
@@ -212,27 +216,23 @@ def supervise(command: list[str], log, options: JobOptions) -> tuple[int, bool]:
 
 
 def database_path(crawl_arguments: tuple[str, ...]) -> str:
-    """The database the crawl writes: `-s ELECTIONS_DB=...` among the arguments, else the
-    default; a relative path is taken from the project's folder, where the crawl runs."""
-    path = project_settings.ELECTIONS_DB
-    for setting in settings_given(crawl_arguments):
-        if setting.startswith("ELECTIONS_DB="):
-            path = setting.split("=", 1)[1]
-    return str(ROOT / path)
+    """The database the crawl writes; a relative path is taken from the project's folder,
+    where the crawl runs."""
+    return str(ROOT / crawl_settings(crawl_arguments).get("ELECTIONS_DB"))
 
 
-def settings_given(crawl_arguments: tuple[str, ...]) -> list[str]:
-    """The NAME=VALUE of each setting among scrapy crawl's arguments, in every form Scrapy's
-    own parser takes: `-s X=1`, `--set X=1`, `--set=X=1`, `-sX=1`."""
-    found, arguments = [], list(crawl_arguments)
-    for position, argument in enumerate(arguments):
-        if argument in ("-s", "--set") and position + 1 < len(arguments):
-            found.append(arguments[position + 1])
-        elif argument.startswith("--set="):
-            found.append(argument.removeprefix("--set="))
-        elif argument.startswith("-s") and len(argument) > 2 and not argument.startswith("--"):
-            found.append(argument[2:])
-    return found
+def crawl_settings(crawl_arguments: tuple[str, ...]) -> Settings:
+    """The settings `scrapy crawl` runs with: the project's, then each `-s NAME=VALUE` among
+    its arguments, read as Scrapy's own option parser reads them (`-s X=1`, `--set X=1`,
+    `--set=X=1`, `-sX=1`)."""
+    parser = argparse.ArgumentParser(add_help=False)
+    parser.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE")
+    given, _ = parser.parse_known_args(list(crawl_arguments))
+    settings = Settings()
+    settings.setmodule(project_settings, priority="project")
+    # a value without "=" is the crawl's to refuse, in its own words
+    settings.setdict(arglist_to_dict([value for value in given.set if "=" in value]), priority="cmdline")
+    return settings
 
 
 def last_complete_walk(db_path: str) -> str | None:
