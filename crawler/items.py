@@ -32,7 +32,7 @@ class Article(scrapy.Item):
     raw_page = scrapy.Field()  # the RawPage it was read from: kept in raw_pages, never exported
     # An all-news feed's article, for the topic rule to judge (pipelines/topic.py): the feed's URL
     selected_from = scrapy.Field()
-    topic_verdict = scrapy.Field()  # the rule's verdict: a topic_verdicts row (crawler/archive.py)
+    topic_verdict = scrapy.Field()  # the rule's verdict: a topic_verdicts row (crawler/archive/schema.py)
 
 
 # Not the article's own: how the crawl came by it. Never exported, never in `articles`.
@@ -44,7 +44,7 @@ EXPORTED_FIELDS = [name for name in Article.fields if name not in CRAWL_FIELDS]
 @dataclass(frozen=True)
 class RawPage:
     """A page as the site served it, its body compressed: what re-extraction and WARC export
-    read (crawler/archive.py, table raw_pages)."""
+    read (crawler/archive/, table raw_pages)."""
 
     url: str  # as requested: the canonical URL
     final_url: str  # after redirects

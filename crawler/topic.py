@@ -77,7 +77,7 @@ class Verdict:
     rule_version: int = RULE_VERSION
 
     def row(self, article: dict, listing_url: str) -> dict:
-        """The verdict as a topic_verdicts row (crawler/archive.py), but for when and by which
+        """The verdict as a topic_verdicts row (crawler/archive/schema.py), but for when and by which
         run it was judged."""
         return {"article_id": article["article_id"], "url": article["url"], "listing_url": listing_url, **asdict(self)}
 

@@ -1,0 +1,181 @@
+"""The schema's history: step n of MIGRATIONS brings a database to `user_version` n, each in
+a transaction with its version; then what is derived from the tables is put right."""
+
+from sqlite_utils import Database
+
+from crawler.archive.schema import (
+    ARTICLE_ALIASES,
+    ARTICLE_VERSIONS,
+    ARTICLE_VERSIONS_FIELDS,
+    ARTICLES,
+    CRAWL_RUNS,
+    CRAWL_RUNS_CHANNEL,
+    CRAWL_RUNS_COUNTERS,
+    CRAWL_RUNS_DOORS,
+    CRAWL_RUNS_WALK,
+    DROPPED_ITEMS,
+    PUBLISHED_MONTH,
+    RAW_PAGES,
+    SEARCH_COLUMNS,
+    SEARCH_TOKENIZER,
+    TAG_TRIGGERS,
+    TOPIC_VERDICTS,
+    VIEWS,
+)
+
+
+def create_tables(db: Database) -> None:
+    """Schema version 1: the tables of the first release."""
+    db.table("articles").create(
+        ARTICLES, pk="article_id", not_null=["url", "title", "body", "published_at"], if_not_exists=True
+    )
+    db.table("articles").create_index(["published_at"], if_not_exists=True)
+    db.table("article_versions").create(ARTICLE_VERSIONS, pk="id", not_null=["article_id"], if_not_exists=True)
+    db.table("article_versions").create_index(["article_id"], if_not_exists=True)
+    db.table("dropped_items").create(DROPPED_ITEMS, pk="url", not_null=["reason", "status"], if_not_exists=True)
+    db.table("dropped_items").create_index(["article_id"], if_not_exists=True)
+    db.table("crawl_runs").create(CRAWL_RUNS, pk="id", if_not_exists=True)
+
+
+def add_tags_and_month(db: Database) -> None:
+    """Schema version 2: tags one row each, indexed (filled by ensure_derived), and the
+    month of publication as a column to count and facet by."""
+    db.table("article_tags").create({"article_id": str, "tag": str}, pk=("article_id", "tag"), if_not_exists=True)
+    db.table("article_tags").create_index(["tag"], if_not_exists=True)
+    db.execute(
+        "alter table articles add column published_month text generated always as (substr(published_at, 1, 7)) virtual"
+    )
+
+
+def add_walk_columns(db: Database) -> None:
+    """Schema version 3: what the next run needs to know of this run's walk. Runs made
+    before have none, so the first run after the upgrade walks the listing to its end."""
+    for column, kind in CRAWL_RUNS_WALK.items():
+        db.table("crawl_runs").add_column(column, kind)
+
+
+def add_counters_column(db: Database) -> None:
+    """Schema version 4: the run's own counters, so that nobody needs to read its log."""
+    for column, kind in CRAWL_RUNS_COUNTERS.items():
+        db.table("crawl_runs").add_column(column, kind)
+
+
+def add_raw_pages(db: Database) -> None:
+    """Schema version 5: the pages themselves, to re-extract without re-crawling and to export
+    as WARC. Articles stored before have none, until they are fetched again."""
+    db.table("raw_pages").create(RAW_PAGES, pk="id", not_null=["article_id", "body"], if_not_exists=True)
+    db.table("raw_pages").create_index(["article_id"], if_not_exists=True)
+
+
+def stem_search(db: Database) -> None:
+    """Schema version 6: search with stemming. The old index goes; ensure_derived() builds
+    the new one from the articles."""
+    if db.table("articles").detect_fts():
+        db.table("articles").disable_fts()
+
+
+def local_calendar(db: Database) -> None:
+    """Schema version 7: the views count days in Kazakhstan's time, and months with none as
+    zero. The old views go; ensure_derived() makes the new ones."""
+    for name in ("articles_per_day", "articles_per_week"):
+        db.execute(f"drop view if exists {name}")
+
+
+def local_month(db: Database) -> None:
+    """Schema version 8: `published_month` is the month in Kazakhstan, as the views' days
+    are. A virtual column holds no data, so nothing is rewritten; the view that reads it
+    goes first (SQLite refuses to drop a column a view names) and ensure_derived() makes it
+    again, with the reader's list."""
+    db.execute("drop view if exists articles_per_month")
+    db.execute("drop view if exists articles_per_week")  # now with its empty weeks, as months
+    db.execute("alter table articles drop column published_month")
+    db.execute(f"alter table articles add column {PUBLISHED_MONTH}")
+
+
+def version_every_field(db: Database) -> None:
+    """Schema version 9: an earlier version keeps every field (author, tags ...), not only
+    its text and time. Versions saved before have none of them: NULL, unknown."""
+    for column, kind in ARTICLE_VERSIONS_FIELDS.items():
+        db.table("article_versions").add_column(column, kind)
+
+
+def add_aliases(db: Database) -> None:
+    """Schema version 10: the ids of URLs that redirect to an article stored under another,
+    so that a card under an old URL is known, not fetched again every run."""
+    db.table("article_aliases").create(ARTICLE_ALIASES, pk="alias_id", not_null=["article_id"], if_not_exists=True)
+
+
+def add_listing_found_by(db: Database) -> None:
+    """Schema version 11: how each run found its listing (runs made before: NULL)."""
+    for column, kind in CRAWL_RUNS_DOORS.items():
+        db.table("crawl_runs").add_column(column, kind)
+
+
+def add_topic_verdicts(db: Database) -> None:
+    """Schema version 12: the topic rule's verdicts, selected and rejected."""
+    db.table("topic_verdicts").create(TOPIC_VERDICTS, pk="article_id", not_null=["selected"], if_not_exists=True)
+
+
+def add_walk_missed(db: Database) -> None:
+    """Schema version 13: how many articles the second channel found that the walk missed."""
+    for column, kind in CRAWL_RUNS_CHANNEL.items():
+        db.table("crawl_runs").add_column(column, kind)
+
+
+MIGRATIONS = [  # step n brings the database to version n
+    create_tables,
+    add_tags_and_month,
+    add_walk_columns,
+    add_counters_column,
+    add_raw_pages,
+    stem_search,
+    local_calendar,
+    local_month,
+    version_every_field,
+    add_aliases,
+    add_listing_found_by,
+    add_topic_verdicts,
+    add_walk_missed,
+]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def schema_version(db: Database) -> int:
+    return db.execute("pragma user_version").fetchone()[0]
+
+
+def migrate(db: Database) -> None:
+    """Runs the steps the database has not had, each in a transaction with its version,
+    then restores what is derived from the tables."""
+    version = schema_version(db)
+    if version > SCHEMA_VERSION:
+        raise RuntimeError(f"{db.conn} has schema version {version}; this code knows up to {SCHEMA_VERSION}")
+    for number, step in enumerate(MIGRATIONS[version:], start=version + 1):
+        with db.atomic():
+            step(db)
+            db.execute(f"pragma user_version = {number}")
+    ensure_derived(db)
+
+
+def ensure_derived(db: Database) -> None:
+    """The full-text index, the tag links and the views, with the triggers that keep them
+    in step with `articles`. A schema change can drop triggers (sqlite-utils' transform()
+    does, silently): whatever is missing is created again and its index rebuilt from the
+    tables. Cheap when all is in place, so it runs on every open."""
+    # enable_fts() with replace=True recreates and repopulates the index when its table or
+    # triggers are not as asked, and does nothing when they are.
+    db.table("articles").enable_fts(SEARCH_COLUMNS, create_triggers=True, tokenize=SEARCH_TOKENIZER, replace=True)
+    tag_triggers = {"articles_tags_ai", "articles_tags_au", "articles_tags_ad"}
+    if not tag_triggers <= {trigger.name for trigger in db.table("articles").triggers}:
+        with db.atomic():
+            db.execute("delete from article_tags")
+            db.execute(
+                "insert or ignore into article_tags (article_id, tag) "
+                "select article_id, value from articles, json_each(articles.tags)"
+            )
+        db.executescript(TAG_TRIGGERS)
+    for name, sql in VIEWS.items():
+        if name not in db.view_names():
+            db.create_view(name, sql.strip())
+    # The month facet and the monthly charts group by it: at 100,000 articles, 150 ms unindexed.
+    db.table("articles").create_index(["published_month"], if_not_exists=True)

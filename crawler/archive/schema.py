@@ -1,0 +1,235 @@
+"""The archive's schema on one screen: its tables' columns, its views, its full-text index and
+the columns an article's extraction fills (docs/schema.md tells them all)."""
+
+from crawler.site.editions import DEFAULT
+
+ARTICLES = {
+    "article_id": str,  # the site's id: "a3996297" (legacy), "97d5e1" (current)
+    "url": str,  # canonical URL
+    "lang": str,
+    "section": str,
+    "title": str,
+    "lead": str,
+    "body": str,  # paragraphs separated by one blank line
+    "dateline": str,
+    "source": str,
+    "author": str,
+    "published_at": str,
+    "tags": str,  # JSON array of strings: filter with json_each()
+    "image_url": str,
+    "word_count": int,
+    "layout": str,  # "current", "legacy" or "fallback"
+    "content_hash": str,  # SHA-256 hex of title, lead and body
+    "scraped_at": str,  # when this version was fetched
+    "first_seen_at": str,
+    "last_seen_at": str,  # the last fetch, changed or not
+    "version_count": int,  # 1 + rows in article_versions
+    "run_id": int,  # the crawl run that stored this version
+}
+ARTICLE_VERSIONS = {  # earlier versions of articles that were edited
+    "id": int,
+    "article_id": str,
+    "content_hash": str,
+    "title": str,
+    "lead": str,
+    "body": str,
+    "published_at": str,
+    "seen_at": str,  # when this version was last seen
+    "run_id": int,  # the run that found it replaced
+}
+DROPPED_ITEMS = {  # pages that failed, until they are stored
+    "url": str,
+    "article_id": str,
+    "layout": str,
+    "reason": str,  # "HTTP 503", "timeout", "missing title", "unknown layout", ...
+    "status": str,  # "pending": retried by the next run; "dropped": given up until mode=full
+    "attempts": int,  # runs in which it failed
+    "first_failed_at": str,
+    "last_failed_at": str,
+    "run_id": int,  # the last run in which it failed
+}
+CRAWL_RUNS = {
+    "id": int,
+    "started_at": str,
+    "finished_at": str,
+    "trigger": str,  # "manual", "scheduled" or "reparse" (contracts.Trigger)
+    "arguments": str,  # JSON object of the spider arguments
+    "start_url": str,
+    "status": str,  # "running", then "ok", "partial" or "failed"
+    "finish_reason": str,  # Scrapy's: "finished", "shutdown", ...
+    "requests": int,
+    "responses_2xx": int,
+    "responses_3xx": int,
+    "responses_4xx": int,
+    "responses_5xx": int,
+    "download_errors": int,  # timeouts, refused connections ...
+    "bytes": int,  # response bytes received
+    "listing_pages": int,  # listing pages with cards
+    "listing_complete": int,  # 1 when the walk reached the listing's end, every page read
+    "oldest_card_at": str,  # the oldest publication time on the cards walked
+    "articles_new": int,
+    "articles_updated": int,
+    "articles_unchanged": int,
+    "articles_pending": int,
+    "articles_dropped": int,
+    "healthy": int,  # 1 when every health check passed (crawler/health.py)
+    "health_problems": str,  # what failed, "; "-separated
+}
+CRAWL_RUNS_WALK = {  # schema version 3: how far the walk went, for the next run (crawler/walk.py)
+    "walk_stop": str,  # why the walk ended: "end", "known", "max_pages", "since"; null: it broke off
+    "walk_top_ids": str,  # JSON array: the article ids on the first listing page read
+    "gapless": int,  # 1 when after this run every card of the listing is stored or pending
+}
+CRAWL_RUNS_COUNTERS = {  # schema version 4
+    "counters": str,  # JSON object: the run's own stats (elections/…, validate/…, dedupe/…, store/…)
+}
+ARTICLE_VERSIONS_FIELDS = {  # schema version 9: every field a version has, not only its text
+    "url": str,
+    "lang": str,
+    "section": str,
+    "dateline": str,
+    "source": str,
+    "author": str,
+    "tags": str,
+    "image_url": str,
+    "word_count": int,
+    "layout": str,
+}
+ARTICLE_ALIASES = {  # schema version 10: ids a listing gave an article that is stored under another
+    "alias_id": str,  # the id of the URL the listing gave ("0eb7f9")
+    "article_id": str,  # the id it is stored under, after a redirect ("2192502b")
+}
+CRAWL_RUNS_DOORS = {  # schema version 11
+    # where the listing walked was found: "given" (a start URL), or the door it was behind:
+    # "menu", "site map page", "tags page", "article page", "home page" (crawler/site/layouts/home.py);
+    # or "all-news feed": no section anywhere, its articles chosen by the topic rule
+    "listing_found_by": str,
+}
+CRAWL_RUNS_CHANNEL = {  # schema version 13
+    # articles the feeds and sitemaps list, new enough for the walk to have seen, that it
+    # missed (fetched by this run); null: the second channel was not read
+    "walk_missed": int,
+}
+TOPIC_VERDICTS = {  # schema version 12: the topic rule's verdict on each article of an all-news feed (crawler/topic.py)
+    "article_id": str,
+    "url": str,
+    "listing_url": str,  # the feed it was listed in
+    "rule_version": int,  # topic.RULE_VERSION
+    "score": float,
+    "selected": int,  # 1: stored in articles; 0: rejected, never fetched again from the feed
+    "reason": str,  # "score 9 ≥ 5: title election ×1; body vote ×3"
+    "judged_at": str,
+    "run_id": int,  # the run (crawl or reparse) that judged it
+}
+RAW_PAGES = {  # schema version 5: each article page as the site served it (crawler.items.RawPage)
+    "id": int,
+    "article_id": str,
+    "url": str,  # as requested: the canonical URL
+    "final_url": str,  # after redirects
+    "status": int,
+    "request_headers": str,  # JSON object
+    "headers": str,  # JSON object of lists: the response's headers
+    "fetched_at": str,
+    "body": bytes,  # zlib-compressed
+    "body_bytes": int,  # uncompressed
+    "run_id": int,  # the run that fetched it
+}
+
+
+# Views for common questions; each recreated if missing.
+# A publication time in Kazakhstan's local time, for calendar days and months as a reader
+# counts them. SQLite knows no zones: this is Asia/Almaty's rule over the archive's span —
+# UTC+6 until 1 March 2024 00:00 local (29 February 18:00 UTC), UTC+5 since — which a unit
+# test checks against zoneinfo.
+LOCAL_TIME = (
+    "datetime(published_at, case when published_at < '2024-02-29T18:00:00' then '+6 hours' else '+5 hours' end)"
+)
+
+# articles.published_month since schema version 8: the month in Kazakhstan.
+PUBLISHED_MONTH = f"published_month text generated always as (strftime('%Y-%m', {LOCAL_TIME})) virtual"
+
+
+def per_period(column: str, period: str, following: str) -> str:
+    """A view's SQL: articles per calendar period (`period`, an expression on articles),
+    newest first, every period from the first to the last there, with 0 when it has none
+    (a chart shows the gaps). `following` gives the period after `column`."""
+    return f"""
+        with recursive counted as (
+            select {period} as {column}, count(*) as articles from articles group by {column}
+        ), periods({column}) as (
+            select min({column}) from counted
+            union all
+            select {following} from periods where {column} < (select max({column}) from counted)
+        )
+        select periods.{column}, coalesce(counted.articles, 0) as articles
+        from periods left join counted using ({column}) where periods.{column} is not null
+        order by periods.{column} desc"""
+
+
+VIEWS = {
+    "articles_per_day": f"""
+        select date({LOCAL_TIME}) as day, count(*) as articles
+        from articles group by day order by day desc""",
+    "articles_per_week": per_period(
+        "week_starting", f"date({LOCAL_TIME}, 'weekday 0', '-6 days')", "date(week_starting, '+7 days')"
+    ),
+    "articles_per_month": per_period("month", "published_month", "strftime('%Y-%m', month || '-01', '+1 month')"),
+    # The reader's list in `make explore` (explore/templates/_table.html draws it): one entry
+    # per article, its day in Kazakhstan, a summary instead of the body, and the row id that
+    # Datasette's search box matches against articles_fts.
+    "articles_list": f"""
+        select rowid as article_rowid, article_id, date({LOCAL_TIME}) as published_on, published_month,
+               title, coalesce(nullif(lead, ''), substr(body, 1, 400)) as summary, tags, author, url, published_at
+        from articles""",
+    "latest_articles": """
+        select published_at, title, author, tags, url, article_id
+        from articles order by published_at desc limit 50""",
+    "runs_with_health": """
+        select id, started_at, trigger, status, healthy, health_problems,
+               articles_new, articles_updated, articles_pending, articles_dropped, requests,
+               round((julianday(finished_at) - julianday(started_at)) * 86400) as duration_seconds
+        from crawl_runs order by id desc""",
+}
+# article_tags mirrors articles.tags (JSON) one row per tag, so that a tag can be indexed.
+TAG_TRIGGERS = """
+CREATE TRIGGER IF NOT EXISTS articles_tags_ai AFTER INSERT ON articles BEGIN
+  INSERT OR IGNORE INTO article_tags (article_id, tag) SELECT new.article_id, value FROM json_each(new.tags);
+END;
+CREATE TRIGGER IF NOT EXISTS articles_tags_au AFTER UPDATE OF tags ON articles BEGIN
+  DELETE FROM article_tags WHERE article_id = old.article_id;
+  INSERT OR IGNORE INTO article_tags (article_id, tag) SELECT new.article_id, value FROM json_each(new.tags);
+END;
+CREATE TRIGGER IF NOT EXISTS articles_tags_ad AFTER DELETE ON articles BEGIN
+  DELETE FROM article_tags WHERE article_id = old.article_id;
+END;
+"""
+SEARCH_COLUMNS = ["title", "lead", "body"]
+SEARCH_TOKENIZER = DEFAULT.search_tokenizer  # the edition's (crawler/site/editions.py)
+# bm25() weights of title, lead and body: a word in the title counts most (docs/querying.md,
+# Datasette's canned queries and the tests write them out).
+SEARCH_WEIGHTS = (10.0, 5.0, 1.0)
+
+
+# What the parsers make of a page: re-extraction compares and replaces these, and an earlier
+# version keeps them all.
+EXTRACTED = (
+    "url",
+    "lang",
+    "section",
+    "title",
+    "lead",
+    "body",
+    "dateline",
+    "source",
+    "author",
+    "published_at",
+    "tags",
+    "image_url",
+    "word_count",
+    "layout",
+    "content_hash",
+)
+VERSIONED = ("article_id", *EXTRACTED)
+# A change in any of these is an edit, kept as a version: not the design it is served in, nor
+# what follows from the text.
+EDITABLE = tuple(column for column in EXTRACTED if column not in ("layout", "word_count", "content_hash"))
