@@ -10,6 +10,18 @@ from scrapy.commands import ScrapyCommand
 
 from crawler.contracts import ExitCode
 
+# The settings of a command's spider that reads the site and stores nothing: no pipeline, no
+# archive, no run in crawl_runs, no progress lines.
+STORES_NOTHING = {
+    "ITEM_PIPELINES": {},
+    "EXTENSIONS": {
+        "crawler.state.OpenArchive": None,
+        "crawler.ledger.RunLedger": None,
+        "crawler.state.CrawlState": None,
+        "crawler.progress.Progress": None,
+    },
+}
+
 
 class CommandFailed(Exception):
     def __init__(self, message: object, exit_code: int = ExitCode.BAD_ARGUMENT):

@@ -14,6 +14,7 @@ from protego import Protego
 
 from crawler import topic
 from crawler.arguments import CrawlArguments
+from crawler.command import STORES_NOTHING
 from crawler.contracts import Layout
 from crawler.site.layouts import feeds, home, listing, load_article
 from crawler.site.urls import SITE_DOMAINS, canonical_url, is_article_url
@@ -41,15 +42,7 @@ class SiteCheck(scrapy.Spider):
     channel: list[tuple[str, str]]  # ("sitemap" or "feed", URL), still to read
     channel_read: int
     selecting: bool = False  # the listing read is the all-news feed: the topic rule judges its articles
-    custom_settings = {  # noqa: RUF012 -- Scrapy types it as an instance attribute; a ClassVar would not check
-        "ITEM_PIPELINES": {},
-        "EXTENSIONS": {
-            "crawler.state.OpenArchive": None,
-            "crawler.ledger.RunLedger": None,
-            "crawler.state.CrawlState": None,
-            "crawler.progress.Progress": None,
-        },
-    }
+    custom_settings = STORES_NOTHING
 
     def __init__(self, *args, report=print, **kwargs):
         super().__init__(*args, **kwargs)

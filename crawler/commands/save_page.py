@@ -11,7 +11,7 @@ from pathlib import Path
 
 import scrapy
 
-from crawler.command import CommandFailed, ElectionsCommand
+from crawler.command import STORES_NOTHING, CommandFailed, ElectionsCommand
 from crawler.contracts import ExitCode
 from crawler.site.layouts import load_article
 from crawler.site.urls import is_article_url
@@ -23,15 +23,7 @@ TRUTH_FIELDS = ("url", "layout", "title", "lead", "published_at", "dateline", "a
 
 class PageSaver(scrapy.Spider):
     name = "save_page"
-    custom_settings = {  # noqa: RUF012 -- Scrapy types it as an instance attribute
-        "ITEM_PIPELINES": {},
-        "EXTENSIONS": {
-            "crawler.state.OpenArchive": None,
-            "crawler.ledger.RunLedger": None,
-            "crawler.state.CrawlState": None,
-            "crawler.progress.Progress": None,
-        },
-    }
+    custom_settings = STORES_NOTHING
 
     def __init__(self, url: str, **kwargs):
         super().__init__(**kwargs)
