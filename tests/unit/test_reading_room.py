@@ -73,3 +73,33 @@ def test_the_tag_facet_counts_from_the_tag_index(get, archive):
     chosen = get(tags["results"][0]["toggle_url"].split("localhost", 1)[-1] + "&_extra=facet_results").json()
     again = chosen["facet_results"]["tags"]
     assert again["results"][0] == {**again["results"][0], "value": expected[0][0], "selected": True}
+
+
+def stored(archive: Path, article_id: str | None = None) -> dict:
+    connection = sqlite3.connect(archive)
+    connection.row_factory = sqlite3.Row
+    query = "select * from articles" + (" where article_id = ?" if article_id else " order by published_at desc")
+    row = connection.execute(query + " limit 1", (article_id,) if article_id else ()).fetchone()
+    connection.close()
+    return dict(row)
+
+
+def test_an_article_page_reads_as_an_article_without_a_browser(get, archive):
+    """explore/templates/row.html: the title, the time in Kazakhstan, each paragraph of the
+    body a paragraph, the tags linked to their lists, and the link to the original."""
+    article = stored(archive)
+    page = get(f"/elections/articles/{article['article_id']}")
+    assert page.status_code == 200
+    html = page.text
+    assert f"<title>{article['title']}</title>" in html.replace("&#39;", "'")
+    assert f'<time datetime="{article["published_at"]}">' in html
+    paragraphs = article["body"].split("\n\n")
+    body = html[html.index('<div class="body">') : html.index("</div>", html.index('<div class="body">'))]
+    assert body.count("<p>") == len(paragraphs)
+    assert f'<a href="{article["url"]}" class="original">' in html
+    assert "Every column of this row" in html  # Datasette's own table, folded away
+
+
+def test_other_tables_keep_datasettes_own_pages(get):
+    page = get("/elections/crawl_runs")  # a table the templates leave to Datasette
+    assert page.status_code == 200 and 'class="article-page"' not in page.text
