@@ -20,8 +20,13 @@ class Option:
     exclusive: bool = False  # one of the options that say when to run (--once, --next)
     parse: dict = field(default_factory=dict)  # argparse's type, choices, action ...
 
+    @property
+    def default_text(self) -> str:
+        """The default as the docs write it; empty when there is none to say."""
+        return self.shown_default or (f"`{self.default}`" if self.default not in (None, False) else "")
+
     def help(self) -> str:
-        default = self.shown_default or (f"`{self.default}`" if self.default not in (None, False) else "")
+        default = self.default_text
         said = [f"env {self.env}"] if self.env else []
         said += [f"default {default}"] if default else []
         text = self.meaning + (f" ({'; '.join(said)})" if said else "")
@@ -30,8 +35,7 @@ class Option:
     def row(self) -> str:
         flag = f"`{self.flag} {self.metavar}`" if self.metavar else f"`{self.flag}`"
         env = f"`{self.env}`" if self.env else ""
-        default = self.shown_default or (f"`{self.default}`" if self.default not in (None, False) else "")
-        return f"| {flag} | {env} | {default} | {self.meaning} |"
+        return f"| {flag} | {env} | {self.default_text} | {self.meaning} |"
 
 
 OPTIONS = [

@@ -129,7 +129,8 @@ class SiteCheck(scrapy.Spider):
             self.report(f"{kind} {response.url}: not found (HTTP {response.status})")
             yield from self.next_channel()
             return
-        read = feeds.sitemap(response) if kind == "sitemap" else feeds.feed(response)
+        max_size = self.crawler.settings.getint("DOWNLOAD_MAXSIZE")
+        read = feeds.sitemap(response, max_size) if kind == "sitemap" else feeds.feed(response)
         if read is None:
             self.report(f"{kind} {response.url}: HTTP 200, but not a {kind}")
             yield from self.next_channel()

@@ -63,6 +63,7 @@ class ElectionsSpider(scrapy.Spider):
     second_channel: bool  # ELECTIONS_SECOND_CHANNEL
     feed_paths: list[str]  # ELECTIONS_FEEDS
     sitemap_children: int  # ELECTIONS_SITEMAP_CHILDREN
+    max_size: int  # DOWNLOAD_MAXSIZE
     # Set as the crawl goes:
     known_ids: set[str]
     listing_url: str = ""  # until a walk begins
@@ -106,6 +107,7 @@ class ElectionsSpider(scrapy.Spider):
         spider.second_channel = settings.getbool("ELECTIONS_SECOND_CHANNEL")
         spider.feed_paths = settings.getlist("ELECTIONS_FEEDS")
         spider.sitemap_children = settings.getint("ELECTIONS_SITEMAP_CHILDREN")
+        spider.max_size = settings.getint("DOWNLOAD_MAXSIZE")  # of a gzipped sitemap, unpacked
         spider.requested_ids = set()
         spider.archive_state = None
         return spider
@@ -459,7 +461,7 @@ class ElectionsSpider(scrapy.Spider):
             yield self.channel_request(url, self.parse_sitemap)
 
     def parse_sitemap(self, response):
-        read = self.channel_page(response, feeds.sitemap(response), "sitemap")
+        read = self.channel_page(response, feeds.sitemap(response, self.max_size), "sitemap")
         if read is None:
             return
         entries, children = read

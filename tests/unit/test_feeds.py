@@ -87,3 +87,15 @@ def test_a_page_that_is_no_feed_or_sitemap_is_told_apart_from_an_empty_one():
     assert feeds.sitemap(html) is None
     empty = xml("/rss/en.xml", '<?xml version="1.0"?><rss version="2.0"><channel><title>Q</title></channel></rss>')
     assert feeds.feed(empty) == []
+
+
+def test_a_gzipped_sitemap_that_is_broken_or_unpacks_past_the_limit_is_no_sitemap():
+    body = (
+        '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        + f"<url><loc>{BASE}/news/a-0eb7f9</loc></url>" * 200
+        + "</urlset>"
+    ).encode()
+    packed = gzip.compress(body)
+    assert feeds.sitemap(xml("/s.xml.gz", packed, Response), max_size=len(body)) is not None
+    assert feeds.sitemap(xml("/s.xml.gz", packed, Response), max_size=len(body) // 2) is None  # a gzip bomb
+    assert feeds.sitemap(xml("/s.xml.gz", packed[:10] + b"not deflate data", Response)) is None  # broken

@@ -8,6 +8,7 @@ body by name.
 """
 
 import time
+import zlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -47,12 +48,17 @@ def sitemaps_in_robots(response: Response) -> list[str]:
     return list(sitemap_urls_from_robots(response.body, base_url=response.url))
 
 
-def sitemap(response: Response) -> tuple[list[Entry], list[ChildSitemap]] | None:
+def sitemap(response: Response, max_size: int = 0) -> tuple[list[Entry], list[ChildSitemap]] | None:
     """A sitemap's entries and, for a sitemap index, the sitemaps it lists; None for a body
-    that is no sitemap."""
+    that is no sitemap, or a gzipped one that is broken or unpacks to more than `max_size`
+    bytes (DOWNLOAD_MAXSIZE, as Scrapy's SitemapSpider bounds it). A gzip stream cut short
+    is read as far as it goes, as Scrapy reads one."""
     body = response.body
-    if gzip_magic_number(response):
-        body = gunzip(body)
+    try:
+        if gzip_magic_number(response):
+            body = gunzip(body, max_size=max_size)
+    except (OSError, zlib.error, ValueError):  # a broken gzip stream; ValueError: over max_size
+        return None
     try:
         parsed = Sitemap(body)
     except (lxml.etree.XMLSyntaxError, StopIteration):
