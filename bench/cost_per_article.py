@@ -20,7 +20,7 @@ from scrapy.http import HtmlResponse
 from scrapy.utils.misc import build_from_crawler
 from scrapy.utils.test import get_crawler
 
-from crawler.archive import open_database
+from crawler.archive import open_archive
 from crawler.signals import archive_opened
 from crawler.site.layouts import load_article
 from pipelines.dedupe import DedupePipeline
@@ -48,8 +48,8 @@ def ours(saved: list[tuple[str, bytes]]) -> float:
         )
         validate, dedupe = build_from_crawler(ValidatePipeline, crawler), build_from_crawler(DedupePipeline, crawler)
         store = build_from_crawler(StorePipeline, crawler)
-        db = open_database(Path(folder) / "bench.db")  # created before the clock starts, as in a crawl
-        crawler.signals.send_catch_log(archive_opened, db=db)
+        db = open_archive(Path(folder) / "bench.db")  # created before the clock starts, as in a crawl
+        crawler.signals.send_catch_log(archive_opened, archive=db)
         started = time.process_time()
         for url, body in saved:
             item = load_article(HtmlResponse(url=url, body=body, encoding="utf-8"), section="Elections")

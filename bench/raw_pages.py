@@ -57,7 +57,7 @@ def main() -> None:
             "zstd -19": [len(zstandard.ZstdCompressor(level=19).compress(body)) for body in bodies],
         }
         kept_size, bare_size = archive_bytes(kept), archive_bytes(bare)
-        db = archive.open_database(kept)
+        db = archive.open_archive(kept)
         started = time.process_time()
         summary = reparse(db, "Elections", "en")
         reparse_cpu = time.process_time() - started

@@ -20,7 +20,7 @@ from scrapy.http import HtmlResponse
 from scrapy.utils.misc import build_from_crawler
 from scrapy.utils.test import get_crawler
 
-from crawler.archive import open_database
+from crawler.archive import open_archive
 from crawler.signals import archive_opened
 from crawler.site.layouts import load_article
 from pipelines.store import StorePipeline
@@ -43,8 +43,8 @@ def store_seconds(existing: int, items: list[dict], folder: Path) -> float:
             settings_dict={"ELECTIONS_DB": str(path), "ELECTIONS_DB_BATCH_SIZE": 100, "ELECTIONS_MAX_ATTEMPTS": 3}
         )
         store = build_from_crawler(StorePipeline, crawler)
-        db = open_database(path)
-        crawler.signals.send_catch_log(archive_opened, db=db)
+        db = open_archive(path)
+        crawler.signals.send_catch_log(archive_opened, archive=db)
         started = time.perf_counter()
         for item in items:
             store.process_item(dict(item))

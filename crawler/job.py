@@ -17,7 +17,6 @@ import logging
 import os
 import shlex
 import signal
-import sqlite3
 import subprocess
 import sys
 import threading
@@ -29,8 +28,8 @@ from pathlib import Path
 from scrapy.settings import Settings
 from scrapy.utils.conf import arglist_to_dict
 
-from crawler import archive
 from crawler import settings as project_settings
+from crawler.archive import ArchiveError, check_usable, open_archive, open_read_only, sqlite_path
 from crawler.commands.crawl import run_exit_code
 from crawler.contracts import ExitCode, RunStatus, Trigger
 from crawler.scheduler_state import REPORTED_RUN, record_state, scheduler_state
@@ -64,11 +63,8 @@ def run_crawl(options: JobOptions) -> int:
     log_file = Path(options.log_dir) / f"crawl-{datetime.now(UTC):%Y%m%dT%H%M%SZ}.log"
     try:
         run, code, deliberate = crawl_once(options, log_file)
-    except archive.ArchiveUnusable as error:
-        run, code, deliberate = not_run(str(error)), ExitCode.UNHEALTHY, False
-    except sqlite3.Error as error:
-        why = archive.unusable_reason(database_path(options.crawl_arguments), error)
-        run, code, deliberate = not_run(why), ExitCode.UNHEALTHY, False
+    except ArchiveError as error:
+        run, code, deliberate = not_run(error.reason()), ExitCode.UNHEALTHY, False
     except OSError as error:
         db_path = database_path(options.crawl_arguments)
         why = f"the archive {db_path} or the log folder {options.log_dir} cannot be used ({error})"
@@ -96,11 +92,8 @@ def report_unreported(options: JobOptions) -> None:
     last_reported = (scheduler_state(data_dir) or {}).get(REPORTED_RUN)
     runs = []
     if Path(db_path).is_file():
-        db = archive.open_read_only(db_path)
-        try:
-            runs = archive.runs_after(db, last_reported or 0, options.trigger)
-        finally:
-            db.close()
+        with open_read_only(db_path) as archive:
+            runs = archive.runs_after(last_reported or 0, options.trigger)
     finished = list(itertools.takewhile(lambda run: run["status"] != RunStatus.RUNNING, runs))
     if last_reported is not None:
         for run in finished:
@@ -114,7 +107,7 @@ def crawl_once(options: JobOptions, log_file: Path) -> tuple[dict, int, bool]:
     """The crawl in a child process: its crawl_runs row, its exit code, and whether it was
     stopped on purpose (a signal passed on to it)."""
     db_path = database_path(options.crawl_arguments)
-    archive.check_usable(db_path)
+    check_usable(db_path)
     last_full_walk = last_complete_walk(db_path)
     crawl_arguments = options.crawl_arguments
     if needs_full_walk(last_full_walk, options):
@@ -216,9 +209,9 @@ def supervise(command: list[str], log, options: JobOptions) -> tuple[int, bool]:
 
 
 def database_path(crawl_arguments: tuple[str, ...]) -> str:
-    """The database the crawl writes; a relative path is taken from the project's folder,
-    where the crawl runs."""
-    return str(ROOT / crawl_settings(crawl_arguments).get("ELECTIONS_DB"))
+    """The database file the crawl writes; a relative path is taken from the project's folder,
+    where the crawl runs. Raises ArchiveUnusable for a location that names no SQLite file."""
+    return str(ROOT / sqlite_path(crawl_settings(crawl_arguments).get("ELECTIONS_DB")))
 
 
 def crawl_settings(crawl_arguments: tuple[str, ...]) -> Settings:
@@ -237,11 +230,8 @@ def crawl_settings(crawl_arguments: tuple[str, ...]) -> Settings:
 
 def last_complete_walk(db_path: str) -> str | None:
     """When a run last walked the whole listing."""
-    db = archive.open_database(db_path)
-    try:
-        return archive.last_complete_walk_at(db)
-    finally:
-        db.close()
+    with open_archive(db_path) as archive:
+        return archive.last_complete_walk_at()
 
 
 def needs_full_walk(last_full_walk: str | None, options: JobOptions) -> bool:
@@ -259,13 +249,10 @@ def finished_run(db_path: str, run_id: int | None, exit_code: int, log_file: Pat
     rows meanwhile."""
     if run_id is None:  # the crawl never opened a run
         return not_run(why_not_run(exit_code, log_file))
-    db = archive.open_database(db_path)
-    try:
-        with archive.write_transaction(db):
-            archive.mark_killed_runs(db, f"the crawl was killed (exit code {exit_code})", run_id=run_id)
-        return archive.run_by_id(db, run_id) or not_run(f"run {run_id} is missing from {db_path}")
-    finally:
-        db.close()
+    with open_archive(db_path) as archive:
+        with archive.transaction():
+            archive.mark_killed_runs(f"the crawl was killed (exit code {exit_code})", run_id=run_id)
+        return archive.run_by_id(run_id) or not_run(f"run {run_id} is missing from {db_path}")
 
 
 def why_not_run(exit_code: int, log_file: Path) -> str:

@@ -4,14 +4,13 @@ id goes into the stats (Stat.RUN_ID), for whoever writes rows that name it."""
 
 import json
 import logging
-import sqlite3
 from pathlib import Path
 from typing import Self, cast
 
 from scrapy import signals
 from scrapy.crawler import Crawler
 
-from crawler import archive
+from crawler.archive import Archive, ArchiveError, utc_now
 from crawler.contracts import FinishReason, RunStatus, Stat
 from crawler.health import HealthPolicy, health_problems, unaccounted_articles
 from crawler.signals import archive_opened
@@ -24,11 +23,10 @@ logger = logging.getLogger(__name__)
 class RunLedger:
     def __init__(self, crawler):
         self.crawler = crawler
-        self.db_path = crawler.settings.get("ELECTIONS_DB")
         self.trigger = crawler.settings.get("ELECTIONS_TRIGGER")
         self.run_id_file = crawler.settings.get("ELECTIONS_RUN_ID_FILE")
         self.policy = HealthPolicy.from_settings(crawler.settings)
-        self.db = None
+        self.archive: Archive | None = None
         self.run_id: int | None = None
         self.closed = False
 
@@ -39,15 +37,15 @@ class RunLedger:
         crawler.signals.connect(ledger.spider_closed, signal=signals.spider_closed)
         return ledger
 
-    def archive_opened(self, db):
-        self.db = db
+    def archive_opened(self, archive: Archive):
+        self.archive = archive
         try:
-            with archive.write_transaction(db):
+            with archive.transaction():
                 # This crawl holds the database's lock: a run still marked running was killed.
-                archive.mark_killed_runs(db, "the crawl was killed")
-                self.run_id = archive.start_run(db, self.new_run(cast(ArchiveSpider, self.crawler.spider)))
-        except sqlite3.Error as error:  # nothing could be stored either
-            stop_unwritable(self.crawler, self.db_path, error)
+                archive.mark_killed_runs("the crawl was killed")
+                self.run_id = archive.start_run(self.new_run(cast(ArchiveSpider, self.crawler.spider)))
+        except ArchiveError as error:  # nothing could be stored either
+            stop_unwritable(self.crawler, error)
             return
         self.crawler.stats.set_value(Stat.RUN_ID, self.run_id)
         if self.run_id_file:  # the scheduler's job reads which run is its own
@@ -56,7 +54,7 @@ class RunLedger:
 
     def new_run(self, spider: ArchiveSpider) -> dict:
         return {
-            "started_at": archive.utc_now(),
+            "started_at": utc_now(),
             "trigger": self.trigger,
             "arguments": json.dumps(spider.given_arguments, sort_keys=True),
             "start_url": spider.arguments.start_url,
@@ -68,13 +66,13 @@ class RunLedger:
             return  # the run could not even be opened: the crawl exits non-zero, with the reason logged
         self.closed = True
         stats = self.crawler.stats.get_stats()
-        run = {"finished_at": archive.utc_now(), "finish_reason": reason, **run_counts(stats, reason)}
+        run = {"finished_at": utc_now(), "finish_reason": reason, **run_counts(stats, reason)}
         run["status"] = run_status(reason, run, stats)
         if stats.get(Stat.LISTING_URL):
             run["start_url"] = stats[Stat.LISTING_URL]
         try:
             problems = self.close_run(run, stats)
-        except sqlite3.Error as error:  # the next run marks it failed; this one exits non-zero
+        except ArchiveError as error:  # the next run marks it failed; this one exits non-zero
             logger.error("Crawl run %d could not be recorded (%s)", self.run_id, error)
             return
         self.crawler.stats.set_value(Stat.RUN_STATUS, str(run["status"]))
@@ -94,12 +92,12 @@ class RunLedger:
 
     def close_run(self, run: dict, stats: dict) -> list[str]:
         """Completes the run's row with its health; returns the health problems."""
-        assert self.db is not None and self.run_id is not None  # the run was opened
-        coverage = archive.field_coverage(self.db, self.run_id, list(self.policy.min_coverage))
+        assert self.archive is not None and self.run_id is not None  # the run was opened
+        coverage = self.archive.field_coverage(self.run_id, list(self.policy.min_coverage))
         problems = health_problems(run, stats, coverage, self.policy)
         run.update(healthy=int(not problems), health_problems="; ".join(problems) or None)
-        with archive.write_transaction(self.db):
-            archive.finish_run(self.db, self.run_id, run)
+        with self.archive.transaction():
+            self.archive.finish_run(self.run_id, run)
         return problems
 
 

@@ -9,15 +9,14 @@ Run by `scrapy reparse` (crawler/commands/reparse.py).
 
 import json
 import os
-import sqlite3
 from collections import Counter
 from contextlib import suppress
 from dataclasses import dataclass, field
 
 from scrapy.http import Headers, HtmlResponse
-from sqlite_utils import Database
 
-from crawler import archive, topic
+from crawler import topic
+from crawler.archive import EXTRACTED, Archive, ArchiveError, changed_fields, comparable, utc_now
 from crawler.contracts import RunStatus, Stat, Trigger
 from crawler.items import UnreadablePage, read_raw_page
 from crawler.lock import process_alive
@@ -75,7 +74,7 @@ def page_response(row: dict) -> HtmlResponse:
 
 
 def reparse(
-    db: Database,
+    archive: Archive,
     section: str,
     edition_lang: str,
     *,
@@ -86,31 +85,30 @@ def reparse(
     """Reads the kept pages again; the run's crawl_runs row ends ok, partial, or failed
     with the error that stopped it."""
     summary = Summary()
-    with archive.write_transaction(db):
-        for earlier in archive.running_runs(db, trigger=Trigger.REPARSE):  # their process is gone: killed
+    with archive.transaction():
+        for earlier in archive.running_runs(trigger=Trigger.REPARSE):  # their process is gone: killed
             if not process_alive(json.loads(earlier["arguments"] or "{}").get("pid")):
-                archive.mark_killed_runs(db, "the reparse was killed", run_id=earlier["id"])
+                archive.mark_killed_runs("the reparse was killed", run_id=earlier["id"])
         run_id = archive.start_run(
-            db,
             {
-                "started_at": archive.utc_now(),
+                "started_at": utc_now(),
                 "trigger": Trigger.REPARSE,
                 "status": RunStatus.RUNNING,
                 "arguments": json.dumps({"pid": os.getpid()}),  # so that a later reparse can tell it was killed
             },
         )
     try:
-        for row in archive.latest_raw_pages(db, since=since, layout=layout, article_id=article_id):
-            reparse_page(db, row, section, edition_lang, run_id, summary)
+        for row in archive.latest_raw_pages(since=since, layout=layout, article_id=article_id):
+            reparse_page(archive, row, section, edition_lang, run_id, summary)
     except BaseException as error:
-        with suppress(sqlite3.Error):  # the error that stopped it is the one to report
-            finish(db, run_id, summary, RunStatus.FAILED, f"reparse stopped: {type(error).__name__}: {error}")
+        with suppress(ArchiveError):  # the error that stopped it is the one to report
+            finish(archive, run_id, summary, RunStatus.FAILED, f"reparse stopped: {type(error).__name__}: {error}")
         raise
-    finish(db, run_id, summary, RunStatus.PARTIAL if summary.problems() else RunStatus.OK, summary.problems())
+    finish(archive, run_id, summary, RunStatus.PARTIAL if summary.problems() else RunStatus.OK, summary.problems())
     return summary
 
 
-def reparse_page(db: Database, row: dict, section: str, edition_lang: str, run_id: int, summary: Summary) -> None:
+def reparse_page(archive: Archive, row: dict, section: str, edition_lang: str, run_id: int, summary: Summary) -> None:
     summary.read += 1
     try:
         response = page_response(row)
@@ -122,44 +120,43 @@ def reparse_page(db: Database, row: dict, section: str, edition_lang: str, run_i
         summary.failed += 1
         return
     item["scraped_at"] = row["fetched_at"]  # it was fetched then, not now
-    with archive.write_transaction(db):
-        old = archive.stored_article(db, row["article_id"])
-        if not judged_again(db, item, old, run_id, summary):
+    with archive.transaction():
+        old = archive.stored_article(row["article_id"])
+        if not judged_again(archive, item, old, run_id, summary):
             return
         if old is None:  # a page that failed before, or one the topic rule rejected before, read now
-            archive.save_articles(db, [item], run_id)
-        elif archive.changed_fields(old, keep_lost_fields(old, item, summary), archive.EXTRACTED):
-            archive.replace_article(db, item, old, run_id)
+            archive.save_articles([item], run_id)
+        elif changed_fields(old, keep_lost_fields(old, item, summary), EXTRACTED):
+            archive.replace_article(item, old, run_id)
         else:
             summary.unchanged += 1
             return
     summary.changed += 1
 
 
-def judged_again(db: Database, item: dict, old: dict | None, run_id: int, summary: Summary) -> bool:
+def judged_again(archive: Archive, item: dict, old: dict | None, run_id: int, summary: Summary) -> bool:
     """An article of the all-news feed is judged again by today's topic rule: False when the
     rule rejects it (taken out of `articles` if it was in)."""
-    earlier = archive.topic_verdict(db, item["article_id"])
+    earlier = archive.topic_verdict(item["article_id"])
     if earlier is None:
         return True  # listed in the section: the site said it belongs
     verdict = topic.judge(item)
     item["topic_verdict"] = verdict.row(item, earlier["listing_url"])
-    archive.save_verdicts(db, [item["topic_verdict"]], run_id)
+    archive.save_verdicts([item["topic_verdict"]], run_id)
     if verdict.selected and not earlier["selected"]:
         summary.selected += 1
     if not verdict.selected and old is not None:
-        archive.remove_article(db, item["article_id"])
+        archive.remove_article(item["article_id"])
         summary.deselected += 1
     return verdict.selected
 
 
-def finish(db: Database, run_id: int, summary: Summary, status: RunStatus, problems: str | None) -> None:
-    with archive.write_transaction(db):
+def finish(archive: Archive, run_id: int, summary: Summary, status: RunStatus, problems: str | None) -> None:
+    with archive.transaction():
         archive.finish_run(
-            db,
             run_id,
             {
-                "finished_at": archive.utc_now(),
+                "finished_at": utc_now(),
                 "status": status,
                 "healthy": int(problems is None),
                 "health_problems": problems,
@@ -178,8 +175,8 @@ KEPT_WHEN_LOST = ("lead", "dateline", "source", "author", "tags", "image_url")
 def keep_lost_fields(old: dict, item: dict, summary: Summary) -> dict:
     """The item with the stored value of each field it lost, counted in the summary."""
     for column in KEPT_WHEN_LOST:
-        if archive.comparable(column, old[column]) is not None and archive.comparable(column, item.get(column)) is None:
-            item[column] = archive.comparable(column, old[column])
+        if comparable(column, old[column]) is not None and comparable(column, item.get(column)) is None:
+            item[column] = comparable(column, old[column])
             summary.kept[column] += 1
     item["content_hash"] = content_hash(item.get("title"), item.get("lead"), item.get("body"))
     return item

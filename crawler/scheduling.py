@@ -8,7 +8,6 @@ Each run is crawler.job.scheduled_crawl: `scrapy crawl elections` in a child pro
 import logging
 import os
 import signal
-import sqlite3
 import sys
 import threading
 import time
@@ -24,7 +23,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.util import undefined
 
-from crawler import archive
+from crawler.archive import ArchiveError, ArchiveUnusable, open_read_only, utc_now
 from crawler.commands.crawl import run_exit_code
 from crawler.contracts import ExitCode, Trigger
 from crawler.job import JobOptions, database_path, report_unreported, run_crawl, stop_running_crawl
@@ -62,6 +61,10 @@ def run_command(argv: list[str]) -> int:
         raise ScheduleError(f"--next N prints the next N fire times: N must be at least 1, got {args.next}")
     data_dir = Path(args.data_dir)
     check_data_dir(data_dir)
+    try:
+        database_path(tuple(crawl_arguments))
+    except ArchiveUnusable as error:  # -s ELECTIONS_DB=... naming no SQLite file
+        raise ScheduleError(str(error)) from None
     logging.basicConfig(level=logging.INFO, format="%(asctime)s [%(name)s] %(levelname)s: %(message)s")
     jobstore_url = f"sqlite:///{data_dir / 'scheduler.db'}"
     options = JobOptions(
@@ -216,7 +219,7 @@ def schedule(
     record_state(
         data_dir,
         pid=os.getpid(),
-        started_at=archive.utc_now(),
+        started_at=utc_now(),
         stopped_at=None,
         db=database_path(options.crawl_arguments),
         cron=cron,  # as the user wrote it
@@ -229,7 +232,7 @@ def schedule(
         scheduler.start()
     finally:
         watch.stop()
-        record_state(data_dir, pid=None, stopped_at=archive.utc_now())
+        record_state(data_dir, pid=None, stopped_at=utc_now())
     logger.info("Scheduler stopped")
     return 0
 
@@ -239,8 +242,8 @@ def look_for_unreported_runs(options: JobOptions) -> None:
         return
     try:
         report_unreported(options)
-    except (archive.ArchiveUnusable, sqlite3.Error) as error:
-        logger.error("Could not look for runs that ended unreported: %s", error)
+    except ArchiveError as error:
+        logger.error("Could not look for runs that ended unreported: %s", error.reason())
 
 
 class ClockWatch:
@@ -318,18 +321,17 @@ def print_status(data_dir: Path, crawl_arguments: list[str], jobstore_url: str, 
     runs, totals = [], None
     if not (configured and not Path(db_path).exists()):  # else its first run has not made it yet
         try:
-            db = archive.open_read_only(db_path)
-        except archive.ArchiveUnusable as error:
-            message = f"{error} (the scheduler's --data-dir, or -- -s ELECTIONS_DB=...)"
+            archive = open_read_only(db_path)
+        except ArchiveError as error:
+            message = f"{error.reason()} (the scheduler's --data-dir, or -- -s ELECTIONS_DB=...)"
             print(f"python scheduler.py status: error: {message}", file=sys.stderr)
             return 2
         try:
-            runs, totals = archive.latest_runs(db, 10), archive.totals(db)
-        except sqlite3.Error as error:
-            print(f"python scheduler.py status: error: {archive.unusable_reason(db_path, error)}", file=sys.stderr)
+            with archive:
+                runs, totals = archive.latest_runs(10), archive.totals()
+        except ArchiveError as error:
+            print(f"python scheduler.py status: error: {error.reason()}", file=sys.stderr)
             return 1
-        finally:
-            db.close()
     local = lambda text: format_time(text, zone)  # noqa: E731 -- one zone for every time shown
     running = scheduler_running(state)
     if running:

@@ -4,8 +4,8 @@
 # connection, an exception while it was handled). Arguments: url, article_id, reason.
 page_failed = object()
 
-# The archive is open and migrated, once per crawl (crawler.state.OpenArchive). Argument: db,
-# a sqlite_utils Database that stays open until the engine stops.
+# The archive is open and migrated, once per crawl (crawler.state.OpenArchive). Argument:
+# archive, a crawler.archive.Archive that stays open until the engine stops.
 archive_opened = object()
 
 # An article listed under one id was served under another (an old 6-hex URL that redirects

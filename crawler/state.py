@@ -7,7 +7,6 @@ Scrapy's SpiderState extension does with `spider.state`: the spider never opens 
 """
 
 import logging
-import sqlite3
 from dataclasses import dataclass, field
 from typing import Protocol, Self, cast
 
@@ -16,7 +15,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.utils.defer import deferred_from_coro
 
-from crawler import archive
+from crawler.archive import Archive, ArchiveError, open_archive
 from crawler.arguments import CrawlArguments
 from crawler.contracts import FinishReason, Stat
 from crawler.signals import archive_opened
@@ -29,7 +28,7 @@ class OpenArchive:
         self.crawler = crawler
         self.path = crawler.settings.get("ELECTIONS_DB")
         self.busy_timeout = crawler.settings.getfloat("ELECTIONS_DB_BUSY_TIMEOUT")
-        self.db = None
+        self.archive: Archive | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -43,21 +42,21 @@ class OpenArchive:
 
     def spider_opened(self, spider):
         try:
-            self.db = archive.open_database(self.path, self.busy_timeout)
-        except (sqlite3.Error, OSError) as error:
-            stop_unwritable(self.crawler, self.path, error)
+            self.archive = open_archive(self.path, self.busy_timeout)
+        except ArchiveError as error:
+            stop_unwritable(self.crawler, error)
             return
-        self.crawler.signals.send_catch_log(archive_opened, db=self.db)
+        self.crawler.signals.send_catch_log(archive_opened, archive=self.archive)
 
     def engine_stopped(self):
-        if self.db is not None:
-            self.db.close()
+        if self.archive is not None:
+            self.archive.close()
 
 
-def stop_unwritable(crawler, path: str, error: sqlite3.Error | OSError) -> None:
+def stop_unwritable(crawler, error: ArchiveError) -> None:
     """Nothing could be stored: stop before fetching the site for nothing."""
-    crawler.stats.set_value(Stat.WRITE_ERROR, f"{type(error).__name__}: {error}")
-    logger.error("%s: the crawl stops", archive.unusable_reason(path, error, doing="written"))
+    crawler.stats.set_value(Stat.WRITE_ERROR, str(error))
+    logger.error("%s: the crawl stops", error.reason(doing="written"))
     deferred_from_coro(crawler.engine.close_spider_async(reason=FinishReason.UNWRITABLE))
 
 
@@ -92,17 +91,17 @@ class CrawlState:
         crawler.signals.connect(extension.archive_opened, signal=archive_opened)
         return extension
 
-    def archive_opened(self, db):
+    def archive_opened(self, archive: Archive):
         spider = cast(ArchiveSpider, self.crawler.spider)
         arguments = spider.arguments
         full = arguments.mode == "full"
-        state = ArchiveState(known_ids=archive.stored_article_ids(db))
+        state = ArchiveState(known_ids=archive.stored_article_ids())
         if not full:  # a full run also looks behind every door again
-            state.known_ids |= archive.given_up_article_ids(db)
-            state.runs_by_listing = archive.runs_by_listing(db)
-            state.remembered_listing = archive.remembered_listing(db)
-        state.rejected_ids = archive.rejected_article_ids(db)  # a full run too: judging again is reparse's
-        state.first = archive.failed_pages(db, given_up_too=full)
+            state.known_ids |= archive.given_up_article_ids()
+            state.runs_by_listing = archive.runs_by_listing()
+            state.remembered_listing = archive.remembered_listing()
+        state.rejected_ids = archive.rejected_article_ids()  # a full run too: judging again is reparse's
+        state.first = archive.failed_pages(given_up_too=full)
         if arguments.refresh:
-            state.first += archive.recently_published(db, arguments.refresh)
+            state.first += archive.recently_published(arguments.refresh)
         spider.archive_state = state

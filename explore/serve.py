@@ -6,14 +6,13 @@ the file (data/elections.db -> "elections"), so this writes the metadata under t
 
 import json
 import os
-import sqlite3
 import sys
 import tempfile
 from pathlib import Path
 
 import yaml
 
-from crawler.archive import ArchiveUnusable, check_usable, open_database, unusable_reason
+from crawler.archive import ArchiveError, check_usable, open_archive
 
 HERE = Path(__file__).resolve().parent
 # The reader's first screen: 50 articles, the facets chosen in the metadata and no more.
@@ -39,11 +38,9 @@ def main() -> None:
         sys.exit(f"make explore: error: no database at {db}: run make crawl or make demo first")
     try:
         check_usable(db)
-        open_database(db).close()  # upgrades a database made by an older version
-    except ArchiveUnusable as error:
-        sys.exit(f"make explore: error: {error}")
-    except sqlite3.Error as error:
-        sys.exit(f"make explore: error: {unusable_reason(db, error)}")
+        open_archive(db).close()  # upgrades a database made by an older version
+    except ArchiveError as error:
+        sys.exit(f"make explore: error: {error.reason()}")
     # The metadata in a file with no name (unlinked at once), which Datasette reads through
     # its descriptor: nothing is left behind, however the server ends.
     metadata = tempfile.TemporaryFile("w+")  # noqa: SIM115 -- open through exec, for Datasette to read

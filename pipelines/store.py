@@ -1,5 +1,4 @@
 import logging
-import sqlite3
 from collections import Counter
 from dataclasses import asdict
 from typing import Self
@@ -7,8 +6,8 @@ from typing import Self
 from scrapy import signals
 from scrapy.crawler import Crawler
 
-from crawler import archive
 from crawler import signals as crawler_signals
+from crawler.archive import Archive, ArchiveError, ArchiveRefused
 from crawler.contracts import Stat
 from crawler.site.urls import first_url, listed_id
 from pipelines.topic import NotInSection
@@ -33,11 +32,10 @@ class StorePipeline:
         settings = crawler.settings
         self.crawler = crawler
         self.stats = crawler.stats
-        self.db_path = settings.get("ELECTIONS_DB")
         self.batch_size = settings.getint("ELECTIONS_DB_BATCH_SIZE")
         self.batch_bytes = settings.getint("ELECTIONS_DB_BATCH_BYTES")
         self.max_attempts = settings.getint("ELECTIONS_MAX_ATTEMPTS")
-        self.db = None
+        self.archive: Archive | None = None
         self.flush_at = self.batch_size  # items held at which the next write is tried
         self.articles: list[dict] = []
         self.failures: dict[str, dict] = {}  # by url: a page that fails twice in a run counts once
@@ -57,8 +55,8 @@ class StorePipeline:
         crawler.signals.connect(pipeline.article_moved, signal=crawler_signals.article_moved)
         return pipeline
 
-    def archive_opened(self, db):
-        self.db = db
+    def archive_opened(self, archive: Archive):
+        self.archive = archive
 
     def article_moved(self, alias_id, article_id):
         self.aliases[alias_id] = article_id
@@ -126,19 +124,19 @@ class StorePipeline:
             self.flush()
 
     def flush(self):
-        if not self.held() or self.db is None:
+        if not self.held() or self.archive is None:
             return
         try:
             counts = self.write(self.articles, list(self.failures.values()), self.raw_pages, self.verdicts)
-        except sqlite3.IntegrityError:
+        except ArchiveRefused:
             # One row the schema refuses must not hold back the others, run after run.
             counts = self.write_one_by_one()
-        except sqlite3.Error as error:
+        except ArchiveError as error:
             # Kept, and tried again once another batch has come in (each try may wait the
             # whole busy timeout), and when the spider closes.
             held = self.held()
             self.flush_at, self.flush_bytes_at = held + self.batch_size, self.raw_bytes + self.batch_bytes
-            self.stats.set_value(Stat.WRITE_ERROR, f"{type(error).__name__}: {error}")
+            self.stats.set_value(Stat.WRITE_ERROR, str(error))
             logger.error("Could not write %d articles and failures (%s): kept, to be tried again", held, error)
             return
         for key, count in counts.items():  # only what was committed
@@ -151,21 +149,21 @@ class StorePipeline:
         self, articles: list[dict], failures: list[dict], raw_pages: list[dict], verdicts: list[dict]
     ) -> dict[str, int]:
         """One transaction; returns the counts it committed."""
-        db, run_id, counts = self.db, self.stats.get_value(Stat.RUN_ID), {}
-        assert db is not None  # flush() writes only once the archive is open
-        with archive.write_transaction(db):
+        archive, run_id, counts = self.archive, self.stats.get_value(Stat.RUN_ID), {}
+        assert archive is not None  # flush() writes only once the archive is open
+        with archive.transaction():
             if articles:
-                counts.update(archive.save_articles(db, articles, run_id))
+                counts.update(archive.save_articles(articles, run_id))
             if failures:
-                counts.update(archive.save_failures(db, failures, run_id, self.max_attempts))
+                counts.update(archive.save_failures(failures, run_id, self.max_attempts))
             if verdicts:
-                archive.save_verdicts(db, verdicts, run_id)
+                archive.save_verdicts(verdicts, run_id)
                 counts[Stat.TOPIC_SELECTED] = sum(bool(verdict["selected"]) for verdict in verdicts)
                 counts[Stat.TOPIC_REJECTED] = len(verdicts) - counts[Stat.TOPIC_SELECTED]
             if raw_pages:
-                counts[Stat.RAW_PAGES] = archive.save_raw_pages(db, raw_pages, run_id)
+                counts[Stat.RAW_PAGES] = archive.save_raw_pages(raw_pages, run_id)
             if self.aliases:
-                archive.save_aliases(db, self.aliases)
+                archive.save_aliases(self.aliases)
         self.aliases = {}
         return counts
 
@@ -186,22 +184,22 @@ class StorePipeline:
             try:
                 article_id = article["article_id"]
                 counts.update(self.write([article], [], pages_of(article_id), verdicts_of(article_id)))
-            except sqlite3.IntegrityError as error:
+            except ArchiveRefused as error:
                 logger.error("Article %s could not be stored (%s): recorded as a failure", article["url"], error)
-                refused.append(failure_of(article, f"not stored: {type(error).__name__}: {error}"))
+                refused.append(failure_of(article, f"not stored: the archive refuses it ({error})"))
         failures = [
             (f, [] if f["article_id"] in stored_ids else pages_of(f["article_id"])) for f in self.failures.values()
         ]
         for failure, pages in [*failures, *((f, []) for f in refused)]:
             try:
                 counts.update(self.write([], [failure], pages, []))
-            except sqlite3.IntegrityError as error:
+            except ArchiveRefused as error:
                 logger.error("The failure of %s could not be recorded (%s)", failure["url"], error)
                 counts[Stat.UNWRITTEN] += 1
         for verdict in self.rejected():
             try:
                 counts.update(self.write([], [], pages_of(verdict["article_id"]), [verdict]))
-            except sqlite3.IntegrityError as error:
+            except ArchiveRefused as error:
                 logger.error("The verdict on %s could not be recorded (%s)", verdict["url"], error)
                 counts[Stat.UNWRITTEN] += 1
         return counts

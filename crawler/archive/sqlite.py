@@ -1,15 +1,22 @@
-"""The archive in SQLite: opening it (checked, migrated), and every question and write of the
-crawl, the ledger, the store, the scheduler and `make explore`."""
+"""The archive in SQLite: where the setting points (a path, or a sqlite:/// URL), opening
+it (checked, migrated), and the Archive object whose methods are every question and write
+of the crawl, the ledger, the store, the scheduler and the commands. No SQLite error leaves
+this module: each becomes an ArchiveError (crawler/archive/errors.py)."""
 
+import functools
+import inspect
 import json
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Self, TypeVar
+from urllib.parse import unquote, urlsplit
 
 from sqlite_utils import Database
 
+from crawler.archive.errors import ArchiveError, ArchiveRefused, ArchiveUnusable
 from crawler.archive.migrations import migrate
 from crawler.archive.schema import ARTICLES, EDITABLE, EXTRACTED, VERSIONED
 from crawler.contracts import FailureStatus, RunStatus, Stat, Trigger
@@ -21,27 +28,78 @@ MINIMUM_SQLITE = (3, 35, 0)
 BUSY_TIMEOUT = 60.0  # seconds a writer waits for another (a backup, rebuild-fts, a script)
 
 
-class ArchiveUnusable(Exception):
-    """The archive's path leads nowhere a database can be: one sentence that says why."""
+def sqlite_path(location: str | Path) -> Path:
+    """The file an archive location names: a path, or a URL in SQLAlchemy's form
+    (sqlite:///data/elections.db, sqlite:////var/archive.db), so that the setting can name
+    another backend's URL one day. Any other scheme is refused."""
+    text = str(location)
+    if "://" not in text:
+        return Path(text)
+    url = urlsplit(text)
+    if url.scheme != "sqlite" or url.netloc:
+        raise ArchiveUnusable(
+            f"the archive {text} is not one this crawler can open: name an SQLite file, as a path or as sqlite:///path"
+        )
+    return Path(unquote(url.path[1:]))
 
 
-def unusable_reason(path: str | Path, error: sqlite3.Error | OSError, doing: str = "used") -> str:
-    """One sentence for an archive that SQLite or the disk refused: a damaged file says so,
-    with what to do; anything else (a full disk, a lock) names the error."""
+def archive_error(error: sqlite3.Error | OSError, location: object) -> ArchiveError:
+    """SQLite's or the disk's error as the archive's: a damaged file says so, with what to do."""
+    if isinstance(error, sqlite3.IntegrityError):
+        return ArchiveRefused(str(error), location)
     name = getattr(error, "sqlite_errorname", "")
+    damage = None
     if name == "SQLITE_NOTADB":
-        return f"the archive {path} is not an SQLite database ({error})"
-    if name == "SQLITE_CORRUPT":
+        damage = f"the archive {location} is not an SQLite database ({error})"
+    elif name == "SQLITE_CORRUPT":
         # SQLite's own words vary (VACUUM INTO names its target file); the cause does not.
-        return (
-            f"the archive {path} is damaged (SQLite finds it malformed): "
+        damage = (
+            f"the archive {location} is damaged (SQLite finds it malformed): "
             "restore the newest backup (docs/operations.md, Backups)"
         )
-    return f"the archive {path} cannot be {doing} ({error})"
+    return ArchiveError(str(error), location, damage)
 
 
-def check_usable(path: str | Path) -> None:
-    """Raises ArchiveUnusable when no archive can be opened at `path`: a folder that is a
+@contextmanager
+def archive_errors(location: object) -> Iterator[None]:
+    try:
+        yield
+    except (sqlite3.Error, OSError) as error:
+        raise archive_error(error, location) from error
+
+
+Class = TypeVar("Class", bound=type)
+
+
+def raising_archive_errors(cls: Class) -> Class:
+    """Every public method of the class raises ArchiveError where SQLite or the disk fails;
+    a generator's, while it is read."""
+
+    def wrapped(method):
+        if inspect.isgeneratorfunction(method):
+
+            @functools.wraps(method)
+            def generator(self, *args, **kwargs):
+                with archive_errors(self.location):
+                    yield from method(self, *args, **kwargs)
+
+            return generator
+
+        @functools.wraps(method)
+        def call(self, *args, **kwargs):
+            with archive_errors(self.location):
+                return method(self, *args, **kwargs)
+
+        return call
+
+    for name, method in list(vars(cls).items()):
+        if not name.startswith("_") and inspect.isfunction(method):
+            setattr(cls, name, wrapped(method))
+    return cls
+
+
+def check_usable(location: str | Path) -> None:
+    """Raises ArchiveUnusable when no archive can be opened at `location`: a folder that is a
     file or cannot be made, a file that is not SQLite, or an SQLite too old for the schema.
     Opens nothing for writing."""
     if sqlite3.sqlite_version_info < MINIMUM_SQLITE:
@@ -50,7 +108,7 @@ def check_usable(path: str | Path) -> None:
             f"this Python's SQLite is {sqlite3.sqlite_version}; the archive needs {needed} or newer "
             "(for generated columns and DROP COLUMN): use a Python built with a newer SQLite"
         )
-    path = Path(path)
+    path = sqlite_path(location)
     blocking = next((folder for folder in path.parents if folder.exists() and not folder.is_dir()), None)
     if blocking:
         raise ArchiveUnusable(f"the archive {path} cannot be made: {blocking} is a file, not a folder")
@@ -70,7 +128,7 @@ def check_usable(path: str | Path) -> None:
             finally:
                 connection.close()
         except sqlite3.DatabaseError as error:
-            raise ArchiveUnusable(unusable_reason(path, error)) from None
+            raise ArchiveUnusable(archive_error(error, location).reason()) from None
 
 
 def read_only_uri(path: str | Path) -> str:
@@ -79,28 +137,11 @@ def read_only_uri(path: str | Path) -> str:
     return Path(path).resolve().as_uri() + "?mode=ro"
 
 
-def open_read_only(path: str | Path) -> Database:
-    """The archive for reading only: a mistyped path is an error, never a new empty database."""
-    check_exists(path)
-    return Database(sqlite3.connect(read_only_uri(path), uri=True))
-
-
-def open_existing(path: str | Path, busy_timeout: float = BUSY_TIMEOUT) -> Database:
-    """The archive for writing, for the tools that work on what a crawl made (reparse, WARC
-    export): a mistyped path is an error, never a new empty database."""
-    check_exists(path)
-    return open_database(path, busy_timeout)
-
-
-def check_exists(path: str | Path) -> None:
-    if not Path(path).is_file():
-        raise ArchiveUnusable(f"no archive at {path}")
-    check_usable(path)
-
-
 def open_database(path: str | Path, busy_timeout: float = BUSY_TIMEOUT) -> Database:
-    """Opens the archive, creating it or upgrading an older one in place."""
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    """The sqlite-utils Database at `path`, created or upgraded in place: for the Archive, and
+    for what works on SQLite itself (the reading room, tests, benchmarks)."""
+    path = sqlite_path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
     db = Database(path)
     db.execute(f"pragma busy_timeout = {int(busy_timeout * 1000)}")
     db.enable_wal()
@@ -108,18 +149,30 @@ def open_database(path: str | Path, busy_timeout: float = BUSY_TIMEOUT) -> Datab
     return db
 
 
-@contextmanager
-def write_transaction(db: Database) -> Iterator[Database]:
-    """A transaction that takes the write lock first (BEGIN IMMEDIATE), waiting up to the
-    busy timeout for another writer: a deferred one that reads first cannot wait, and fails
-    at once with "database is locked" when another process wrote meanwhile."""
-    db.execute("begin immediate")
-    try:
-        yield db
-    except BaseException:
-        db.conn.rollback()
-        raise
-    db.conn.commit()
+def open_archive(location: str | Path, busy_timeout: float = BUSY_TIMEOUT) -> "Archive":
+    """The archive for a crawl: created, or an older one upgraded in place."""
+    with archive_errors(location):
+        return Archive(open_database(location, busy_timeout), location)
+
+
+def open_existing(location: str | Path, busy_timeout: float = BUSY_TIMEOUT) -> "Archive":
+    """The archive for writing, for the tools that work on what a crawl made (reparse, WARC
+    export): a mistyped path is an error, never a new empty database."""
+    check_exists(location)
+    return open_archive(location, busy_timeout)
+
+
+def open_read_only(location: str | Path) -> "Archive":
+    """The archive for reading only: a mistyped path is an error, never a new empty database."""
+    check_exists(location)
+    with archive_errors(location):
+        return Archive(Database(sqlite3.connect(read_only_uri(sqlite_path(location)), uri=True)), location)
+
+
+def check_exists(location: str | Path) -> None:
+    if not sqlite_path(location).is_file():
+        raise ArchiveUnusable(f"no archive at {location}")
+    check_usable(location)
 
 
 def tag_counts_sql(rows_sql: str, limit: int) -> str:
@@ -136,158 +189,9 @@ def utc_now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-# --- What a crawl asks before it starts ----------------------------------------------
-
-
-def stored_article_ids(db: Database) -> set[str]:
-    """The ids of stored articles, and the aliases of those (crawler/signals.article_moved)."""
-    return {row[0] for row in db.execute("select article_id from articles")} | {
-        row[0]
-        for row in db.execute(
-            "select alias_id from article_aliases where article_id in (select article_id from articles)"
-        )
-    }
-
-
-def rejected_article_ids(db: Database) -> set[str]:
-    """The articles the topic rule rejected: known to a walk of the all-news feed."""
-    return {row[0] for row in db.execute("select article_id from topic_verdicts where selected = 0")}
-
-
-def failed_pages(db: Database, *, given_up_too: bool) -> list[dict]:
-    """Pages to fetch again: the pending ones, and with `given_up_too` the dropped ones."""
-    statuses = [FailureStatus.PENDING, FailureStatus.DROPPED] if given_up_too else [FailureStatus.PENDING]
-    return list(
-        db.query(
-            f"select url, article_id from dropped_items where status in ({placeholders(statuses)}) order by url",
-            statuses,
-        )
-    )
-
-
-def given_up_article_ids(db: Database) -> set[str]:
-    return {
-        row[0] for row in db.execute("select article_id from dropped_items where status = ?", [FailureStatus.DROPPED])
-    }
-
-
-def recently_published(db: Database, days: int) -> list[dict]:
-    since = (datetime.now(UTC) - timedelta(days=days)).isoformat()
-    return list(
-        db.query("select url, article_id from articles where published_at >= ? order by published_at desc", [since])
-    )
-
-
-def field_coverage(db: Database, run_id: int, fields: list[str]) -> dict[str, float]:
-    """For the articles a run stored: field -> share that have it (not null, '' or [])."""
-    unknown = set(fields) - set(ARTICLES)
-    if unknown:
-        raise ValueError(f"no such article field: {', '.join(sorted(unknown))}")
-    shares = ", ".join(f"avg({f} is not null and {f} not in ('', '[]'))" for f in fields)
-    row = db.execute(f"select count(*), {shares} from articles where run_id = ?", [run_id]).fetchone()
-    return dict(zip(fields, row[1:], strict=False)) if row[0] else {}
-
-
-def mark_killed_runs(db: Database, problem: str, run_id: int | None = None) -> None:
-    """Crawl runs still marked running, though no crawl is running them (the one holding the
-    lock calls this), or the one run `run_id` whose crawl has exited, were killed before
-    their ledger could close them: say so, with the counts of what they did store. A
-    reparse's run is its own to close."""
-    which, values = ("id = ?", [run_id]) if run_id is not None else ("trigger is not ?", [Trigger.REPARSE])
-    db.execute(
-        "update crawl_runs set status = 'failed', finish_reason = 'killed', finished_at = coalesce(finished_at, ?), "
-        "healthy = 0, health_problems = ?, "
-        "articles_new = (select count(*) from articles a where a.run_id = crawl_runs.id and a.version_count = 1), "
-        "articles_updated = (select count(*) from articles a where a.run_id = crawl_runs.id and a.version_count > 1), "
-        "articles_pending = (select count(*) from dropped_items d where d.run_id = crawl_runs.id and d.status = ?), "
-        "articles_dropped = (select count(*) from dropped_items d where d.run_id = crawl_runs.id and d.status = ?) "
-        f"where status = ? and {which}",
-        [utc_now(), problem, FailureStatus.PENDING, FailureStatus.DROPPED, RunStatus.RUNNING, *values],
-    )
-
-
 # A time from the future was written under a clock set ahead: stood in for by this, so that
 # what waits for time to pass since then (the weekly full walk) does not wait for years.
 LONG_AGO = "1970-01-01T00:00:00+00:00"
-
-
-def last_complete_walk_at(db: Database, now: str | None = None) -> str | None:
-    """When a run last walked a listing to its end with every page read; LONG_AGO when the
-    only such runs started after `now` (default: the clock's now)."""
-    row = db.execute(
-        "select max(case when started_at <= ? then started_at end), count(*) "
-        "from crawl_runs where listing_complete = 1",
-        [now or utc_now()],
-    ).fetchone()
-    return row[0] or (LONG_AGO if row[1] else None)
-
-
-def remembered_listing(db: Database) -> dict | None:
-    """The listing the last run that searched for one found behind a door past the menu
-    (`start_url`, `listing_found_by`), when that run read it (listing pages with cards);
-    None when the last search found it in the menu, found none, or could not read it."""
-    row = db.execute(
-        "select start_url, listing_found_by, listing_pages from crawl_runs "
-        "where listing_found_by is not null and listing_found_by != 'given' and status != ? order by id desc limit 1",
-        [RunStatus.RUNNING],
-    ).fetchone()
-    if row is None or row[1] == "menu" or not row[2]:
-        return None
-    return {"start_url": row[0], "listing_found_by": row[1]}
-
-
-def runs_by_listing(db: Database) -> dict[str, list[dict]]:
-    """The finished runs of each listing, newest first: what crawler.walk plans a walk from."""
-    runs: dict[str, list[dict]] = {}
-    for run in db.query(
-        "select start_url, gapless, walk_top_ids from crawl_runs "
-        "where start_url is not null and status != ? order by id desc",
-        [RunStatus.RUNNING],
-    ):
-        runs.setdefault(run["start_url"], []).append(run)
-    return runs
-
-
-# --- The ledger -----------------------------------------------------------------------
-
-
-def start_run(db: Database, run: dict) -> int:
-    return int(db.table("crawl_runs").insert(run).last_pk or 0)
-
-
-def finish_run(db: Database, run_id: int, run: dict) -> None:
-    db.table("crawl_runs").update(run_id, run)
-
-
-def running_runs(db: Database, trigger: str) -> list[dict]:
-    return list(db.query("select * from crawl_runs where status = ? and trigger = ?", [RunStatus.RUNNING, trigger]))
-
-
-def run_by_id(db: Database, run_id: int) -> dict | None:
-    rows = select(db, "crawl_runs", "id", [run_id])
-    return rows[0] if rows else None
-
-
-def runs_after(db: Database, run_id: int, trigger: str) -> list[dict]:
-    """The runs of `trigger` after `run_id`, oldest first."""
-    return list(db.query("select * from crawl_runs where id > ? and trigger = ? order by id", [run_id, trigger]))
-
-
-def latest_runs(db: Database, count: int) -> list[dict]:
-    return list(db.query("select * from crawl_runs order by id desc limit ?", [count]))
-
-
-def totals(db: Database) -> dict[str, int]:
-    """What the archive holds: articles, earlier versions, pages pending and given up."""
-    row = db.execute(
-        "select (select count(*) from articles), (select count(*) from article_versions), "
-        "(select count(*) from dropped_items where status = ?), (select count(*) from dropped_items where status = ?)",
-        [FailureStatus.PENDING, FailureStatus.DROPPED],
-    ).fetchone()
-    return dict(zip(("articles", "versions", "pending", "given_up"), row, strict=False))
-
-
-# --- The store ------------------------------------------------------------------------
 
 
 def comparable(column: str, value):
@@ -302,104 +206,9 @@ def changed_fields(old: dict, item: dict, columns: tuple[str, ...] = EDITABLE) -
     return [c for c in columns if comparable(c, old[c]) != comparable(c, item.get(c))]
 
 
-def save_articles(db: Database, items: list[dict], run_id: int | None) -> dict[str, int]:
-    """New articles are inserted; an edited one (its text, author, tags, time ... changed)
-    keeps its earlier version in article_versions; an unchanged one only gets a new
-    last_seen_at. Returns the counts."""
-    now, ids = utc_now(), [item["article_id"] for item in items]
-    stored = {row["article_id"]: row for row in select(db, "articles", "article_id", ids)}
-    rows, versions, unchanged = [], [], []
-    for item in items:
-        old = stored.get(item["article_id"])
-        if old and not changed_fields(old, item):
-            unchanged.append(item["article_id"])
-            continue
-        if old:
-            versions.append(earlier_version(old, run_id))
-        rows.append(
-            {
-                **{column: item.get(column) for column in ARTICLES},  # absent fields become NULL
-                "first_seen_at": old["first_seen_at"] if old else now,
-                "last_seen_at": now,
-                "version_count": old["version_count"] + 1 if old else 1,
-                "run_id": run_id,
-            }
-        )
-    db.table("articles").upsert_all(rows, pk="article_id")
-    db.table("article_versions").insert_all(versions)
-    db.execute(
-        f"update articles set last_seen_at = ? where article_id in ({placeholders(unchanged)})", [now, *unchanged]
-    )
-    # A page stored is no longer a failure; one listed in the section is the section's, whatever
-    # the topic rule once said of it.
-    db.execute(f"delete from dropped_items where article_id in ({placeholders(ids)})", ids)
-    listed = [item["article_id"] for item in items if not item.get("topic_verdict")]
-    db.execute(f"delete from topic_verdicts where article_id in ({placeholders(listed)})", listed)
-    return {
-        Stat.STORED_NEW: len(rows) - len(versions),
-        Stat.STORED_UPDATED: len(versions),
-        Stat.STORED_UNCHANGED: len(unchanged),
-    }
-
-
-def save_aliases(db: Database, aliases: dict[str, str]) -> None:
-    db.table("article_aliases").upsert_all(
-        [{"alias_id": alias, "article_id": article_id} for alias, article_id in aliases.items()], pk="alias_id"
-    )
-
-
-def save_verdicts(db: Database, verdicts: list[dict], run_id: int | None) -> None:
-    """The topic rule's verdicts (TOPIC_VERDICTS' fields but the time and run), replacing earlier ones."""
-    now = utc_now()
-    db.table("topic_verdicts").upsert_all(
-        [{**verdict, "judged_at": now, "run_id": run_id} for verdict in verdicts], pk="article_id"
-    )
-
-
-def topic_verdict(db: Database, article_id: str) -> dict | None:
-    rows = select(db, "topic_verdicts", "article_id", [article_id])
-    return rows[0] if rows else None
-
-
-def remove_article(db: Database, article_id: str) -> None:
-    """An article the topic rule selected once and rejects now (reparse): out of `articles`;
-    its earlier versions and raw page stay."""
-    db.execute("delete from articles where article_id = ?", [article_id])
-
-
 def earlier_version(old: dict, run_id: int | None) -> dict:
     """The article_versions row of a stored article about to be replaced."""
     return {**{k: old[k] for k in VERSIONED}, "seen_at": old["last_seen_at"], "run_id": run_id}
-
-
-def save_failures(db: Database, failures: list[dict], run_id: int | None, max_attempts: int) -> dict[str, int]:
-    """A failed page stays pending, to be fetched first by the next run, until it has
-    failed in `max_attempts` runs; then it is dropped (given up) until mode=full."""
-    now = utc_now()
-    earlier = {row["url"]: row for row in select(db, "dropped_items", "url", [f["url"] for f in failures])}
-    rows = []
-    for failure in failures:
-        old = earlier.get(failure["url"])
-        attempts = (old["attempts"] if old else 0) + 1
-        rows.append(
-            {
-                **failure,
-                "status": FailureStatus.DROPPED if attempts >= max_attempts else FailureStatus.PENDING,
-                "attempts": attempts,
-                "first_failed_at": old["first_failed_at"] if old else now,
-                "last_failed_at": now,
-                "run_id": run_id,
-            }
-        )
-    db.table("dropped_items").upsert_all(rows, pk="url")
-    return {
-        key: sum(row["status"] == status for row in rows)
-        for status, key in ((FailureStatus.PENDING, Stat.PENDING), (FailureStatus.DROPPED, Stat.DROPPED))
-    }
-
-
-def select(db: Database, table: str, key: str, values: list) -> list[dict]:
-    return list(db.query(f"select * from {table} where {key} in ({placeholders(values)})", values))
 
 
 def placeholders(values: list) -> str:
@@ -407,82 +216,348 @@ def placeholders(values: list) -> str:
     return ", ".join("?" * len(values))
 
 
-# --- Raw pages ------------------------------------------------------------------------
-
-
-def save_raw_pages(db: Database, pages: list[dict], run_id: int | None) -> int:
-    """Keeps each page (a RawPage's fields and its article_id); of an article's copies, only
-    the first and the latest stay. Returns how many were written."""
-    db.table("raw_pages").insert_all([{**page, "run_id": run_id} for page in pages])
-    ids = sorted({page["article_id"] for page in pages})
-    db.execute(
-        f"delete from raw_pages where article_id in ({placeholders(ids)}) and id not in "
-        f"(select min(id) from raw_pages where article_id in ({placeholders(ids)}) group by article_id "
-        f"union select max(id) from raw_pages where article_id in ({placeholders(ids)}) group by article_id)",
-        [*ids, *ids, *ids],
-    )
-    return len(pages)
-
-
-def latest_raw_pages(
-    db: Database, since: str | None = None, layout: str | None = None, article_id: str | None = None
-) -> Iterator[dict]:
-    """The latest raw page of each article, in the order they were kept; `since`: fetched at
-    or after; `layout`: of articles stored in that design; `article_id`: of one article."""
-    where, values = ["r.id in (select max(id) from raw_pages group by article_id)"], []
-    for condition, value in (("r.fetched_at >= ?", since), ("a.layout = ?", layout), ("r.article_id = ?", article_id)):
-        if value:
-            where.append(condition)
-            values.append(value)
-    conditions = " and ".join(where)
-    ids = [
-        row[0]
-        for row in db.execute(
-            f"select r.id from raw_pages r left join articles a using (article_id) where {conditions} order by r.id",
-            values,
-        )
-    ]
-    yield from raw_pages_in_batches(db, ids)
-
-
-def all_raw_pages(db: Database) -> Iterator[dict]:
-    yield from raw_pages_in_batches(db, [row[0] for row in db.execute("select id from raw_pages order by id")])
-
-
 RAW_PAGES_BATCH = 50
 
 
-def raw_pages_in_batches(db: Database, ids: list[int]) -> Iterator[dict]:
-    """The raw pages of `ids`, read a batch at a time, so that no read stays open between
-    batches: a reader that writes as it goes (reparse) can then wait for a crawl's writes,
-    where a write from inside a live SELECT fails at once with "database is locked"."""
-    for start in range(0, len(ids), RAW_PAGES_BATCH):
-        yield from sorted(select(db, "raw_pages", "id", ids[start : start + RAW_PAGES_BATCH]), key=lambda r: r["id"])
+@raising_archive_errors
+class Archive:
+    """The archive, open: `location` as the setting named it, `db` the sqlite-utils Database
+    for what works on SQLite itself. Closed by close(), or at the end of a `with` block."""
 
+    def __init__(self, db: Database, location: str | Path):
+        self.db = db
+        self.location = location
 
-def stored_article(db: Database, article_id: str) -> dict | None:
-    rows = select(db, "articles", "article_id", [article_id])
-    return rows[0] if rows else None
+    def __enter__(self) -> Self:
+        return self
 
+    def __exit__(self, *exc_info) -> None:
+        self.close()
 
-def replace_article(db: Database, item: dict, old: dict, run_id: int | None) -> None:
-    """An article read again from its stored page, differently: its earlier state goes to
-    article_versions, as a refresh's does; when it was fetched stays as it was."""
-    db.table("article_versions").insert(earlier_version(old, run_id))
-    db.table("articles").update(
-        old["article_id"],
-        {
-            **{column: item.get(column) for column in EXTRACTED},
-            "version_count": old["version_count"] + 1,
-            "run_id": run_id,
-        },
-    )
+    def close(self) -> None:
+        self.db.close()
 
+    @contextmanager
+    def transaction(self) -> Iterator[Self]:
+        """A transaction that takes the write lock first (BEGIN IMMEDIATE), waiting up to the
+        busy timeout for another writer: a deferred one that reads first cannot wait, and fails
+        at once with "database is locked" when another process wrote meanwhile."""
+        with archive_errors(self.location):
+            self.db.execute("begin immediate")
+        try:
+            yield self
+        except BaseException:
+            self.db.conn.rollback()
+            raise
+        with archive_errors(self.location):
+            self.db.conn.commit()
 
-def copy_to(db: Database, target: Path) -> None:
-    """A consistent, compacted copy (VACUUM INTO reads one snapshot, so a crawl may go on
-    writing), replacing `target` only once the copy is whole."""
-    partial = target.with_name(target.name + ".partial")
-    partial.unlink(missing_ok=True)
-    db.execute("vacuum into ?", [str(partial)])
-    partial.replace(target)
+    def copy_to(self, target: Path) -> None:
+        """A consistent, compacted copy (VACUUM INTO reads one snapshot, so a crawl may go on
+        writing), replacing `target` only once the copy is whole."""
+        partial = target.with_name(target.name + ".partial")
+        partial.unlink(missing_ok=True)
+        self.db.execute("vacuum into ?", [str(partial)])
+        partial.replace(target)
+
+    def _select(self, table: str, key: str, values: list) -> list[dict]:
+        return list(self.db.query(f"select * from {table} where {key} in ({placeholders(values)})", values))
+
+    def _first(self, table: str, key: str, value) -> dict | None:
+        rows = self._select(table, key, [value])
+        return rows[0] if rows else None
+
+    # --- What a crawl asks before it starts ----------------------------------------------
+
+    def stored_article_ids(self) -> set[str]:
+        """The ids of stored articles, and the aliases of those (crawler/signals.article_moved)."""
+        return {row[0] for row in self.db.execute("select article_id from articles")} | {
+            row[0]
+            for row in self.db.execute(
+                "select alias_id from article_aliases where article_id in (select article_id from articles)"
+            )
+        }
+
+    def rejected_article_ids(self) -> set[str]:
+        """The articles the topic rule rejected: known to a walk of the all-news feed."""
+        return {row[0] for row in self.db.execute("select article_id from topic_verdicts where selected = 0")}
+
+    def failed_pages(self, *, given_up_too: bool) -> list[dict]:
+        """Pages to fetch again: the pending ones, and with `given_up_too` the dropped ones."""
+        statuses = [FailureStatus.PENDING, FailureStatus.DROPPED] if given_up_too else [FailureStatus.PENDING]
+        return list(
+            self.db.query(
+                f"select url, article_id from dropped_items where status in ({placeholders(statuses)}) order by url",
+                statuses,
+            )
+        )
+
+    def given_up_article_ids(self) -> set[str]:
+        return {
+            row[0]
+            for row in self.db.execute("select article_id from dropped_items where status = ?", [FailureStatus.DROPPED])
+        }
+
+    def recently_published(self, days: int) -> list[dict]:
+        since = (datetime.now(UTC) - timedelta(days=days)).isoformat()
+        return list(
+            self.db.query(
+                "select url, article_id from articles where published_at >= ? order by published_at desc", [since]
+            )
+        )
+
+    def field_coverage(self, run_id: int, fields: list[str]) -> dict[str, float]:
+        """For the articles a run stored: field -> share that have it (not null, '' or [])."""
+        unknown = set(fields) - set(ARTICLES)
+        if unknown:
+            raise ValueError(f"no such article field: {', '.join(sorted(unknown))}")
+        shares = ", ".join(f"avg({f} is not null and {f} not in ('', '[]'))" for f in fields)
+        row = self.db.execute(f"select count(*), {shares} from articles where run_id = ?", [run_id]).fetchone()
+        return dict(zip(fields, row[1:], strict=False)) if row[0] else {}
+
+    def mark_killed_runs(self, problem: str, run_id: int | None = None) -> None:
+        """Crawl runs still marked running, though no crawl is running them (the one holding the
+        lock calls this), or the one run `run_id` whose crawl has exited, were killed before
+        their ledger could close them: say so, with the counts of what they did store. A
+        reparse's run is its own to close."""
+        which, values = ("id = ?", [run_id]) if run_id is not None else ("trigger is not ?", [Trigger.REPARSE])
+        self.db.execute(
+            "update crawl_runs set status = 'failed', finish_reason = 'killed', "
+            "finished_at = coalesce(finished_at, ?), healthy = 0, health_problems = ?, "
+            "articles_new = (select count(*) from articles a "
+            "where a.run_id = crawl_runs.id and a.version_count = 1), "
+            "articles_updated = (select count(*) from articles a "
+            "where a.run_id = crawl_runs.id and a.version_count > 1), "
+            "articles_pending = (select count(*) from dropped_items d "
+            "where d.run_id = crawl_runs.id and d.status = ?), "
+            "articles_dropped = (select count(*) from dropped_items d "
+            "where d.run_id = crawl_runs.id and d.status = ?) "
+            f"where status = ? and {which}",
+            [utc_now(), problem, FailureStatus.PENDING, FailureStatus.DROPPED, RunStatus.RUNNING, *values],
+        )
+
+    def last_complete_walk_at(self, now: str | None = None) -> str | None:
+        """When a run last walked a listing to its end with every page read; LONG_AGO when the
+        only such runs started after `now` (default: the clock's now)."""
+        row = self.db.execute(
+            "select max(case when started_at <= ? then started_at end), count(*) "
+            "from crawl_runs where listing_complete = 1",
+            [now or utc_now()],
+        ).fetchone()
+        return row[0] or (LONG_AGO if row[1] else None)
+
+    def remembered_listing(self) -> dict | None:
+        """The listing the last run that searched for one found behind a door past the menu
+        (`start_url`, `listing_found_by`), when that run read it (listing pages with cards);
+        None when the last search found it in the menu, found none, or could not read it."""
+        row = self.db.execute(
+            "select start_url, listing_found_by, listing_pages from crawl_runs "
+            "where listing_found_by is not null and listing_found_by != 'given' and status != ? "
+            "order by id desc limit 1",
+            [RunStatus.RUNNING],
+        ).fetchone()
+        if row is None or row[1] == "menu" or not row[2]:
+            return None
+        return {"start_url": row[0], "listing_found_by": row[1]}
+
+    def runs_by_listing(self) -> dict[str, list[dict]]:
+        """The finished runs of each listing, newest first: what crawler.walk plans a walk from."""
+        runs: dict[str, list[dict]] = {}
+        for run in self.db.query(
+            "select start_url, gapless, walk_top_ids from crawl_runs "
+            "where start_url is not null and status != ? order by id desc",
+            [RunStatus.RUNNING],
+        ):
+            runs.setdefault(run["start_url"], []).append(run)
+        return runs
+
+    # --- The ledger -----------------------------------------------------------------------
+
+    def start_run(self, run: dict) -> int:
+        return int(self.db.table("crawl_runs").insert(run).last_pk or 0)
+
+    def finish_run(self, run_id: int, run: dict) -> None:
+        self.db.table("crawl_runs").update(run_id, run)
+
+    def running_runs(self, trigger: str) -> list[dict]:
+        return list(
+            self.db.query("select * from crawl_runs where status = ? and trigger = ?", [RunStatus.RUNNING, trigger])
+        )
+
+    def run_by_id(self, run_id: int) -> dict | None:
+        return self._first("crawl_runs", "id", run_id)
+
+    def runs_after(self, run_id: int, trigger: str) -> list[dict]:
+        """The runs of `trigger` after `run_id`, oldest first."""
+        return list(
+            self.db.query("select * from crawl_runs where id > ? and trigger = ? order by id", [run_id, trigger])
+        )
+
+    def latest_runs(self, count: int) -> list[dict]:
+        return list(self.db.query("select * from crawl_runs order by id desc limit ?", [count]))
+
+    def totals(self) -> dict[str, int]:
+        """What the archive holds: articles, earlier versions, pages pending and given up."""
+        row = self.db.execute(
+            "select (select count(*) from articles), (select count(*) from article_versions), "
+            "(select count(*) from dropped_items where status = ?), "
+            "(select count(*) from dropped_items where status = ?)",
+            [FailureStatus.PENDING, FailureStatus.DROPPED],
+        ).fetchone()
+        return dict(zip(("articles", "versions", "pending", "given_up"), row, strict=False))
+
+    # --- The store ------------------------------------------------------------------------
+
+    def save_articles(self, items: list[dict], run_id: int | None) -> dict[str, int]:
+        """New articles are inserted; an edited one (its text, author, tags, time ... changed)
+        keeps its earlier version in article_versions; an unchanged one only gets a new
+        last_seen_at. Returns the counts."""
+        now, ids = utc_now(), [item["article_id"] for item in items]
+        stored = {row["article_id"]: row for row in self._select("articles", "article_id", ids)}
+        rows, versions, unchanged = [], [], []
+        for item in items:
+            old = stored.get(item["article_id"])
+            if old and not changed_fields(old, item):
+                unchanged.append(item["article_id"])
+                continue
+            if old:
+                versions.append(earlier_version(old, run_id))
+            rows.append(
+                {
+                    **{column: item.get(column) for column in ARTICLES},  # absent fields become NULL
+                    "first_seen_at": old["first_seen_at"] if old else now,
+                    "last_seen_at": now,
+                    "version_count": old["version_count"] + 1 if old else 1,
+                    "run_id": run_id,
+                }
+            )
+        self.db.table("articles").upsert_all(rows, pk="article_id")
+        self.db.table("article_versions").insert_all(versions)
+        self.db.execute(
+            f"update articles set last_seen_at = ? where article_id in ({placeholders(unchanged)})", [now, *unchanged]
+        )
+        # A page stored is no longer a failure; one listed in the section is the section's, whatever
+        # the topic rule once said of it.
+        self.db.execute(f"delete from dropped_items where article_id in ({placeholders(ids)})", ids)
+        listed = [item["article_id"] for item in items if not item.get("topic_verdict")]
+        self.db.execute(f"delete from topic_verdicts where article_id in ({placeholders(listed)})", listed)
+        return {
+            Stat.STORED_NEW: len(rows) - len(versions),
+            Stat.STORED_UPDATED: len(versions),
+            Stat.STORED_UNCHANGED: len(unchanged),
+        }
+
+    def save_aliases(self, aliases: dict[str, str]) -> None:
+        self.db.table("article_aliases").upsert_all(
+            [{"alias_id": alias, "article_id": article_id} for alias, article_id in aliases.items()], pk="alias_id"
+        )
+
+    def save_verdicts(self, verdicts: list[dict], run_id: int | None) -> None:
+        """The topic rule's verdicts (TOPIC_VERDICTS' fields but the time and run), replacing earlier ones."""
+        now = utc_now()
+        self.db.table("topic_verdicts").upsert_all(
+            [{**verdict, "judged_at": now, "run_id": run_id} for verdict in verdicts], pk="article_id"
+        )
+
+    def topic_verdict(self, article_id: str) -> dict | None:
+        return self._first("topic_verdicts", "article_id", article_id)
+
+    def remove_article(self, article_id: str) -> None:
+        """An article the topic rule selected once and rejects now (reparse): out of `articles`;
+        its earlier versions and raw page stay."""
+        self.db.execute("delete from articles where article_id = ?", [article_id])
+
+    def save_failures(self, failures: list[dict], run_id: int | None, max_attempts: int) -> dict[str, int]:
+        """A failed page stays pending, to be fetched first by the next run, until it has
+        failed in `max_attempts` runs; then it is dropped (given up) until mode=full."""
+        now = utc_now()
+        earlier = {row["url"]: row for row in self._select("dropped_items", "url", [f["url"] for f in failures])}
+        rows = []
+        for failure in failures:
+            old = earlier.get(failure["url"])
+            attempts = (old["attempts"] if old else 0) + 1
+            rows.append(
+                {
+                    **failure,
+                    "status": FailureStatus.DROPPED if attempts >= max_attempts else FailureStatus.PENDING,
+                    "attempts": attempts,
+                    "first_failed_at": old["first_failed_at"] if old else now,
+                    "last_failed_at": now,
+                    "run_id": run_id,
+                }
+            )
+        self.db.table("dropped_items").upsert_all(rows, pk="url")
+        return {
+            key: sum(row["status"] == status for row in rows)
+            for status, key in ((FailureStatus.PENDING, Stat.PENDING), (FailureStatus.DROPPED, Stat.DROPPED))
+        }
+
+    # --- Raw pages ------------------------------------------------------------------------
+
+    def save_raw_pages(self, pages: list[dict], run_id: int | None) -> int:
+        """Keeps each page (a RawPage's fields and its article_id); of an article's copies, only
+        the first and the latest stay. Returns how many were written."""
+        self.db.table("raw_pages").insert_all([{**page, "run_id": run_id} for page in pages])
+        ids = sorted({page["article_id"] for page in pages})
+        self.db.execute(
+            f"delete from raw_pages where article_id in ({placeholders(ids)}) and id not in "
+            f"(select min(id) from raw_pages where article_id in ({placeholders(ids)}) group by article_id "
+            f"union select max(id) from raw_pages where article_id in ({placeholders(ids)}) group by article_id)",
+            [*ids, *ids, *ids],
+        )
+        return len(pages)
+
+    def latest_raw_pages(
+        self, since: str | None = None, layout: str | None = None, article_id: str | None = None
+    ) -> Iterator[dict]:
+        """The latest raw page of each article, in the order they were kept; `since`: fetched at
+        or after; `layout`: of articles stored in that design; `article_id`: of one article."""
+        where, values = ["r.id in (select max(id) from raw_pages group by article_id)"], []
+        for condition, value in (
+            ("r.fetched_at >= ?", since),
+            ("a.layout = ?", layout),
+            ("r.article_id = ?", article_id),
+        ):
+            if value:
+                where.append(condition)
+                values.append(value)
+        conditions = " and ".join(where)
+        ids = [
+            row[0]
+            for row in self.db.execute(
+                f"select r.id from raw_pages r left join articles a using (article_id) "
+                f"where {conditions} order by r.id",
+                values,
+            )
+        ]
+        yield from self._raw_pages_in_batches(ids)
+
+    def all_raw_pages(self) -> Iterator[dict]:
+        yield from self._raw_pages_in_batches(
+            [row[0] for row in self.db.execute("select id from raw_pages order by id")]
+        )
+
+    def _raw_pages_in_batches(self, ids: list[int]) -> Iterator[dict]:
+        """The raw pages of `ids`, read a batch at a time, so that no read stays open between
+        batches: a reader that writes as it goes (reparse) can then wait for a crawl's writes,
+        where a write from inside a live SELECT fails at once with "database is locked"."""
+        for start in range(0, len(ids), RAW_PAGES_BATCH):
+            yield from sorted(
+                self._select("raw_pages", "id", ids[start : start + RAW_PAGES_BATCH]), key=lambda r: r["id"]
+            )
+
+    def stored_article(self, article_id: str) -> dict | None:
+        return self._first("articles", "article_id", article_id)
+
+    def replace_article(self, item: dict, old: dict, run_id: int | None) -> None:
+        """An article read again from its stored page, differently: its earlier state goes to
+        article_versions, as a refresh's does; when it was fetched stays as it was."""
+        self.db.table("article_versions").insert(earlier_version(old, run_id))
+        self.db.table("articles").update(
+            old["article_id"],
+            {
+                **{column: item.get(column) for column in EXTRACTED},
+                "version_count": old["version_count"] + 1,
+                "run_id": run_id,
+            },
+        )

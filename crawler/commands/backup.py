@@ -2,13 +2,12 @@
 crawl writes to it, one a day: FOLDER/elections-YYYY-MM-DD.db (default data/backups). A
 second backup on the same day replaces the first. Exit 0, or 2 when it cannot be made."""
 
-import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
 from scrapy.exceptions import UsageError
 
-from crawler import archive
+from crawler.archive import ArchiveError, open_read_only, sqlite_path
 from crawler.command import CommandFailed, ElectionsCommand
 from crawler.contracts import ExitCode
 
@@ -27,18 +26,16 @@ class Command(ElectionsCommand):
         assert self.settings is not None  # set by scrapy.cmdline
         if len(args) > 1:
             raise UsageError("at most one folder: scrapy backup data/backups")
-        source = Path(self.settings.get("ELECTIONS_DB"))
-        folder = Path(args[0]) if args else source.parent / "backups"
-        target = folder / f"{source.stem}-{datetime.now(UTC):%Y-%m-%d}.db"
         try:
-            db = archive.open_read_only(source)
-            folder.mkdir(parents=True, exist_ok=True)
-            archive.copy_to(db, target)
-            db.close()
-        except (archive.ArchiveUnusable, OSError, sqlite3.Error) as error:
-            reason = (
-                archive.unusable_reason(source, error, doing="copied") if isinstance(error, sqlite3.Error) else error
-            )
-            raise CommandFailed(reason) from None
+            source = sqlite_path(self.settings.get("ELECTIONS_DB"))
+            folder = Path(args[0]) if args else source.parent / "backups"
+            target = folder / f"{source.stem}-{datetime.now(UTC):%Y-%m-%d}.db"
+            with open_read_only(source) as archive:
+                folder.mkdir(parents=True, exist_ok=True)
+                archive.copy_to(target)
+        except ArchiveError as error:
+            raise CommandFailed(error.reason(doing="copied")) from None
+        except OSError as error:  # the backup folder's
+            raise CommandFailed(error) from None
         print(f"backup: {source} copied to {target} ({target.stat().st_size / 2**20:.1f} MiB)")
         return ExitCode.OK

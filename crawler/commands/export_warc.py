@@ -1,12 +1,11 @@
 """`scrapy export_warc FILE.warc.gz`: the archive's raw pages as a WARC 1.1 file (one request
 and one response record per kept page, gzipped per record). Exit 0, or 2 on a bad argument."""
 
-import sqlite3
 from pathlib import Path
 
 from scrapy.exceptions import UsageError
 
-from crawler import archive
+from crawler.archive import ArchiveError, open_existing, sqlite_path
 from crawler.command import CommandFailed, ElectionsCommand
 from crawler.contracts import ExitCode
 from crawler.warc import write_warc
@@ -27,20 +26,21 @@ class Command(ElectionsCommand):
         if len(args) != 1:
             raise UsageError("name the WARC file to write: scrapy export_warc archive.warc.gz")
         path, output = self.settings.get("ELECTIONS_DB"), Path(args[0])
-        refused = refused_output(output, Path(path))
+        try:
+            refused = refused_output(output, sqlite_path(path))
+        except ArchiveError as error:
+            raise CommandFailed(error.reason(), ExitCode.UNHEALTHY) from None
         if refused:
             raise CommandFailed(refused)
         partial = output.with_name(output.name + ".partial")  # the WARC appears only once it is whole
         try:
-            db = archive.open_existing(path, self.settings.getfloat("ELECTIONS_DB_BUSY_TIMEOUT"))
-            with open(partial, "wb") as file:
-                count, unreadable = write_warc(file, archive.all_raw_pages(db), output.name)
-            db.close()
+            busy_timeout = self.settings.getfloat("ELECTIONS_DB_BUSY_TIMEOUT")
+            with open_existing(path, busy_timeout) as archive, open(partial, "wb") as file:
+                count, unreadable = write_warc(file, archive.all_raw_pages(), output.name)
             partial.replace(output)
-        except (archive.ArchiveUnusable, sqlite3.Error) as error:
+        except ArchiveError as error:
             partial.unlink(missing_ok=True)
-            reason = archive.unusable_reason(path, error) if isinstance(error, sqlite3.Error) else error
-            raise CommandFailed(reason, ExitCode.UNHEALTHY) from None
+            raise CommandFailed(error.reason(), ExitCode.UNHEALTHY) from None
         except OSError as error:  # the WARC file's
             partial.unlink(missing_ok=True)
             raise CommandFailed(error) from None

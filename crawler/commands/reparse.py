@@ -2,10 +2,9 @@
 articles whose extraction changed. One summary line; exit 0 when every page read, 1 when
 some no longer do, 2 on a bad option."""
 
-import sqlite3
 from datetime import date
 
-from crawler import archive
+from crawler.archive import ArchiveError, open_existing
 from crawler.command import CommandFailed, ElectionsCommand
 from crawler.contracts import ExitCode, Layout
 from crawler.reparse import reparse
@@ -35,18 +34,16 @@ class Command(ElectionsCommand):
             raise CommandFailed(f"--since must be a date written YYYY-MM-DD, got {opts.since!r}") from None
         path = self.settings.get("ELECTIONS_DB")
         try:
-            db = archive.open_existing(path, self.settings.getfloat("ELECTIONS_DB_BUSY_TIMEOUT"))
-            summary = reparse(
-                db,
-                self.settings.get("ELECTIONS_SECTION"),
-                self.settings.get("ELECTIONS_LANG"),
-                since=since,
-                layout=opts.layout,
-                article_id=opts.article,
-            )
-            db.close()
-        except (archive.ArchiveUnusable, sqlite3.Error) as error:
-            reason = archive.unusable_reason(path, error) if isinstance(error, sqlite3.Error) else error
-            raise CommandFailed(reason, ExitCode.UNHEALTHY) from None
+            with open_existing(path, self.settings.getfloat("ELECTIONS_DB_BUSY_TIMEOUT")) as archive:
+                summary = reparse(
+                    archive,
+                    self.settings.get("ELECTIONS_SECTION"),
+                    self.settings.get("ELECTIONS_LANG"),
+                    since=since,
+                    layout=opts.layout,
+                    article_id=opts.article,
+                )
+        except ArchiveError as error:
+            raise CommandFailed(error.reason(), ExitCode.UNHEALTHY) from None
         print(summary.line())
         return ExitCode.UNHEALTHY if summary.problems() else ExitCode.OK

@@ -82,7 +82,7 @@ def test_a_changed_parser_rule_updates_exactly_the_affected_articles(crawled, tm
     # A rule of the 2026 design changes: the title is now read from the <h1> in capitals.
     title = redesign2026.FIELDS["title"]
     monkeypatch.setitem(redesign2026.FIELDS, "title", [lambda page: [v.upper() for v in title[-1](page)]])
-    db = archive.open_database(db_path)
+    db = archive.open_archive(db_path)
     summary = reparse(db, "Elections", "en")
     again = reparse(db, "Elections", "en")  # run twice with the same parsers: nothing more changes
     db.close()
@@ -259,7 +259,7 @@ def test_reparse_waits_for_a_crawl_writing_beside_it(crawled, tmp_path, monkeypa
     thread = threading.Thread(target=crawl_writing)
     thread.start()
     try:
-        db = archive.open_database(db_path)
+        db = archive.open_archive(db_path)
         summary = reparse(db, "Elections", "en")
         db.close()
     finally:
@@ -301,7 +301,7 @@ def test_reparse_keeps_a_field_the_parsers_no_longer_find_and_says_so(crawled, t
     monkeypatch.setitem(redesign2026.FIELDS, "author", [lambda page: []])  # a rule that lost its way
     with_author = {i for i, row in before.items() if row["layout"] == "redesign2026" and row["author"]}
     assert with_author
-    db = archive.open_database(db_path)
+    db = archive.open_archive(db_path)
     summary = reparse(db, "Elections", "en")
     db.close()
     assert summary.kept == {"author": len(with_author)} and summary.changed == 0
@@ -318,10 +318,9 @@ def test_a_reparse_that_was_killed_is_recorded_so_by_the_next(crawled, tmp_path)
     db_path = copy_of(db_path, tmp_path)
     gone = subprocess.Popen(["true"])
     gone.wait()  # a process that has ended: the killed reparse's
-    db = archive.open_database(db_path)
-    with archive.write_transaction(db):
-        killed = archive.start_run(
-            db,
+    db = archive.open_archive(db_path)
+    with db.transaction():
+        killed = db.start_run(
             {
                 "started_at": "2026-11-30T06:00:00+00:00",
                 "trigger": "reparse",
@@ -397,7 +396,7 @@ def test_pages_in_an_unknown_design_are_stored_as_generic_and_upgraded_by_repars
         },
     )
     monkeypatch.setattr(layouts, "LAYOUTS", (story, *layouts.LAYOUTS))
-    db = archive.open_database(db_path)
+    db = archive.open_archive(db_path)
     summary = reparse(db, "Elections", "en")
     db.close()
     assert (summary.read, summary.changed, summary.failed) == (20, 2, 0)

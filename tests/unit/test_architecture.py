@@ -56,7 +56,7 @@ def test_a_crawl_opens_the_archive_in_one_place():  # read-only opens (status, b
         path
         for folder in ("crawler", "pipelines")
         for path in (ROOT / folder).rglob("*.py")
-        if "open_database(" in path.read_text() or "open_existing(" in path.read_text()
+        if "open_archive(" in path.read_text() or "open_existing(" in path.read_text()
     }
     assert {str(path.relative_to(ROOT)) for path in openers} == {
         "crawler/archive/sqlite.py",
@@ -76,3 +76,13 @@ def test_tests_and_benchmarks_import_the_replica_as_a_package():
     for folder in ("tests", "bench"):
         for path in (ROOT / folder).rglob("*.py"):
             assert edit not in path.read_text(), path
+
+
+def test_only_the_archive_package_knows_the_database_is_sqlite():
+    """The crawl, the pipelines, the scheduler and the commands catch ArchiveError and hold
+    an Archive: a second backend changes crawler/archive/, not them."""
+    knowing = importers("crawler", "sqlite3") | importers("crawler", "sqlite_utils") | importers("pipelines", "sqlite3")
+    assert knowing | importers("pipelines", "sqlite_utils") == {
+        "crawler/archive/migrations.py",
+        "crawler/archive/sqlite.py",
+    }

@@ -5,7 +5,7 @@ from scrapy.exceptions import DropItem
 from scrapy.utils.misc import build_from_crawler
 from scrapy.utils.test import get_crawler
 
-from crawler.archive import open_database
+from crawler.archive import open_archive
 from crawler.contracts import Stat
 from crawler.items import Article, RawPage
 from crawler.signals import archive_opened
@@ -65,8 +65,8 @@ def test_store_writes_in_batches_and_flushes_on_close(tmp_path):
     db_path = tmp_path / "sub" / "elections.db"
     crawler = get_crawler(settings_dict={"ELECTIONS_DB_BATCH_SIZE": 3, "ELECTIONS_MAX_ATTEMPTS": 3})
     pipeline = build_from_crawler(StorePipeline, crawler)
-    db = open_database(db_path)
-    crawler.signals.send_catch_log(archive_opened, db=db)  # as crawler.state.OpenArchive does
+    archive = open_archive(db_path)
+    crawler.signals.send_catch_log(archive_opened, archive=archive)  # as crawler.state.OpenArchive does
     crawler.stats.set_value(Stat.RUN_ID, 1)  # as the ledger does
     count = lambda: sqlite3.connect(db_path).execute("select count(*) from articles").fetchone()[0]  # noqa: E731
     for number in range(7):
@@ -75,7 +75,7 @@ def test_store_writes_in_batches_and_flushes_on_close(tmp_path):
     pipeline.item_dropped(article(9, title=None), None, InvalidArticle("missing title"))
     pipeline.item_dropped(article(1), None, DropItem("duplicate article_id a1"))  # not a broken page
     pipeline.close_spider()
-    db.close()
+    archive.close()
     assert count() == 7
     with sqlite3.connect(db_path) as db:
         assert db.execute("pragma journal_mode").fetchone()[0] == "wal"
@@ -92,18 +92,18 @@ def test_one_article_the_archive_refuses_does_not_hold_back_its_batch(tmp_path):
     db_path = tmp_path / "elections.db"
     crawler = get_crawler(settings_dict={"ELECTIONS_DB_BATCH_SIZE": 4, "ELECTIONS_MAX_ATTEMPTS": 3})
     pipeline = build_from_crawler(StorePipeline, crawler)
-    db = open_database(db_path)
-    crawler.signals.send_catch_log(archive_opened, db=db)
+    archive = open_archive(db_path)
+    crawler.signals.send_catch_log(archive_opened, archive=archive)
     crawler.stats.set_value(Stat.RUN_ID, 1)
     for item in (article(1), article(2, body=None), article(3)):
         pipeline.process_item(item)
     pipeline.page_failed("https://www.inform.kz/en/gone_a4", "a4", "HTTP 404")
     pipeline.close_spider()
-    db.close()
+    archive.close()
     with sqlite3.connect(db_path) as db:
         assert db.execute("select article_id from articles order by 1").fetchall() == [("a1",), ("a3",)]
         assert db.execute("select article_id, status, reason from dropped_items order by 1").fetchall() == [
-            ("a2", "pending", "not stored: IntegrityError: NOT NULL constraint failed: articles.body"),
+            ("a2", "pending", "not stored: the archive refuses it (NOT NULL constraint failed: articles.body)"),
             ("a4", "pending", "HTTP 404"),
         ]
     stats = crawler.stats.get_stats()
@@ -116,8 +116,8 @@ def test_big_raw_pages_fill_a_batch_sooner(tmp_path):
     settings = {"ELECTIONS_DB_BATCH_SIZE": 100, "ELECTIONS_DB_BATCH_BYTES": 2_500, "ELECTIONS_MAX_ATTEMPTS": 3}
     crawler = get_crawler(settings_dict=settings)
     pipeline = build_from_crawler(StorePipeline, crawler)
-    db = open_database(db_path)
-    crawler.signals.send_catch_log(archive_opened, db=db)
+    archive = open_archive(db_path)
+    crawler.signals.send_catch_log(archive_opened, archive=archive)
     crawler.stats.set_value(Stat.RUN_ID, 1)
     page = RawPage(
         "https://www.inform.kz/en/story_a1", "https://www.inform.kz/en/story_a1", 200, "{}", "{}", "", b"x" * 1000, 1000
@@ -127,4 +127,4 @@ def test_big_raw_pages_fill_a_batch_sooner(tmp_path):
     count = sqlite3.connect(db_path).execute("select count(*) from raw_pages").fetchone()[0]
     assert count == 3 and pipeline.raw_bytes == 1000  # written at 3,000 bytes held, not at 100 items
     pipeline.close_spider()
-    db.close()
+    archive.close()

@@ -1,0 +1,152 @@
+"""The archive object: where the setting points, its one kind of error, and the questions and
+writes of the crawl, answered from a database built here."""
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from crawler.archive import (
+    ArchiveError,
+    ArchiveRefused,
+    ArchiveUnusable,
+    open_archive,
+    open_existing,
+    open_read_only,
+    sqlite_path,
+)
+from crawler.contracts import Stat
+from crawler.scheduling import main as scheduler_main
+from replica.crawling import rows
+
+
+def article(number: int, **fields) -> dict:
+    return {
+        "article_id": f"a{number}",
+        "url": f"https://qazinform.com/news/a{number}",
+        "title": f"Title {number}",
+        "body": f"Body {number}",
+        "published_at": f"2026-11-{number:02d}T06:00:00+00:00",
+        "tags": ["CEC"],
+        **fields,
+    }
+
+
+@pytest.mark.parametrize(
+    ("location", "path"),
+    [
+        ("data/elections.db", Path("data/elections.db")),
+        ("sqlite:///data/elections.db", Path("data/elections.db")),
+        ("sqlite:////var/lib/elections.db", Path("/var/lib/elections.db")),
+        ("sqlite:///data/my%20archive.db", Path("data/my archive.db")),
+    ],
+)
+def test_the_archive_is_named_by_a_path_or_an_sqlite_url(location, path):
+    assert sqlite_path(location) == path
+
+
+@pytest.mark.parametrize("location", ["postgresql://archive.example/elections", "sqlite://host/elections.db"])
+def test_a_location_naming_no_sqlite_file_is_one_sentence(location):
+    with pytest.raises(ArchiveUnusable) as raised:
+        sqlite_path(location)
+    assert raised.value.reason() == (
+        f"the archive {location} is not one this crawler can open: name an SQLite file, as a path or as sqlite:///path"
+    )
+
+
+def test_a_scheduler_given_such_a_location_stops_before_anything_is_written(tmp_path, capsys):
+    data_dir = tmp_path / "scheduler"
+    code = scheduler_main(["--once", "--data-dir", str(data_dir), "--", "-s", "ELECTIONS_DB=postgresql://h/e"])
+    assert code == 2
+    assert capsys.readouterr().err == (
+        "python scheduler.py: error: the archive postgresql://h/e is not one this crawler can open: "
+        "name an SQLite file, as a path or as sqlite:///path\n"
+    )
+    assert not (data_dir / "scheduler.json").exists() and not (data_dir / "logs").exists()
+
+
+def test_an_archive_opened_by_url_is_the_file_it_names(tmp_path):
+    with open_archive(f"sqlite:///{tmp_path}/elections.db") as archive:
+        with archive.transaction():
+            archive.save_articles([article(1)], run_id=None)
+    assert [row["article_id"] for row in rows(tmp_path / "elections.db", "articles")] == ["a1"]
+
+
+def test_a_lock_held_by_another_writer_is_an_archive_error_with_a_sentence(tmp_path):
+    path = tmp_path / "elections.db"
+    with open_archive(path, busy_timeout=0.1) as archive:
+        other = sqlite3.connect(path)
+        other.execute("begin immediate")
+        try:
+            with pytest.raises(ArchiveError) as raised, archive.transaction():
+                pass
+        finally:
+            other.rollback()
+            other.close()
+    error = raised.value
+    assert not isinstance(error, sqlite3.Error) and isinstance(error.__cause__, sqlite3.OperationalError)
+    assert str(error) == "database is locked"
+    assert error.reason(doing="written") == f"the archive {path} cannot be written (database is locked)"
+
+
+def test_a_row_the_schema_refuses_is_refused_and_the_transaction_rolled_back(tmp_path):
+    path = tmp_path / "elections.db"
+    with open_archive(path) as archive:
+        with pytest.raises(ArchiveRefused, match="NOT NULL constraint failed: articles.body"), archive.transaction():
+            archive.save_articles([article(1)], run_id=None)
+            archive.save_articles([article(2, body=None)], run_id=None)
+        assert archive.totals()["articles"] == 0  # a1 went with it
+
+
+def test_a_generator_raises_the_archive_error_while_it_is_read(tmp_path):
+    archive = open_archive(tmp_path / "elections.db")
+    archive.close()
+    with pytest.raises(ArchiveError, match="closed database"):
+        list(archive.all_raw_pages())
+
+
+def test_a_damaged_file_says_what_to_do(tmp_path):
+    path = tmp_path / "elections.db"
+    path.write_bytes(b"not a database at all, " * 100)
+    with pytest.raises(ArchiveUnusable) as raised:
+        open_existing(path)
+    assert raised.value.reason() == f"the archive {path} is not an SQLite database (file is not a database)"
+    with pytest.raises(ArchiveUnusable, match="^no archive at "):
+        open_read_only(tmp_path / "typo.db")
+
+
+def test_an_edited_article_keeps_its_earlier_version_and_an_unchanged_one_only_its_sighting(tmp_path):
+    with open_archive(tmp_path / "elections.db") as archive:
+        first = archive.save_articles([article(1), article(2)], run_id=1)
+        again = archive.save_articles([article(1, title="Title 1, corrected"), article(2)], run_id=2)
+        assert first == {Stat.STORED_NEW: 2, Stat.STORED_UPDATED: 0, Stat.STORED_UNCHANGED: 0}
+        assert again == {Stat.STORED_NEW: 0, Stat.STORED_UPDATED: 1, Stat.STORED_UNCHANGED: 1}
+        assert archive.stored_article("a1")["title"] == "Title 1, corrected"
+        assert archive.stored_article("a1")["version_count"] == 2
+        assert archive.totals() == {"articles": 2, "versions": 1, "pending": 0, "given_up": 0}
+    [version] = rows(tmp_path / "elections.db", "article_versions")
+    assert (version["article_id"], version["title"], version["run_id"]) == ("a1", "Title 1", 2)
+
+
+def test_a_page_failing_in_as_many_runs_as_allowed_is_given_up_and_a_stored_one_forgotten(tmp_path):
+    failure = {"url": "https://qazinform.com/news/a3", "article_id": "a3", "reason": "HTTP 500", "layout": None}
+    with open_archive(tmp_path / "elections.db") as archive:
+        assert archive.save_failures([failure], run_id=1, max_attempts=2) == {Stat.PENDING: 1, Stat.DROPPED: 0}
+        assert archive.failed_pages(given_up_too=False) == [{"url": failure["url"], "article_id": "a3"}]
+        assert archive.save_failures([failure], run_id=2, max_attempts=2) == {Stat.PENDING: 0, Stat.DROPPED: 1}
+        assert archive.failed_pages(given_up_too=False) == []
+        assert archive.given_up_article_ids() == {"a3"}
+        archive.save_articles([article(3)], run_id=3)
+        assert archive.given_up_article_ids() == set() and archive.stored_article_ids() == {"a3"}
+
+
+def test_a_run_left_running_is_marked_killed_with_what_it_stored(tmp_path):
+    with open_archive(tmp_path / "elections.db") as archive:
+        run_id = archive.start_run({"started_at": "2026-12-01T06:00:00+00:00", "trigger": "scheduled"})
+        archive.finish_run(run_id, {"status": "running"})
+        archive.save_articles([article(1)], run_id=run_id)
+        assert [run["id"] for run in archive.running_runs("scheduled")] == [run_id]
+        archive.mark_killed_runs("the crawl was killed")
+        run = archive.run_by_id(run_id)
+    assert (run["status"], run["finish_reason"], run["healthy"], run["articles_new"]) == ("failed", "killed", 0, 1)
+    assert run["health_problems"] == "the crawl was killed"
