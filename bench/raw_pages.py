@@ -7,7 +7,7 @@ python bench/raw_pages.py [--articles 10000]
 - Raw storage per article (median compressed body, zlib as stored) and the archive's size
   with and without raw pages; zstd (zstandard, level 3 and 19) on the same bodies, to say
   which compression to use.
-- Re-extraction throughput (`crawler.reparse`, CPU-bound: no network) in pages per second,
+- Re-extraction throughput (`crawler.offline.reparse`, CPU-bound: no network) in pages per second,
   and its cost per page against bench/cost_per_article.py's whole per-page path.
 """
 
@@ -21,7 +21,7 @@ from pathlib import Path
 import zstandard
 
 from crawler import archive
-from crawler.reparse import reparse
+from crawler.offline.reparse import reparse
 from replica import ReplicaServer, ReplicaSite
 from replica.crawling import crawl, rows
 

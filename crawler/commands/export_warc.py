@@ -8,7 +8,7 @@ from scrapy.exceptions import UsageError
 from crawler.archive import ArchiveError, open_existing, sqlite_path
 from crawler.command import CommandFailed, ElectionsCommand
 from crawler.contracts import ExitCode
-from crawler.warc import write_warc
+from crawler.offline.warc import write_warc
 
 
 class Command(ElectionsCommand):

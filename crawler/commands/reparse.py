@@ -7,7 +7,7 @@ from datetime import date
 from crawler.archive import ArchiveError, open_existing
 from crawler.command import CommandFailed, ElectionsCommand
 from crawler.contracts import ExitCode, Layout
-from crawler.reparse import reparse
+from crawler.offline.reparse import reparse
 from crawler.site.dates import start_of_local_day
 
 

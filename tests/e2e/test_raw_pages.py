@@ -15,7 +15,7 @@ import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from crawler import archive, topic
-from crawler.reparse import reparse
+from crawler.offline.reparse import reparse
 from crawler.site import layouts
 from crawler.site.layouts import redesign2026
 from crawler.site.layouts.page import matches, texts

@@ -18,7 +18,7 @@ import pytest
 
 from crawler.commands.crawl import lock_path
 from crawler.lock import ProcessLock
-from crawler.scheduling import stored_next_run_time
+from crawler.scheduler.service import stored_next_run_time
 from replica import ReplicaServer, ReplicaSite
 from replica.crawling import (
     LOCAL_SETTINGS,

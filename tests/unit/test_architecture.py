@@ -44,8 +44,8 @@ def test_only_the_archive_package_speaks_sql():
             if any(word in text for word in ('"select ', '"insert ', '"update ', '"delete ', ".execute(")):
                 speakers.add(str(path.relative_to(ROOT)))
     in_archive = {speaker for speaker in speakers if speaker.startswith("crawler/archive/")}
-    assert in_archive and speakers - in_archive == {"crawler/scheduling.py", "explore/plugins/reading.py"}
-    assert "apscheduler_jobs" in (ROOT / "crawler/scheduling.py").read_text()
+    assert in_archive and speakers - in_archive == {"crawler/scheduler/service.py", "explore/plugins/reading.py"}
+    assert "apscheduler_jobs" in (ROOT / "crawler/scheduler/service.py").read_text()
     plugin = (ROOT / "explore/plugins/reading.py").read_text().lower()
     assert "tag_counts_sql(" in plugin and not any(word in plugin for word in ('"select ', '"insert ', '"update '))
 
@@ -61,7 +61,7 @@ def test_a_crawl_opens_the_archive_in_one_place():  # read-only opens (status, b
     assert {str(path.relative_to(ROOT)) for path in openers} == {
         "crawler/archive/sqlite.py",
         "crawler/state.py",  # the crawl
-        "crawler/job.py",  # the scheduler's own process
+        "crawler/scheduler/job.py",  # the scheduler's own process
         "crawler/commands/reparse.py",
         "crawler/commands/export_warc.py",  # commands that read the archive without a crawl
     }

@@ -16,7 +16,7 @@ from crawler.archive import (
     sqlite_path,
 )
 from crawler.contracts import Stat
-from crawler.scheduling import main as scheduler_main
+from crawler.scheduler.service import main as scheduler_main
 from replica.crawling import rows
 
 
@@ -66,9 +66,8 @@ def test_a_scheduler_given_such_a_location_stops_before_anything_is_written(tmp_
 
 
 def test_an_archive_opened_by_url_is_the_file_it_names(tmp_path):
-    with open_archive(f"sqlite:///{tmp_path}/elections.db") as archive:
-        with archive.transaction():
-            archive.save_articles([article(1)], run_id=None)
+    with open_archive(f"sqlite:///{tmp_path}/elections.db") as archive, archive.transaction():
+        archive.save_articles([article(1)], run_id=None)
     assert [row["article_id"] for row in rows(tmp_path / "elections.db", "articles")] == ["a1"]
 
 
@@ -92,7 +91,7 @@ def test_a_lock_held_by_another_writer_is_an_archive_error_with_a_sentence(tmp_p
 def test_a_row_the_schema_refuses_is_refused_and_the_transaction_rolled_back(tmp_path):
     path = tmp_path / "elections.db"
     with open_archive(path) as archive:
-        with pytest.raises(ArchiveRefused, match="NOT NULL constraint failed: articles.body"), archive.transaction():
+        with pytest.raises(ArchiveRefused, match=r"NOT NULL constraint failed: articles\.body"), archive.transaction():
             archive.save_articles([article(1)], run_id=None)
             archive.save_articles([article(2, body=None)], run_id=None)
         assert archive.totals()["articles"] == 0  # a1 went with it
@@ -111,7 +110,7 @@ def test_a_damaged_file_says_what_to_do(tmp_path):
     with pytest.raises(ArchiveUnusable) as raised:
         open_existing(path)
     assert raised.value.reason() == f"the archive {path} is not an SQLite database (file is not a database)"
-    with pytest.raises(ArchiveUnusable, match="^no archive at "):
+    with pytest.raises(ArchiveUnusable, match=r"^no archive at "):
         open_read_only(tmp_path / "typo.db")
 
 

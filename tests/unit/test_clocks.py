@@ -6,8 +6,8 @@ from apscheduler.jobstores.memory import MemoryJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from crawler import archive
-from crawler.job import JobOptions, needs_full_walk
-from crawler.scheduling import JOB_ID, ClockWatch, clock_moved, cron_trigger
+from crawler.scheduler.job import JobOptions, needs_full_walk
+from crawler.scheduler.service import JOB_ID, ClockWatch, clock_moved, cron_trigger
 
 
 def walked(db, *started: str) -> None:

@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass, field
 
 from crawler.contracts import Trigger
-from crawler.job import ROOT
+from crawler.scheduler.job import ROOT
 
 
 @dataclass(frozen=True)

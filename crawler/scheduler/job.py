@@ -32,7 +32,7 @@ from crawler import settings as project_settings
 from crawler.archive import ArchiveError, check_usable, open_archive, open_read_only, sqlite_path
 from crawler.commands.crawl import run_exit_code
 from crawler.contracts import ExitCode, RunStatus, Trigger
-from crawler.scheduler_state import REPORTED_RUN, record_state, scheduler_state
+from crawler.scheduler.state import REPORTED_RUN, record_state, scheduler_state
 
 logger = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parents[1]

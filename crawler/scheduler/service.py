@@ -2,7 +2,7 @@
 
 An APScheduler 3 BlockingScheduler with one cron job, kept in a persistent job store so
 that a run missed while the machine was down runs once when the scheduler starts again.
-Each run is crawler.job.scheduled_crawl: `scrapy crawl elections` in a child process.
+Each run is crawler.scheduler.job.scheduled_crawl: `scrapy crawl elections` in a child process.
 """
 
 import logging
@@ -26,11 +26,11 @@ from apscheduler.util import undefined
 from crawler.archive import ArchiveError, ArchiveUnusable, open_read_only, utc_now
 from crawler.commands.crawl import run_exit_code
 from crawler.contracts import ExitCode, Trigger
-from crawler.job import JobOptions, database_path, report_unreported, run_crawl, stop_running_crawl
 from crawler.lock import LockHeld, ProcessLock, process_alive
 from crawler.progress import duration
-from crawler.scheduler_options import argument_parser
-from crawler.scheduler_state import record_state, scheduler_state
+from crawler.scheduler.job import JobOptions, database_path, report_unreported, run_crawl, stop_running_crawl
+from crawler.scheduler.options import argument_parser
+from crawler.scheduler.state import record_state, scheduler_state
 
 logger = logging.getLogger("scheduler")
 JOB_ID = "elections-crawl"
@@ -203,7 +203,7 @@ def schedule(
     if missed and missed <= datetime.now(UTC):
         logger.warning("A run due at %s was missed while the scheduler was down: it runs now", missed.isoformat())
     scheduler.add_job(
-        "crawler.job:scheduled_crawl",
+        "crawler.scheduler.job:scheduled_crawl",
         trigger,
         id=JOB_ID,
         name="Elections crawl",
