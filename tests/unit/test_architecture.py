@@ -86,3 +86,13 @@ def test_only_the_archive_package_knows_the_database_is_sqlite():
         "crawler/archive/migrations.py",
         "crawler/archive/sqlite.py",
     }
+
+
+def test_what_is_known_of_the_site_runs_no_crawl_and_stores_nothing():
+    """crawler/site/ reads responses (scrapy.http, scrapy.utils) and is read by the spider,
+    the site check, reparse and the replica: it never reaches for the engine or the archive."""
+    for path, names in imported_modules("crawler/site").items():
+        scrapy_parts = {name for name in names if name == "scrapy" or name.startswith("scrapy.")}
+        assert all(name.startswith(("scrapy.http", "scrapy.utils")) for name in scrapy_parts), path
+        reaching = {name for name in names if name.startswith(("crawler.archive", "crawler.spiders", "pipelines"))}
+        assert not reaching, path
