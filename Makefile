@@ -46,7 +46,7 @@ lint: $(INSTALLED)
 	$(BIN)/cog --check -I . $(GENERATED_DOCS)
 
 # The tables in the docs that the code writes (cog): `make docs` after changing what they show.
-GENERATED_DOCS = docs/operations.md docs/site.md explore/metadata.yml
+GENERATED_DOCS = docs/operations.md docs/site.md docs/usage.md explore/metadata.yml
 docs: $(INSTALLED)
 	$(BIN)/cog -r -I . $(GENERATED_DOCS)
 

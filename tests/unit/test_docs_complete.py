@@ -6,6 +6,7 @@ from pathlib import Path
 
 from crawler import settings
 from crawler.contracts import Layout
+from crawler.settings_table import MEANINGS
 from crawler.site.layouts import LAYOUTS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -17,11 +18,10 @@ def table_names(text: str) -> set[str]:
 
 
 def test_every_setting_of_ours_is_in_the_settings_table_and_no_other():
+    """The table is generated from MEANINGS (make docs; make lint checks it is current)."""
     ours = {name for name in vars(settings) if name.startswith("ELECTIONS_")}
-    documented = {
-        name for name in table_names((ROOT / "docs" / "usage.md").read_text()) if name.startswith("ELECTIONS_")
-    }
-    assert documented == ours
+    assert {name for name in MEANINGS if name.startswith("ELECTIONS_")} == ours
+    assert table_names((ROOT / "docs" / "usage.md").read_text()) >= set(MEANINGS)
 
 
 def test_every_layout_is_described_wherever_layouts_are_listed():
