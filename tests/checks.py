@@ -1,6 +1,11 @@
 """Checks of an archive that several tests make, and the damage some of them do to one."""
 
+import argparse
 import sqlite3
+import sys
+
+from scrapy.exceptions import UsageError
+from scrapy.utils.project import get_project_settings
 
 
 def search(db_path, query: str) -> list[str]:
@@ -31,3 +36,24 @@ def damage(db_path) -> None:
         for offset in range(3 * page, size, 2 * page):
             file.seek(offset)
             file.write(b"\xff" * page)
+
+
+def run_command(command_class, *argv: str, **settings) -> int:
+    """A Scrapy command of ours run in this process, as scrapy.cmdline runs it: its options
+    parsed, the project's settings with `settings` over them; returns its exit status. A
+    UsageError ends it with status 2, as scrapy.cmdline ends it (with the usage, there)."""
+    command = command_class()
+    project = get_project_settings().copy()
+    project.setdict(command.default_settings, priority="command")
+    project.setdict(settings, priority="cmdline")
+    command.settings = project
+    parser = argparse.ArgumentParser()
+    command.add_options(parser)
+    opts, args = parser.parse_known_args(list(argv))
+    command.process_options(args, opts)
+    try:
+        command.run(args, opts)
+    except UsageError as error:
+        print(f"usage error: {error}", file=sys.stderr)
+        return 2
+    return command.exitcode

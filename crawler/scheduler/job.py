@@ -229,7 +229,10 @@ def crawl_settings(crawl_arguments: tuple[str, ...]) -> Settings:
 
 
 def last_complete_walk(db_path: str) -> str | None:
-    """When a run last walked the whole listing."""
+    """When a run last walked the whole listing; None before the first run has made the
+    archive (the crawl makes it, once it has taken its arguments)."""
+    if not Path(db_path).is_file():
+        return None
     with open_archive(db_path) as archive:
         return archive.last_complete_walk_at()
 
@@ -268,7 +271,7 @@ def summary(run: dict, log_file: Path | None) -> str:
     log = f" Log: {log_file}" if log_file and log_file.exists() else ""  # none when the folder could not be made
     if run["id"] is None:
         return f"Elections crawl: {run['health_problems']}.{log}"
-    counts = ", ".join(f"{k.removeprefix('articles_')} {run[k]}" for k in run if k.startswith("articles_"))
+    counts = ", ".join(f"{k.removeprefix('articles_')} {run[k] or 0}" for k in run if k.startswith("articles_"))
     health = "healthy" if run["healthy"] else f"UNHEALTHY: {run['health_problems']}"
     return f"Elections crawl run {run['id']}: {run['status']}, {health}. {counts}.{log}"
 
