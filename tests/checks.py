@@ -1,6 +1,7 @@
 """Checks of an archive that several tests make, and the damage some of them do to one."""
 
 import argparse
+import asyncio
 import sqlite3
 import sys
 
@@ -57,3 +58,12 @@ def run_command(command_class, *argv: str, **settings) -> int:
         print(f"usage error: {error}", file=sys.stderr)
         return 2
     return command.exitcode
+
+
+def started(spider) -> list:
+    """The requests a spider's start() yields, as the engine takes them."""
+
+    async def collect():
+        return [request async for request in spider.start()]
+
+    return asyncio.run(collect())

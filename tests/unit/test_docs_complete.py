@@ -6,7 +6,7 @@ from pathlib import Path
 
 from crawler import settings
 from crawler.contracts import Layout
-from crawler.settings_table import MEANINGS
+from crawler.settings_table import MEANINGS, settings_table
 from crawler.site.layouts import LAYOUTS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -37,3 +37,10 @@ def test_every_layout_is_described_wherever_layouts_are_listed():
     metadata = (ROOT / "explore" / "metadata.yml").read_text()
     [described] = re.findall(r"^ +layout: Page design the crawler recognised \(([^)]*)\)", metadata, re.MULTILINE)
     assert set(described.replace(" ", "").split(",")) == stored
+
+
+def test_the_settings_table_in_usage_md_is_the_one_the_code_writes():
+    """As `make lint` (cog --check) holds it, so that `make test` fails on a drift too."""
+    assert settings_table() in (ROOT / "docs" / "usage.md").read_text()
+    assert "| `ELECTIONS_DB_BATCH_BYTES` | 16 MiB |" in settings_table()
+    assert "| `ELECTIONS_START_URL` | empty |" in settings_table()

@@ -11,6 +11,7 @@ import pytest
 from scrapy.http import HtmlResponse
 
 from crawler import archive
+from crawler.commands.save_page import save
 from crawler.items import EXPORTED_FIELDS, Article
 from crawler.site.layouts import LAYOUTS, home, listing
 from crawler.site.layouts import load_article as load_page
@@ -402,3 +403,17 @@ def test_every_field_a_layout_lists_is_an_article_field_and_every_article_field_
     listed = {field for layout in LAYOUTS for field in layout.FIELDS}
     assert listed <= set(Article.fields)
     assert set(EXPORTED_FIELDS) <= set(archive.ARTICLES)
+
+
+def test_save_page_writes_the_page_under_its_design_and_a_draft_of_its_truth(tmp_path):
+    """What `scrapy save_page` writes once it has the page: the enforced ground truth's format."""
+    name = "redesign2026/reconstructed_from_replica_1baf02cf.html"
+    truth = GROUND_TRUTH[name]
+    (tmp_path / "ground_truth.json").write_text(json.dumps({"legacy/kept.html": {"url": "x"}}))
+    line = save(saved_page(name, truth["url"]), tmp_path)
+    saved = tmp_path / "redesign2026" / "saved_1baf02cf.html"
+    assert line.startswith(f"saved {saved} (layout redesign2026) and a draft of its ground truth in ")
+    assert saved.read_bytes() == (PAGES / name).read_bytes()
+    drafts = json.loads((tmp_path / "ground_truth.json").read_text())
+    assert drafts["legacy/kept.html"] == {"url": "x"}  # the others stay
+    assert {field: drafts["redesign2026/saved_1baf02cf.html"][field] for field in truth} == truth

@@ -1,17 +1,26 @@
 """The spider's decisions, in-process: built as Scrapy builds it, handed its archive state as
 crawler.state.CrawlState hands it, and fed built responses, as Scrapy's own tests do."""
 
+from contextlib import nullcontext
+
 import pytest
-from scrapy.http import HtmlResponse, XmlResponse
+from scrapy import Request
+from scrapy.exceptions import CloseSpider, DownloadTimeoutError
+from scrapy.http import HtmlResponse, TextResponse, XmlResponse
+from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.test import get_crawler
+from twisted.python.failure import Failure
 
 from crawler import settings as project_settings
+from crawler import signals as crawler_signals
 from crawler.contracts import Stat
+from crawler.middlewares import BotChallenge
 from crawler.site.layouts import feeds
-from crawler.spiders.elections import ElectionsSpider
+from crawler.spiders.elections import ElectionsSpider, failure_reason
 from crawler.state import ArchiveState
 from replica import pages
 from replica.content import generate
+from tests.checks import started
 
 SITE = "https://qazinform.com"
 LISTING = SITE + pages.LISTING_PATH
@@ -135,3 +144,213 @@ def test_a_sitemap_index_is_followed_newest_first_within_the_window():
     requests = list(spider.parse_sitemap(XmlResponse(url=SITE + "/sitemap.xml", body=body.encode())))
     # The newest two; of those, October's was last changed before the walk's oldest card.
     assert [r.url for r in requests] == [SITE + "/s-2026-11.xml"]
+
+
+def bare_spider(state: ArchiveState | None = None, **arguments) -> ElectionsSpider:
+    """The spider as the engine gets it, with its -a arguments and its archive state."""
+    crawler = get_crawler(ElectionsSpider, {**PROJECT, "ELECTIONS_SITE_URL": SITE + "/"})
+    spider = ElectionsSpider.from_crawler(crawler, **arguments)
+    crawler.spider = spider
+    crawler.stats.open_spider()
+    spider.archive_state = state
+    return spider
+
+
+def home_spider() -> ElectionsSpider:
+    """A spider that has asked for the home page, as the engine starts it."""
+    spider = bare_spider(ArchiveState())
+    [home_page] = started(spider)
+    assert (home_page.url, home_page.callback) == (SITE + "/", spider.parse_home)
+    return spider
+
+
+def failures_of(spider: ElectionsSpider) -> list[dict]:
+    """What the spider reports failed (crawler.signals.page_failed), as the store receives it."""
+    failed: list[dict] = []
+    spider.crawler.signals.connect(
+        lambda url, article_id, reason: failed.append({"url": url, "article_id": article_id, "reason": reason}),
+        signal=crawler_signals.page_failed,
+        weak=False,
+    )
+    return failed
+
+
+def test_a_run_fetches_earlier_failures_first_then_walks_what_it_was_given():
+    state = ArchiveState(first=[{"url": SITE + "/news/failed-before-a1b2c3", "article_id": "a1b2c3"}])
+    first, walk = started(bare_spider(state, start_url=LISTING))
+    assert first.url == SITE + "/news/failed-before-a1b2c3" and first.callback.__name__ == "parse_article"
+    assert (walk.url, walk.callback.__name__) == (LISTING, "parse_listing")
+    [home_page] = started(bare_spider(ArchiveState()))
+    assert (home_page.url, home_page.callback.__name__) == (SITE + "/", "parse_home")
+    [one] = started(bare_spider(ArchiveState(), url=SITE + "/news/one-article-0eb7f9?utm=x"))
+    assert one.url == SITE + "/news/one-article-0eb7f9"
+    assert started(bare_spider(None)) == []  # the archive could not be opened: the crawl is closing
+
+
+def test_the_menus_link_is_walked_and_without_one_each_door_is_knocked_on_in_turn(articles):
+    spider = home_spider()
+    menu = HtmlResponse(SITE + "/", body=pages.home_page(articles).encode(), encoding="utf-8")
+    [walk] = spider.parse_home(menu)
+    assert walk.url == LISTING and spider.crawler.stats.get_value(Stat.LISTING_FOUND_BY) == "menu"
+
+    spider = home_spider()
+    home_page = HtmlResponse(SITE + "/", body=pages.home_page(articles, section_in_menu=False).encode())
+    [door] = spider.parse_home(home_page)
+    assert (door.url, door.cb_kwargs) == (SITE + pages.SITE_MAP_PATH, {"door": "site map page"})
+    site_map = HtmlResponse(door.url, body=pages.site_map_page(with_section=True).encode(), request=door)
+    [walk] = spider.parse_door(site_map, **door.cb_kwargs)
+    assert walk.url == LISTING and spider.crawler.stats.get_value(Stat.LISTING_FOUND_BY) == "site map page"
+
+
+def test_with_no_door_to_the_section_the_all_news_feed_is_walked_or_the_crawl_stops(articles):
+    unlinked = pages.unlinked_section(pages.home_page(articles, section_in_menu=False))
+    for topic_rule, ends_in in (("fallback", "walk"), ("off", "stop")):
+        spider = home_spider()
+        spider.topic_rule = topic_rule
+        home_page = HtmlResponse(SITE + "/", body=unlinked.encode())
+        requests = list(spider.parse_home(home_page))
+        with pytest.raises(CloseSpider) if ends_in == "stop" else nullcontext():
+            while requests and requests[-1].callback.__name__ == "parse_door":
+                door = requests[-1]
+                not_there = HtmlResponse(door.url, body=b"<html><body><p>Nothing here</p></body></html>", request=door)
+                failure = Failure(HttpError(not_there, "Ignoring non-200 response"))
+                failure.request = door
+                requests = list(
+                    spider.door_failed(failure)
+                    if "tags" in door.url
+                    else spider.parse_door(not_there, **door.cb_kwargs)
+                )
+        if ends_in == "walk":
+            [walk] = requests
+            assert walk.url == SITE + "/lenta" and spider.selecting
+        else:
+            assert spider.crawler.stats.get_value(Stat.SECTION_NOT_FOUND).startswith("section 'Elections' not found")
+
+
+def test_a_home_page_that_links_to_no_listing_is_unreachable():
+    spider = home_spider()
+    response = HtmlResponse(SITE + "/", status=200, body=b"<html><body>Down for maintenance</body></html>")
+    assert list(spider.parse_home(response)) == []
+    assert spider.crawler.stats.get_value(Stat.UNREACHABLE_AT) == (
+        f"{SITE}/ (HTTP 200, a page that links to no listing: maintenance, or no home page)"
+    )
+
+
+def article_response(url: str, body: bytes, first: str | None = None, **kwargs):
+    request = Request(url, meta={"redirect_urls": [first]} if first else {})
+    return HtmlResponse(url, body=body, request=request, **kwargs)
+
+
+def test_an_article_page_is_loaded_kept_and_an_alias_noted(articles):
+    spider = spider_for(ELECTIONS_RECORD_RUN=True)  # a crawl keeps the raw page
+    moved = []
+    spider.crawler.signals.connect(
+        lambda alias_id, article_id: moved.append((alias_id, article_id)),
+        signal=crawler_signals.article_moved,
+        weak=False,
+    )
+    article = articles[0]
+    body = pages.article_page(article, articles, SITE).encode()
+    [item] = spider.parse_article(article_response(SITE + article.path, body, first=SITE + "/news/old-url-0a0b0c"))
+    assert (item["article_id"], item["title"]) == (article.article_id, article.title)
+    assert item["raw_page"].url == SITE + "/news/old-url-0a0b0c" and item["raw_page"].final_url == SITE + article.path
+    assert moved == [("0a0b0c", article.article_id)]
+
+
+def test_an_article_request_that_ends_on_no_article_page_is_a_failure_and_gone_when_the_site_says_so():
+    spider = spider_for()
+    failed = failures_of(spider)
+    url = SITE + "/news/removed-a1b2c3"
+    text = TextResponse(url, body=b"{}", headers={"Content-Type": "application/json"}, request=Request(url))
+    assert list(spider.parse_article(text)) == []
+    assert list(spider.parse_article(article_response(SITE + "/", b"<html></html>", first=url))) == []
+    not_found = HtmlResponse(url, status=404, request=Request(url))
+    failure = Failure(HttpError(not_found, "Ignoring non-200 response"))
+    failure.request = not_found.request
+    spider.article_failed(failure)
+    assert [(f["article_id"], f["reason"]) for f in failed] == [
+        ("a1b2c3", "not an HTML page (Content-Type application/json)"),
+        ("a1b2c3", f"redirected to {SITE}/, which is no article page"),
+        ("a1b2c3", "HTTP 404"),
+    ]
+    assert spider.crawler.stats.get_value(Stat.ARTICLES_GONE) == 2
+
+
+def test_a_listing_page_past_the_end_ends_the_walk_and_a_failed_first_one_breaks_it():
+    spider = spider_for()
+    past = spider.listing_request(7)
+    for _ in range(2):  # once is a glitch, maybe: the page after it is read too
+        failure = Failure(HttpError(HtmlResponse(past.url, status=404, request=past), "Ignoring non-200 response"))
+        failure.request = past
+        [past] = list(spider.listing_failed(failure)) or [None]
+        if past is None:
+            break
+        assert (past.cb_kwargs["page"], past.cb_kwargs["after_empty"]) == (8, True)
+    assert past is None and spider.crawler.stats.get_value(Stat.WALK_STOP) == "end"
+    assert spider.crawler.stats.get_value(Stat.LISTING_FAILED) is None
+    first = spider.listing_request(1)
+    failure = Failure(HttpError(HtmlResponse(first.url, status=503, request=first), "Ignoring non-200 response"))
+    failure.request = first
+    assert list(spider.listing_failed(failure)) == []
+    stats = spider.crawler.stats
+    assert stats.get_value(Stat.UNREACHABLE_AT) == f"{first.url} (HTTP 503)"
+    assert stats.get_value(Stat.LISTING_FAILED_AT) == f"{first.url}: HTTP 503"
+    assert stats.get_value(Stat.LISTING_FAILED) == 1
+
+
+def test_a_challenge_on_the_listing_leaves_it_to_the_channel_and_elsewhere_stops_the_crawl():
+    for channel, stops in ((True, False), (False, True)):
+        spider = spider_for(ELECTIONS_SECOND_CHANNEL=channel)
+        first = spider.listing_request(1)
+        failure = Failure(BotChallenge(f"a bot challenge at {first.url}"))
+        failure.request = first
+        with pytest.raises(CloseSpider) if stops else nullcontext() as stopped:
+            list(spider.listing_failed(failure))
+        assert spider.listing_challenged is not stops
+        assert not stops or stopped.value.reason == "bot_challenge"
+    spider = spider_for()
+    article = spider.article_request(SITE + "/news/x-a1b2c3")
+    failure = Failure(BotChallenge("a bot challenge"))
+    failure.request = article
+    with pytest.raises(CloseSpider) as stopped:
+        spider.article_failed(failure)
+    assert stopped.value.reason == "bot_challenge"
+
+
+def test_redirects_scrapy_drops_without_an_errback_are_recorded():
+    spider = spider_for()
+    failed = failures_of(spider)
+    listed = SITE + "/news/listed-a1b2c3"
+
+    def redirected(to: str) -> Request:
+        return spider.article_request(listed).replace(url=to, meta={"redirect_urls": [listed]})
+
+    spider.request_dropped(redirected(listed))  # back where it started
+    spider.request_dropped(redirected(SITE + "/"))  # to the home page the crawl read
+    spider.request_dropped(redirected(SITE + "/news/another-card-d4e5f6"))  # another card's article
+    spider.request_scheduled(redirected("https://example.org/news/elsewhere"))
+    spider.request_scheduled(redirected("ftp://files.qazinform.com/news/x"))
+    spider.request_dropped(spider.listing_request(2))  # a listing page: the walk's own business
+    assert [f["reason"] for f in failed] == [
+        "redirect loop",
+        f"redirected to {SITE}/, which is no article page",
+        "redirect to another site (example.org)",
+        "redirect to a ftp: URL",
+    ]
+    assert {f["url"] for f in failed} == {listed}
+    assert spider.crawler.stats.get_value(Stat.DUPLICATES) == 1
+
+
+def test_a_failure_says_what_happened_in_a_few_words():
+    request = Request(SITE + "/news/x-a1b2c3")
+
+    def reason(error) -> str:
+        failure = Failure(error)
+        failure.request = request
+        return failure_reason(failure)
+
+    moved = HtmlResponse(request.url, status=301, headers={"Location": "file:///etc/passwd"}, request=request)
+    assert reason(HttpError(moved, "")) == "HTTP 301, a redirect not followed, to file:///etc/passwd"
+    assert reason(DownloadTimeoutError("took too long")) == "timeout"
+    assert reason(ConnectionRefusedError()) == "ConnectionRefusedError"
+    assert reason(ValueError(" bad  ")) == "ValueError: bad"
