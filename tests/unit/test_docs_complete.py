@@ -44,3 +44,12 @@ def test_the_settings_table_in_usage_md_is_the_one_the_code_writes():
     assert settings_table() in (ROOT / "docs" / "usage.md").read_text()
     assert "| `ELECTIONS_DB_BATCH_BYTES` | 16 MiB |" in settings_table()
     assert "| `ELECTIONS_START_URL` | empty |" in settings_table()
+
+
+def test_every_file_the_docs_point_to_exists():
+    cited = set()
+    for doc in [ROOT / "README.md", ROOT / "bench" / "README.md", *(ROOT / "docs").glob("*.md")]:
+        cited |= set(
+            re.findall(r"`((?:crawler|pipelines|tests|replica|bench|explore|docs)/[\w./-]*\w)", doc.read_text())
+        )
+    assert cited and sorted(path for path in cited if not (ROOT / path).exists()) == []
