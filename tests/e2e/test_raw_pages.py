@@ -34,10 +34,13 @@ def crawled(tmp_path_factory):
 
 
 def copy_of(db, tmp_path):
+    """A copy of the archive, in WAL mode as a crawl leaves it (VACUUM INTO writes a rollback
+    journal's: switching it to WAL while another connection writes fails at once)."""
     copy = tmp_path / "elections.db"
     source = archive.open_database(db)
     source.execute(f"vacuum into '{copy}'")
     source.close()
+    archive.open_database(copy).close()
     return copy
 
 
