@@ -6,7 +6,9 @@ from urllib.parse import urlsplit
 
 from scrapy.settings import BaseSettings
 
+from crawler.clock import Clock
 from crawler.items import Article
+from crawler.recheck import parse_schedule
 from crawler.site.dates import start_of_local_day
 from crawler.site.urls import SITE_DOMAINS, is_article_url, is_on_site, origin
 from crawler.validation import EARLIEST
@@ -24,8 +26,9 @@ class CrawlArguments:
     mode: str = "incremental"  # or "full": walk every listing page, retry given-up pages
     refresh: int | None = None  # re-fetch stored articles published in the last N days
     url: str | None = None  # fetch this one article, and nothing else
+    recheck: bool = True  # "off": fetch no stored article again because it is due (crawler/recheck.py)
 
-    NAMES = ("start_url", "max_pages", "since", "mode", "refresh", "url")
+    NAMES = ("start_url", "max_pages", "since", "mode", "refresh", "url", "recheck")
     MODES = ("incremental", "full")
 
     @classmethod
@@ -42,6 +45,7 @@ class CrawlArguments:
                 )
         check_health_settings(settings)
         check_topic_settings(settings)
+        check_recheck_settings(settings)
         return cls(
             start_url=start_url and _http_url("start_url", start_url, "-a start_url=... or -s ELECTIONS_START_URL=..."),
             max_pages=_whole_number("max_pages", arguments.get("max_pages")),
@@ -49,6 +53,7 @@ class CrawlArguments:
             mode=_mode(arguments.get("mode")),
             refresh=_whole_number("refresh", arguments.get("refresh"), at_most=MAX_REFRESH_DAYS),
             url=_article_url(arguments.get("url"), [start_url, settings.get("ELECTIONS_SITE_URL")]),
+            recheck=_on_off("recheck", arguments.get("recheck")),
         )
 
 
@@ -67,17 +72,34 @@ def _http_url(name: str, value: str | None, how: str) -> str:
     return str(value)
 
 
-def _whole_number(name: str, value: str | None, at_most: int | None = None) -> int | None:
+def _whole_number(name: str, value: str | None, at_most: int | None = None, zero: bool = False) -> int | None:
     if value is None:
         return None
     try:
         number = int(value)
     except ValueError:
-        number = 0
-    if number < 1 or (at_most is not None and number > at_most):
+        number = -1
+    if number < (0 if zero else 1) or (at_most is not None and number > at_most):
         bound = f" and at most {at_most}" if at_most is not None else ""
-        raise ArgumentError(f"{name} must be a whole number of at least 1{bound}, got {value!r}")
+        raise ArgumentError(f"{name} must be a whole number of at least {0 if zero else 1}{bound}, got {value!r}")
     return number
+
+
+def check_recheck_settings(settings: BaseSettings) -> None:
+    try:
+        Clock.from_settings(settings)
+        parse_schedule(settings.get("ELECTIONS_RECHECK_SCHEDULE"))
+    except ValueError as error:
+        raise ArgumentError(str(error)) from None
+    _whole_number("ELECTIONS_RECHECK_MAX", str(settings.get("ELECTIONS_RECHECK_MAX")), zero=True)
+
+
+def _on_off(name: str, value: str | None) -> bool:
+    if value is None or value == "on":
+        return True
+    if value == "off":
+        return False
+    raise ArgumentError(f"{name} must be on or off, got {value!r}")
 
 
 def _mode(value: str | None) -> str:

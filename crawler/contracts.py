@@ -51,6 +51,15 @@ class Stat:
     STORED_NEW = "store/new"
     STORED_UPDATED = "store/updated"
     STORED_UNCHANGED = "store/unchanged"
+    # What fetching stored articles again found (crawler/recheck.py, contracts.EventKind):
+    RECHECKED = "recheck/requested"  # stored articles fetched again, as due
+    RECHECK_UNCHANGED = "recheck/not_modified"  # of them, answered 304
+    RECHECK_RECORDED = "recheck/recorded"  # of them, recorded with no page stored: 304, removed, redirected
+    RECHECK_FAILED = "recheck/failed"  # no answer: still due, tried by the next run
+    MINOR_EDITS = "store/minor_edits"  # changed in form only: no version
+    REMOVED = "store/removed"  # found removed or redirected (once each)
+    RESTORED = "store/restored"  # found back
+    DELISTED = "store/delisted"  # no longer listed by a complete walk of their listing
     PENDING = "store/pending"
     TOPIC_SELECTED = "topic/selected"  # articles of an all-news feed the topic rule selected, stored
     TOPIC_REJECTED = "topic/rejected"  # and rejected: their verdicts stored
@@ -68,7 +77,15 @@ class Stat:
     RAW_PAGES = "store/raw_pages"
     DROPPED = "store/dropped"
 
-    OWN_PREFIXES = ("elections/", "validate/", "dedupe/", "store/", "topic/", "channel/")  # kept in crawl_runs.counters
+    OWN_PREFIXES = (
+        "elections/",
+        "validate/",
+        "dedupe/",
+        "store/",
+        "topic/",
+        "channel/",
+        "recheck/",
+    )  # crawl_runs.counters
 
 
 class RunStatus(StrEnum):
@@ -91,6 +108,17 @@ class FailureStatus(StrEnum):
 
     PENDING = "pending"  # fetched first by the next run
     DROPPED = "dropped"  # given up until mode=full
+
+
+class EventKind(StrEnum):
+    """article_events.kind: what happened to a stored article (docs/schema.md)."""
+
+    EDITED = "edited"  # its words changed: the earlier version is in article_versions
+    MINOR_EDIT = "minor_edit"  # its form only (whitespace, punctuation, quotes) or a field not its text
+    REMOVED = "removed"  # 404 or 410, or the site's error page
+    REDIRECTED = "redirected"  # sent to a page that is no article (the home page, a listing)
+    RESTORED = "restored"  # back, after it was removed or redirected
+    DELISTED = "delisted"  # a full walk of its listing no longer lists it
 
 
 class FinishReason(StrEnum):

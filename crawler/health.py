@@ -40,16 +40,21 @@ def unaccounted_articles(run: dict, stats: dict) -> int:
     repeat of one stored, nor rejected by the topic rule: lost, unless the run was cut short before fetching them.
     `run`: the crawl_runs counts."""
     accounted = sum(
-        run[key]
+        run.get(key) or 0  # a run recorded before a count existed has none
         for key in (
             "articles_new",
             "articles_updated",
             "articles_unchanged",
             "articles_pending",
             "articles_dropped",
+            "minor_edits",
         )
     )
-    extra = stats.get(Stat.DUPLICATES, 0) + stats.get(Stat.UNWRITTEN, 0) + stats.get(Stat.TOPIC_REJECTED, 0)
+    # A re-check that stored no page (a 304, a removal) or got no answer (due again) is accounted for.
+    extra = sum(
+        stats.get(key, 0)
+        for key in (Stat.DUPLICATES, Stat.UNWRITTEN, Stat.TOPIC_REJECTED, Stat.RECHECK_RECORDED, Stat.RECHECK_FAILED)
+    )
     return max(0, stats.get(Stat.ARTICLES_REQUESTED, 0) - accounted - extra)
 
 

@@ -30,13 +30,17 @@ class Article(scrapy.Item):
     content_hash = scrapy.Field()  # SHA-256 of title, lead and body
     scraped_at = scrapy.Field()  # ISO 8601, UTC
     raw_page = scrapy.Field()  # the RawPage it was read from: kept in raw_pages, never exported
+    etag = scrapy.Field()  # the validators it was served with, for a conditional re-check
+    last_modified = scrapy.Field()
+    listed_in = scrapy.Field()  # the listing whose card led to it
     # An all-news feed's article, for the topic rule to judge (pipelines/topic.py): the feed's URL
     selected_from = scrapy.Field()
     topic_verdict = scrapy.Field()  # the rule's verdict: a topic_verdicts row (crawler/archive/schema.py)
 
 
-# Not the article's own: how the crawl came by it. Never exported, never in `articles`.
-CRAWL_FIELDS = ("raw_page", "selected_from", "topic_verdict")
+# Not the article's own: how the crawl came by it. Never exported; the validators and the
+# listing go to articles' watch columns (crawler/archive/schema.py, ARTICLES_WATCH).
+CRAWL_FIELDS = ("raw_page", "selected_from", "topic_verdict", "etag", "last_modified", "listed_in")
 # The fields of every article item, in the order of a feed export (-O items.jsonl).
 EXPORTED_FIELDS = [name for name in Article.fields if name not in CRAWL_FIELDS]
 

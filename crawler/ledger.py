@@ -10,7 +10,7 @@ from typing import Self, cast
 from scrapy import signals
 from scrapy.crawler import Crawler
 
-from crawler.archive import Archive, ArchiveError, utc_now
+from crawler.archive import Archive, ArchiveError
 from crawler.contracts import FinishReason, RunStatus, Stat
 from crawler.health import HealthPolicy, health_problems, unaccounted_articles
 from crawler.signals import archive_opened
@@ -53,8 +53,9 @@ class RunLedger:
         logger.info("Crawl run %d started (%s)", self.run_id, self.trigger)
 
     def new_run(self, spider: ArchiveSpider) -> dict:
+        assert self.archive is not None  # opened, with the crawl's clock (ELECTIONS_NOW)
         return {
-            "started_at": utc_now(),
+            "started_at": self.archive.clock.iso(),
             "trigger": self.trigger,
             "arguments": json.dumps(spider.given_arguments, sort_keys=True),
             "start_url": spider.arguments.start_url,
@@ -65,8 +66,9 @@ class RunLedger:
         if self.run_id is None or self.closed:
             return  # the run could not even be opened: the crawl exits non-zero, with the reason logged
         self.closed = True
+        assert self.archive is not None  # a run is opened only once the archive is
         stats = self.crawler.stats.get_stats()
-        run = {"finished_at": utc_now(), "finish_reason": reason, **run_counts(stats, reason)}
+        run = {"finished_at": self.archive.clock.iso(), "finish_reason": reason, **run_counts(stats, reason)}
         run["status"] = run_status(reason, run, stats)
         if stats.get(Stat.LISTING_URL):
             run["start_url"] = stats[Stat.LISTING_URL]
@@ -96,8 +98,14 @@ class RunLedger:
         coverage = self.archive.field_coverage(self.run_id, list(self.policy.min_coverage))
         problems = health_problems(run, stats, coverage, self.policy)
         run.update(healthy=int(not problems), health_problems="; ".join(problems) or None)
+        spider, delisted = cast(ArchiveSpider, self.crawler.spider), 0
         with self.archive.transaction():
+            if run["listing_complete"] and run.get("start_url"):  # every card of the listing read
+                delisted = self.archive.save_delisted(run["start_url"], spider.listed_ids, self.run_id)
             self.archive.finish_run(self.run_id, run)
+        if delisted:
+            self.crawler.stats.set_value(Stat.DELISTED, delisted)
+            logger.warning("%d stored articles are no longer listed by %s (delisted)", delisted, run["start_url"])
         return problems
 
 
@@ -134,6 +142,10 @@ def run_counts(stats: dict, reason: str) -> dict:
         "articles_unchanged": stats.get(Stat.STORED_UNCHANGED, 0),
         "articles_pending": stats.get(Stat.PENDING, 0),
         "articles_dropped": stats.get(Stat.DROPPED, 0),
+        "rechecked": stats.get(Stat.RECHECKED, 0),
+        "minor_edits": stats.get(Stat.MINOR_EDITS, 0),
+        "removed": stats.get(Stat.REMOVED, 0),
+        "restored": stats.get(Stat.RESTORED, 0),
     }
     stop, unbroken = stats.get(Stat.WALK_STOP), walk_unbroken(reason, counts, stats)
     own = {key: value for key, value in sorted(stats.items()) if key.startswith(Stat.OWN_PREFIXES)}

@@ -48,6 +48,11 @@ ELECTIONS_RECORD_RUN = False  # set by `scrapy crawl` alone: Scrapy's other tool
 ELECTIONS_TRIGGER = "manual"  # the scheduler passes "scheduled"; recorded in crawl_runs
 ELECTIONS_RUN_ID_FILE = ""  # a file the run's crawl_runs id is written to (the scheduler's job names one)
 ELECTIONS_PROGRESS_INTERVAL = 30.0  # seconds between progress lines; 0 turns them off
+# Re-checks (crawler/recheck.py): a stored article is fetched again once its age passes each of
+# these points, after what is new, at most ELECTIONS_RECHECK_MAX a run (`-a recheck=off`: none).
+ELECTIONS_RECHECK_SCHEDULE = "1h,6h,1d,3d,7d,30d,90d,365d"
+ELECTIONS_RECHECK_MAX = 200
+ELECTIONS_NOW = ""  # what the crawl takes as now (ISO 8601), for tests and replays; empty: the real clock
 # A listing longer than twice the pages the archive fills, and this many more, is a runaway:
 # the walk stops there (crawler/walk.py).
 ELECTIONS_LISTING_MIN_BOUND = 1000

@@ -39,6 +39,12 @@ MEANINGS = {
     "ELECTIONS_MAX_ATTEMPTS": "runs in which a page may fail before it is given up (until `mode=full`)",
     "ELECTIONS_RECORD_RUN": "set by `scrapy crawl` itself, never by hand: only a crawl opens the archive and "
     "records its run; `scrapy shell`, `fetch` and `parse` leave them alone",
+    "ELECTIONS_RECHECK_SCHEDULE": "the ages after publication at which a stored article is fetched again, to catch "
+    'edits and removals (m, h, d); past the last, never ([usage.md](usage.md), "Re-checks")',
+    "ELECTIONS_RECHECK_MAX": "stored articles fetched again per run at most, the longest overdue first, after what is "
+    "new (`0`: none; `-a recheck=off` for one run)",
+    "ELECTIONS_NOW": "what the crawl takes as now (ISO 8601), for every decision about what is due and every time it "
+    "stamps: tests and replays move it forward; empty: the real clock",
     "ELECTIONS_TRIGGER": "recorded in `crawl_runs.trigger`; the scheduler passes `scheduled`",
     "ELECTIONS_RUN_ID_FILE": "a file the run's `crawl_runs` id is written to when it opens (the scheduler names "
     "one, to report its own run)",

@@ -8,6 +8,11 @@ page_failed = object()
 # archive, a crawler.archive.Archive that stays open until the engine stops.
 archive_opened = object()
 
+# A stored article fetched again (crawler/recheck.py) stored no page: `outcome` "unchanged" (a
+# 304), or contracts.EventKind.REMOVED / REDIRECTED, with `detail` saying how. Arguments:
+# article_id, outcome, detail.
+article_checked = object()
+
 # An article listed under one id was served under another (an old 6-hex URL that redirects
 # to its 8-hex one): the listed id is an alias, known from now on. Arguments: alias_id,
 # article_id.

@@ -17,7 +17,9 @@ from scrapy.utils.defer import deferred_from_coro
 
 from crawler.archive import Archive, ArchiveError, open_archive
 from crawler.arguments import CrawlArguments
+from crawler.clock import Clock
 from crawler.contracts import FinishReason, Stat
+from crawler.recheck import Due, parse_schedule
 from crawler.signals import archive_opened
 
 logger = logging.getLogger(__name__)
@@ -28,6 +30,7 @@ class OpenArchive:
         self.crawler = crawler
         self.path = crawler.settings.get("ELECTIONS_DB")
         self.busy_timeout = crawler.settings.getfloat("ELECTIONS_DB_BUSY_TIMEOUT")
+        self.clock = Clock.from_settings(crawler.settings)  # checked by the crawl command
         self.archive: Archive | None = None
 
     @classmethod
@@ -42,7 +45,7 @@ class OpenArchive:
 
     def spider_opened(self, spider):
         try:
-            self.archive = open_archive(self.path, self.busy_timeout)
+            self.archive = open_archive(self.path, self.busy_timeout, self.clock)
         except ArchiveError as error:
             stop_unwritable(self.crawler, error)
             return
@@ -70,6 +73,7 @@ class ArchiveState:
     # The listing a run found behind a door past the menu: tried after the menu, before the doors
     remembered_listing: dict | None = None
     rejected_ids: set[str] = field(default_factory=set)  # by the topic rule: known to a walk of the all-news feed
+    due: list[Due] = field(default_factory=list)  # stored articles to fetch again, once what is new is fetched
 
 
 class ArchiveSpider(Protocol):
@@ -77,6 +81,7 @@ class ArchiveSpider(Protocol):
     hand it: the ledger records its arguments, CrawlState gives it its state."""
 
     given_arguments: dict[str, str]  # as given with -a, for crawl_runs.arguments
+    listed_ids: set[str]  # the article ids the walk's cards gave: what a complete walk lists
     arguments: CrawlArguments
     archive_state: ArchiveState | None
 
@@ -84,6 +89,8 @@ class ArchiveSpider(Protocol):
 class CrawlState:
     def __init__(self, crawler):
         self.crawler = crawler
+        self.schedule = parse_schedule(crawler.settings.get("ELECTIONS_RECHECK_SCHEDULE"))
+        self.recheck_max = crawler.settings.getint("ELECTIONS_RECHECK_MAX")
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -104,4 +111,6 @@ class CrawlState:
         state.first = archive.failed_pages(given_up_too=full)
         if arguments.refresh:
             state.first += archive.recently_published(arguments.refresh)
+        if arguments.recheck and not arguments.url:
+            state.due = archive.due_for_recheck(self.schedule, self.recheck_max)
         spider.archive_state = state

@@ -42,6 +42,7 @@ class StorePipeline:
         self.verdicts: list[dict] = []  # of the articles held, and of those the topic rule rejected
         self.raw_pages: list[dict] = []  # of the articles, failures and rejected articles held
         self.aliases: dict[str, str] = {}  # listed id -> the article's id, written with the next batch
+        self.checks: list[dict] = []  # re-checks that stored no page: unchanged, removed, redirected
         self.raw_bytes = 0  # their compressed bodies' size: big pages make a batch full sooner
         self.flush_bytes_at = self.batch_bytes
 
@@ -53,6 +54,7 @@ class StorePipeline:
         crawler.signals.connect(pipeline.page_failed, signal=crawler_signals.page_failed)
         crawler.signals.connect(pipeline.archive_opened, signal=crawler_signals.archive_opened)
         crawler.signals.connect(pipeline.article_moved, signal=crawler_signals.article_moved)
+        crawler.signals.connect(pipeline.article_checked, signal=crawler_signals.article_checked)
         return pipeline
 
     def archive_opened(self, archive: Archive):
@@ -60,6 +62,10 @@ class StorePipeline:
 
     def article_moved(self, alias_id, article_id):
         self.aliases[alias_id] = article_id
+
+    def article_checked(self, article_id, outcome, detail):
+        self.checks.append({"article_id": article_id, "outcome": outcome, "detail": detail})
+        self.flush_when_full()
 
     def process_item(self, item):
         self.keep_raw_page(item)
@@ -101,8 +107,8 @@ class StorePipeline:
         self.flush_when_full()
 
     def held(self) -> int:
-        """Rows waiting to be written: articles, failures, rejected articles' verdicts."""
-        return len(self.articles) + len(self.failures) + len(self.rejected())
+        """Rows waiting to be written: articles, failures, rejected articles' verdicts, re-checks."""
+        return len(self.articles) + len(self.failures) + len(self.rejected()) + len(self.checks)
 
     def rejected(self) -> list[dict]:
         return [verdict for verdict in self.verdicts if not verdict["selected"]]
@@ -127,7 +133,7 @@ class StorePipeline:
         if not self.held() or self.archive is None:
             return
         try:
-            counts = self.write(self.articles, list(self.failures.values()), self.raw_pages, self.verdicts)
+            counts = self.write(self.articles, list(self.failures.values()), self.raw_pages, self.verdicts, self.checks)
         except ArchiveRefused:
             # One row the schema refuses must not hold back the others, run after run.
             counts = self.write_one_by_one()
@@ -141,15 +147,21 @@ class StorePipeline:
             return
         for key, count in counts.items():  # only what was committed
             self.stats.inc_value(key, count)
-        self.articles, self.failures, self.raw_pages, self.verdicts = [], {}, [], []
+        self.articles, self.failures, self.raw_pages, self.verdicts, self.checks = [], {}, [], [], []
         self.flush_at = self.batch_size
         self.raw_bytes, self.flush_bytes_at = 0, self.batch_bytes
 
     def write(
-        self, articles: list[dict], failures: list[dict], raw_pages: list[dict], verdicts: list[dict]
+        self,
+        articles: list[dict],
+        failures: list[dict],
+        raw_pages: list[dict],
+        verdicts: list[dict],
+        checks: list[dict] | None = None,
     ) -> dict[str, int]:
         """One transaction; returns the counts it committed."""
-        archive, run_id, counts = self.archive, self.stats.get_value(Stat.RUN_ID), {}
+        archive, run_id = self.archive, self.stats.get_value(Stat.RUN_ID)
+        counts: Counter[str] = Counter()  # added up: two writes may count the same key (restored)
         assert archive is not None  # flush() writes only once the archive is open
         with archive.transaction():
             if articles:
@@ -164,6 +176,8 @@ class StorePipeline:
                 counts[Stat.RAW_PAGES] = archive.save_raw_pages(raw_pages, run_id)
             if self.aliases:
                 archive.save_aliases(self.aliases)
+            if checks:
+                counts.update(archive.save_checks(checks, run_id))
         self.aliases = {}
         return counts
 
@@ -196,6 +210,8 @@ class StorePipeline:
             except ArchiveRefused as error:
                 logger.error("The failure of %s could not be recorded (%s)", failure["url"], error)
                 counts[Stat.UNWRITTEN] += 1
+        if self.checks:  # updates of rows that exist: nothing a constraint refuses
+            counts.update(self.write([], [], [], [], self.checks))
         for verdict in self.rejected():
             try:
                 counts.update(self.write([], [], pages_of(verdict["article_id"]), [verdict]))

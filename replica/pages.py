@@ -652,6 +652,14 @@ def redesign2026_article(article: ReplicaArticle, articles: list[ReplicaArticle]
 </body></html>"""
 
 
+# How remove() takes an article down (ReplicaSite.remove).
+REMOVALS = ("404", "410", "error page", "redirect")
+ERROR_PAGE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Qazinform</title></head><body>
+<div class="error__wrapper"><h1>Page not found</h1><p>The page you requested does not exist.</p>
+<a href="/">Back to the home page</a></div></body></html>"""
+
+
 def challenge_page() -> str:
     """What a Cloudflare challenge serves instead of the page."""
     return """<!DOCTYPE html><html lang="en-US"><head><title>Just a moment...</title></head><body>

@@ -1,9 +1,11 @@
+import hashlib
 import sys
 import threading
 import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import UTC
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
@@ -65,6 +67,8 @@ class ReplicaSite:
         self.section_at = section_at if section_in_menu else "none"
         self.generator = Generator(seed)
         self.unlisted: list[ReplicaArticle] = []  # unlist()
+        self.removed: dict[str, str] = {}  # path -> how remove() made it answer
+        self.validators = True  # article pages carry an ETag and Last-Modified, and answer 304 to them
         self.articles: list[ReplicaArticle] = []
         self.by_path: dict[str, ReplicaArticle] = {}
         archive = self.generator.archive(articles, surge)
@@ -138,6 +142,27 @@ class ReplicaSite:
         self._set_articles([edited if a.article_id == edited.article_id else a for a in self.articles])
         return edited
 
+    def retouch(self, position: int) -> ReplicaArticle:
+        """A change of form only at `position`: the title's and body's straight words kept, its
+        first sentence's full stop made an exclamation mark and its words spaced twice."""
+        article = self.articles[position]
+        first, *rest = article.paragraphs
+        retouched = first[:-1] + "!" if first.endswith(".") else first + "!"
+        return self.edit_fields(position, paragraphs=[retouched.replace(" ", "  "), *rest])
+
+    def remove(self, position: int, how: str = "404") -> ReplicaArticle:
+        """The article at `position` taken down, as the site may do it: "404" or "410", the
+        site's error page served with 200 ("error page"), or a redirect to the home page
+        ("redirect"). It stays in the listing, as a card the site forgot; restore() undoes it."""
+        if how not in pages.REMOVALS:
+            raise ValueError(f"unknown removal {how!r}; known: {', '.join(pages.REMOVALS)}")
+        article = self.articles[position]
+        self.removed[article.path] = how
+        return article
+
+    def restore(self, article: ReplicaArticle) -> None:
+        self.removed.pop(article.path, None)
+
     def unpublish(self, *positions: int) -> list[ReplicaArticle]:
         """Takes the articles at `positions` off the listing (their pages answer 404): the
         cards below move up."""
@@ -204,8 +229,8 @@ class ReplicaSite:
                 items[a.article_id] = {**a.expected_item(base_url), **GENERIC_UNKNOWN, "layout": "generic"}
         return items
 
-    def respond(self, target: str, base_url: str) -> Reply:
-        """The reply to a request target such as '/x?page=2'."""
+    def respond(self, target: str, base_url: str, headers: dict[str, str] | None = None) -> Reply:
+        """The reply to a request target such as '/x?page=2' (`headers`: the request's)."""
         with self._lock:
             self.requests[target] += 1
             self.request_times.setdefault(target, []).append(time.monotonic())
@@ -220,7 +245,8 @@ class ReplicaSite:
             if fault and fault.kind in LISTING_FAULTS:
                 return self._answer(urlsplit(target), base_url, listing_fault=fault)
             reply = self._answer(urlsplit(target), base_url)
-            return apply(fault, reply) if fault else reply
+            reply = apply(fault, reply) if fault else reply
+            return self._conditional(reply, headers or {})
         finally:
             with self._lock:
                 change = self.hooks.pop(target, None)
@@ -258,13 +284,43 @@ class ReplicaSite:
         if parts.path == pages.LISTING_PATH:
             text = self._listing_page(listing_page_number(parts.query), listing_fault)
             return Reply(200, html, text.encode())
+        if parts.path in self.removed:
+            return removal_reply(self.removed[parts.path])
         article = self.by_path.get(parts.path)
         if article:
-            text = pages.article_page(article, self.articles, base_url, self.defects.get(article.article_id))
-            if self.section_at == "none":
-                text = pages.unlinked_section(text)
-            return Reply(200, html, text.encode())
+            return self._article_reply(article, base_url)
         return Reply(404, html, b"<html><body><h1>Page not found</h1></body></html>")
+
+    def _article_reply(self, article: ReplicaArticle, base_url: str) -> Reply:
+        """The article's page, with validators a re-check can send back (ETag, Last-Modified)."""
+        text = pages.article_page(article, self.articles, base_url, self.defects.get(article.article_id))
+        if self.section_at == "none":
+            text = pages.unlinked_section(text)
+        body = text.encode()
+        validators = {
+            "ETag": f'"{hashlib.sha1(body).hexdigest()[:16]}"',
+            "Last-Modified": article.published.astimezone(UTC).strftime("%a, %d %b %Y %H:%M:%S GMT"),
+        }
+        return Reply(200, "text/html; charset=utf-8", body, headers=validators if self.validators else {})
+
+    @staticmethod
+    def _conditional(reply: Reply, headers: dict[str, str]) -> Reply:
+        """304, no body, to a request whose If-None-Match names the page's ETag."""
+        asked = {name.lower(): value for name, value in headers.items()}.get("if-none-match")
+        etag = reply.headers.get("ETag")
+        if reply.status == 200 and etag and asked and etag in [tag.strip() for tag in asked.split(",")]:
+            return replace(reply, status=304, body=b"")
+        return reply
+
+
+def removal_reply(how: str) -> Reply:
+    """How a page remove() took down answers (pages.REMOVALS)."""
+    html = "text/html; charset=utf-8"
+    if how == "redirect":
+        return Reply(301, html, b"", headers={"Location": "/"})
+    if how == "error page":
+        return Reply(200, html, pages.ERROR_PAGE.encode())
+    return Reply(int(how), html, b"<html><body><h1>Page not found</h1></body></html>")
 
 
 def listing_page_number(query: str) -> int:
@@ -316,7 +372,7 @@ def _handler(site: ReplicaSite) -> type[BaseHTTPRequestHandler]:
 
         def do_GET(self) -> None:
             host, port = address(self.server)
-            reply = site.respond(self.path, f"http://{host}:{port}")
+            reply = site.respond(self.path, f"http://{host}:{port}", dict(self.headers))
             time.sleep(reply.delay)
             self.send_response(reply.status)
             self.send_header("Content-Type", reply.content_type)

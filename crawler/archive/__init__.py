@@ -8,7 +8,8 @@ Times are ISO 8601 text in UTC. The database is the only record of what has been
 an article counts as seen once it is stored, never before.
 """
 
-from crawler.archive.errors import *  # noqa: F403 -- the archive's API, one name space
+from crawler.archive.changes import *  # noqa: F403 -- the archive's API, one name space
+from crawler.archive.errors import *  # noqa: F403
 from crawler.archive.migrations import *  # noqa: F403
 from crawler.archive.schema import *  # noqa: F403
 from crawler.archive.sqlite import *  # noqa: F403

@@ -5,14 +5,17 @@ from sqlite_utils import Database
 
 from crawler.archive.schema import (
     ARTICLE_ALIASES,
+    ARTICLE_EVENTS,
     ARTICLE_VERSIONS,
     ARTICLE_VERSIONS_FIELDS,
     ARTICLES,
+    ARTICLES_WATCH,
     CRAWL_RUNS,
     CRAWL_RUNS_CHANNEL,
     CRAWL_RUNS_COUNTERS,
     CRAWL_RUNS_DOORS,
     CRAWL_RUNS_WALK,
+    CRAWL_RUNS_WATCH,
     DROPPED_ITEMS,
     PUBLISHED_MONTH,
     RAW_PAGES,
@@ -122,6 +125,19 @@ def add_walk_missed(db: Database) -> None:
         db.table("crawl_runs").add_column(column, kind)
 
 
+def watch_stored_articles(db: Database) -> None:
+    """Schema version 14: re-checks, their validators and what they find, as events. Articles
+    stored before count as checked when they were last seen."""
+    for column, kind in ARTICLES_WATCH.items():
+        db.table("articles").add_column(column, kind)
+    db.execute("update articles set last_checked_at = last_seen_at")
+    db.table("article_events").create(ARTICLE_EVENTS, pk="id", not_null=["article_id", "kind", "at"])
+    db.table("article_events").create_index(["article_id"])
+    db.table("article_events").create_index(["at"])
+    for count in CRAWL_RUNS_WATCH:
+        db.table("crawl_runs").add_column(count, int)
+
+
 MIGRATIONS = [  # step n brings the database to version n
     create_tables,
     add_tags_and_month,
@@ -136,6 +152,7 @@ MIGRATIONS = [  # step n brings the database to version n
     add_listing_found_by,
     add_topic_verdicts,
     add_walk_missed,
+    watch_stored_articles,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -110,6 +110,32 @@ CRAWL_RUNS_CHANNEL = {  # schema version 13
     # missed (fetched by this run); null: the second channel was not read
     "walk_missed": int,
 }
+ARTICLES_WATCH = {  # schema version 14: what fetching a stored article again found (crawler/recheck.py)
+    "etag": str,  # the validators its last fetch was served with: a re-check asks with them,
+    "last_modified": str,  # and an unchanged page can answer 304
+    "last_checked_at": str,  # its last fetch, or the last re-check that found it unchanged
+    "removed_at": str,  # since when the site no longer serves it (404, 410, an error page, a redirect
+    # to no article); null while it does. Its text, versions and raw page stay.
+    "listed_in": str,  # the listing it was first found on
+    "delisted_at": str,  # when a full walk of that listing no longer listed it
+}
+ARTICLE_EVENTS = {  # schema version 14: what happened to stored articles, one row each (contracts.EventKind)
+    "id": int,
+    "article_id": str,
+    "kind": str,  # edited, minor_edit, removed, redirected, restored, delisted
+    "at": str,  # when the crawl saw it
+    "run_id": int,
+    "fields": str,  # JSON array: the fields that changed (edited, minor_edit)
+    "words_added": int,  # across those fields (edited)
+    "words_removed": int,
+    "detail": str,  # "HTTP 404", "the site's error page", the URL it was sent to, the listing
+}
+CRAWL_RUNS_WATCH = {  # schema version 14
+    "rechecked": int,  # stored articles fetched again, as the schedule made them due
+    "minor_edits": int,  # articles changed in form only (articles_updated counts the edits)
+    "removed": int,  # articles found removed or redirected
+    "restored": int,  # and found back
+}
 TOPIC_VERDICTS = {  # schema version 12: the topic rule's verdict on each article of an all-news feed (crawler/topic.py)
     "article_id": str,
     "url": str,
@@ -184,6 +210,11 @@ VIEWS = {
     "latest_articles": """
         select published_at, title, author, tags, url, article_id
         from articles order by published_at desc limit 50""",
+    # What happened to stored articles, newest first (article_events; docs/schema.md).
+    "recent_changes": """
+        select e.at, e.kind, e.article_id, a.title, a.url, e.fields, e.words_added, e.words_removed,
+               e.detail, e.run_id, e.id as event_id
+        from article_events e left join articles a using (article_id) order by e.at desc, e.id desc""",
     "runs_with_health": """
         select id, started_at, trigger, status, healthy, health_problems,
                articles_new, articles_updated, articles_pending, articles_dropped, requests,

@@ -7,19 +7,23 @@ import functools
 import inspect
 import json
 import sqlite3
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Self, TypeVar
 from urllib.parse import unquote, urlsplit
 
 from sqlite_utils import Database
 
+from crawler.archive.changes import classify
 from crawler.archive.errors import ArchiveError, ArchiveRefused, ArchiveUnusable
 from crawler.archive.migrations import migrate
-from crawler.archive.schema import ARTICLES, EDITABLE, EXTRACTED, VERSIONED
-from crawler.contracts import FailureStatus, RunStatus, Stat, Trigger
+from crawler.archive.schema import ARTICLES, EXTRACTED, VERSIONED
+from crawler.clock import REAL, Clock
+from crawler.contracts import EventKind, FailureStatus, RunStatus, Stat, Trigger
+from crawler.recheck import Due, choose, due_since
 
 # Generated columns (3.31) and ALTER TABLE DROP COLUMN (3.35, schema version 8).
 MINIMUM_SQLITE = (3, 35, 0)
@@ -149,10 +153,11 @@ def open_database(path: str | Path, busy_timeout: float = BUSY_TIMEOUT) -> Datab
     return db
 
 
-def open_archive(location: str | Path, busy_timeout: float = BUSY_TIMEOUT) -> "Archive":
-    """The archive for a crawl: created, or an older one upgraded in place."""
+def open_archive(location: str | Path, busy_timeout: float = BUSY_TIMEOUT, clock: Clock = REAL) -> "Archive":
+    """The archive for a crawl: created, or an older one upgraded in place. `clock`: what the
+    crawl takes as now (ELECTIONS_NOW), for the times it stamps."""
     with archive_errors(location):
-        return Archive(open_database(location, busy_timeout), location)
+        return Archive(open_database(location, busy_timeout), location, clock)
 
 
 def open_existing(location: str | Path, busy_timeout: float = BUSY_TIMEOUT) -> "Archive":
@@ -185,8 +190,18 @@ def tag_counts_sql(rows_sql: str, limit: int) -> str:
     )
 
 
+# The reading room's article page (explore/plugins/reading.py): what happened to the article,
+# and its earlier versions, oldest first.
+ARTICLE_EVENTS_SQL = (
+    "select kind, at, fields, words_added, words_removed, detail from article_events "
+    "where article_id = :article_id order by id"
+)
+ARTICLE_VERSIONS_SQL = "select * from article_versions where article_id = :article_id order by id"
+ARTICLE_SQL = "select * from articles where article_id = :article_id"
+
+
 def utc_now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
+    return REAL.iso()
 
 
 # A time from the future was written under a clock set ahead: stood in for by this, so that
@@ -194,16 +209,27 @@ def utc_now() -> str:
 LONG_AGO = "1970-01-01T00:00:00+00:00"
 
 
-def comparable(column: str, value):
-    """A stored or an extracted value, made comparable: tags as a list, emptiness as None."""
-    if column == "tags":
-        value = json.loads(value) if isinstance(value, str) else list(value or [])
-    return value or None
-
-
-def changed_fields(old: dict, item: dict, columns: tuple[str, ...] = EDITABLE) -> list[str]:
-    """The columns in which the item differs from the stored article."""
-    return [c for c in columns if comparable(c, old[c]) != comparable(c, item.get(c))]
+def event(
+    article_id: str,
+    kind: str,
+    at: str,
+    run_id: int | None,
+    fields: list[str] | None = None,
+    words_added: int | None = None,
+    words_removed: int | None = None,
+    detail: str | None = None,
+) -> dict:
+    """An article_events row."""
+    return {
+        "article_id": article_id,
+        "kind": str(kind),
+        "at": at,
+        "run_id": run_id,
+        "fields": json.dumps(fields) if fields else None,
+        "words_added": words_added,
+        "words_removed": words_removed,
+        "detail": detail,
+    }
 
 
 def earlier_version(old: dict, run_id: int | None) -> dict:
@@ -222,11 +248,14 @@ RAW_PAGES_BATCH = 50
 @raising_archive_errors
 class Archive:
     """The archive, open: `location` as the setting named it, `db` the sqlite-utils Database
-    for what works on SQLite itself. Closed by close(), or at the end of a `with` block."""
+    for what works on SQLite itself, `clock` what the crawl takes as now. Its writes belong in
+    a `transaction()`, which commits them together. Closed by close(), or at the end of a
+    `with` block."""
 
-    def __init__(self, db: Database, location: str | Path):
+    def __init__(self, db: Database, location: str | Path, clock: Clock = REAL):
         self.db = db
         self.location = location
+        self.clock = clock
 
     def __enter__(self) -> Self:
         return self
@@ -299,7 +328,7 @@ class Archive:
         }
 
     def recently_published(self, days: int) -> list[dict]:
-        since = (datetime.now(UTC) - timedelta(days=days)).isoformat()
+        since = (self.clock.now() - timedelta(days=days)).isoformat()
         return list(
             self.db.query(
                 "select url, article_id from articles where published_at >= ? order by published_at desc", [since]
@@ -333,7 +362,7 @@ class Archive:
             "articles_dropped = (select count(*) from dropped_items d "
             "where d.run_id = crawl_runs.id and d.status = ?) "
             f"where status = ? and {which}",
-            [utc_now(), problem, FailureStatus.PENDING, FailureStatus.DROPPED, RunStatus.RUNNING, *values],
+            [self.clock.iso(), problem, FailureStatus.PENDING, FailureStatus.DROPPED, RunStatus.RUNNING, *values],
         )
 
     def last_complete_walk_at(self, now: str | None = None) -> str | None:
@@ -342,7 +371,7 @@ class Archive:
         row = self.db.execute(
             "select max(case when started_at <= ? then started_at end), count(*) "
             "from crawl_runs where listing_complete = 1",
-            [now or utc_now()],
+            [now or self.clock.iso()],
         ).fetchone()
         return row[0] or (LONG_AGO if row[1] else None)
 
@@ -409,43 +438,146 @@ class Archive:
     # --- The store ------------------------------------------------------------------------
 
     def save_articles(self, items: list[dict], run_id: int | None) -> dict[str, int]:
-        """New articles are inserted; an edited one (its text, author, tags, time ... changed)
-        keeps its earlier version in article_versions; an unchanged one only gets a new
-        last_seen_at. Returns the counts."""
-        now, ids = utc_now(), [item["article_id"] for item in items]
+        """New articles are inserted. A stored one fetched again: edited in words (title, lead,
+        body, author, tags, time), its earlier version goes to article_versions and an `edited`
+        event names the fields; changed in form only, a `minor_edit` event and no version;
+        unchanged, only its sighting. One that was removed is `restored`. Returns the counts."""
+        now, ids = self.clock.iso(), [item["article_id"] for item in items]
         stored = {row["article_id"]: row for row in self._select("articles", "article_id", ids)}
-        rows, versions, unchanged = [], [], []
+        rows, versions, unchanged, events = [], [], [], []
         for item in items:
             old = stored.get(item["article_id"])
-            if old and not changed_fields(old, item):
-                unchanged.append(item["article_id"])
+            if old and old["removed_at"]:
+                events.append(event(item["article_id"], EventKind.RESTORED, now, run_id, detail=item["url"]))
+            change = classify(old, item) if old else None
+            if old and change is None:
+                unchanged.append(item)
                 continue
-            if old:
+            if change:
+                events.append(
+                    event(
+                        item["article_id"],
+                        change.kind,
+                        now,
+                        run_id,
+                        change.fields,
+                        change.words_added,
+                        change.words_removed,
+                    )
+                )
+            edited = change is not None and change.kind == EventKind.EDITED
+            if edited and old:  # an edit is of a stored article
                 versions.append(earlier_version(old, run_id))
             rows.append(
                 {
                     **{column: item.get(column) for column in ARTICLES},  # absent fields become NULL
                     "first_seen_at": old["first_seen_at"] if old else now,
                     "last_seen_at": now,
-                    "version_count": old["version_count"] + 1 if old else 1,
-                    "run_id": run_id,
+                    "version_count": old["version_count"] + edited if old else 1,
+                    "run_id": run_id if edited or not old else old["run_id"],  # a minor edit is no version
+                    **self._sighting(item, now),
+                    "listed_in": old["listed_in"] if old else item.get("listed_in"),
+                    "delisted_at": old["delisted_at"] if old else None,
                 }
             )
         self.db.table("articles").upsert_all(rows, pk="article_id")
         self.db.table("article_versions").insert_all(versions)
-        self.db.execute(
-            f"update articles set last_seen_at = ? where article_id in ({placeholders(unchanged)})", [now, *unchanged]
+        self.db.conn.executemany(
+            "update articles set last_seen_at = :last_seen_at, last_checked_at = :last_checked_at, removed_at = null, "
+            "etag = :etag, last_modified = :last_modified where article_id = :article_id",
+            [
+                {"article_id": item["article_id"], "last_seen_at": now, **self._sighting(item, now)}
+                for item in unchanged
+            ],
         )
+        self.db.table("article_events").insert_all(events)
         # A page stored is no longer a failure; one listed in the section is the section's, whatever
         # the topic rule once said of it.
         self.db.execute(f"delete from dropped_items where article_id in ({placeholders(ids)})", ids)
         listed = [item["article_id"] for item in items if not item.get("topic_verdict")]
         self.db.execute(f"delete from topic_verdicts where article_id in ({placeholders(listed)})", listed)
+        kinds = Counter(e["kind"] for e in events)
         return {
-            Stat.STORED_NEW: len(rows) - len(versions),
-            Stat.STORED_UPDATED: len(versions),
+            Stat.STORED_NEW: len(rows) - kinds[EventKind.EDITED] - kinds[EventKind.MINOR_EDIT],
+            Stat.STORED_UPDATED: kinds[EventKind.EDITED],
             Stat.STORED_UNCHANGED: len(unchanged),
+            Stat.MINOR_EDITS: kinds[EventKind.MINOR_EDIT],
+            Stat.RESTORED: kinds[EventKind.RESTORED],
         }
+
+    @staticmethod
+    def _sighting(item: dict, now: str) -> dict:
+        """What a fetch of an article tells of it, changed or not: it is there, checked now,
+        served with these validators."""
+        return {
+            "last_checked_at": now,
+            "removed_at": None,
+            "etag": item.get("etag"),
+            "last_modified": item.get("last_modified"),
+        }
+
+    def save_checks(self, checks: list[dict], run_id: int | None) -> dict[str, int]:
+        """Re-checks that stored no page: `unchanged` (a 304), or `removed` / `redirected`
+        (the detail says how). A removal is an event once, until the article comes back (a
+        304 says so too); its text, versions and raw page stay. Returns the counts."""
+        now, events = self.clock.iso(), []
+        ids = [check["article_id"] for check in checks]
+        removed = {row["article_id"] for row in self._select("articles", "article_id", ids) if row["removed_at"]}
+        for check in checks:
+            article_id, gone = check["article_id"], check["outcome"] != "unchanged"
+            if gone != (article_id in removed):  # removed now, or back now
+                kind = check["outcome"] if gone else EventKind.RESTORED
+                events.append(event(article_id, kind, now, run_id, detail=check.get("detail")))
+                (removed.add if gone else removed.discard)(article_id)
+            self.db.execute(
+                "update articles set last_checked_at = ?, "
+                f"removed_at = {'coalesce(removed_at, ?)' if gone else 'null'} where article_id = ?",
+                [now, now, article_id] if gone else [now, article_id],
+            )
+        self.db.table("article_events").insert_all(events)
+        kinds = Counter(e["kind"] for e in events)
+        return {
+            Stat.REMOVED: len(events) - kinds[EventKind.RESTORED],
+            Stat.RESTORED: kinds[EventKind.RESTORED],
+            Stat.RECHECK_UNCHANGED: sum(check["outcome"] == "unchanged" for check in checks),
+            Stat.RECHECK_RECORDED: len(checks),
+        }
+
+    def due_for_recheck(self, schedule: tuple[timedelta, ...], limit: int) -> list[Due]:
+        """The stored articles a re-check is due for now (crawler/recheck.py), the longest
+        overdue first, at most `limit`. Past its schedule's last point an article is never due."""
+        now, last = self.clock.now(), schedule[-1].total_seconds() / 86400
+        rows = self.db.execute(
+            "select article_id, url, published_at, coalesce(last_checked_at, last_seen_at), etag, last_modified, "
+            "removed_at from articles "
+            "where julianday(coalesce(last_checked_at, last_seen_at)) < julianday(published_at) + ?",
+            [last],
+        ).fetchall()
+        due = []
+        for article_id, url, published_at, checked_at, etag, last_modified, removed_at in rows:
+            since = due_since(datetime.fromisoformat(published_at), datetime.fromisoformat(checked_at), now, schedule)
+            if since:
+                due.append(Due(article_id, url, since, etag, last_modified, bool(removed_at)))
+        return choose(due, limit)
+
+    def save_delisted(self, listing_url: str, listed_ids: set[str], run_id: int | None) -> int:
+        """After a complete walk of `listing_url`: the stored articles first found on it that
+        it no longer lists (nor under an alias), each a `delisted` event once. Returns how many."""
+        now = self.clock.iso()
+        aliases = {row[0]: row[1] for row in self.db.execute("select alias_id, article_id from article_aliases")}
+        listed = {aliases.get(article_id, article_id) for article_id in listed_ids}
+        gone = [
+            row[0]
+            for row in self.db.execute(
+                "select article_id from articles where listed_in = ? and delisted_at is null", [listing_url]
+            )
+            if row[0] not in listed
+        ]
+        self.db.execute(f"update articles set delisted_at = ? where article_id in ({placeholders(gone)})", [now, *gone])
+        self.db.table("article_events").insert_all(
+            [event(article_id, EventKind.DELISTED, now, run_id, detail=listing_url) for article_id in gone]
+        )
+        return len(gone)
 
     def save_aliases(self, aliases: dict[str, str]) -> None:
         self.db.table("article_aliases").upsert_all(
@@ -454,7 +586,7 @@ class Archive:
 
     def save_verdicts(self, verdicts: list[dict], run_id: int | None) -> None:
         """The topic rule's verdicts (TOPIC_VERDICTS' fields but the time and run), replacing earlier ones."""
-        now = utc_now()
+        now = self.clock.iso()
         self.db.table("topic_verdicts").upsert_all(
             [{**verdict, "judged_at": now, "run_id": run_id} for verdict in verdicts], pk="article_id"
         )
@@ -470,7 +602,7 @@ class Archive:
     def save_failures(self, failures: list[dict], run_id: int | None, max_attempts: int) -> dict[str, int]:
         """A failed page stays pending, to be fetched first by the next run, until it has
         failed in `max_attempts` runs; then it is dropped (given up) until mode=full."""
-        now = utc_now()
+        now = self.clock.iso()
         earlier = {row["url"]: row for row in self._select("dropped_items", "url", [f["url"] for f in failures])}
         rows = []
         for failure in failures:

@@ -45,6 +45,7 @@ class JobOptions:
     timeout: float = 6 * 3600  # seconds a crawl may run before it is stopped
     grace: float = 60.0  # seconds a stopped crawl gets to close before it is killed
     on_failure: str | None = None  # shell command run with the summary of an unhealthy run
+    on_change: str | None = None  # shell command run with the counts of a run that found edits or removals
     trigger: str = Trigger.SCHEDULED
     full_every: float = 7.0  # days: a run walks the whole listing when no run has for this long (0: never)
     data_dir: str | None = None  # the scheduler's: where it records the last run it reported (scheduler.json)
@@ -73,6 +74,7 @@ def run_crawl(options: JobOptions) -> int:
         logger.exception("The crawl job failed")
         run, code, deliberate = not_run(f"the job failed ({type(error).__name__}: {error})"), ExitCode.UNHEALTHY, False
     report(run, log_file, options, code, alert=not deliberate)
+    report_changes(run, options)
     if options.data_dir and options.trigger == Trigger.SCHEDULED and run["id"] is not None:
         reported(Path(options.data_dir), run["id"])
     return code
@@ -302,6 +304,37 @@ def report(run: dict, log_file: Path | None, options: JobOptions, code: int, ale
             )
         elif returncode:
             logger.error("The on-failure command exited with %d", returncode)
+
+
+# What a run found of stored articles after publication (crawl_runs columns), for --on-change.
+CHANGES = {"edited": "articles_updated", "removed": "removed", "restored": "restored", "minor_edits": "minor_edits"}
+
+
+def changes_line(run: dict) -> str | None:
+    """'Elections crawl run 7 found 2 edited, 1 removed, 0 restored, 3 minor edits', or None
+    when it found nothing edited, removed or back."""
+    counts = {name: run.get(column) or 0 for name, column in CHANGES.items()}
+    if run.get("id") is None or not (counts["edited"] or counts["removed"] or counts["restored"]):
+        return None
+    found = ", ".join(f"{count} {name.replace('_', ' ')}" for name, count in counts.items())
+    return f"Elections crawl run {run['id']} found {found} (recent_changes in the archive says which)"
+
+
+def report_changes(run: dict, options: JobOptions) -> None:
+    """The --on-change command, with counts only: titles never reach a shell."""
+    line = changes_line(run)
+    if line is None:
+        return
+    logger.info(line)
+    if not options.on_change:
+        return
+    env = {**os.environ, "ELECTIONS_RUN_ID": str(run["id"])}
+    env |= {f"ELECTIONS_{name.upper()}": str(run.get(column) or 0) for name, column in CHANGES.items()}
+    returncode = run_alert(options.on_change, line, env, options.alert_timeout)
+    if returncode is None:
+        logger.error("The on-change command did not finish within %.0f s, and was stopped", options.alert_timeout)
+    elif returncode:
+        logger.error("The on-change command exited with %d", returncode)
 
 
 def run_alert(command: str, text: str, env: dict, timeout: float) -> int | None:

@@ -85,8 +85,18 @@ OPTIONS = [
         shown_default="none",
     ),
     Option(
+        "--on-change",
+        "shell command run after a run that found articles edited, removed or back after publication, with "
+        "counts only, never a title (`$ELECTIONS_RUN_ID`, `$ELECTIONS_EDITED`, `$ELECTIONS_REMOVED`, "
+        "`$ELECTIONS_RESTORED`, `$ELECTIONS_MINOR_EDITS`, and a line on stdin)",
+        metavar="CMD",
+        env="ELECTIONS_ON_CHANGE",
+        shown_default="none",
+    ),
+    Option(
         "--alert-timeout",
-        "seconds the `--on-failure` command may take; then it is killed, with every process it started",
+        "seconds the `--on-failure` or `--on-change` command may take; then it is killed, with every process "
+        "it started",
         metavar="S",
         default=120.0,
         shown_default="`120`",

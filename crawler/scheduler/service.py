@@ -73,6 +73,7 @@ def run_command(argv: list[str]) -> int:
         timeout=args.timeout,
         grace=args.grace,
         on_failure=args.on_failure,
+        on_change=args.on_change,
         alert_timeout=args.alert_timeout,
         trigger=str(args.trigger or (Trigger.MANUAL if args.once else Trigger.SCHEDULED)),
         full_every=args.full_every,
@@ -364,7 +365,8 @@ def print_runs(runs: list[dict], totals: dict | None, db_path, zone) -> None:
     started = f"started ({zone})"  # the column's heading names the zone, its times do not
     print(
         f"{'id':>5}  {started} {'trigger':<10} {'status':<8} {'health':<10} "
-        f"{'new':>5} {'updated':>7} {'pending':>7} {'given up':>8} {'missed':>6} {'duration':>9}"
+        f"{'new':>5} {'updated':>7} {'pending':>7} {'given up':>8} {'missed':>6} "
+        f"{'checked':>7} {'removed':>7} {'back':>4} {'duration':>9}"
     )
     for run in runs:
         when = format_time(run["started_at"], zone, labelled=False)
@@ -372,7 +374,8 @@ def print_runs(runs: list[dict], totals: dict | None, db_path, zone) -> None:
             f"{run['id']:>5}  {when:<{len(started)}} {run['trigger'] or '':<10} "
             f"{run['status']:<8} {health_word(run):<10} {run['articles_new'] or 0:>5} "
             f"{run['articles_updated'] or 0:>7} {run['articles_pending'] or 0:>7} {run['articles_dropped'] or 0:>8} "
-            f"{'-' if run['walk_missed'] is None else run['walk_missed']:>6} {run_duration(run):>9}"
+            f"{'-' if run['walk_missed'] is None else run['walk_missed']:>6} "
+            f"{run['rechecked'] or 0:>7} {run['removed'] or 0:>7} {run['restored'] or 0:>4} {run_duration(run):>9}"
         )
         if run["health_problems"]:
             print(f"       {run['health_problems']}")

@@ -10,10 +10,12 @@ from scrapy.spidermiddlewares.httperror import HttpError
 
 from crawler import signals
 from crawler.arguments import CrawlArguments
-from crawler.contracts import FinishReason, Stat, WalkStop
+from crawler.contracts import EventKind, FinishReason, Stat, WalkStop
 from crawler.items import RawPage
 from crawler.middlewares import BotChallenge
+from crawler.recheck import Due
 from crawler.site.layouts import feeds, home, listing, load_article
+from crawler.site.layouts.error_page import is_error_page
 from crawler.site.urls import (
     SITE_DOMAINS,
     article_id,
@@ -76,6 +78,8 @@ class ElectionsSpider(scrapy.Spider):
     channel_since: str | None = None
     channel_fallback: bool = False
     listing_challenged: bool = False  # page 1 of the listing answered a bot challenge
+    listed_ids: set[str]  # every article id the walk's cards gave: a complete walk tells what is delisted
+    rechecks_begun: bool = False  # the due re-checks, requested once what is new is fetched
 
     @classmethod
     def check_arguments(cls, settings, arguments: dict) -> CrawlArguments:
@@ -109,6 +113,7 @@ class ElectionsSpider(scrapy.Spider):
         spider.sitemap_children = settings.getint("ELECTIONS_SITEMAP_CHILDREN")
         spider.max_size = settings.getint("DOWNLOAD_MAXSIZE")  # of a gzipped sitemap, unpacked
         spider.requested_ids = set()
+        spider.listed_ids = set()
         spider.archive_state = None
         return spider
 
@@ -259,10 +264,12 @@ class ElectionsSpider(scrapy.Spider):
             priority=1,
         )
 
-    def article_request(self, url: str) -> scrapy.Request:
+    def article_request(self, url: str, listed_in: str | None = None) -> scrapy.Request:
+        """`listed_in`: the listing whose card gave it."""
         self.requested_ids.add(listed_id(url))
         self.crawler.stats.inc_value(Stat.ARTICLES_REQUESTED)
-        return scrapy.Request(url, callback=self.parse_article, errback=self.article_failed)
+        meta = {"listed_in": listed_in} if listed_in else {}
+        return scrapy.Request(url, callback=self.parse_article, errback=self.article_failed, meta=meta)
 
     def parse_listing(self, response, page: int, after_empty: bool = False, recheck: bool = False):
         stats = self.crawler.stats
@@ -306,13 +313,14 @@ class ElectionsSpider(scrapy.Spider):
                 continue
             card_id = listed_id(url)
             read.card_ids.append(card_id)
+            self.listed_ids.add(card_id)
             if card.published_at:
                 stats.min_value(Stat.OLDEST_CARD_AT, card.published_at)
             if since and card.published_at and card.published_at < since:
                 read.reached_since = True
             elif card_id not in self.known_ids and card_id not in self.requested_ids:
                 read.all_known = False
-                read.requests.append(self.article_request(url))
+                read.requests.append(self.article_request(url, listed_in=self.listing_url))
         read.all_known &= bool(read.card_ids)  # cards, and none an article: nothing here is known to be stored
         return read
 
@@ -416,8 +424,9 @@ class ElectionsSpider(scrapy.Spider):
         return self.parse_article(response)
 
     def spider_idle(self):
-        """Once the walk and its articles are done: the second channel (ELECTIONS_SECOND_CHANNEL)."""
-        requests = self.begin_channel()
+        """Once the walk and its articles are done: the second channel (ELECTIONS_SECOND_CHANNEL);
+        once that is done too, the stored articles due a re-check."""
+        requests = self.begin_channel() or self.begin_rechecks()
         for request in requests:
             self.crawler.engine.crawl(request)
         if requests:
@@ -447,6 +456,66 @@ class ElectionsSpider(scrapy.Spider):
             robots,
             *(self.channel_request(urljoin(self.listing_url, path), self.parse_feed) for path in self.feed_paths),
         ]
+
+    def begin_rechecks(self) -> list[scrapy.Request]:
+        """The re-checks due (crawler/recheck.py, chosen by CrawlState), once a run: after what
+        is new, so that they never delay it."""
+        if self.rechecks_begun or self.archive_state is None:
+            return []
+        self.rechecks_begun = True
+        due = [d for d in self.archive_state.due if d.article_id not in self.requested_ids]
+        if due:
+            self.logger.info("Checking %d stored articles again, as their age makes them due", len(due))
+        return [self.recheck_request(d) for d in due]
+
+    def recheck_request(self, due: Due) -> scrapy.Request:
+        """Conditional where the page was served with validators: unchanged, it costs a 304.
+        dont_filter: a redirect to the home page the walk read is an answer, not a repeat."""
+        self.requested_ids.add(due.article_id)
+        self.crawler.stats.inc_value(Stat.ARTICLES_REQUESTED)
+        self.crawler.stats.inc_value(Stat.RECHECKED)
+        headers = {"If-None-Match": due.etag} if due.etag else {}
+        if due.last_modified:
+            headers["If-Modified-Since"] = due.last_modified
+        return scrapy.Request(
+            due.url,
+            headers=headers,
+            callback=self.parse_recheck,
+            errback=self.recheck_failed,
+            dont_filter=True,
+            meta={"handle_httpstatus_list": [304, 404, 410], "article_id": due.article_id},
+        )
+
+    def parse_recheck(self, response):
+        """A stored article, fetched again: unchanged (304), gone (404, 410, the site's error
+        page), sent to a page that is no article, or its page: stored as any fetch is, its edits
+        kept as versions (crawler/archive/changes.py)."""
+        article_id = response.meta["article_id"]
+        if response.status == 304:
+            self.checked(article_id, "unchanged")
+        elif response.status in (404, 410):
+            self.checked(article_id, EventKind.REMOVED, f"HTTP {response.status}")
+        elif isinstance(response, HtmlResponse) and is_error_page(response):
+            self.checked(article_id, EventKind.REMOVED, f"the site's error page, HTTP {response.status}")
+        elif isinstance(response, HtmlResponse) and not is_article_url(response.url):
+            self.checked(article_id, EventKind.REDIRECTED, f"sent to {response.url}")
+        else:
+            yield from self.parse_article(response)
+
+    def checked(self, article_id: str, outcome: str, detail: str | None = None) -> None:
+        if outcome != "unchanged":
+            self.logger.warning("Stored article %s is %s: %s", article_id, outcome, detail)
+        self.crawler.signals.send_catch_log(
+            signals.article_checked, article_id=article_id, outcome=str(outcome), detail=detail
+        )
+
+    def recheck_failed(self, failure):
+        """No answer: the article stays due, for the next run. Never a removal."""
+        self.crawler.stats.inc_value(Stat.RECHECK_FAILED)
+        self.logger.warning(
+            "Re-check of %s failed (%s): due again next run", failure.request.url, failure_reason(failure)
+        )
+        stop_on_challenge(failure)
 
     def channel_request(self, url: str, callback) -> scrapy.Request:
         # A missing feed or robots.txt is an answer: the English feeds are guesses (docs/site.md).
@@ -527,7 +596,13 @@ class ElectionsSpider(scrapy.Spider):
         if not is_article_url(response.url):  # a removed article sent to the home page, say
             self.report_failure(response.request, no_article_at(response.url), gone=True)
             return
+        if is_error_page(response):  # "page not found", served with 200
+            self.report_failure(response.request, f"the site's error page, HTTP {response.status}", gone=True)
+            return
         item = load_article(response, section=self.section, edition_lang=self.edition_lang)
+        item["etag"] = header(response, b"ETag")
+        item["last_modified"] = header(response, b"Last-Modified")
+        item["listed_in"] = response.meta.get("listed_in")
         if self.selecting:
             item["selected_from"] = response.meta.get("selected_from", self.listing_url)
         self.note_alias(response.request, item.get("article_id"))
@@ -624,6 +699,11 @@ STOP_REASONS = {
     WalkStop.SINCE: "it reaches cards older than since",
     WalkStop.FLOOR: "it reaches the all-news feed's floor (ELECTIONS_TOPIC_FIRST_DAYS)",
 }
+
+
+def header(response, name: bytes) -> str | None:
+    value = response.headers.get(name)
+    return value.decode("latin-1") if value else None
 
 
 def no_article_at(url: str) -> str:

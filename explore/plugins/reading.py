@@ -1,17 +1,20 @@
 """What a reader of `make explore` sees, as a Datasette plugin (explore/serve.py loads it):
-months that facet as a timeline, and the template filters of the article list and the
-article page (explore/templates)."""
+months that facet as a timeline, the template filters of the article list and the article
+page (explore/templates), and an article's history: its events and its versions, each shown
+as a word-level diff from the one before."""
 
 import json
 from datetime import datetime
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 from datasette import hookimpl
 from datasette.database import QueryInterrupted
 from datasette.facets import ArrayFacet, ColumnFacet
-from datasette.utils import path_with_added_args, path_with_removed_args, tilde_encode
+from datasette.utils import path_with_added_args, path_with_removed_args, tilde_decode, tilde_encode
+from markupsafe import Markup
 
-from crawler.archive import tag_counts_sql
+from crawler.archive import ARTICLE_EVENTS_SQL, ARTICLE_SQL, ARTICLE_VERSIONS_SQL, tag_counts_sql, word_diff_html
 
 KAZAKHSTAN = ZoneInfo("Asia/Almaty")
 
@@ -104,6 +107,54 @@ def tag_names(tags: str | None) -> list[str]:
 def paragraphs(body: str | None) -> list[str]:
     """The body's paragraphs: the archive separates them by a blank line."""
     return [paragraph for paragraph in (body or "").split("\n\n") if paragraph.strip()]
+
+
+# The fields a version's diff shows, in the order a reader reads them.
+SHOWN = ("title", "lead", "body", "author", "tags", "published_at")
+
+
+def shown_value(field: str, value) -> str:
+    return ", ".join(tag_names(value)) if field == "tags" else str(value or "")
+
+
+def version_diffs(versions: list[dict], current: dict) -> list[dict]:
+    """Each earlier version and what changed from it to the next one (the last to the article
+    as it is): the fields that differ, each as a diff, deletions struck and insertions marked."""
+    states = [*versions, current]
+    shown = []
+    for before, after in pairwise(states):
+        diffs = [
+            {
+                "field": field,
+                "html": Markup(word_diff_html(shown_value(field, before[field]), shown_value(field, after[field]))),
+            }
+            for field in SHOWN
+            if shown_value(field, before[field]) != shown_value(field, after[field])
+        ]
+        shown.append({"seen_at": before["seen_at"], "run_id": before["run_id"], "diffs": diffs})
+    return list(reversed(shown))  # newest change first
+
+
+@hookimpl
+def extra_template_vars(template, database, table, datasette, request):
+    """On an article's page: `article_events` and `article_versions` (see version_diffs)."""
+    if template != "row.html" or table != "articles" or request is None:
+        return {}
+
+    async def history():
+        db = datasette.get_database(database)
+        article_id = tilde_decode(request.url_vars["pks"])
+        current = await db.execute(ARTICLE_SQL, {"article_id": article_id})
+        if not current.rows:
+            return {}
+        versions = await db.execute(ARTICLE_VERSIONS_SQL, {"article_id": article_id})
+        events = await db.execute(ARTICLE_EVENTS_SQL, {"article_id": article_id})
+        return {
+            "article_events": [dict(row) for row in events.rows],
+            "article_versions": version_diffs([dict(row) for row in versions.rows], dict(current.rows[0])),
+        }
+
+    return history
 
 
 @hookimpl

@@ -136,12 +136,13 @@ def test_refresh_keeps_the_earlier_version_of_an_edited_article(archive):
     assert (after[edited.article_id]["version_count"], after[edited.article_id]["run_id"]) == (2, run["id"])
     assert after[edited.article_id]["first_seen_at"] == old["first_seen_at"]
     for article in in_window:
-        if article.article_id != edited.article_id:  # unchanged: only last_seen_at moves
+        if article.article_id != edited.article_id:  # unchanged: only its sighting moves
             changed = {
                 k for k in after[article.article_id] if after[article.article_id][k] != before[article.article_id][k]
             }
-            assert changed <= {"last_seen_at"}
+            assert changed <= {"last_seen_at", "last_checked_at"}
             assert after[article.article_id]["last_seen_at"] >= run["started_at"]
+            assert after[article.article_id]["last_checked_at"] == after[article.article_id]["last_seen_at"]
     archive.check_every_article_stored_once()
 
     again, _ = archive.run("-a", f"refresh={days}")

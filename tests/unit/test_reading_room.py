@@ -103,3 +103,72 @@ def test_an_article_page_reads_as_an_article_without_a_browser(get, archive):
 def test_other_tables_keep_datasettes_own_pages(get):
     page = get("/elections/crawl_runs")  # a table the templates leave to Datasette
     assert page.status_code == 200 and 'class="article-page"' not in page.text
+
+
+@pytest.fixture(scope="module")
+def watched(tmp_path_factory) -> Path:
+    """An archive where one article was edited twice and one removed, as re-checks record it."""
+    from datetime import UTC, datetime, timedelta
+
+    from crawler.archive import open_archive
+    from crawler.clock import Clock
+
+    path = tmp_path_factory.mktemp("watched") / "elections.db"
+    first = {
+        "article_id": "97d5e1",
+        "url": "https://qazinform.com/news/turnout-97d5e1",
+        "title": "Turnout reaches 61.2 percent",
+        "body": "The CEC said turnout reached 61.2 percent by noon.\n\nCounting begins at eight.",
+        "published_at": "2026-11-29T05:00:00+00:00",
+        "tags": ["CEC"],
+    }
+    edits = [
+        first,
+        {**first, "title": "Turnout reaches 58.9 percent"},
+        {**first, "title": "Turnout reaches 58.9 percent", "body": first["body"].replace("eight", "nine")},
+    ]
+    removed = {
+        **first,
+        "article_id": "a1b2c3",
+        "url": "https://qazinform.com/news/gone-a1b2c3",
+        "title": "Candidate withdraws",
+    }
+    for day, version in enumerate(edits):
+        clock = Clock(datetime(2026, 11, 29, 6, tzinfo=UTC) + timedelta(days=day))
+        with open_archive(path, clock=clock) as archive, archive.transaction():
+            archive.save_articles([version, removed] if day == 0 else [version], run_id=day + 1)
+            if day == 2:
+                archive.save_checks([{"article_id": "a1b2c3", "outcome": "removed", "detail": "HTTP 404"}], 3)
+    return path
+
+
+@pytest.fixture(scope="module")
+def get_watched(watched):
+    ds = datasette_for(watched)
+    asyncio.run(ds.invoke_startup())
+    return lambda path: asyncio.run(ds.client.get(path))
+
+
+def test_an_articles_page_shows_what_happened_to_it_and_each_change_as_a_diff(get_watched):
+    html = get_watched("/elections/articles/97d5e1").text
+    assert "What happened to it" in html
+    assert html.count("<strong>edited</strong>") == 2
+    assert "<del>61.2</del><ins>58.9</ins>" in html  # the title, first edit
+    assert "<del>eight.</del><ins>nine.</ins>" in html  # the body, second edit
+    assert html.index("<del>eight.</del>") < html.index("<del>61.2</del>")  # newest change first
+    removed = get_watched("/elections/articles/a1b2c3").text
+    assert "<strong>removed</strong>: HTTP 404" in removed and "<del>" not in removed
+
+
+def test_recently_changed_and_the_atom_feeds(get_watched):
+    changes = get_watched("/elections/recently_changed.json?_shape=array").json()
+    assert [(row["kind"], row["article_id"]) for row in changes] == [
+        ("removed", "a1b2c3"),
+        ("edited", "97d5e1"),
+        ("edited", "97d5e1"),
+    ]
+    feed = get_watched("/elections/changes.atom")
+    assert feed.status_code == 200 and feed.headers["content-type"].startswith("application/xml")
+    assert "<title>removed: Candidate withdraws</title>" in feed.text and feed.text.count("<entry>") == 3
+    new = get_watched("/elections/new_articles.atom").text
+    assert "<title>Turnout reaches 58.9 percent</title>" in new and new.count("<entry>") == 2

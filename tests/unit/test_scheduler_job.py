@@ -14,6 +14,7 @@ from crawler.scheduler.job import (
     JobOptions,
     finished_run,
     own_run_id,
+    report_changes,
     report_unreported,
     run_alert,
     run_crawl,
@@ -180,6 +181,34 @@ def test_an_alert_that_hangs_is_stopped_with_everything_it_started(tmp_path):
     started = time.monotonic()
     assert run_alert(f"sleep 30 & echo $! > {tmp_path / 'child'}; wait", "summary", {}, timeout=0.3) is None
     assert time.monotonic() - started < 10
-    child = int((tmp_path / "child").read_text())
-    assert not Path(f"/proc/{child}").exists() or "zombie" in Path(f"/proc/{child}/status").read_text().lower()
+    child = Path(f"/proc/{int((tmp_path / 'child').read_text())}")
+    deadline = time.monotonic() + 5  # a SIGKILL lands when the child is next scheduled
+    while child.exists() and "zombie" not in (child / "status").read_text().lower() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not child.exists() or "zombie" in (child / "status").read_text().lower()
     assert run_alert("exit 3", "summary", {}, timeout=5) == 3
+
+
+def test_a_run_that_found_edits_or_removals_runs_the_on_change_command_with_counts_only(tmp_path):
+    heard = tmp_path / "heard.txt"
+    command = (
+        f'cat > {heard}; echo "$ELECTIONS_RUN_ID $ELECTIONS_EDITED $ELECTIONS_REMOVED $ELECTIONS_RESTORED" >> {heard}'
+    )
+    options = JobOptions(on_change=command)
+    run = {**RUN, "id": 9, "title": "never shown", "articles_updated": 2, "removed": 1, "restored": 0, "minor_edits": 4}
+    report_changes(run, options)
+    assert heard.read_text() == (
+        "Elections crawl run 9 found 2 edited, 1 removed, 0 restored, 4 minor edits "
+        "(recent_changes in the archive says which)\n9 2 1 0\n"
+    )
+    heard.unlink()
+    report_changes({**run, "articles_updated": 0, "removed": 0}, options)  # minor edits alone page nobody
+    assert not heard.exists()
+
+
+def test_status_shows_what_each_run_rechecked_found_removed_and_back(tmp_path, capsys):
+    db = archive_with_runs(tmp_path / "elections.db", {"rechecked": 12, "removed": 2, "restored": 1})
+    assert main(["status", "--data-dir", str(tmp_path / "data"), "--", "-s", f"ELECTIONS_DB={db}"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[4].split()[-5:] == ["missed", "checked", "removed", "back", "duration"]
+    assert lines[5].split()[10:14] == ["2", "12", "2", "1"]

@@ -18,6 +18,7 @@ TABLES = (
     "crawl_runs",
     "raw_pages",
     "topic_verdicts",
+    "article_events",
 )
 
 

@@ -1,0 +1,59 @@
+"""When a stored article is fetched again, to catch what the site changes after publication.
+
+An article is checked once its age has passed each point of the schedule
+(`ELECTIONS_RECHECK_SCHEDULE`, by default 1 h, 6 h, 1 d, 3 d, 7 d, 30 d, 90 d and 365 d after
+publication), as NewsDiffs thins its checks out with age: it is due when its last check came
+before the latest point its age has passed. Past the last point, it is never fetched again.
+A removed article is checked on the same schedule, to see it come back. A crawl takes at most
+`ELECTIONS_RECHECK_MAX` due articles, the longest overdue first, after what is new.
+"""
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+UNITS = {"m": timedelta(minutes=1), "h": timedelta(hours=1), "d": timedelta(days=1)}
+
+
+def parse_schedule(text: str) -> tuple[timedelta, ...]:
+    """'1h,6h,1d' -> the points, in order; raises ValueError, in a sentence."""
+    points = []
+    for part in [p.strip() for p in str(text).split(",") if p.strip()]:
+        match = re.fullmatch(r"(\d+)\s*([mhd])", part)
+        if not match or int(match[1]) == 0:
+            raise ValueError(f"ELECTIONS_RECHECK_SCHEDULE must list ages such as 1h,6h,1d,3d (m, h or d), got {text!r}")
+        points.append(int(match[1]) * UNITS[match[2]])
+    if points != sorted(set(points)):
+        raise ValueError(f"ELECTIONS_RECHECK_SCHEDULE must list ages from youngest to oldest, got {text!r}")
+    return tuple(points)
+
+
+def due_since(published_at: datetime, last_checked_at: datetime, now: datetime, schedule) -> datetime | None:
+    """Since when the article is due: the latest point of the schedule its age has passed by
+    `now`, when its last check came before it; None when it is not due."""
+    passed = [published_at + point for point in schedule if published_at + point <= now]
+    if passed and last_checked_at < passed[-1]:
+        return passed[-1]
+    return None
+
+
+@dataclass(frozen=True)
+class Due:
+    """A stored article to check again (Archive.due_for_recheck)."""
+
+    article_id: str
+    url: str
+    since: datetime  # due since then: the longest overdue is checked first
+    etag: str | None = None  # the validators its last fetch was served with: a 304 costs no page
+    last_modified: str | None = None
+    removed: bool = False
+
+
+def choose(candidates: list[Due], limit: int) -> list[Due]:
+    """The `limit` longest overdue."""
+    return sorted(candidates, key=lambda due: (due.since, due.article_id))[:limit]
+
+
+def checks_in_first_year(schedule) -> int:
+    """Fetches of an article in its first year, its first one aside: one per point."""
+    return sum(point <= timedelta(days=366) for point in schedule)

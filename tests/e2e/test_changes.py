@@ -1,0 +1,149 @@
+"""Edits and removals after publication, over HTTP against the replica: the crawl re-checks
+stored articles as their age makes them due, with ELECTIONS_NOW moved forward between runs."""
+
+import json
+import signal
+import sqlite3
+import subprocess
+from datetime import UTC, timedelta
+
+import pytest
+
+from replica import ReplicaServer, ReplicaSite
+from replica.crawling import ROOT, crawl, crawl_command, rows, stored_articles
+
+DAY = timedelta(days=1)
+
+
+def at(moment) -> str:
+    return moment.isoformat(timespec="seconds")
+
+
+class Newsroom:
+    """A replica whose newest articles come out after the first run, and the runs over it."""
+
+    def __init__(self, tmp_path, articles: int = 30, seed: int = 41):
+        self.site = ReplicaSite(articles=articles, seed=seed)
+        self.t1 = self.site.articles[0].published.astimezone(UTC)  # the first run: as its newest came out
+        self.fresh = self.site.publish(6)  # an hour apart, after t1: each due a check a day later
+        self.db = tmp_path / "elections.db"
+
+    def run(self, server, now, *arguments: str, **settings) -> dict:
+        result = crawl("-a", f"start_url={server.start_url}", *arguments, db=self.db, ELECTIONS_NOW=at(now), **settings)
+        assert result.returncode in (0, 1), result.stderr[-3000:]
+        return rows(self.db, "crawl_runs")[-1]
+
+    def events(self) -> list[tuple[str, str, str | None]]:
+        return [(e["article_id"], e["kind"], e["detail"]) for e in rows(self.db, "article_events")]
+
+    def requests_of(self, article) -> int:
+        return self.site.requests[article.path]
+
+
+@pytest.fixture
+def newsroom(tmp_path):
+    room = Newsroom(tmp_path)
+    with ReplicaServer(room.site) as server:
+        room.server = server
+        yield room
+
+
+def test_edits_are_versioned_form_is_not_and_removals_are_events_that_keep_the_text(newsroom):
+    site, server = newsroom.site, newsroom.server
+    first = newsroom.run(server, newsroom.t1)
+    assert (first["status"], first["rechecked"]) == ("ok", 0)  # nothing is due in a first run
+    stored = stored_articles(newsroom.db)
+
+    edited = site.edit_fields(0, title=site.articles[0].title + " after the recount")
+    retouched = site.retouch(1)
+    gone = {how: site.remove(position, how) for position, how in ((2, "404"), (3, "410"), (4, "error page"))}
+    redirected = site.remove(5, "redirect")
+
+    second = newsroom.run(server, newsroom.t1 + DAY)
+    # the six fresh ones (their 6-hour point), and the one out at t1 (its 1-day point, just now)
+    assert second["rechecked"] == 7 and second["status"] == "ok" and second["healthy"] == 1
+    assert (second["articles_updated"], second["minor_edits"], second["removed"]) == (1, 1, 4)
+    events = {(article_id, kind): detail for article_id, kind, detail in newsroom.events()}
+    assert events == {
+        (edited.article_id, "edited"): None,
+        (retouched.article_id, "minor_edit"): None,
+        (gone["404"].article_id, "removed"): "HTTP 404",
+        (gone["410"].article_id, "removed"): "HTTP 410",
+        (gone["error page"].article_id, "removed"): "the site's error page, HTTP 200",
+        (redirected.article_id, "redirected"): f"sent to {server.base_url}/",
+    }
+    [change] = [e for e in rows(newsroom.db, "article_events") if e["kind"] == "edited"]
+    assert (json.loads(change["fields"]), change["words_added"], change["words_removed"]) == (["title"], 3, 0)
+    [version] = rows(newsroom.db, "article_versions")  # the edit's, and no more
+    assert (version["article_id"], version["title"]) == (edited.article_id, stored[edited.article_id]["title"])
+    after = stored_articles(newsroom.db)
+    assert after[edited.article_id]["title"] == edited.title and after[edited.article_id]["version_count"] == 2
+    assert after[retouched.article_id]["version_count"] == 1
+    assert after[retouched.article_id]["body"].startswith(retouched.paragraphs[0].replace("  ", " ").split("!")[0])
+    for article in [*gone.values(), redirected]:  # its text stays, marked removed
+        kept = {k: v for k, v in after[article.article_id].items() if k not in ("removed_at", "last_checked_at")}
+        assert kept == {
+            k: v for k, v in stored[article.article_id].items() if k not in ("removed_at", "last_checked_at")
+        }
+        assert after[article.article_id]["removed_at"].startswith(at(newsroom.t1 + DAY)[:13])  # the crawl's clock
+
+    site.restore(gone["404"])
+    site.restore(redirected)
+    third = newsroom.run(server, newsroom.t1 + 4 * DAY)  # the 3-day point of the fresh articles
+    assert (third["restored"], third["removed"], third["articles_updated"]) == (2, 0, 0)
+    restored = {article_id for article_id, kind, _ in newsroom.events() if kind == "restored"}
+    assert restored == {gone["404"].article_id, redirected.article_id}
+    now = stored_articles(newsroom.db)
+    assert now[gone["404"].article_id]["removed_at"] is None and now[gone["410"].article_id]["removed_at"]
+    counters = json.loads(third["counters"])
+    assert counters["recheck/not_modified"] >= 1  # a page that sent validators and did not change: a 304
+    assert len(rows(newsroom.db, "article_events")) == 8  # a removal still removed is no new event
+
+
+def test_no_article_past_the_end_of_its_schedule_is_fetched_again(newsroom):
+    site, server = newsroom.site, newsroom.server
+    newsroom.run(server, newsroom.t1)
+    for days in (1, 4, 8, 31, 91, 400, 800):
+        newsroom.run(server, newsroom.t1 + days * DAY)
+    old = [a for a in site.articles if a.published.astimezone(UTC) < newsroom.t1 - 365 * DAY]
+    assert old and all(newsroom.requests_of(a) == 1 for a in old)
+    checks = {a.article_id: newsroom.requests_of(a) for a in newsroom.fresh}
+    assert set(checks.values()) == {1 + 6}  # stored, then the 1d, 3d, 7d, 30d, 90d and 365d points
+    last = rows(newsroom.db, "crawl_runs")[-1]
+    assert (last["rechecked"], last["status"]) == (0, "ok")  # 800 days on: nothing left to check
+
+
+def test_recheck_off_fetches_no_stored_article_again(newsroom):
+    newsroom.run(newsroom.server, newsroom.t1)
+    run = newsroom.run(newsroom.server, newsroom.t1 + DAY, "-a", "recheck=off")
+    assert run["rechecked"] == 0 and all(newsroom.requests_of(a) == 1 for a in newsroom.fresh)
+
+
+def test_a_kill_during_the_rechecks_leaves_no_half_recorded_change(newsroom):
+    site, server = newsroom.site, newsroom.server
+    newsroom.run(server, newsroom.t1)
+    for position in range(6):
+        site.edit_fields(position, title=site.articles[position].title + " (updated)")
+    fresh = {a.path for a in newsroom.fresh}
+    command = crawl_command(
+        "-a",
+        f"start_url={server.start_url}",
+        db=newsroom.db,
+        ELECTIONS_NOW=at(newsroom.t1 + DAY),
+        ELECTIONS_DB_BATCH_SIZE="1",
+        CONCURRENT_REQUESTS_PER_DOMAIN="1",  # one re-check at a time, 0.2 s apart: those before the kill are written
+        DOWNLOAD_DELAY="0.2",
+    )
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    site.after_requests(lambda target: target in fresh, 4, lambda: process.send_signal(signal.SIGKILL))
+    process.wait(timeout=120)
+    assert process.returncode == -signal.SIGKILL
+    with sqlite3.connect(newsroom.db) as db:
+        assert db.execute("pragma integrity_check").fetchone()[0] == "ok"
+    recorded = {article_id for article_id, kind, _ in newsroom.events() if kind == "edited"}
+    versions = {v["article_id"] for v in rows(newsroom.db, "article_versions")}
+    assert recorded == versions and 0 < len(recorded) < 6  # each change whole, with its version, or not at all
+    newsroom.run(server, newsroom.t1 + DAY)
+    edits = [article_id for article_id, kind, _ in newsroom.events() if kind == "edited"]
+    assert sorted(edits) == sorted(a.article_id for a in newsroom.fresh)  # each once
+    assert len(rows(newsroom.db, "article_versions")) == 6
