@@ -68,7 +68,8 @@ class ArchiveState:
     """What the spider knows of the archive when it starts."""
 
     known_ids: set[str] = field(default_factory=set)  # stored, or given up (until mode=full)
-    first: list[dict] = field(default_factory=list)  # pages to fetch first: failures, refreshes
+    first: list[dict] = field(default_factory=list)  # pages to fetch first: earlier failures
+    refresh: list[Due] = field(default_factory=list)  # stored articles to check again first (-a refresh=DAYS)
     runs_by_listing: dict[str, list[dict]] = field(default_factory=dict)  # for crawler.walk.WalkPlan
     # The listing a run found behind a door past the menu: tried after the menu, before the doors
     remembered_listing: dict | None = None
@@ -110,7 +111,7 @@ class CrawlState:
         state.rejected_ids = archive.rejected_article_ids()  # a full run too: judging again is reparse's
         state.first = archive.failed_pages(given_up_too=full)
         if arguments.refresh:
-            state.first += archive.recently_published(arguments.refresh)
+            state.refresh = archive.recently_published(arguments.refresh)
         if arguments.recheck and not arguments.url:
             state.due = archive.due_for_recheck(self.schedule, self.recheck_max)
         spider.archive_state = state

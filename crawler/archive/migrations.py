@@ -131,6 +131,10 @@ def watch_stored_articles(db: Database) -> None:
     for column, kind in ARTICLES_WATCH.items():
         db.table("articles").add_column(column, kind)
     db.execute("update articles set last_checked_at = last_seen_at")
+    # the listing of the run that stored it, as near as the runs tell
+    db.execute(
+        "update articles set listed_in = (select start_url from crawl_runs where crawl_runs.id = articles.run_id)"
+    )
     db.table("article_events").create(ARTICLE_EVENTS, pk="id", not_null=["article_id", "kind", "at"])
     db.table("article_events").create_index(["article_id"])
     db.table("article_events").create_index(["at"])

@@ -327,13 +327,17 @@ class Archive:
             for row in self.db.execute("select article_id from dropped_items where status = ?", [FailureStatus.DROPPED])
         }
 
-    def recently_published(self, days: int) -> list[dict]:
-        since = (self.clock.now() - timedelta(days=days)).isoformat()
-        return list(
-            self.db.query(
-                "select url, article_id from articles where published_at >= ? order by published_at desc", [since]
+    def recently_published(self, days: int) -> list[Due]:
+        """The stored articles published in the last `days` days, to check again now (`-a
+        refresh=DAYS`): unconditionally, since whoever asks wants the pages."""
+        now = self.clock.now()
+        return [
+            Due(article_id, url, now, removed=bool(removed_at))
+            for article_id, url, removed_at in self.db.execute(
+                "select article_id, url, removed_at from articles where published_at >= ? order by published_at desc",
+                [(now - timedelta(days=days)).isoformat()],
             )
-        )
+        ]
 
     def field_coverage(self, run_id: int, fields: list[str]) -> dict[str, float]:
         """For the articles a run stored: field -> share that have it (not null, '' or [])."""

@@ -130,11 +130,18 @@ class ElectionsSpider(scrapy.Spider):
         self.selecting = not self.arguments.start_url and (
             self.topic_rule == "always" or bool(remembered and remembered["listing_found_by"] == home.ALL_NEWS_FEED)
         )
-        if first:
-            self.logger.info("Fetching %d pages first: earlier failures and refreshes", len(first))
+        if first or self.archive_state.refresh:
+            self.logger.info(
+                "Fetching first %d pages that failed before and %d stored articles to refresh",
+                len(first),
+                len(self.archive_state.refresh),
+            )
         for page in first:
             if page["article_id"] not in self.requested_ids:
                 yield self.article_request(page["url"])
+        for due in self.archive_state.refresh:  # a stored article, fetched again: a re-check
+            if due.article_id not in self.requested_ids:
+                yield self.recheck_request(due)
         if self.arguments.start_url:
             yield self.begin_walk(self.arguments.start_url, "given")
         elif self.topic_rule == "always":

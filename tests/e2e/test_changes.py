@@ -147,3 +147,26 @@ def test_a_kill_during_the_rechecks_leaves_no_half_recorded_change(newsroom):
     edits = [article_id for article_id, kind, _ in newsroom.events() if kind == "edited"]
     assert sorted(edits) == sorted(a.article_id for a in newsroom.fresh)  # each once
     assert len(rows(newsroom.db, "article_versions")) == 6
+
+
+def test_a_complete_walk_that_no_longer_lists_an_article_records_it_delisted(newsroom):
+    site, server = newsroom.site, newsroom.server
+    newsroom.run(server, newsroom.t1)
+    [taken] = site.unlist(8)  # off the listing; its page still there
+    partial = newsroom.run(server, newsroom.t1 + timedelta(minutes=5))  # stops at the first known page
+    assert partial["listing_complete"] == 0 and newsroom.events() == []
+    full = newsroom.run(server, newsroom.t1 + timedelta(minutes=10), "-a", "mode=full")
+    assert full["listing_complete"] == 1
+    assert newsroom.events() == [(taken.article_id, "delisted", server.start_url)]
+    assert stored_articles(newsroom.db)[taken.article_id]["delisted_at"]
+    newsroom.run(server, newsroom.t1 + timedelta(minutes=15), "-a", "mode=full")
+    assert len(newsroom.events()) == 1  # once
+
+
+def test_a_refresh_that_finds_a_stored_article_gone_records_a_removal_not_a_failure(newsroom):
+    site, server = newsroom.site, newsroom.server
+    newsroom.run(server, newsroom.t1)
+    gone = site.remove(0, "410")
+    run = newsroom.run(server, newsroom.t1 + timedelta(minutes=5), "-a", "refresh=1", "-a", "recheck=off")
+    assert newsroom.events() == [(gone.article_id, "removed", "HTTP 410")]
+    assert rows(newsroom.db, "dropped_items") == [] and run["removed"] == 1 and run["status"] == "ok"
