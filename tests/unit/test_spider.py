@@ -2,6 +2,7 @@
 crawler.state.CrawlState hands it, and fed built responses, as Scrapy's own tests do."""
 
 from contextlib import nullcontext
+from datetime import UTC, datetime
 
 import pytest
 from scrapy import Request
@@ -15,6 +16,7 @@ from crawler import settings as project_settings
 from crawler import signals as crawler_signals
 from crawler.contracts import Stat
 from crawler.middlewares import BotChallenge
+from crawler.recheck import Due
 from crawler.site.layouts import feeds
 from crawler.spiders.elections import ElectionsSpider, failure_reason
 from crawler.state import ArchiveState
@@ -354,3 +356,54 @@ def test_a_failure_says_what_happened_in_a_few_words():
     assert reason(DownloadTimeoutError("took too long")) == "timeout"
     assert reason(ConnectionRefusedError()) == "ConnectionRefusedError"
     assert reason(ValueError(" bad  ")) == "ValueError: bad"
+
+
+def test_rechecks_come_once_after_the_channel_conditional_and_skip_what_the_run_fetched():
+    due = [
+        Due("a1b2c3", SITE + "/news/edited-a1b2c3", datetime(2026, 11, 1, tzinfo=UTC), etag='"v1"', last_modified="x"),
+        Due("d4e5f6", SITE + "/news/fetched-d4e5f6", datetime(2026, 11, 2, tzinfo=UTC)),
+    ]
+    spider = spider_for()
+    spider.archive_state.due = due
+    spider.requested_ids.add("d4e5f6")
+    [request] = spider.begin_rechecks()
+    assert (request.url, request.callback, request.dont_filter) == (due[0].url, spider.parse_recheck, True)
+    assert request.headers["If-None-Match"] == b'"v1"' and request.headers["If-Modified-Since"] == b"x"
+    assert request.meta["handle_httpstatus_list"] == [304, 404, 410]
+    assert spider.begin_rechecks() == []  # once a run
+    assert spider.crawler.stats.get_value(Stat.RECHECKED) == 1
+
+
+def test_a_recheck_tells_unchanged_removed_and_redirected_apart_and_reads_a_page(articles):
+    spider = spider_for()
+    checked = []
+    spider.crawler.signals.connect(
+        lambda article_id, outcome, detail: checked.append((article_id, outcome, detail)),
+        signal=crawler_signals.article_checked,
+        weak=False,
+    )
+    url = SITE + "/news/stored-a1b2c3"
+    request = spider.recheck_request(Due("a1b2c3", url, datetime(2026, 11, 1, tzinfo=UTC)))
+
+    def answer(status: int, body: bytes = b"", at: str = url):
+        return list(spider.parse_recheck(HtmlResponse(at, status=status, body=body, request=request)))
+
+    error_page = b'<html><body><div class="error__wrapper"><h1>Page not found</h1></div></body></html>'
+    assert (
+        answer(304)
+        == answer(404)
+        == answer(410)
+        == answer(200, error_page)
+        == answer(200, b"<h1>Home</h1>", SITE + "/")
+        == []
+    )
+    assert checked == [
+        ("a1b2c3", "unchanged", None),
+        ("a1b2c3", "removed", "HTTP 404"),
+        ("a1b2c3", "removed", "HTTP 410"),
+        ("a1b2c3", "removed", "the site's error page, HTTP 200"),
+        ("a1b2c3", "redirected", f"sent to {SITE}/"),
+    ]
+    article = articles[0]
+    [item] = answer(200, pages.article_page(article, articles, SITE).encode(), SITE + article.path)
+    assert item["title"] == article.title and len(checked) == 5
