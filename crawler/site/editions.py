@@ -1,8 +1,8 @@
 """Kazinform's editions, as data: one entry each. What differs between editions is here;
 what they share (the CMS, its designs and URL forms) is in the layouts and urls.py.
 
-English is the one crawled today; the Russian month names are read in every edition, as
-they always were, until the Russian edition gets its entry (docs/site.md says how).
+English is the one crawled today; the Russian and Kazakh entries hold what is known of
+those editions, and every edition's month names and datelines are read on every page.
 """
 
 from dataclasses import dataclass, field
@@ -62,6 +62,43 @@ RUSSIAN_MONTHS = month_numbers(
 )
 
 
+# Kazakh months, with the case endings a date or a sentence gives them: nominative
+# ("27 Қазан 2025", the date line's), locative ("27 қазанда"), genitive and dative, by the
+# vowel harmony and the last sound of each name.
+_KAZAKH_NOMINATIVE = (
+    "қаңтар",
+    "ақпан",
+    "наурыз",
+    "сәуір",
+    "мамыр",
+    "маусым",
+    "шілде",
+    "тамыз",
+    "қыркүйек",
+    "қазан",
+    "қараша",
+    "желтоқсан",
+)
+_KAZAKH_ENDINGS = {  # month -> locative, genitive, dative endings
+    "қаңтар": ("да", "дың", "ға"),
+    "ақпан": ("да", "ның", "ға"),
+    "наурыз": ("да", "дың", "ға"),
+    "сәуір": ("де", "дің", "ге"),
+    "мамыр": ("да", "дың", "ға"),
+    "маусым": ("да", "ның", "ға"),
+    "шілде": ("де", "нің", "ге"),
+    "тамыз": ("да", "дың", "ға"),
+    "қыркүйек": ("те", "тің", "ке"),
+    "қазан": ("да", "ның", "ға"),
+    "қараша": ("да", "ның", "ға"),
+    "желтоқсан": ("да", "ның", "ға"),
+}
+KAZAKH_MONTHS = month_numbers(
+    _KAZAKH_NOMINATIVE,
+    *zip(*[[name + ending for ending in _KAZAKH_ENDINGS[name]] for name in _KAZAKH_NOMINATIVE], strict=True),
+)
+
+
 @dataclass(frozen=True)
 class Edition:
     code: str  # ELECTIONS_EDITION's value, in time
@@ -70,6 +107,7 @@ class Edition:
     section_names: tuple[str, ...]  # the section as its pages name it; the first is ELECTIONS_SECTION's default
     months: dict[str, int]  # month names in every form its dates use, lower case -> 1 to 12
     sources: tuple[str, ...]  # the agency as a dateline names it: "ASTANA. KAZINFORM – …"
+    capitals: str  # the capital letters a dateline's place is written in, as a regex class's inside
     site_names: tuple[str, ...]  # what ends a title: "… | Qazinform News Agency"
     # Headings that open the chrome after an article's text, per design read by its text
     chrome_headings: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -85,6 +123,7 @@ ENGLISH = Edition(
     section_names=("Elections",),
     months=ENGLISH_MONTHS,
     sources=("KAZINFORM", "QAZINFORM"),
+    capitals="A-Z",
     site_names=("Kazinform", "Qazinform"),
     chrome_headings={
         # legacy pages print the Russian "related" heading too
@@ -97,10 +136,38 @@ ENGLISH = Edition(
     search_tokenizer="porter unicode61 remove_diacritics 2",
 )
 
-EDITIONS = {edition.code: edition for edition in (ENGLISH,)}
+# Not crawled yet (issue 22): what the notes tell of them (docs/site.md), read in every edition.
+RUSSIAN = Edition(
+    code="ru",
+    lang="ru",
+    home_url="https://www.inform.kz/ru/",
+    section_names=("Выборы",),
+    months=RUSSIAN_MONTHS,
+    # 2024–2026 text has no dateline ("…, передает агентство Kazinform."); legacy pages open
+    # with "НУР-СУЛТАН. КАЗИНФОРМ – …"
+    sources=("KAZINFORM", "КАЗИНФОРМ"),
+    capitals="А-ЯЁ",
+    site_names=("Kazinform", "Казинформ"),
+    search_tokenizer="unicode61 remove_diacritics 2",  # no Russian stemmer in SQLite (issue 22)
+)
+KAZAKH = Edition(
+    code="kk",
+    lang="kk",
+    home_url="https://kaz.inform.kz/",
+    section_names=("Сайлау",),
+    months=KAZAKH_MONTHS,
+    sources=("KAZINFORM",),  # "АСТАНА. KAZINFORM — …", "ҚЫЗЫЛОРДА. KAZINFORM — …"
+    capitals="А-ЯЁӘҒҚҢӨҰҮҺІ",
+    site_names=("Kazinform",),
+    search_tokenizer="unicode61 remove_diacritics 2",
+)
+
+EDITIONS = {edition.code: edition for edition in (ENGLISH, RUSSIAN, KAZAKH)}
 DEFAULT = ENGLISH
 
-# What every edition's pages are read with: their month names and the agency's names.
-MONTHS = {name: number for edition in EDITIONS.values() for name, number in edition.months.items()} | RUSSIAN_MONTHS
+# What every edition's pages are read with: their month names, the agency's names and the
+# letters of a dateline (a page of one edition quotes another's).
+MONTHS = {name: number for edition in EDITIONS.values() for name, number in edition.months.items()}
+CAPITALS = "".join(dict.fromkeys(edition.capitals for edition in EDITIONS.values()))
 SOURCES = tuple(dict.fromkeys(source for edition in EDITIONS.values() for source in edition.sources))
 SITE_NAMES = tuple(dict.fromkeys(name for edition in EDITIONS.values() for name in edition.site_names))

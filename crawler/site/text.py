@@ -5,13 +5,15 @@ import hashlib
 import re
 import unicodedata
 
-from crawler.site.editions import SITE_NAMES, SOURCES
+from crawler.site.editions import CAPITALS, SITE_NAMES, SOURCES
 
 _SPACE = re.compile(r"[\s\x00]+")  # a NUL byte separates words as a space does
 # og:title and <title> may end with " | Kazinform" or " | Qazinform News Agency".
 _SITE_SUFFIX = re.compile(rf"\s+[|–—]\s+[^|–—]*(?:{'|'.join(SITE_NAMES)})[^|–—]*$", re.IGNORECASE)
-# "ASTANA. KAZINFORM The ...", "NUR-SULTAN. KAZINFORM – Parliamentary ...".
-_DATELINE = re.compile(rf"^(?P<dateline>[A-Z][A-Z\- ]*[A-Z])[.,]\s*(?P<source>{'|'.join(SOURCES)})\b\s*(?:[–—-]\s*)?")
+# "ASTANA. KAZINFORM The ...", "NUR-SULTAN. KAZINFORM – Parliamentary ...", "ҚЫЗЫЛОРДА. KAZINFORM — ...".
+_DATELINE = re.compile(
+    rf"^(?P<dateline>[{CAPITALS}][{CAPITALS}\- ]*[{CAPITALS}])[.,]\s*(?P<source>{'|'.join(SOURCES)})\b\s*(?:[–—-]\s*)?"
+)
 _AUTHOR_LABEL = re.compile(r"^(?:Author|Автор)\s*:\s*", re.IGNORECASE)
 # A picture's credit line set between paragraphs: "Photo credit: Akorda", "Фото: Акорда",
 # "Коллаж: Kazinform", "кадр из видео". Short, and never text (docs/site.md).

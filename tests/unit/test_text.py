@@ -16,6 +16,12 @@ from crawler.site.urls import article_id, canonical_url, is_article_url, is_navi
         ("10:00, 1 March 2024", "2024-03-01T05:00:00+00:00"),  # the first morning at UTC+5
         ("10:00, 05 Июнь 2025", "2025-06-05T05:00:00+00:00"),  # Russian nominative
         ("15 августа 2025, 10:00", "2025-08-15T05:00:00+00:00"),  # Russian genitive
+        ("10:40, 30 Октябрь 2025 | GMT +5", "2025-10-30T05:40:00+00:00"),  # a ru article's date line
+        ("21:38, 18 Августа 2026", "2026-08-18T16:38:00+00:00"),  # a ru 2026 card: genitive, capitalised
+        ("21:53, 27 Қазан 2025 | GMT +5", "2025-10-27T16:53:00+00:00"),  # a kk article's date line
+        ("09:00, 1 Қаңтар 2024", "2024-01-01T03:00:00+00:00"),  # Kazakh, UTC+6 before March 2024
+        ("27 қыркүйекте 2025, 10:00", "2025-09-27T05:00:00+00:00"),  # Kazakh locative
+        ("5 желтоқсанның 2025, 10:00", "2025-12-05T05:00:00+00:00"),  # Kazakh genitive
         ("2026-01-29T16:37:00+05:00", "2026-01-29T11:37:00+00:00"),
         ("2022-11-08T09:15:00Z", "2022-11-08T09:15:00+00:00"),
         ("  8\u00a0November 2022,\n 15:15 ", "2022-11-08T09:15:00+00:00"),
@@ -45,6 +51,9 @@ def test_a_time_that_is_not_real_is_none(text):
             ("NUR-SULTAN", "KAZINFORM", "Parliamentary elections have begun."),
         ),
         ("UST-KAMENOGORSK. KAZINFORM - Polls opened.", ("UST-KAMENOGORSK", "KAZINFORM", "Polls opened.")),
+        ("АСТАНА. KAZINFORM — Сайлау учаскелері ашылды.", ("АСТАНА", "KAZINFORM", "Сайлау учаскелері ашылды.")),
+        ("ҚЫЗЫЛОРДА. KAZINFORM — Облыста сайлау өтті.", ("ҚЫЗЫЛОРДА", "KAZINFORM", "Облыста сайлау өтті.")),
+        ("НУР-СУЛТАН. КАЗИНФОРМ – Начались выборы.", ("НУР-СУЛТАН", "КАЗИНФОРМ", "Начались выборы.")),
         ("The CEC met in ASTANA. KAZINFORM reports.", (None, None, "The CEC met in ASTANA. KAZINFORM reports.")),
         ("OSCE. Observers arrived.", (None, None, "OSCE. Observers arrived.")),
     ],
