@@ -10,6 +10,7 @@ from crawler.clock import Clock
 from crawler.items import Article
 from crawler.recheck import parse_schedule
 from crawler.site.dates import start_of_local_day
+from crawler.site.editions import EDITIONS, Edition
 from crawler.site.urls import SITE_DOMAINS, is_article_url, is_on_site, origin
 from crawler.validation import EARLIEST
 
@@ -19,8 +20,38 @@ class ArgumentError(ValueError):
 
 
 @dataclass(frozen=True)
+class Site:
+    """The edition crawled and what the crawl reads of it: each from its setting when one is
+    given, else the edition's own (crawler/site/editions.py)."""
+
+    edition: Edition
+    url: str  # ELECTIONS_SITE_URL: the home page
+    section: str  # ELECTIONS_SECTION: the section's name as its menu writes it
+    lang: str  # ELECTIONS_LANG
+    all_news_path: str  # ELECTIONS_ALL_NEWS_PATH
+    feeds: tuple[str, ...]  # ELECTIONS_FEEDS
+
+    @classmethod
+    def from_settings(cls, settings: BaseSettings, edition: str | None = None) -> "Site":
+        """`edition`: `-a edition=`, which wins over ELECTIONS_EDITION. Raises ArgumentError."""
+        code = edition or settings.get("ELECTIONS_EDITION")
+        if code not in EDITIONS:
+            raise ArgumentError(f"edition must be one of {', '.join(EDITIONS)}, got {code!r}")
+        chosen = EDITIONS[code]
+        return cls(
+            edition=chosen,
+            url=settings.get("ELECTIONS_SITE_URL") or chosen.home_url,
+            section=settings.get("ELECTIONS_SECTION") or chosen.section_names[0],
+            lang=settings.get("ELECTIONS_LANG") or chosen.lang,
+            all_news_path=settings.get("ELECTIONS_ALL_NEWS_PATH") or chosen.all_news_path,
+            feeds=tuple(settings.getlist("ELECTIONS_FEEDS") or chosen.feeds),
+        )
+
+
+@dataclass(frozen=True)
 class CrawlArguments:
     start_url: str | None  # the listing; None: find it on the site's home page
+    site: Site  # the edition, and its home page, section, language and feeds
     max_pages: int | None = None  # listing pages to walk at most
     since: str | None = None  # ISO UTC instant: cards older than this end the listing
     mode: str = "incremental"  # or "full": walk every listing page, retry given-up pages
@@ -28,7 +59,7 @@ class CrawlArguments:
     url: str | None = None  # fetch this one article, and nothing else
     recheck: bool = True  # "off": fetch no stored article again because it is due (crawler/recheck.py)
 
-    NAMES = ("start_url", "max_pages", "since", "mode", "refresh", "url", "recheck")
+    NAMES = ("start_url", "max_pages", "since", "mode", "refresh", "url", "recheck", "edition")
     MODES = ("incremental", "full")
 
     @classmethod
@@ -36,23 +67,25 @@ class CrawlArguments:
         unknown = sorted(set(arguments) - set(cls.NAMES))
         if unknown:
             raise ArgumentError(f"unknown spider argument {', '.join(unknown)}; known: {', '.join(cls.NAMES)}")
+        site = Site.from_settings(settings, arguments.get("edition"))
         start_url = arguments.get("start_url") or settings.get("ELECTIONS_START_URL") or None
         if start_url is None:
-            _http_url("ELECTIONS_SITE_URL", settings.get("ELECTIONS_SITE_URL"), "-s ELECTIONS_SITE_URL=...")
-            if not (settings.get("ELECTIONS_SECTION") or "").strip():
+            _http_url("ELECTIONS_SITE_URL", site.url, "-s ELECTIONS_SITE_URL=...")
+            if not site.section.strip():
                 raise ArgumentError(
                     "ELECTIONS_SECTION is empty: set it to the section's name as the site's menu writes it"
                 )
         check_health_settings(settings)
-        check_topic_settings(settings)
+        check_topic_settings(settings, site)
         check_recheck_settings(settings)
         return cls(
             start_url=start_url and _http_url("start_url", start_url, "-a start_url=... or -s ELECTIONS_START_URL=..."),
+            site=site,
             max_pages=_whole_number("max_pages", arguments.get("max_pages")),
             since=_since(arguments.get("since")),
             mode=_mode(arguments.get("mode")),
             refresh=_whole_number("refresh", arguments.get("refresh"), at_most=MAX_REFRESH_DAYS),
-            url=_article_url(arguments.get("url"), [start_url, settings.get("ELECTIONS_SITE_URL")]),
+            url=_article_url(arguments.get("url"), [start_url, site.url]),
             recheck=_on_off("recheck", arguments.get("recheck")),
         )
 
@@ -125,11 +158,11 @@ def _since(value: str | None) -> str | None:
 TOPIC_RULE_USES = ("fallback", "always", "off")
 
 
-def check_topic_settings(settings: BaseSettings) -> None:
+def check_topic_settings(settings: BaseSettings, site: Site) -> None:
     use = settings.get("ELECTIONS_TOPIC_RULE")
     if use not in TOPIC_RULE_USES:
         raise ArgumentError(f"ELECTIONS_TOPIC_RULE must be one of {', '.join(TOPIC_RULE_USES)}, got {use!r}")
-    path = settings.get("ELECTIONS_ALL_NEWS_PATH") or ""
+    path = site.all_news_path
     if not path.startswith("/"):
         raise ArgumentError(f"ELECTIONS_ALL_NEWS_PATH must be a path on the site, starting with /, got {path!r}")
     _whole_number("ELECTIONS_TOPIC_FIRST_DAYS", str(settings.get("ELECTIONS_TOPIC_FIRST_DAYS")), MAX_REFRESH_DAYS)

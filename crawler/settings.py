@@ -11,18 +11,21 @@ NEWSPIDER_MODULE = "crawler.spiders"
 COMMANDS_MODULE = "crawler.commands"
 
 # --- What to crawl, and where to keep it -------------------------------------------
-# The English edition's home page, and the name of the section as its menu writes it: the
-# crawl follows that menu link to the section's listing (docs/site.md: nobody has seen the
-# listing's URL, which ends in a number the site chose).
-ELECTIONS_SITE_URL = editions.DEFAULT.home_url  # https://qazinform.com/ (crawler/site/editions.py)
-ELECTIONS_SECTION = editions.DEFAULT.section_names[0]  # "Elections"
+# The edition crawled (crawler/site/editions.py; `-a edition=` wins). Its home page, the name of
+# the section as its menu writes it, its language, its all-news feed and its RSS feeds are the
+# defaults of ELECTIONS_SITE_URL, _SECTION, _ALL_NEWS_PATH, _FEEDS and _LANG, each empty here:
+# set one to override the edition's (the tests point ELECTIONS_SITE_URL at the replica). The
+# crawl follows the menu link to the section's listing (docs/site.md: nobody has seen its URL).
+ELECTIONS_EDITION = editions.DEFAULT.code  # "en"
+ELECTIONS_SITE_URL = ""  # the edition's: https://qazinform.com/ for en
+ELECTIONS_SECTION = ""  # the edition's: "Elections" for en
 # The listing's URL, when known: then the home page is not read. `-a start_url=` wins.
 ELECTIONS_START_URL = ""
 # Where the site keeps no such section: its all-news feed, walked newest first, each article
 # judged by the topic rule (crawler/topic.py, docs/topic-rule.md). "fallback": when no door
 # leads to the section; "always": instead of looking for it; "off": never (no section, no crawl).
 ELECTIONS_TOPIC_RULE = "fallback"
-ELECTIONS_ALL_NEWS_PATH = editions.DEFAULT.all_news_path  # "/lenta": the all-news feed, on the site's host
+ELECTIONS_ALL_NEWS_PATH = ""  # the edition's all-news feed, on the site's host: "/lenta" for en
 # A walk of the feed that has no earlier complete walk to stop at (or a mode=full one) reads
 # back this many days from its newest card, unless `-a since=` says how far.
 ELECTIONS_TOPIC_FIRST_DAYS = 30
@@ -34,11 +37,10 @@ ELECTIONS_TOPIC_FIRST_DAYS = 30
 # articles are fetched instead, whatever their age. The English feeds are unverified: a 404 is
 # no problem.
 ELECTIONS_SECOND_CHANNEL = True
-ELECTIONS_FEEDS = list(editions.DEFAULT.feeds)  # ["/rss/en.xml", "/rss/eng.xml"]
+ELECTIONS_FEEDS: list[str] = []  # the edition's: ["/rss/en.xml", "/rss/eng.xml"] for en
 ELECTIONS_SITEMAP_CHILDREN = 5
 ELECTIONS_KEEP_RAW = True  # keep each article page as served (raw_pages): re-extraction, WARC export
-# "en": the edition's language, an article's lang when neither page nor URL tells
-ELECTIONS_LANG = editions.DEFAULT.lang
+ELECTIONS_LANG = ""  # an article's lang when neither page nor URL tells; the edition's: "en" for en
 ELECTIONS_DB = str(Path(__file__).resolve().parents[1] / "data" / "elections.db")
 ELECTIONS_DB_BATCH_SIZE = 100  # items written per transaction
 ELECTIONS_DB_BATCH_BYTES = 16 * 1024 * 1024  # or fewer, once the raw pages they hold reach this size (0: no bound)

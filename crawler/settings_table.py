@@ -10,21 +10,26 @@ MiB = 1024 * 1024
 
 # What a reader needs to know of each setting, in the order the table shows them.
 MEANINGS = {
-    "ELECTIONS_SITE_URL": "the English edition's home page, whose menu leads to the section",
+    "ELECTIONS_EDITION": "the edition crawled: `en`, `ru` or `kk` (crawler/site/editions.py; `-a edition=` wins). "
+    "Its home page, section name, language, all-news feed and RSS feeds are the defaults of `ELECTIONS_SITE_URL`, "
+    "`ELECTIONS_SECTION`, `ELECTIONS_LANG`, `ELECTIONS_ALL_NEWS_PATH` and `ELECTIONS_FEEDS`",
+    "ELECTIONS_SITE_URL": "the home page, whose menu leads to the section; empty: the edition's "
+    "(`https://qazinform.com/` for `en`)",
     "ELECTIONS_SECTION": "the section's name as the menu writes it (case and spacing aside); "
-    "also what `articles.section` records",
+    "also what `articles.section` records; empty: the edition's (`Elections`, `Выборы`, `Сайлау`)",
     "ELECTIONS_START_URL": "the section's listing, when you know it (`make check-site` prints it): "
     "then the home page is not read",
     "ELECTIONS_TOPIC_RULE": "where no door leads to the section, walk the all-news feed and keep what the topic "
     "rule selects; `always`: walk the feed instead of looking; `off`: never ([topic-rule.md](topic-rule.md))",
-    "ELECTIONS_ALL_NEWS_PATH": "the all-news feed, on the site's host",
+    "ELECTIONS_ALL_NEWS_PATH": "the all-news feed, on the site's host; empty: the edition's (`/lenta`)",
     "ELECTIONS_TOPIC_FIRST_DAYS": "a walk of the feed with no complete walk before it (or with `mode=full`) reads "
     "back this many days from its newest card; `-a since=` reads further",
     "ELECTIONS_SECOND_CHANNEL": "after the walk, read the sitemaps robots.txt names and the feeds: fetch what the "
     "walk missed, or stand in for a listing that cannot be read ([site.md](site.md))",
-    "ELECTIONS_FEEDS": "the RSS or Atom feeds read, on the listing's host (a 404 is no problem)",
+    "ELECTIONS_FEEDS": "the RSS or Atom feeds read, on the listing's host (a 404 is no problem); empty: the "
+    "edition's (`/rss/en.xml`, `/rss/eng.xml` for `en`)",
     "ELECTIONS_SITEMAP_CHILDREN": "of a sitemap index, the newest this many sitemaps are read",
-    "ELECTIONS_LANG": "the edition's language: an article's `lang` when neither its page nor its URL tells",
+    "ELECTIONS_LANG": "an article's `lang` when neither its page nor its URL tells; empty: the edition's language",
     "ELECTIONS_KEEP_RAW": 'keep each article page as served, in `raw_pages` (see "Raw pages" below)',
     "ELECTIONS_DB": "the archive: an SQLite file, as a path or as `sqlite:///path` (SQLAlchemy's form, "
     "`sqlite:////abs/path` for an absolute one); created, with its folder and schema, on first use. "

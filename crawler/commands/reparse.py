@@ -5,6 +5,7 @@ some no longer do, 2 on a bad option."""
 from datetime import date
 
 from crawler.archive import ArchiveError, open_existing
+from crawler.arguments import ArgumentError, Site
 from crawler.command import CommandFailed, ElectionsCommand
 from crawler.contracts import ExitCode, Layout
 from crawler.offline.reparse import reparse
@@ -34,15 +35,18 @@ class Command(ElectionsCommand):
             raise CommandFailed(f"--since must be a date written YYYY-MM-DD, got {opts.since!r}") from None
         path = self.settings.get("ELECTIONS_DB")
         try:
+            site = Site.from_settings(self.settings)
             with open_existing(path, self.settings.getfloat("ELECTIONS_DB_BUSY_TIMEOUT")) as archive:
                 summary = reparse(
                     archive,
-                    self.settings.get("ELECTIONS_SECTION"),
-                    self.settings.get("ELECTIONS_LANG"),
+                    site.section,
+                    site.lang,
                     since=since,
                     layout=opts.layout,
                     article_id=opts.article,
                 )
+        except ArgumentError as error:
+            raise CommandFailed(error) from None
         except ArchiveError as error:
             raise CommandFailed(error.reason(), ExitCode.UNHEALTHY) from None
         print(summary.line())

@@ -95,9 +95,9 @@ class ElectionsSpider(scrapy.Spider):
         settings = crawler.settings
         spider.given_arguments = dict(kwargs)
         spider.arguments = cls.check_arguments(settings, kwargs)
-        spider.site_url = settings.get("ELECTIONS_SITE_URL")
-        spider.section = settings.get("ELECTIONS_SECTION")
-        spider.edition_lang = settings.get("ELECTIONS_LANG")
+        spider.site_url = spider.arguments.site.url
+        spider.section = spider.arguments.site.section
+        spider.edition_lang = spider.arguments.site.lang
         # Only a crawl stores raw pages: `scrapy parse` would print their compressed bytes.
         spider.keep_raw = settings.getbool("ELECTIONS_KEEP_RAW") and settings.getbool("ELECTIONS_RECORD_RUN")
         # The site's domains, and the hosts of the site and start URLs, so that a replica works.
@@ -106,10 +106,10 @@ class ElectionsSpider(scrapy.Spider):
         spider.allowed_origins = {origin(url) for url in given}  # a replica's host, at its own port only
         spider.min_listing_bound = settings.getint("ELECTIONS_LISTING_MIN_BOUND")
         spider.topic_rule = settings.get("ELECTIONS_TOPIC_RULE")
-        spider.all_news_url = urljoin(spider.site_url, settings.get("ELECTIONS_ALL_NEWS_PATH"))
+        spider.all_news_url = urljoin(spider.site_url, spider.arguments.site.all_news_path)
         spider.first_days = settings.getint("ELECTIONS_TOPIC_FIRST_DAYS")
         spider.second_channel = settings.getbool("ELECTIONS_SECOND_CHANNEL")
-        spider.feed_paths = settings.getlist("ELECTIONS_FEEDS")
+        spider.feed_paths = list(spider.arguments.site.feeds)
         spider.sitemap_children = settings.getint("ELECTIONS_SITEMAP_CHILDREN")
         spider.max_size = settings.getint("DOWNLOAD_MAXSIZE")  # of a gzipped sitemap, unpacked
         spider.requested_ids = set()

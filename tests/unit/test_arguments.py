@@ -73,3 +73,29 @@ def test_an_article_of_the_replica_is_taken_by_its_host_and_port():
     assert CrawlArguments.parse(settings(**replica), {"url": url}).url == url
     with pytest.raises(ArgumentError, match="url must be an article of the site"):
         CrawlArguments.parse(settings(**replica), {"url": "http://127.0.0.1:8001/news/story-0eb7f9"})
+
+
+def test_the_edition_gives_the_defaults_its_settings_override():
+    from crawler.arguments import Site
+
+    given = settings()
+    russian = Site.from_settings(given, "ru")
+    assert (russian.url, russian.section, russian.lang, russian.edition.code) == (
+        "https://www.inform.kz/ru/",
+        "Выборы",
+        "ru",
+        "ru",
+    )
+    english = Site.from_settings(given)
+    assert (english.url, english.section, english.lang, english.feeds) == (
+        "https://qazinform.com/",
+        "Elections",
+        "en",
+        ("/rss/en.xml", "/rss/eng.xml"),
+    )
+    given.set("ELECTIONS_SITE_URL", "http://127.0.0.1:8000/kk/", priority="cmdline")
+    given.set("ELECTIONS_EDITION", "kk", priority="cmdline")
+    kazakh = Site.from_settings(given)
+    assert (kazakh.url, kazakh.section, kazakh.lang) == ("http://127.0.0.1:8000/kk/", "Сайлау", "kk")
+    with pytest.raises(ArgumentError, match=r"^edition must be one of en, ru, kk, got 'de'$"):
+        CrawlArguments.parse(given, {"edition": "de"})
