@@ -15,6 +15,7 @@ class Article(scrapy.Item):
     article_id = scrapy.Field()  # the site's id from the URL: "a3996297", "97d5e1"
     url = scrapy.Field()  # canonical: no query, fragment or AMP marker
     lang = scrapy.Field()  # "en"
+    edition = scrapy.Field()  # the edition it was crawled from: "en", "ru", "kk" (crawler/site/editions.py)
     section = scrapy.Field()  # "Elections"
     title = scrapy.Field()
     lead = scrapy.Field()

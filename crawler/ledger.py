@@ -59,6 +59,7 @@ class RunLedger:
             "trigger": self.trigger,
             "arguments": json.dumps(spider.given_arguments, sort_keys=True),
             "start_url": spider.arguments.start_url,
+            "edition": spider.arguments.site.edition.code,
             "status": RunStatus.RUNNING,
         }
 

@@ -102,14 +102,14 @@ class CrawlState:
     def archive_opened(self, archive: Archive):
         spider = cast(ArchiveSpider, self.crawler.spider)
         arguments = spider.arguments
-        full = arguments.mode == "full"
-        state = ArchiveState(known_ids=archive.stored_article_ids())
+        full, edition = arguments.mode == "full", arguments.site.edition.code
+        state = ArchiveState(known_ids=archive.stored_article_ids())  # ids are unique across editions
         if not full:  # a full run also looks behind every door again
             state.known_ids |= archive.given_up_article_ids()
-            state.runs_by_listing = archive.runs_by_listing()
-            state.remembered_listing = archive.remembered_listing()
+            state.runs_by_listing = archive.runs_by_listing()  # by listing: each edition has its own
+            state.remembered_listing = archive.remembered_listing(edition)
         state.rejected_ids = archive.rejected_article_ids()  # a full run too: judging again is reparse's
-        state.first = archive.failed_pages(given_up_too=full)
+        state.first = archive.failed_pages(edition, given_up_too=full)
         if arguments.refresh:
             state.refresh = archive.recently_published(arguments.refresh)
         if arguments.recheck and not arguments.url:

@@ -1,7 +1,7 @@
 import logging
 from collections import Counter
 from dataclasses import asdict
-from typing import Self
+from typing import Self, cast
 
 from scrapy import signals
 from scrapy.crawler import Crawler
@@ -10,6 +10,7 @@ from crawler import signals as crawler_signals
 from crawler.archive import Archive, ArchiveError, ArchiveRefused
 from crawler.contracts import Stat
 from crawler.site.urls import first_url, listed_id
+from crawler.state import ArchiveSpider
 from pipelines.topic import NotInSection
 from pipelines.validate import InvalidArticle
 
@@ -36,6 +37,7 @@ class StorePipeline:
         self.batch_bytes = settings.getint("ELECTIONS_DB_BATCH_BYTES")
         self.max_attempts = settings.getint("ELECTIONS_MAX_ATTEMPTS")
         self.archive: Archive | None = None
+        self.edition = settings.get("ELECTIONS_EDITION")  # the crawl's, once its spider is known
         self.flush_at = self.batch_size  # items held at which the next write is tried
         self.articles: list[dict] = []
         self.failures: dict[str, dict] = {}  # by url: a page that fails twice in a run counts once
@@ -59,6 +61,9 @@ class StorePipeline:
 
     def archive_opened(self, archive: Archive):
         self.archive = archive
+        arguments = getattr(self.crawler.spider, "arguments", None)  # -a edition= wins over the setting
+        if arguments is not None:
+            self.edition = cast(ArchiveSpider, self.crawler.spider).arguments.site.edition.code
 
     def article_moved(self, alias_id, article_id):
         self.aliases[alias_id] = article_id
@@ -68,6 +73,7 @@ class StorePipeline:
         self.flush_when_full()
 
     def process_item(self, item):
+        item["edition"] = self.edition
         self.keep_raw_page(item)
         self.keep_verdict(item)
         self.articles.append(dict(item))
@@ -103,7 +109,7 @@ class StorePipeline:
         self.page_failed(url, item.get("article_id") or listed_id(url), reason, item.get("layout"))
 
     def page_failed(self, url, article_id, reason, layout=None):
-        self.failures[url] = failure_row(url, article_id, reason, layout)
+        self.failures[url] = {**failure_row(url, article_id, reason, layout), "edition": self.edition}
         self.flush_when_full()
 
     def held(self) -> int:

@@ -17,6 +17,7 @@ from crawler.archive.schema import (
     CRAWL_RUNS_WALK,
     CRAWL_RUNS_WATCH,
     DROPPED_ITEMS,
+    EDITION,
     PUBLISHED_MONTH,
     RAW_PAGES,
     SEARCH_COLUMNS,
@@ -142,6 +143,17 @@ def watch_stored_articles(db: Database) -> None:
         db.table("crawl_runs").add_column(count, int)
 
 
+def add_edition(db: Database) -> None:
+    """Schema version 15: the edition of each article, failed page and crawl; what came
+    before is English, the one edition crawled until then. A reparse's run has none."""
+    for table in ("articles", "dropped_items", "crawl_runs"):
+        for column, kind in EDITION.items():
+            db.table(table).add_column(column, kind)
+        where = " where trigger is not 'reparse'" if table == "crawl_runs" else ""
+        db.execute(f"update {table} set edition = 'en'{where}")
+    db.table("articles").create_index(["edition"])
+
+
 MIGRATIONS = [  # step n brings the database to version n
     create_tables,
     add_tags_and_month,
@@ -157,6 +169,7 @@ MIGRATIONS = [  # step n brings the database to version n
     add_topic_verdicts,
     add_walk_missed,
     watch_stored_articles,
+    add_edition,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -136,6 +136,9 @@ CRAWL_RUNS_WATCH = {  # schema version 14
     "removed": int,  # articles found removed or redirected
     "restored": int,  # and found back
 }
+EDITION = {  # schema version 15, in articles, dropped_items and crawl_runs: en, ru, kk (crawler/site/editions.py)
+    "edition": str,
+}
 TOPIC_VERDICTS = {  # schema version 12: the topic rule's verdict on each article of an all-news feed (crawler/topic.py)
     "article_id": str,
     "url": str,

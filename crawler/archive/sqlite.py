@@ -24,6 +24,7 @@ from crawler.archive.schema import ARTICLES, EXTRACTED, VERSIONED
 from crawler.clock import REAL, Clock
 from crawler.contracts import EventKind, FailureStatus, RunStatus, Stat, Trigger
 from crawler.recheck import Due, choose, due_since
+from crawler.site.editions import DEFAULT
 
 # Generated columns (3.31) and ALTER TABLE DROP COLUMN (3.35, schema version 8).
 MINIMUM_SQLITE = (3, 35, 0)
@@ -311,13 +312,15 @@ class Archive:
         """The articles the topic rule rejected: known to a walk of the all-news feed."""
         return {row[0] for row in self.db.execute("select article_id from topic_verdicts where selected = 0")}
 
-    def failed_pages(self, *, given_up_too: bool) -> list[dict]:
-        """Pages to fetch again: the pending ones, and with `given_up_too` the dropped ones."""
+    def failed_pages(self, edition: str, *, given_up_too: bool) -> list[dict]:
+        """The edition's pages to fetch again: the pending ones, and with `given_up_too` the
+        dropped ones."""
         statuses = [FailureStatus.PENDING, FailureStatus.DROPPED] if given_up_too else [FailureStatus.PENDING]
         return list(
             self.db.query(
-                f"select url, article_id from dropped_items where status in ({placeholders(statuses)}) order by url",
-                statuses,
+                f"select url, article_id from dropped_items where status in ({placeholders(statuses)}) "
+                "and edition = ? order by url",
+                [*statuses, edition],
             )
         )
 
@@ -369,25 +372,25 @@ class Archive:
             [self.clock.iso(), problem, FailureStatus.PENDING, FailureStatus.DROPPED, RunStatus.RUNNING, *values],
         )
 
-    def last_complete_walk_at(self, now: str | None = None) -> str | None:
-        """When a run last walked a listing to its end with every page read; LONG_AGO when the
-        only such runs started after `now` (default: the clock's now)."""
+    def last_complete_walk_at(self, edition: str, now: str | None = None) -> str | None:
+        """When a run of the edition last walked a listing to its end with every page read;
+        LONG_AGO when the only such runs started after `now` (default: the clock's now)."""
         row = self.db.execute(
             "select max(case when started_at <= ? then started_at end), count(*) "
-            "from crawl_runs where listing_complete = 1",
-            [now or self.clock.iso()],
+            "from crawl_runs where listing_complete = 1 and edition = ?",
+            [now or self.clock.iso(), edition],
         ).fetchone()
         return row[0] or (LONG_AGO if row[1] else None)
 
-    def remembered_listing(self) -> dict | None:
-        """The listing the last run that searched for one found behind a door past the menu
-        (`start_url`, `listing_found_by`), when that run read it (listing pages with cards);
+    def remembered_listing(self, edition: str) -> dict | None:
+        """The listing the edition's last run that searched for one found behind a door past the
+        menu (`start_url`, `listing_found_by`), when that run read it (listing pages with cards);
         None when the last search found it in the menu, found none, or could not read it."""
         row = self.db.execute(
             "select start_url, listing_found_by, listing_pages from crawl_runs "
-            "where listing_found_by is not null and listing_found_by != 'given' and status != ? "
+            "where listing_found_by is not null and listing_found_by != 'given' and status != ? and edition = ? "
             "order by id desc limit 1",
-            [RunStatus.RUNNING],
+            [RunStatus.RUNNING, edition],
         ).fetchone()
         if row is None or row[1] == "menu" or not row[2]:
             return None
@@ -475,6 +478,7 @@ class Archive:
             rows.append(
                 {
                     **{column: item.get(column) for column in ARTICLES},  # absent fields become NULL
+                    "edition": item.get("edition") or DEFAULT.code,
                     "first_seen_at": old["first_seen_at"] if old else now,
                     "last_seen_at": now,
                     "version_count": old["version_count"] + edited if old else 1,
@@ -615,6 +619,7 @@ class Archive:
             rows.append(
                 {
                     **failure,
+                    "edition": failure.get("edition") or DEFAULT.code,
                     "status": FailureStatus.DROPPED if attempts >= max_attempts else FailureStatus.PENDING,
                     "attempts": attempts,
                     "first_failed_at": old["first_failed_at"] if old else now,

@@ -110,7 +110,7 @@ def crawl_once(options: JobOptions, log_file: Path) -> tuple[dict, int, bool]:
     stopped on purpose (a signal passed on to it)."""
     db_path = database_path(options.crawl_arguments)
     check_usable(db_path)
-    last_full_walk = last_complete_walk(db_path)
+    last_full_walk = last_complete_walk(db_path, crawl_edition(options.crawl_arguments))
     crawl_arguments = options.crawl_arguments
     if needs_full_walk(last_full_walk, options):
         # The weekly safety net: listing pages and what is missing, so that even a gap no rule
@@ -216,6 +216,16 @@ def database_path(crawl_arguments: tuple[str, ...]) -> str:
     return str(ROOT / sqlite_path(crawl_settings(crawl_arguments).get("ELECTIONS_DB")))
 
 
+def crawl_edition(crawl_arguments: tuple[str, ...]) -> str:
+    """The edition the crawl takes: `-a edition=`, else ELECTIONS_EDITION (the crawl itself
+    refuses one it does not know)."""
+    parser = argparse.ArgumentParser(add_help=False)
+    parser.add_argument("-a", action="append", default=[], metavar="NAME=VALUE")
+    given, _ = parser.parse_known_args(list(crawl_arguments))
+    spider_arguments = arglist_to_dict([value for value in given.a if "=" in value])
+    return spider_arguments.get("edition") or crawl_settings(crawl_arguments).get("ELECTIONS_EDITION")
+
+
 def crawl_settings(crawl_arguments: tuple[str, ...]) -> Settings:
     """The settings `scrapy crawl` runs with: the project's, then each `-s NAME=VALUE` among
     its arguments, read as Scrapy's own option parser reads them (`-s X=1`, `--set X=1`,
@@ -230,13 +240,13 @@ def crawl_settings(crawl_arguments: tuple[str, ...]) -> Settings:
     return settings
 
 
-def last_complete_walk(db_path: str) -> str | None:
-    """When a run last walked the whole listing; None before the first run has made the
-    archive (the crawl makes it, once it has taken its arguments)."""
+def last_complete_walk(db_path: str, edition: str) -> str | None:
+    """When a run of the edition last walked the whole listing; None before the first run has
+    made the archive (the crawl makes it, once it has taken its arguments)."""
     if not Path(db_path).is_file():
         return None
     with open_archive(db_path) as archive:
-        return archive.last_complete_walk_at()
+        return archive.last_complete_walk_at(edition)
 
 
 def needs_full_walk(last_full_walk: str | None, options: JobOptions) -> bool:

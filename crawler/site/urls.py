@@ -4,6 +4,10 @@ URL tells. The id forms (docs/site.md):
 - "_a<digits>": legacy ids (www.inform.kz/en, en.inform.kz), still served on qazinform.com;
 - "-<6 hex>" (2023 to mid 2026) and "-<8 hex>" (since the 2026 redesign);
 - no id at all: the slug is the id.
+
+The site numbers each edition on its own, so an id is only unique within one: outside the
+English edition it is kept with the edition's code before it ("ru-4f2a1b9c", "kk-a3996297").
+English ids stay as they always were.
 """
 
 import re
@@ -18,7 +22,13 @@ _LEGACY_ID = re.compile(r"_(a\d+)$", re.IGNORECASE)
 _HEX_ID = re.compile(r"-((?=[0-9a-f]*[0-9])[0-9a-f]{6}(?:[0-9a-f]{2})?)$", re.IGNORECASE)
 
 # Editions by host, and by the first path segment of www.inform.kz.
-_HOST_LANGUAGES = {"qazinform.com": "en", "en.inform.kz": "en", "cn.inform.kz": "zh", "qz.inform.kz": "kk"}
+_HOST_LANGUAGES = {
+    "qazinform.com": "en",
+    "en.inform.kz": "en",
+    "cn.inform.kz": "zh",
+    "qz.inform.kz": "kk",
+    "kaz.inform.kz": "kk",
+}
 _PATH_LANGUAGES = {"en": "en", "ru": "ru", "kz": "kk", "qz": "kk", "cn": "zh", "ar": "ar", "uz": "uz"}
 
 
@@ -46,13 +56,16 @@ def canonical_url(url: str) -> str:
 
 def article_id(url: str) -> str | None:
     """'a3996297' from '..._a3996297', '97d5e1' or '2192502b' from '.../news/<slug>-97d5e1';
-    else the slug. Ids are case-insensitive, so they are kept in lower case."""
+    else the slug; 'ru-4f2a1b9c' from 'www.inform.kz/ru/<slug>-4f2a1b9c', an edition's
+    own. Ids are case-insensitive, so they are kept in lower case."""
     segments = [s for s in urlsplit(canonical_url(url)).path.split("/") if s]
     if not segments:
         return None
     slug = segments[-1]
     match = _LEGACY_ID.search(slug) or _HEX_ID.search(slug)
-    return (match.group(1) if match else slug).lower()
+    own = (match.group(1) if match else slug).lower()
+    edition = url_language(url)
+    return own if edition in (None, "en") else f"{edition}-{own}"
 
 
 # Paths of the site's own listings and pages, which are never articles: a card that links to

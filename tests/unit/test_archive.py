@@ -32,7 +32,7 @@ def test_a_first_schema_database_is_upgraded_keeping_every_row(tmp_path):
     assert len(before["articles"]) == 29 and len(before["article_versions"]) == 1
 
     db = open_database(path)
-    assert schema_version(db) == SCHEMA_VERSION == 14
+    assert schema_version(db) == SCHEMA_VERSION == 15
     for table in V1_TABLES:
         assert db.execute(f"select {', '.join(columns[table])} from {table} order by 1").fetchall() == before[table]
     assert db.execute("select count(*) from article_tags").fetchone()[0] == tags
@@ -45,12 +45,14 @@ def test_a_first_schema_database_is_upgraded_keeping_every_row(tmp_path):
         db["article_events"].count == 0
         and db.execute("select count(*) from articles where last_checked_at is null").fetchone()[0] == 0
     )  # version 14
+    assert {row[0] for row in db.execute("select distinct edition from articles")} == {"en"}  # version 15
+    assert {row[0] for row in db.execute("select distinct edition from crawl_runs")} <= {"en"}
     _title, body = db.execute("select title, body from articles limit 1").fetchone()
     db.close()
     word = max(body.split(), key=len).strip(".,«»")
     assert search(path, f'"{word}"')
     fts_integrity_check(path)
-    assert open_database(path).execute("pragma user_version").fetchone()[0] == 14  # opening again changes nothing
+    assert open_database(path).execute("pragma user_version").fetchone()[0] == 15  # opening again changes nothing
 
 
 def test_a_database_from_a_newer_version_is_refused(tmp_path):

@@ -131,12 +131,18 @@ def test_an_edited_article_keeps_its_earlier_version_and_an_unchanged_one_only_i
 
 
 def test_a_page_failing_in_as_many_runs_as_allowed_is_given_up_and_a_stored_one_forgotten(tmp_path):
-    failure = {"url": "https://qazinform.com/news/a3", "article_id": "a3", "reason": "HTTP 500", "layout": None}
+    failure = {
+        "url": "https://qazinform.com/news/a3",
+        "article_id": "a3",
+        "reason": "HTTP 500",
+        "layout": None,
+        "edition": "en",
+    }
     with open_archive(tmp_path / "elections.db") as archive:
         assert archive.save_failures([failure], run_id=1, max_attempts=2) == {Stat.PENDING: 1, Stat.DROPPED: 0}
-        assert archive.failed_pages(given_up_too=False) == [{"url": failure["url"], "article_id": "a3"}]
+        assert archive.failed_pages("en", given_up_too=False) == [{"url": failure["url"], "article_id": "a3"}]
         assert archive.save_failures([failure], run_id=2, max_attempts=2) == {Stat.PENDING: 0, Stat.DROPPED: 1}
-        assert archive.failed_pages(given_up_too=False) == []
+        assert archive.failed_pages("en", given_up_too=False) == []
         assert archive.given_up_article_ids() == {"a3"}
         archive.save_articles([article(3)], run_id=3)
         assert archive.given_up_article_ids() == set() and archive.stored_article_ids() == {"a3"}
@@ -152,3 +158,41 @@ def test_a_run_left_running_is_marked_killed_with_what_it_stored(tmp_path):
         run = archive.run_by_id(run_id)
     assert (run["status"], run["finish_reason"], run["healthy"], run["articles_new"]) == ("failed", "killed", 0, 1)
     assert run["health_problems"] == "the crawl was killed"
+
+
+def test_each_edition_keeps_its_own_walk_state_in_one_archive(tmp_path):
+    """A Russian run's listing, failures and complete walks are its own: the English runs'
+    stop rules and the pages they left pending never reach it, and the other way round."""
+    with open_archive(tmp_path / "elections.db") as archive, archive.transaction():
+        for edition, listing in (("en", "https://qazinform.com/x_s1"), ("ru", "https://www.inform.kz/ru/vybory")):
+            archive.start_run(
+                {
+                    "started_at": "2026-11-30T06:00:00+00:00",
+                    "status": "ok",
+                    "edition": edition,
+                    "start_url": listing,
+                    "listing_found_by": "site map page",
+                    "listing_pages": 3,
+                    "listing_complete": int(edition == "ru"),
+                }
+            )
+        archive.save_failures(
+            [
+                {
+                    "url": "https://www.inform.kz/ru/x-4f2a1b9c",
+                    "article_id": "ru-4f2a1b9c",
+                    "reason": "HTTP 500",
+                    "edition": "ru",
+                },
+                {"url": "https://qazinform.com/news/x-97d5e1", "article_id": "97d5e1", "reason": "HTTP 500"},
+            ],
+            run_id=2,
+            max_attempts=3,
+        )
+        assert archive.remembered_listing("ru")["start_url"] == "https://www.inform.kz/ru/vybory"
+        assert archive.remembered_listing("en")["start_url"] == "https://qazinform.com/x_s1"
+        assert [p["article_id"] for p in archive.failed_pages("ru", given_up_too=False)] == ["ru-4f2a1b9c"]
+        assert [p["article_id"] for p in archive.failed_pages("en", given_up_too=False)] == ["97d5e1"]
+        assert archive.last_complete_walk_at("ru") == "2026-11-30T06:00:00+00:00"
+        assert archive.last_complete_walk_at("en") is None
+        assert archive.remembered_listing("kk") is None

@@ -12,18 +12,18 @@ from crawler.scheduler.service import JOB_ID, ClockWatch, clock_moved, cron_trig
 
 def walked(db, *started: str) -> None:
     for moment in started:
-        db.start_run({"started_at": moment, "status": "ok", "listing_complete": 1})
+        db.start_run({"started_at": moment, "status": "ok", "listing_complete": 1, "edition": "en"})
 
 
 def test_a_complete_walk_stamped_in_the_future_does_not_put_off_the_weekly_one(tmp_path):
     db = archive.open_archive(tmp_path / "x.db")
     now = "2026-12-01T06:00:00+00:00"
-    assert db.last_complete_walk_at(now) is None  # never walked: the first runs walk to the end
+    assert db.last_complete_walk_at("en", now) is None  # never walked: the first runs walk to the end
     walked(db, "2031-05-01T06:00:00+00:00")  # one run under a clock set years ahead
-    assert db.last_complete_walk_at(now) == archive.LONG_AGO
+    assert db.last_complete_walk_at("en", now) == archive.LONG_AGO
     assert needs_full_walk(archive.LONG_AGO, JobOptions(full_every=7))
     walked(db, "2026-11-30T06:00:00+00:00")
-    assert db.last_complete_walk_at(now) == "2026-11-30T06:00:00+00:00"  # the true one counts
+    assert db.last_complete_walk_at("en", now) == "2026-11-30T06:00:00+00:00"  # the true one counts
 
 
 class Clocks:

@@ -212,3 +212,11 @@ def test_status_shows_what_each_run_rechecked_found_removed_and_back(tmp_path, c
     lines = capsys.readouterr().out.splitlines()
     assert lines[4].split()[-5:] == ["missed", "checked", "removed", "back", "duration"]
     assert lines[5].split()[10:14] == ["2", "12", "2", "1"]
+
+
+def test_the_job_reads_the_edition_its_crawl_takes():
+    from crawler.scheduler.job import crawl_edition
+
+    assert crawl_edition(()) == "en"
+    assert crawl_edition(("-s", "ELECTIONS_EDITION=kk")) == "kk"
+    assert crawl_edition(("-s", "ELECTIONS_EDITION=kk", "-a", "edition=ru", "-a", "max_pages=2")) == "ru"

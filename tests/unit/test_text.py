@@ -83,6 +83,22 @@ def test_site_name_is_taken_off_titles(title, expected):
 @pytest.mark.parametrize(
     "url, canonical, expected_id",
     [
+        # Each edition numbers its own articles: outside English, the id keeps the edition's code.
+        (
+            "https://www.inform.kz/ru/vkurultay-izbrany-4f2a1b9c",
+            "https://www.inform.kz/ru/vkurultay-izbrany-4f2a1b9c",
+            "ru-4f2a1b9c",
+        ),
+        (
+            "https://www.inform.kz/ru/nareferendume_a3996297",
+            "https://www.inform.kz/ru/nareferendume_a3996297",
+            "ru-a3996297",
+        ),
+        (
+            "https://kaz.inform.kz/news/sailau-otti-3a4b5c6d/",
+            "https://kaz.inform.kz/news/sailau-otti-3a4b5c6d/",
+            "kk-3a4b5c6d",
+        ),
         (
             "https://www.inform.kz/en/cec-accredits_a3996297",
             "https://www.inform.kz/en/cec-accredits_a3996297",
@@ -163,6 +179,7 @@ def test_content_hash_changes_with_the_text_and_only_with_it():
     [
         ("https://www.inform.kz/en/cec-meets_a3996297", "en"),
         ("https://www.inform.kz/ru/vybory_a3996297", "ru"),
+        ("https://kaz.inform.kz/news/sailau-3a4b5c6d/", "kk"),
         ("https://qazinform.com/news/x-2192502b", "en"),
         ("https://en.inform.kz/news/x_a1/", "en"),
         ("https://cn.inform.kz/news/x-2192502b", "zh"),
