@@ -518,6 +518,7 @@ def archive_rows(count: int, offset: int = 0, base_url: str = "http://replica.te
                 "last_seen_at": "2026-01-01T00:00:00+00:00",
                 "version_count": 1,
                 "run_id": 1,
+                "edition": "en",
             }
         )
     return rows

@@ -152,6 +152,7 @@ def add_edition(db: Database) -> None:
         where = " where trigger is not 'reparse'" if table == "crawl_runs" else ""
         db.execute(f"update {table} set edition = 'en'{where}")
     db.table("articles").create_index(["edition"])
+    db.execute("drop view if exists articles_list")  # made again with the edition and language (ensure_derived)
 
 
 MIGRATIONS = [  # step n brings the database to version n

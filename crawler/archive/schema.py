@@ -208,7 +208,8 @@ VIEWS = {
     # Datasette's search box matches against articles_fts.
     "articles_list": f"""
         select rowid as article_rowid, article_id, date({LOCAL_TIME}) as published_on, published_month,
-               title, coalesce(nullif(lead, ''), substr(body, 1, 400)) as summary, tags, author, url, published_at
+               title, coalesce(nullif(lead, ''), substr(body, 1, 400)) as summary, tags, author, url, published_at,
+               edition, lang
         from articles""",
     "latest_articles": """
         select published_at, title, author, tags, url, article_id

@@ -172,3 +172,15 @@ def test_recently_changed_and_the_atom_feeds(get_watched):
     assert "<title>removed: Candidate withdraws</title>" in feed.text and feed.text.count("<entry>") == 3
     new = get_watched("/elections/new_articles.atom").text
     assert "<title>Turnout reaches 58.9 percent</title>" in new and new.count("<entry>") == 2
+
+
+def test_the_list_names_each_articles_language_and_facets_by_edition(get):
+    result = get("/elections/articles_list.json?_extra=facet_results").json()
+    assert result["facet_results"]["edition"]["results"][0] | {"toggle_url": None} == {
+        "value": "en",
+        "label": "en",
+        "count": ARTICLES,
+        "toggle_url": None,
+        "selected": False,
+    }
+    assert '<span class="lang">en</span>' in get("/elections/articles_list").text
