@@ -21,6 +21,7 @@ from pathlib import Path
 
 from crawler.archive import open_archive
 from crawler.clock import Clock
+from crawler.contracts import UNCHANGED
 from crawler.recheck import due_since, parse_schedule
 from crawler.settings import ELECTIONS_RECHECK_MAX, ELECTIONS_RECHECK_SCHEDULE
 from replica.crawling import minimum_requests
@@ -80,7 +81,7 @@ def steady_state_run() -> None:
                 due = archive.due_for_recheck(SCHEDULE, ELECTIONS_RECHECK_MAX)
                 with archive.transaction():
                     archive.save_checks(
-                        [{"article_id": d.article_id, "outcome": "unchanged", "detail": None} for d in due], day
+                        [{"article_id": d.article_id, "outcome": UNCHANGED, "detail": None} for d in due], day
                     )
                     archive.save_articles([article(day, n) for n in range(10)], day)
             due_counts.append(len(due))

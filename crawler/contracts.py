@@ -121,6 +121,11 @@ class EventKind(StrEnum):
     DELISTED = "delisted"  # a full walk of its listing no longer lists it
 
 
+# The outcome of a re-check that found the page as stored (a 304), beside EventKind.REMOVED
+# and REDIRECTED: what crawler.signals.article_checked carries.
+UNCHANGED = "unchanged"
+
+
 class FinishReason(StrEnum):
     """Finish reasons of our own, beside Scrapy's ("finished", "shutdown", ...)."""
 

@@ -8,7 +8,7 @@ page_failed = object()
 # archive, a crawler.archive.Archive that stays open until the engine stops.
 archive_opened = object()
 
-# A stored article fetched again (crawler/recheck.py) stored no page: `outcome` "unchanged" (a
+# A stored article fetched again (crawler/recheck.py) stored no page: `outcome` contracts.UNCHANGED (a
 # 304), or contracts.EventKind.REMOVED / REDIRECTED, with `detail` saying how. Arguments:
 # article_id, outcome, detail.
 article_checked = object()

@@ -1,7 +1,7 @@
 import logging
 from collections import Counter
 from dataclasses import asdict
-from typing import Self, cast
+from typing import Self
 
 from scrapy import signals
 from scrapy.crawler import Crawler
@@ -10,7 +10,6 @@ from crawler import signals as crawler_signals
 from crawler.archive import Archive, ArchiveError, ArchiveRefused
 from crawler.contracts import Stat
 from crawler.site.urls import first_url, listed_id
-from crawler.state import ArchiveSpider
 from pipelines.topic import NotInSection
 from pipelines.validate import InvalidArticle
 
@@ -63,7 +62,7 @@ class StorePipeline:
         self.archive = archive
         arguments = getattr(self.crawler.spider, "arguments", None)  # -a edition= wins over the setting
         if arguments is not None:
-            self.edition = cast(ArchiveSpider, self.crawler.spider).arguments.site.edition.code
+            self.edition = arguments.site.edition.code
 
     def article_moved(self, alias_id, article_id):
         self.aliases[alias_id] = article_id

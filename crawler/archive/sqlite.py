@@ -22,7 +22,7 @@ from crawler.archive.errors import ArchiveError, ArchiveRefused, ArchiveUnusable
 from crawler.archive.migrations import migrate
 from crawler.archive.schema import ARTICLES, EXTRACTED, VERSIONED
 from crawler.clock import REAL, Clock
-from crawler.contracts import EventKind, FailureStatus, RunStatus, Stat, Trigger
+from crawler.contracts import UNCHANGED, EventKind, FailureStatus, RunStatus, Stat, Trigger
 from crawler.recheck import Due, choose, due_since
 from crawler.site.editions import DEFAULT
 
@@ -532,7 +532,7 @@ class Archive:
         ids = [check["article_id"] for check in checks]
         removed = {row["article_id"] for row in self._select("articles", "article_id", ids) if row["removed_at"]}
         for check in checks:
-            article_id, gone = check["article_id"], check["outcome"] != "unchanged"
+            article_id, gone = check["article_id"], check["outcome"] != UNCHANGED
             if gone != (article_id in removed):  # removed now, or back now
                 kind = check["outcome"] if gone else EventKind.RESTORED
                 events.append(event(article_id, kind, now, run_id, detail=check.get("detail")))
@@ -547,7 +547,7 @@ class Archive:
         return {
             Stat.REMOVED: len(events) - kinds[EventKind.RESTORED],
             Stat.RESTORED: kinds[EventKind.RESTORED],
-            Stat.RECHECK_UNCHANGED: sum(check["outcome"] == "unchanged" for check in checks),
+            Stat.RECHECK_UNCHANGED: sum(check["outcome"] == UNCHANGED for check in checks),
             Stat.RECHECK_RECORDED: len(checks),
         }
 

@@ -10,7 +10,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 
 from crawler import signals
 from crawler.arguments import CrawlArguments
-from crawler.contracts import EventKind, FinishReason, Stat, WalkStop
+from crawler.contracts import UNCHANGED, EventKind, FinishReason, Stat, WalkStop
 from crawler.items import RawPage
 from crawler.middlewares import BotChallenge
 from crawler.recheck import Due
@@ -499,7 +499,7 @@ class ElectionsSpider(scrapy.Spider):
         kept as versions (crawler/archive/changes.py)."""
         article_id = response.meta["article_id"]
         if response.status == 304:
-            self.checked(article_id, "unchanged")
+            self.checked(article_id, UNCHANGED)
         elif response.status in (404, 410):
             self.checked(article_id, EventKind.REMOVED, f"HTTP {response.status}")
         elif isinstance(response, HtmlResponse) and is_error_page(response):
@@ -510,7 +510,7 @@ class ElectionsSpider(scrapy.Spider):
             yield from self.parse_article(response)
 
     def checked(self, article_id: str, outcome: str, detail: str | None = None) -> None:
-        if outcome != "unchanged":
+        if outcome != UNCHANGED:
             self.logger.warning("Stored article %s is %s: %s", article_id, outcome, detail)
         self.crawler.signals.send_catch_log(
             signals.article_checked, article_id=article_id, outcome=str(outcome), detail=detail
