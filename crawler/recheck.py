@@ -46,14 +46,8 @@ class Due:
     since: datetime  # due since then: the longest overdue is checked first
     etag: str | None = None  # the validators its last fetch was served with: a 304 costs no page
     last_modified: str | None = None
-    removed: bool = False
 
 
 def choose(candidates: list[Due], limit: int) -> list[Due]:
     """The `limit` longest overdue."""
     return sorted(candidates, key=lambda due: (due.since, due.article_id))[:limit]
-
-
-def checks_in_first_year(schedule) -> int:
-    """Fetches of an article in its first year, its first one aside: one per point."""
-    return sum(point <= timedelta(days=366) for point in schedule)

@@ -335,9 +335,9 @@ class Archive:
         refresh=DAYS`): unconditionally, since whoever asks wants the pages."""
         now = self.clock.now()
         return [
-            Due(article_id, url, now, removed=bool(removed_at))
-            for article_id, url, removed_at in self.db.execute(
-                "select article_id, url, removed_at from articles where published_at >= ? order by published_at desc",
+            Due(article_id, url, now)
+            for article_id, url in self.db.execute(
+                "select article_id, url from articles where published_at >= ? order by published_at desc",
                 [(now - timedelta(days=days)).isoformat()],
             )
         ]
@@ -556,16 +556,15 @@ class Archive:
         overdue first, at most `limit`. Past its schedule's last point an article is never due."""
         now, last = self.clock.now(), schedule[-1].total_seconds() / 86400
         rows = self.db.execute(
-            "select article_id, url, published_at, coalesce(last_checked_at, last_seen_at), etag, last_modified, "
-            "removed_at from articles "
-            "where julianday(coalesce(last_checked_at, last_seen_at)) < julianday(published_at) + ?",
+            "select article_id, url, published_at, coalesce(last_checked_at, last_seen_at), etag, last_modified "
+            "from articles where julianday(coalesce(last_checked_at, last_seen_at)) < julianday(published_at) + ?",
             [last],
         ).fetchall()
         due = []
-        for article_id, url, published_at, checked_at, etag, last_modified, removed_at in rows:
+        for article_id, url, published_at, checked_at, etag, last_modified in rows:
             since = due_since(datetime.fromisoformat(published_at), datetime.fromisoformat(checked_at), now, schedule)
             if since:
-                due.append(Due(article_id, url, since, etag, last_modified, bool(removed_at)))
+                due.append(Due(article_id, url, since, etag, last_modified))
         return choose(due, limit)
 
     def save_delisted(self, listing_url: str, listed_ids: set[str], run_id: int | None) -> int:
