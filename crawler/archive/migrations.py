@@ -18,6 +18,7 @@ from crawler.archive.schema import (
     CRAWL_RUNS_WATCH,
     DROPPED_ITEMS,
     EDITION,
+    ARTICLE_TWINS,
     PUBLISHED_MONTH,
     RAW_PAGES,
     SEARCH_COLUMNS,
@@ -155,6 +156,12 @@ def add_edition(db: Database) -> None:
     db.execute("drop view if exists articles_list")  # made again with the edition and language (ensure_derived)
 
 
+def add_twins(db: Database) -> None:
+    """Schema version 16: the links between an article and its versions in other editions."""
+    db.table("article_twins").create(ARTICLE_TWINS, pk=("article_id", "twin_id"), not_null=["twin_url"])
+    db.table("article_twins").create_index(["twin_id"])
+
+
 MIGRATIONS = [  # step n brings the database to version n
     create_tables,
     add_tags_and_month,
@@ -171,6 +178,7 @@ MIGRATIONS = [  # step n brings the database to version n
     add_walk_missed,
     watch_stored_articles,
     add_edition,
+    add_twins,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

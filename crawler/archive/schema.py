@@ -139,6 +139,14 @@ CRAWL_RUNS_WATCH = {  # schema version 14
 EDITION = {  # schema version 15, in articles, dropped_items and crawl_runs: en, ru, kk (crawler/site/editions.py)
     "edition": str,
 }
+ARTICLE_TWINS = {  # schema version 16: an article's versions in other editions, as its page links them
+    "article_id": str,
+    "twin_id": str,  # the twin's id, as its URL gives it ("ru-4f2a1b9c"), stored or not
+    "twin_url": str,  # canonical
+    "twin_lang": str,  # the language its URL names
+    "first_seen_at": str,  # the first fetch that found the link
+    "run_id": int,
+}
 TOPIC_VERDICTS = {  # schema version 12: the topic rule's verdict on each article of an all-news feed (crawler/topic.py)
     "article_id": str,
     "url": str,
@@ -219,6 +227,16 @@ VIEWS = {
         select e.at, e.kind, e.article_id, a.title, a.url, e.fields, e.words_added, e.words_removed,
                e.detail, e.run_id, e.id as event_id
         from article_events e left join articles a using (article_id) order by e.at desc, e.id desc""",
+    # Each article beside its versions in other editions, whichever page linked the other:
+    # one row per pair and direction, the twin's title where it is stored (docs/schema.md).
+    "article_translations": """
+        select t.article_id, t.twin_id, t.twin_lang, t.twin_url, twin.title as twin_title,
+               twin.published_at as twin_published_at
+        from (select article_id, twin_id, twin_lang, twin_url from article_twins
+              union
+              select twin_id, article_id, a.lang, a.url
+              from article_twins join articles a using (article_id)) t
+        left join articles twin on twin.article_id = t.twin_id""",
     "runs_with_health": """
         select id, started_at, trigger, status, healthy, health_problems,
                articles_new, articles_updated, articles_pending, articles_dropped, requests,

@@ -25,6 +25,7 @@ from crawler.clock import REAL, Clock
 from crawler.contracts import UNCHANGED, EventKind, FailureStatus, RunStatus, Stat, Trigger
 from crawler.recheck import Due, choose, due_since
 from crawler.site.editions import DEFAULT
+from crawler.site.urls import listed_id, url_language
 
 # Generated columns (3.31) and ALTER TABLE DROP COLUMN (3.35, schema version 8).
 MINIMUM_SQLITE = (3, 35, 0)
@@ -208,6 +209,17 @@ def utc_now() -> str:
 # A time from the future was written under a clock set ahead: stood in for by this, so that
 # what waits for time to pass since then (the weekly full walk) does not wait for years.
 LONG_AGO = "1970-01-01T00:00:00+00:00"
+
+
+def twin_row(article_id: str, twin_url: str, now: str, run_id: int | None) -> dict:
+    return {
+        "article_id": article_id,
+        "twin_id": listed_id(twin_url),
+        "twin_url": twin_url,
+        "twin_lang": url_language(twin_url),
+        "first_seen_at": now,
+        "run_id": run_id,
+    }
 
 
 def event(
@@ -499,6 +511,10 @@ class Archive:
             ],
         )
         self.db.table("article_events").insert_all(events)
+        self.db.table("article_twins").insert_all(
+            [twin_row(item["article_id"], url, now, run_id) for item in items for url in item.get("twins") or []],
+            ignore=True,  # a link known already keeps its first sighting
+        )
         # A page stored is no longer a failure; one listed in the section is the section's, whatever
         # the topic rule once said of it.
         self.db.execute(f"delete from dropped_items where article_id in ({placeholders(ids)})", ids)

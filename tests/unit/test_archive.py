@@ -32,7 +32,7 @@ def test_a_first_schema_database_is_upgraded_keeping_every_row(tmp_path):
     assert len(before["articles"]) == 29 and len(before["article_versions"]) == 1
 
     db = open_database(path)
-    assert schema_version(db) == SCHEMA_VERSION == 15
+    assert schema_version(db) == SCHEMA_VERSION == 16
     for table in V1_TABLES:
         assert db.execute(f"select {', '.join(columns[table])} from {table} order by 1").fetchall() == before[table]
     assert db.execute("select count(*) from article_tags").fetchone()[0] == tags
@@ -52,7 +52,7 @@ def test_a_first_schema_database_is_upgraded_keeping_every_row(tmp_path):
     word = max(body.split(), key=len).strip(".,«»")
     assert search(path, f'"{word}"')
     fts_integrity_check(path)
-    assert open_database(path).execute("pragma user_version").fetchone()[0] == 15  # opening again changes nothing
+    assert open_database(path).execute("pragma user_version").fetchone()[0] == SCHEMA_VERSION  # opening again changes nothing
 
 
 def test_a_database_from_a_newer_version_is_refused(tmp_path):

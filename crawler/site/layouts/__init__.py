@@ -15,7 +15,7 @@ from scrapy.http import TextResponse
 from crawler.contracts import Layout
 from crawler.items import EXPORTED_FIELDS, Article
 from crawler.loaders import ArticleLoader
-from crawler.site.layouts import current, en_inform, fallback, generic, legacy, redesign2026
+from crawler.site.layouts import current, en_inform, fallback, generic, legacy, redesign2026, translations
 from crawler.site.layouts.page import Page
 from crawler.site.urls import url_language
 
@@ -35,6 +35,7 @@ def load_article(response: TextResponse, section: str | None = None, edition_lan
     loader.add_value("article_id", response.url)
     loader.add_value("layout", str(layout.NAME if layout else Layout.UNKNOWN))
     loader.add_value("section", section)
+    loader.add_value("twins", translations.twins(page))
     for field, selectors in (layout.FIELDS if layout else {}).items():
         for select in selectors:
             loader.add_value(field, select(page))
