@@ -28,7 +28,7 @@ class Article(scrapy.Item):
     image_url = scrapy.Field()
     word_count = scrapy.Field()  # words in body
     layout = scrapy.Field()  # page design recognised: crawler.contracts.Layout
-    twins = scrapy.Field()  # its versions in other editions: canonical URLs (table article_twins)
+    twins = scrapy.Field()  # its versions in other editions: language -> canonical URL (table article_twins)
     content_hash = scrapy.Field()  # SHA-256 of title, lead and body
     scraped_at = scrapy.Field()  # ISO 8601, UTC
     raw_page = scrapy.Field()  # the RawPage it was read from: kept in raw_pages, never exported

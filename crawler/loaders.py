@@ -59,8 +59,7 @@ class ArticleLoader(ItemLoader):
     tags_out = Compose(unique)
     image_url_in = MapCompose(clean_text, absolute_url)
     layout_in = Identity()
-    twins_in = Identity()
-    twins_out = Compose(unique)
+    twins_in = Identity()  # language -> URL, whole
 
     def load_item(self) -> Article:
         """The cleaned fields, and those derived from them."""
@@ -71,7 +70,7 @@ class ArticleLoader(ItemLoader):
             if dateline:
                 item["dateline"], item["source"] = dateline, source
         item.setdefault("tags", [])
-        item.setdefault("twins", [])
+        item.setdefault("twins", {})
         item["word_count"] = word_count(item.get("body") or "")
         item["content_hash"] = content_hash(item.get("title"), item.get("lead"), item.get("body"))
         item["scraped_at"] = datetime.now(UTC).isoformat(timespec="seconds")

@@ -9,14 +9,12 @@ import random
 import re
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
 
-ALMATY = ZoneInfo("Asia/Almaty")
+from replica.editions import ALMATY, CITIES, ENGLISH, ReplicaEdition
+
 NEWEST = datetime(2026, 11, 20, 10, 0, tzinfo=ALMATY)
 OLDEST = datetime(2019, 3, 1, 9, 0, tzinfo=ALMATY)
 SURGE_DAYS = 30  # the last weeks before an election day
-# Subheadings of 2026 articles (docs/site.md: bodies are more than <p>).
-SUBHEADINGS = ["Presidential powers", "Transition to a unicameral Parliament", "How the count works", "What comes next"]
 # The designs the site has had (docs/site.md), by when an article was first published:
 # en.inform.kz/news until 2020, www.inform.kz/en until early 2023, the 2023 design until
 # the 2026 redesign. Layout names are the values the crawler stores in articles.layout.
@@ -24,103 +22,7 @@ WWW_INFORM_FROM = datetime(2020, 1, 1, tzinfo=ALMATY)
 CURRENT_LAYOUT_FROM = datetime(2023, 3, 1, tzinfo=ALMATY)
 REDESIGN_FROM = datetime(2026, 8, 15, tzinfo=ALMATY)
 MIGRATED_SHARE = 0.15  # older articles the replica serves in the 2026 design, at their old id
-SECTION = "Elections"
-
-REGIONS = [
-    "Akmola",
-    "Almaty",
-    "Atyrau",
-    "Karaganda",
-    "Kostanay",
-    "Mangystau",
-    "Pavlodar",
-    "Turkistan",
-    "Zhambyl",
-    "Abai",
-    "Ulytau",
-    "Zhetysu",
-    "North Kazakhstan",
-]
-PARTIES = [
-    "Amanat",
-    "Ak Zhol",
-    "People's Party of Kazakhstan",
-    "Auyl",
-    "Respublica",
-    "Baitak",
-    "National Social Democratic Party",
-]
-PEOPLE = [
-    "Nurlan Abdirov",
-    "Mukhtar Yerman",
-    "Sabila Mustafina",
-    "Konstantin Petrov",
-    "Aizhan Seitkali",
-    "Gulnara Bekova",
-    "Yerlan Tursynov",
-    "Dana Kairat",
-]
-AUTHORS = [
-    "Aigerim Sadykova",
-    "Arman Zhumagali",
-    "Zhanna Nurmanova",
-    "Dmitry Kim",
-    "Assel Satubaldina",
-    "Timur Bekov",
-    "Ляззат Жумабаева",
-]
-ORGS = [
-    "OSCE/ODIHR",
-    "the CIS",
-    "the SCO Mission",
-    "the Organization of Turkic States",
-    "the CIS Inter-Parliamentary Assembly",
-    "PACE",
-]
-TAGS = [
-    "Kazakhstan 2022 Presidential Election",
-    "Parliament Majilis Elections in Kazakhstan",
-    "CEC",
-    "Referendum 2022",
-    "Maslikhat elections",
-    "Observers",
-    "Rural akim elections",
-    "Senate elections",
-]
-CITIES = ["ALMATY", "SHYMKENT", "URALSK", "UST-KAMENOGORSK", "AKTOBE", "KARAGANDA"]
-
-TITLES = [
-    "CEC accredits {n} foreign observers",
-    "{party} nominates candidate for {region} by-election",
-    "Voter turnout in {region} region reaches {p}%",
-    "{org} observers praise organisation of vote in {region}",
-    "Polling stations open across {region} region",
-    "CEC registers {n} candidates for Majilis seats",
-    "{person}: «Every vote in {region} will be counted»",
-    "Rural akim elections held in {n} villages of {region}",
-    "Q&A: how {region} votes in the {year} elections",
-    "CEC sums up preliminary results of {year} vote",
-]
-SENTENCES = [
-    "The Central Election Commission accredited {n} observers from {org}, {person} said.",
-    "Voting in {region} region began at 7:00 a.m. local time at {n} polling stations.",
-    "According to the CEC, turnout reached {p}% by noon.",
-    "«We see an open and competitive campaign,» said {person} of {org}.",
-    "{party} put forward {n} candidates on its party list.",
-    "Observers from {org} will monitor the vote in {region} and the capital.",
-    "The commission will announce the final results within {d} days after the vote.",
-    "Ballots were printed in Kazakh and Russian at {n} printing houses.",
-    "Candidates may campaign until midnight on the eve of the vote – a rule {person} recalled.",
-    "In {year}, {p}% of voters in {region} region cast their ballots early.",
-    "The election commission of {region} region received {n} complaints, all of them reviewed.",
-    "Mobile ballot boxes served {n} voters who could not come to the polling stations.",
-]
-LEADS = [
-    "Observers from {n} countries will monitor the vote.",
-    "The commission names the date of the {year} vote.",
-    "{party} holds its pre-election congress in {region}.",
-    "Turnout stands at {p}% at noon, the CEC says.",
-]
+SECTION = ENGLISH.section
 
 
 @dataclass(frozen=True)
@@ -243,6 +145,8 @@ class ReplicaArticle:
     breadcrumb: str = SECTION  # the section a 2026 page's breadcrumb names (an article may be in several)
     category: str = SECTION  # the section an older page names; another for news of another section
     kind: str = "election"  # or, for news of another section, "other" or "hard negative"
+    edition: ReplicaEdition = ENGLISH
+    twins: dict[str, str] = field(default_factory=dict)  # language -> its twin's path from the host's root
 
     @property
     def shown_paragraphs(self) -> list[str]:
@@ -252,15 +156,19 @@ class ReplicaArticle:
         first = f"{self.dateline}. {self.source}{self.dateline_separator}{self.paragraphs[0]}"
         return [first, *self.paragraphs[1:]]
 
+    @property
+    def expected_id(self) -> str:
+        return self.edition.expected_id(self.article_id)
+
     def expected_item(self, base_url: str) -> dict:
         """The item a perfect crawler stores for this article (content_hash and
         scraped_at aside, which depend on the crawler's own rules)."""
         body = "\n\n".join(self.paragraphs)
         return {
-            "article_id": self.article_id,
+            "article_id": self.expected_id,
             "url": base_url + self.path,
-            "lang": "en",
-            "section": SECTION,
+            "lang": self.edition.lang,
+            "section": self.edition.section,
             "title": self.title,
             "lead": self.lead,
             "body": body,
@@ -311,7 +219,11 @@ class Generator:
     """Writes articles from one seed; every id it hands out is unique. News of other sections
     is drawn from a stream of its own, so that the section's articles stay as they are."""
 
-    def __init__(self, seed: int):
+    def __init__(self, seed: int, edition: ReplicaEdition = ENGLISH):
+        self.edition = edition
+        self.words = edition.words
+        # Outside English the replica writes the hex-id years only: the 2023 and 2026 designs.
+        self.oldest = OLDEST if edition is ENGLISH else CURRENT_LAYOUT_FROM + timedelta(days=1)
         self.rng = random.Random(seed)
         self.other_rng = random.Random(f"other news:{seed}")
         self.used_ids: set[str] = set()
@@ -353,7 +265,7 @@ class Generator:
     def archive(self, count: int, surge: int = 0) -> list[ReplicaArticle]:
         """`count` articles, newest first, spread from 2019 to November 2026; `surge` more of
         them in its last SURGE_DAYS days, as coverage rises before an election day."""
-        step = (NEWEST - OLDEST) / max(count, 1)
+        step = (NEWEST - self.oldest) / max(count, 1)
         articles = []
         for n in range(count):
             jitter = timedelta(seconds=self.rng.uniform(0, step.total_seconds() * 0.8))
@@ -376,7 +288,7 @@ class Generator:
 
     def edited(self, article: ReplicaArticle) -> ReplicaArticle:
         """The same article (same id and URL) with a body rewritten by the newsroom."""
-        paragraphs = [self.fill(self.rng.choice(SENTENCES), article.published) for _ in range(3)]
+        paragraphs = [self.fill(self.rng.choice(self.words["sentences"]), article.published) for _ in range(3)]
         return replace(article, paragraphs=[*paragraphs, "This article was updated."])
 
     def fill(self, template: str, moment: datetime, rng: random.Random | None = None) -> str:
@@ -385,37 +297,45 @@ class Generator:
             n=r.randint(2, 480),
             p=r.randint(20, 95),
             d=r.randint(3, 10),
-            region=r.choice(REGIONS),
-            party=r.choice(PARTIES),
-            person=r.choice(PEOPLE),
-            org=r.choice(ORGS),
+            region=r.choice(self.words["regions"]),
+            party=r.choice(self.words["parties"]),
+            person=r.choice(self.words["people"]),
+            org=r.choice(self.words["orgs"]),
             year=moment.year,
         )
 
     def article(self, published: datetime, rng: random.Random | None = None) -> ReplicaArticle:
         r = rng or self.rng
         number, self.count = self.count, self.count + 1
+        edition, words, english = self.edition, self.words, self.edition is ENGLISH
         layout = design_on(published)
-        title = self.fill(r.choice(TITLES), published, r)
-        slug = slugify(title)
+        title = self.fill(r.choice(words["titles"]), published, r)
+        slug = slugify(title) if english else edition.slug(title)
         paragraphs = [
-            " ".join(self.fill(r.choice(SENTENCES), published, r) for _ in range(r.randint(1, 4)))
+            " ".join(self.fill(r.choice(words["sentences"]), published, r) for _ in range(r.randint(1, 4)))
             for _ in range(r.randint(2, 7))
         ]
-        migrated = layout != "redesign2026" and r.random() < MIGRATED_SHARE
+        migrated = english and layout != "redesign2026" and r.random() < MIGRATED_SHARE
         source = "KAZINFORM"
         if layout in ("en_inform", "legacy"):
             article_id, path, amp_paths, has_dateline, lead = self.legacy_address(layout, slug, migrated, paragraphs, r)
-        else:
+        elif english:
             article_id, slug, path, amp_paths = self.hex_address(layout, slug, number, r)
             has_dateline = r.random() < 0.3
-            lead = self.fill(r.choice(LEADS), published, r)
+            lead = self.fill(r.choice(words["leads"]), published, r)
+        else:
+            article_id = self.hex_id(8 if layout == "redesign2026" else 6, r)
+            path, amp_paths = edition.article_path(slug, article_id), []
+            has_dateline = bool(edition.datelines) and r.random() < 0.5
+            lead = self.fill(r.choice(words["leads"]), published, r)
         if migrated:
             layout = "redesign2026"
         self.used_ids.add(article_id)
         dateline = None
-        if has_dateline:
+        if has_dateline and english:
             dateline = capital_on(published) if r.random() < 0.7 else r.choice(CITIES)
+        elif has_dateline:
+            dateline = r.choice(edition.datelines)
         image = None
         if r.random() < 0.5:
             image = f"/uploads/{published:%Y/%m/%d}/{hashlib.md5(slug.encode()).hexdigest()[:10]}.jpg"
@@ -430,10 +350,10 @@ class Generator:
             paragraphs=paragraphs,
             dateline=dateline,
             source=source if dateline else None,
-            dateline_separator=r.choice([" ", " – "]),
-            author=r.choice(AUTHORS) if r.random() < 0.6 else None,
+            dateline_separator=r.choice([" ", " – "]) if english else edition.dateline_separator,
+            author=r.choice(words["authors"]) if r.random() < 0.6 else None,
             published=published,
-            tags=r.sample(TAGS, r.choice([0, 0, 1, 2, 3])),
+            tags=r.sample(words["tags"], r.choice([0, 0, 1, 2, 3])),
             image_path=image,
             has_jsonld=r.random() < (0.5 if layout in ("current", "redesign2026") else 0.2),
             has_og=layout in ("current", "redesign2026") or r.random() < 0.5,
@@ -441,7 +361,9 @@ class Generator:
             variant=r.randint(0, 2),
             listing_href=href,
             amp_paths=amp_paths,
-            breadcrumb=SECTION if r.random() < 0.7 else "Politics",
+            breadcrumb=edition.section if r.random() < 0.7 else edition.other_section,
+            category=edition.section,
+            edition=edition,
         )
         return self.with_structure(written) if layout in ("current", "redesign2026") else written
 
@@ -480,7 +402,7 @@ class Generator:
         rng = random.Random(f"structure:{article.article_id}")
         paragraphs, subheadings, items = list(article.paragraphs), set(), set()
         if len(paragraphs) >= 3 and rng.random() < 0.35:
-            paragraphs.insert(1, rng.choice(SUBHEADINGS))
+            paragraphs.insert(1, rng.choice(article.edition.words["subheadings"]))
             subheadings.add(1)
         sentences = [s if s.endswith(".") else s + "." for s in paragraphs[-1].split(". ")]
         if len(paragraphs) >= 2 and len(sentences) >= 2 and rng.random() < 0.35:

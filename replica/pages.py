@@ -12,7 +12,8 @@ from dataclasses import replace
 from email.utils import format_datetime
 from html import escape
 
-from replica.content import SECTION, TAGS, ReplicaArticle, slugify
+from replica.content import SECTION, ReplicaArticle, slugify
+from replica.editions import ENGLISH, TAGS, ReplicaEdition
 
 LISTING_PATH = "/category/elections_s115"
 CARDS_PER_PAGE = 20
@@ -42,10 +43,12 @@ BANNER = """<div class="top-banner"><a href="https://qazaqtv.com/"><img src="/im
 <span>Qazaq TV</span> <span>Телерадиокомпания Президента Казахстана</span>
 <span class="sub">TV AND RADIO COMPLEX OF THE PRESIDENT OF THE RK</span></div>"""
 
-HEADER = """<header class="header">
+RUSSIAN_AD = "Реклама"  # the 2023 design's ad label, in every edition
+LANGS = """<div class="langs"><a href="/ru/">ру</a> <a href="/kz/">қз</a> <a href="/qz/">qz</a> <a href="/cn/">中文</a> <a href="/ar/">ق ز</a> <a href="/uz/">Ўз</a></div>"""
+HEADER = f"""<header class="header">
 <div class="rates"><span>USD 470.52</span> <span>EUR 510.17</span> <span>RUB 5.21</span></div>
 <div class="weather">Astana −5°C</div>
-<div class="langs"><a href="/ru/">ру</a> <a href="/kz/">қз</a> <a href="/qz/">qz</a> <a href="/cn/">中文</a> <a href="/ar/">ق ز</a> <a href="/uz/">Ўз</a></div>
+{LANGS}
 <nav class="menu"><ul><li><a href="/">Main Page</a></li><li><a href="/category/politics_s1">Politics</a></li>
 <li><a href="/category/economy_s2">Economy</a></li><li><a href="/category/elections_s115">Elections</a></li></ul></nav>
 <div class="hot-topics">Hot topics: <a href="/en/tags/referendum-2022">Referendum 2022</a> <a href="/en/tags/cec">CEC</a></div>
@@ -61,11 +64,43 @@ SHARE = """<div class="share">Share: <a href="https://www.facebook.com/sharer.ph
 <a href="https://t.me/share"><img src="/img/tg.svg" alt="Telegram"></a></div>"""
 
 
-def category_path(name: str) -> str:
+def menu_of(edition: ReplicaEdition) -> list[tuple[str, str]]:
+    """The header menu's other sections, in the edition's words, at MENU's paths."""
+    return list(zip(edition.menu, [path for _, path in MENU], strict=True))
+
+
+def category_path(name: str, edition: ReplicaEdition = ENGLISH) -> str:
     """The listing of a section the page names: the Elections one, or another's."""
-    if name == SECTION:
+    if name == edition.section:
         return LISTING_PATH
-    return dict(MENU).get(name, f"/category/{slugify(name)}_s{len(name)}")
+    return dict(menu_of(edition)).get(name, f"/category/{slugify(name) or 'x'}_s{len(name)}")
+
+
+def host_of(base_url: str, edition: ReplicaEdition) -> str:
+    """The replica's root, from the base URL of an edition it serves under a prefix."""
+    return base_url.removesuffix(edition.prefix)
+
+
+def langs(article: ReplicaArticle | None, base_url: str, default: str) -> str:
+    """The language switcher: links to the article's twins where it has them (docs/site.md),
+    to the other editions' home pages otherwise."""
+    if not article or not article.twins:
+        return default
+    host = host_of(base_url, article.edition)
+    links = " ".join(f'<a href="{host}{path}">{lang}</a>' for lang, path in sorted(article.twins.items()))
+    return f'<div class="langs">{links}</div>'
+
+
+def alternates(article: ReplicaArticle, base_url: str) -> list[str]:
+    """hreflang alternates of the article and its twins (pages with og: meta carry them)."""
+    if not article.twins or not article.has_og:
+        return []
+    host = host_of(base_url, article.edition)
+    own = [(article.edition.lang, f"{base_url}{article.path}")]
+    return [
+        f'<link rel="alternate" hreflang="{lang}" href="{url}">'
+        for lang, url in own + [(lang, host + path) for lang, path in sorted(article.twins.items())]
+    ]
 
 
 def neighbours(articles: list[ReplicaArticle], article: ReplicaArticle, count: int) -> list[ReplicaArticle]:
@@ -90,7 +125,8 @@ def inline_markup(text: str, rng: random.Random) -> str:
 
 
 def time_card(article: ReplicaArticle) -> str:
-    return article.shown_time or f"{article.published:%H:%M}, {article.published:%d} {article.published:%B %Y}"
+    month = article.edition.month(article.published, article.layout)
+    return article.shown_time or f"{article.published:%H:%M}, {article.published:%d} {month} {article.published:%Y}"
 
 
 def jsonld(article: ReplicaArticle, base_url: str) -> str:
@@ -100,7 +136,7 @@ def jsonld(article: ReplicaArticle, base_url: str) -> str:
         "headline": article.title,
         "datePublished": article.published.isoformat(),
         "articleSection": article.category,
-        "inLanguage": "en",
+        "inLanguage": article.edition.lang,
     }
     if article.author:
         data["author"] = {"@type": "Person", "name": article.author}
@@ -127,6 +163,7 @@ def head(article: ReplicaArticle, base_url: str, site_name: str) -> str:
         parts.append(f'<meta name="author" content="{escape(article.author)}">')
     if article.has_jsonld:
         parts.append(jsonld(article, base_url))
+    parts += alternates(article, base_url)
     for amp in article.amp_paths[:1]:
         parts.append(f'<link rel="amphtml" href="{base_url}{amp}">')
     parts.append('<script src="/js/app.js"></script><script>window.dataLayer = [];</script>')
@@ -230,7 +267,7 @@ def current_article(article: ReplicaArticle, articles: list[ReplicaArticle], bas
         blocks[2] = f"<blockquote>{blocks[2]}</blockquote>"  # a quotation set apart: article text
     blocks.insert(
         min(2, len(blocks)),
-        '<div class="adfox-banner" id="adfox_16001"><p>Реклама</p><script>adfox.load();</script></div>',
+        f'<div class="adfox-banner" id="adfox_16001"><p>{RUSSIAN_AD}</p><script>adfox.load();</script></div>',
     )
     if article.image_path:
         blocks.insert(
@@ -245,14 +282,14 @@ def current_article(article: ReplicaArticle, articles: list[ReplicaArticle], bas
     time_tag = "div" if article.variant else "span"
     date_line = f'<{time_tag} class="article__time">{gmt_line(article)}</{time_tag}>'
     return f"""<!DOCTYPE html>
-<html lang="en"><head>
-{head(article, base_url, "Qazinform News Agency")}
+<html lang="{article.edition.lang}"><head>
+{head(article, base_url, article.edition.site_name)}
 </head><body>
 {BANNER}
-{HEADER}
+{header_2023(article.edition, langs(article, base_url, LANGS))}
 <main class="container">
 <div class="article__body-main">
-<div class="article__category"><a href="{category_path(article.category)}">{escape(article.category)}</a></div>
+<div class="article__category"><a href="{category_path(article.category, article.edition)}">{escape(article.category)}</a></div>
 {date_line if article.variant else ""}
 <h1 class="article__title">{escape(article.title)}</h1>
 <div class="article__info">{"" if article.variant else date_line}{author}</div>
@@ -304,21 +341,28 @@ LISTING_DESIGNS = ("2026", "2023")
 
 
 def listing_page(
-    articles: list[ReplicaArticle], page: int, design: str = "2026", noisy: bool = False, section_in_menu: bool = True
+    articles: list[ReplicaArticle],
+    page: int,
+    design: str = "2026",
+    noisy: bool = False,
+    section_in_menu: bool = True,
+    edition: ReplicaEdition = ENGLISH,
 ) -> str:
     entries = listing_entries(articles, page, noisy)
     if design == "2023":
         return listing_page_2023(entries, articles)
-    return listing_page_2026(entries, articles, section_in_menu)
+    return listing_page_2026(entries, articles, section_in_menu, edition=edition)
 
 
 ALL_NEWS_PATH = "/lenta"
 
 
-def all_news_page(articles: list[ReplicaArticle], page: int, section_in_menu: bool = True) -> str:
+def all_news_page(
+    articles: list[ReplicaArticle], page: int, section_in_menu: bool = True, edition: ReplicaEdition = ENGLISH
+) -> str:
     """The all-news feed: every section's articles, newest first, in the 2026 design."""
     return listing_page_2026(
-        listing_entries(articles, page, False), articles, section_in_menu, ALL_NEWS_PATH, "All news"
+        listing_entries(articles, page, False), articles, section_in_menu, ALL_NEWS_PATH, "All news", edition
     )
 
 
@@ -354,8 +398,9 @@ def card_2026(href: str, title: str, time: str, datetime_attr: str | None) -> st
 
 
 def time_2026(article: ReplicaArticle) -> str:
-    """'21:38, 18 August 2026': the English form expected of the redesign (day not padded)."""
-    return article.shown_time or f"{article.published:%H:%M}, {article.published.day} {article.published:%B %Y}"
+    """'21:38, 18 August 2026', '21:38, 18 Августа 2026': the redesign's form (day not padded)."""
+    month = article.edition.month(article.published, "redesign2026")
+    return article.shown_time or f"{article.published:%H:%M}, {article.published.day} {month} {article.published:%Y}"
 
 
 def sidebar_2026(heading: str, articles: list[ReplicaArticle]) -> str:
@@ -368,26 +413,38 @@ def sidebar_2026(heading: str, articles: list[ReplicaArticle]) -> str:
     return f'<aside class="sidebar"><div class="sidebar__title">{heading}</div><div class="sidebar__list">{cards}</div></aside>'
 
 
-def header_2026(section_in_menu: bool = True) -> str:
-    menu = MENU[:2] + ([(SECTION, LISTING_PATH)] if section_in_menu else []) + MENU[2:]
+LANGS_2026 = """<div class="langs"><a href="https://www.inform.kz/ru/">Рус</a> <a href="https://qz.inform.kz/">Qaz</a> <a href="https://cn.inform.kz/">中文</a></div>"""
+
+
+def header_2026(section_in_menu: bool = True, edition: ReplicaEdition = ENGLISH, switcher: str = LANGS_2026) -> str:
+    others = menu_of(edition)
+    menu = others[:2] + ([(edition.section, LISTING_PATH)] if section_in_menu else []) + others[2:]
     items = "".join(f'<li class="menu__item"><a href="{path}">{escape(name)}</a></li>' for name, path in menu)
     return f"""<header class="header"><a class="logo" href="/">Qazinform</a>
 <nav class="menu"><ul>{items}<li class="menu__item"><a href="/tag/referendum-2026_t7">Referendum 2026</a></li></ul></nav>
-<div class="langs"><a href="https://www.inform.kz/ru/">Рус</a> <a href="https://qz.inform.kz/">Qaz</a> <a href="https://cn.inform.kz/">中文</a></div>
+{switcher}
 </header>"""
 
 
-def home_page(articles: list[ReplicaArticle], section_in_menu: bool = True) -> str:
+def header_2023(edition: ReplicaEdition, switcher: str) -> str:
+    """The 2023 design's header: English's, or the edition's menu (docs/site.md: ru chrome)."""
+    if edition is ENGLISH:
+        return HEADER.replace(LANGS, switcher)
+    items = "".join(f'<li><a href="{path}">{escape(name)}</a></li>' for name, path in menu_of(edition))
+    return f'<header class="header">{switcher}<nav class="menu"><ul>{items}</ul></nav></header>'
+
+
+def home_page(articles: list[ReplicaArticle], section_in_menu: bool = True, edition: ReplicaEdition = ENGLISH) -> str:
     """The 2026 home page: the menu, a strip of the newest cards, a 'Latest news' sidebar."""
     top = "".join(
         f'<div class="main-news__item">{card_2026(a.path, a.title, time_2026(a), None)}</div>' for a in articles[:6]
     )
     return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>Qazinform News Agency</title></head><body>
-{header_2026(section_in_menu)}
+<html lang="{edition.lang}"><head><meta charset="utf-8"><title>{edition.site_name}</title></head><body>
+{header_2026(section_in_menu, edition)}
 <main><section class="main-news">{top}</section>
 {sidebar_2026("Latest news", articles[:5])}</main>
-{FOOTER_2026}
+{footer_2026(edition)}
 </body></html>"""
 
 
@@ -396,7 +453,14 @@ def home_page(articles: list[ReplicaArticle], section_in_menu: bool = True) -> s
 SECTION_PLACES = ("menu", "site map", "tags", "article", "none")
 SITE_MAP_PATH = "/sitemap"
 TAGS_PATH = "/tags"
-FOOTER_2026 = f"""<footer class="footer"><a href="/about">About us</a> <a href="/contacts">Contacts</a> <a href="{SITE_MAP_PATH}">Site map</a> <a href="{TAGS_PATH}">Tags</a> <a href="/tag/kurultai-2026_t9">Kurultai 2026</a></footer>"""
+
+
+def footer_2026(edition: ReplicaEdition = ENGLISH) -> str:
+    return (
+        f'<footer class="footer"><a href="/about">About us</a> <a href="/contacts">Contacts</a> '
+        f'<a href="{SITE_MAP_PATH}">{edition.site_map}</a> <a href="{TAGS_PATH}">{edition.tags_page}</a> '
+        '<a href="/tag/kurultai-2026_t9">Kurultai 2026</a></footer>'
+    )
 
 
 def unlinked_section(html: str) -> str:
@@ -405,28 +469,30 @@ def unlinked_section(html: str) -> str:
     return re.sub(rf'<a href="{re.escape(LISTING_PATH)}">([^<]*)</a>', r"\1", html)
 
 
-def site_map_page(with_section: bool) -> str:
+def site_map_page(with_section: bool, edition: ReplicaEdition = ENGLISH) -> str:
     """The page the footer calls "Site map": the sections, and the Elections one where it is."""
-    sections = MENU + ([(SECTION, LISTING_PATH)] if with_section else []) + [("Analytics", "/category/analytics_s6")]
+    sections = menu_of(edition) + ([(edition.section, LISTING_PATH)] if with_section else [])
+    sections += [("Analytics", "/category/analytics_s6")]
     items = "".join(f'<li><a href="{path}">{escape(name)}</a></li>' for name, path in sections)
     return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>Site map | Qazinform News Agency</title></head><body>
-{header_2026(False)}
-<main><h1>Site map</h1><ul class="sitemap">{items}</ul></main>
-{FOOTER_2026}
+<html lang="{edition.lang}"><head><meta charset="utf-8"><title>{edition.site_map} | {edition.site_name}</title></head><body>
+{header_2026(False, edition)}
+<main><h1>{edition.site_map}</h1><ul class="sitemap">{items}</ul></main>
+{footer_2026(edition)}
 </body></html>"""
 
 
-def tags_page(with_section: bool) -> str:
+def tags_page(with_section: bool, edition: ReplicaEdition = ENGLISH) -> str:
     """The page the footer calls "Tags": a tag listing each, the section's as a tag where it is."""
-    tags = [(tag, f"/tag/{slugify(tag)}_t{n}") for n, tag in enumerate(TAGS, start=1)]
-    tags += [("Elections 2026", LISTING_PATH)] if with_section else [("Election commission", "/tag/cec_t99")]
+    words = edition.words["tags"]
+    tags = [(tag, f"/tag/{slugify(tag) or 'x'}_t{n}") for n, tag in enumerate(words, start=1)]
+    tags += [(f"{edition.section} 2026", LISTING_PATH)] if with_section else [("Election commission", "/tag/cec_t99")]
     items = " ".join(f'<a class="tag" href="{path}">{escape(name)}</a>' for name, path in tags)
     return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>Tags | Qazinform News Agency</title></head><body>
-{header_2026(False)}
-<main><h1>Tags</h1><div class="tags">{items}</div></main>
-{FOOTER_2026}
+<html lang="{edition.lang}"><head><meta charset="utf-8"><title>{edition.tags_page} | {edition.site_name}</title></head><body>
+{header_2026(False, edition)}
+<main><h1>{edition.tags_page}</h1><div class="tags">{items}</div></main>
+{footer_2026(edition)}
 </body></html>"""
 
 
@@ -435,7 +501,8 @@ def listing_page_2026(
     articles: list[ReplicaArticle],
     section_in_menu: bool = True,
     path: str = LISTING_PATH,
-    heading: str = SECTION,
+    heading: str | None = None,
+    edition: ReplicaEdition = ENGLISH,
 ) -> str:
     """The section's list (or the listing at `path`) in the 2026 design: cards in
     .news-category__item, some with a datetime attribute; a "Popular" sidebar of the same cards."""
@@ -445,9 +512,10 @@ def listing_page_2026(
         for href, title, a in entries
     )
     pager = " ".join(f'<a class="pagination__link" href="{path}?page={n}">{n}</a>' for n in range(1, 6))
+    heading = heading or edition.section
     return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>{heading} | Qazinform News Agency</title></head><body>
-{header_2026(section_in_menu)}
+<html lang="{edition.lang}"><head><meta charset="utf-8"><title>{heading} | {edition.site_name}</title></head><body>
+{header_2026(section_in_menu, edition)}
 <main class="layout"><h1 class="news-category__title">{heading}</h1>
 <div class="news-category">{items}</div>
 <div class="pagination">{pager}</div>
@@ -608,11 +676,14 @@ def redesign2026_article(article: ReplicaArticle, articles: list[ReplicaArticle]
         blocks.insert(2, f'<p class="photo-credit">{rng.choice(CREDIT_LINES)}</p>')
     if len(blocks) > 3:
         blocks[2] = f"<blockquote>{blocks[2]}</blockquote>"
-    blocks.insert(min(2, len(blocks)), '<div class="adv-block"><p>Advertisement</p><script>ads.push(1);</script></div>')
+    blocks.insert(
+        min(2, len(blocks)),
+        f'<div class="adv-block"><p>{article.edition.advertisement}</p><script>ads.push(1);</script></div>',
+    )
     if len(blocks) > 2:
         blocks.insert(
             len(blocks) - 1,
-            f'<div class="read-also"><p>Read also: <a href="{others[0].path}">{escape(others[0].title)}</a></p></div>',
+            f'<div class="read-also"><p>{article.edition.read_also}: <a href="{others[0].path}">{escape(others[0].title)}</a></p></div>',
         )
     if article.image_path:
         blocks.insert(
@@ -630,12 +701,12 @@ def redesign2026_article(article: ReplicaArticle, articles: list[ReplicaArticle]
     )
     author = f'<span class="article__author">{escape(article.author)}</span>' if article.author else ""
     lead = f'<div class="article__description">{escape(article.lead)}</div>' if article.lead else ""
-    crumb_path = category_path(article.breadcrumb)
+    crumb_path = category_path(article.breadcrumb, article.edition)
     return f"""<!DOCTYPE html>
-<html lang="en"><head>
-{head(article, base_url, "Qazinform News Agency")}
+<html lang="{article.edition.lang}"><head>
+{head(article, base_url, article.edition.site_name)}
 </head><body>
-{header_2026()}
+{header_2026(True, article.edition, langs(article, base_url, LANGS_2026))}
 <main class="layout"><article class="article">
 <div class="breadcrumbs"><a href="/">Home</a> / <a href="{crumb_path}">{escape(article.breadcrumb)}</a></div>
 <h1 class="article__title">{escape(article.title)}</h1>
@@ -696,10 +767,11 @@ def sitemap_index(articles: list[ReplicaArticle], base_url: str) -> str:
 
 
 def news_sitemap(articles: list[ReplicaArticle], base_url: str, with_section: bool) -> str:
+    lang = articles[0].edition.lang if articles else "en"
     """The newest news: time, title and keywords (its section, then its tags) of each."""
     urls = "\n".join(
         f"""<url><loc>{base_url}{a.path}</loc><news:news>
-<news:publication><news:name>Qazinform</news:name><news:language>en</news:language></news:publication>
+<news:publication><news:name>Qazinform</news:name><news:language>{lang}</news:language></news:publication>
 <news:publication_date>{a.published.isoformat()}</news:publication_date>
 <news:title>{escape(a.title)}</news:title>
 <news:keywords>{escape(", ".join([channel_section(a, with_section), *a.tags]))}</news:keywords>

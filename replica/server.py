@@ -1,4 +1,6 @@
 import hashlib
+import random
+import re
 import sys
 import threading
 import time
@@ -11,6 +13,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from replica import pages
 from replica.content import Generator, ReplicaArticle
+from replica.editions import ENGLISH, ReplicaEdition
 from replica.faults import Fault, Reply, apply
 
 # What a page in an unknown design (pages.unknown_layout_article) does not show.
@@ -45,6 +48,7 @@ class ReplicaSite:
         surge: int = 0,
         section_at: str = "menu",
         other_news: int = 0,
+        edition: ReplicaEdition = ENGLISH,
     ):
         """`defects` maps an article's position in the listing (0 = newest) to one of
         pages.DEFECTS. `noisy_listing` adds to every listing page what is not an article
@@ -56,7 +60,8 @@ class ReplicaSite:
         `surge`: that many more articles in the last weeks, as before an election day.
         `other_news`: that many articles of other sections over the same years, hard
         negatives among them (content.OTHER_TOPICS), which only the all-news feed
-        (pages.ALL_NEWS_PATH) lists with the section's."""
+        (pages.ALL_NEWS_PATH) lists with the section's. `edition`: the edition it is
+        (replica/editions.py), served under its prefix by ReplicaServer."""
         if listing_design not in pages.LISTING_DESIGNS:
             raise ValueError(f"unknown listing design {listing_design!r}; known: {', '.join(pages.LISTING_DESIGNS)}")
         self.seed = seed
@@ -65,7 +70,8 @@ class ReplicaSite:
         if section_at not in pages.SECTION_PLACES:
             raise ValueError(f"unknown section place {section_at!r}; known: {', '.join(pages.SECTION_PLACES)}")
         self.section_at = section_at if section_in_menu else "none"
-        self.generator = Generator(seed)
+        self.edition = edition
+        self.generator = Generator(seed, edition)
         self.unlisted: list[ReplicaArticle] = []  # unlist()
         self.removed: dict[str, str] = {}  # path -> how remove() made it answer
         self.validators = True  # article pages carry an ETag and Last-Modified, and answer 304 to them
@@ -99,7 +105,7 @@ class ReplicaSite:
         return {
             pages.SITEMAP_INDEX_PATH: lambda base_url: pages.sitemap_index(news, base_url),
             pages.NEWS_SITEMAP_PATH: lambda base_url: pages.news_sitemap(news, base_url, named),
-            pages.RSS_PATH: lambda base_url: pages.rss_feed(news, base_url, named),
+            self.edition.rss_path: lambda base_url: pages.rss_feed(news, base_url, named),
         }
 
     def channel_news(self) -> list[ReplicaArticle]:
@@ -115,6 +121,29 @@ class ReplicaSite:
     def all_news(self) -> list[ReplicaArticle]:
         """The all-news feed: the section's articles and the others, newest first."""
         return sorted([*self.articles, *self.other_news], key=lambda a: a.published, reverse=True)
+
+    def translate_from(self, other: "ReplicaSite", share: float = 0.4) -> list[tuple[ReplicaArticle, ReplicaArticle]]:
+        """Makes about `share` of this edition's articles versions of stories of `other`'s, of the
+        same design and nearest in time: each links the other through its language switcher
+        (and its hreflang alternates, where it has og: meta). Returns the (ours, theirs) pairs."""
+        rng, taken, pairs = random.Random(f"twins:{self.seed}:{other.edition.code}"), set(), []
+        for ours in self.articles:
+            if rng.random() >= share:
+                continue
+            candidates = [a for a in other.articles if a.layout == ours.layout and a.article_id not in taken]
+            if candidates:
+                theirs = min(candidates, key=lambda a: abs(a.published - ours.published))
+                taken.add(theirs.article_id)
+                pairs.append((ours, theirs))
+        mine = {ours.article_id: theirs for ours, theirs in pairs}
+        others = {theirs.article_id: ours for ours, theirs in pairs}
+        self._set_articles([twinned(a, mine.get(a.article_id)) for a in self.articles])
+        other._set_articles([twinned(a, others.get(a.article_id)) for a in other.articles])
+        return [(self.by_path[ours.path], other.by_path[theirs.path]) for ours, theirs in pairs]
+
+    def expected_twins(self, host_url: str) -> set[tuple[str, str]]:
+        """(article_id, twin URL) of each link from this edition's articles to their twins."""
+        return {(a.expected_id, host_url + path) for a in self.articles for path in a.twins.values()}
 
     def publish_other_news(self, count: int) -> list[ReplicaArticle]:
         """`count` articles of other sections, each half an hour after an hour of the newest."""
@@ -222,11 +251,11 @@ class ReplicaSite:
         for a in [*self.articles, *self.unlisted]:
             defect = self.defects.get(a.article_id)
             if defect is None:
-                items[a.article_id] = a.expected_item(base_url)
+                items[a.expected_id] = a.expected_item(base_url)
             elif defect == "redesign":
-                items[a.article_id] = {**a.expected_item(base_url), "layout": "fallback", "lead": None}
+                items[a.expected_id] = {**a.expected_item(base_url), "layout": "fallback", "lead": None}
             elif defect == "unknown layout":  # what trafilatura reads of a page that shows no more
-                items[a.article_id] = {**a.expected_item(base_url), **GENERIC_UNKNOWN, "layout": "generic"}
+                items[a.expected_id] = {**a.expected_item(base_url), **GENERIC_UNKNOWN, "layout": "generic"}
         return items
 
     def respond(self, target: str, base_url: str, headers: dict[str, str] | None = None) -> Reply:
@@ -264,7 +293,9 @@ class ReplicaSite:
         elif kind == "endless" and page > last_page:  # the section's cards again, never the same page twice
             shift = page * 3 % len(articles)
             articles, page = articles[shift:] + articles[:shift], 1
-        return pages.listing_page(articles, page, self.listing_design, self.noisy_listing, self.section_at == "menu")
+        return pages.listing_page(
+            articles, page, self.listing_design, self.noisy_listing, self.section_at == "menu", self.edition
+        )
 
     def _answer(self, parts, base_url: str, listing_fault: Fault | None = None) -> Reply:
         html = "text/html; charset=utf-8"
@@ -273,13 +304,15 @@ class ReplicaSite:
         if parts.path in self.channel_paths:
             return Reply(200, "application/xml; charset=utf-8", self.channel_paths[parts.path](base_url).encode())
         if parts.path == "/":
-            return Reply(200, html, pages.home_page(self.articles, self.section_at == "menu").encode())
+            return Reply(200, html, pages.home_page(self.articles, self.section_at == "menu", self.edition).encode())
         if parts.path == pages.SITE_MAP_PATH:
-            return Reply(200, html, pages.site_map_page(self.section_at == "site map").encode())
+            return Reply(200, html, pages.site_map_page(self.section_at == "site map", self.edition).encode())
         if parts.path == pages.TAGS_PATH:
-            return Reply(200, html, pages.tags_page(self.section_at == "tags").encode())
+            return Reply(200, html, pages.tags_page(self.section_at == "tags", self.edition).encode())
         if parts.path == pages.ALL_NEWS_PATH:
-            text = pages.all_news_page(self.all_news(), listing_page_number(parts.query), self.section_at == "menu")
+            text = pages.all_news_page(
+                self.all_news(), listing_page_number(parts.query), self.section_at == "menu", self.edition
+            )
             return Reply(200, html, text.encode())
         if parts.path == pages.LISTING_PATH:
             text = self._listing_page(listing_page_number(parts.query), listing_fault)
@@ -313,6 +346,13 @@ class ReplicaSite:
         return reply
 
 
+def twinned(article: ReplicaArticle, twin: ReplicaArticle | None) -> ReplicaArticle:
+    """The article, linking `twin` (from the replica's root) if there is one."""
+    if twin is None:
+        return article
+    return replace(article, twins={**article.twins, twin.edition.lang: twin.edition.prefix + twin.path})
+
+
 def removal_reply(how: str) -> Reply:
     """How a page remove() took down answers (pages.REMOVALS)."""
     html = "text/html; charset=utf-8"
@@ -340,16 +380,22 @@ class _QuietServer(ThreadingHTTPServer):
 
 
 class ReplicaServer:
-    """Serves a ReplicaSite on 127.0.0.1 from a background thread."""
+    """Serves a ReplicaSite on 127.0.0.1 from a background thread, and `editions`, other
+    ReplicaSites, each under its edition's prefix (/ru/…, /kz/…)."""
 
-    def __init__(self, site: ReplicaSite, host: str = "127.0.0.1", port: int = 0):
+    def __init__(self, site: ReplicaSite, host: str = "127.0.0.1", port: int = 0, editions: tuple = ()):
         self.site = site
-        self.httpd = _QuietServer((host, port), _handler(site))
+        self.sites = {s.edition.prefix: s for s in (site, *editions)}
+        self.httpd = _QuietServer((host, port), _handler(self.sites))
         host, port = address(self.httpd)
         self.base_url = f"http://{host}:{port}"
         self.home_url = self.base_url + "/"
         self.start_url = self.base_url + pages.LISTING_PATH
         self._thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    def edition_url(self, site: ReplicaSite) -> str:
+        """Where `site`'s edition is served: the base of its URLs (no trailing slash)."""
+        return self.base_url + site.edition.prefix
 
     def __enter__(self) -> "ReplicaServer":
         self._thread.start()
@@ -366,13 +412,35 @@ def address(server) -> tuple[str, int]:
     return str(host), int(port)
 
 
-def _handler(site: ReplicaSite) -> type[BaseHTTPRequestHandler]:
+def mounted(sites: dict[str, ReplicaSite], target: str) -> tuple[str, str]:
+    """The prefix of the site that serves `target`, and the target within that site."""
+    for prefix in sorted(sites, key=len, reverse=True):
+        if prefix and (target == prefix or target.startswith((prefix + "/", prefix + "?"))):
+            return prefix, target[len(prefix) :] if target[len(prefix) :].startswith("/") else "/" + target[
+                len(prefix) :
+            ]
+    return "", target
+
+
+def under_prefix(reply: Reply, prefix: str) -> Reply:
+    """A mounted site's reply with its root-relative links and redirects under its prefix."""
+    if not prefix:
+        return reply
+    body = re.sub(rb'((?:href|src)=")/(?!/)', rb"\1" + prefix.encode() + b"/", reply.body)
+    location = reply.headers.get("Location", "")
+    headers = {**reply.headers, "Location": prefix + location} if location.startswith("/") else reply.headers
+    return replace(reply, body=body, headers=headers)
+
+
+def _handler(sites: dict[str, ReplicaSite]) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"  # keep-alive, as a real server
 
         def do_GET(self) -> None:
             host, port = address(self.server)
-            reply = site.respond(self.path, f"http://{host}:{port}", dict(self.headers))
+            prefix, target = mounted(sites, self.path)
+            site = sites[prefix]
+            reply = under_prefix(site.respond(target, f"http://{host}:{port}{prefix}", dict(self.headers)), prefix)
             time.sleep(reply.delay)
             self.send_response(reply.status)
             self.send_header("Content-Type", reply.content_type)

@@ -6,6 +6,7 @@ from sqlite_utils import Database
 from crawler.archive.schema import (
     ARTICLE_ALIASES,
     ARTICLE_EVENTS,
+    ARTICLE_TWINS,
     ARTICLE_VERSIONS,
     ARTICLE_VERSIONS_FIELDS,
     ARTICLES,
@@ -18,7 +19,6 @@ from crawler.archive.schema import (
     CRAWL_RUNS_WATCH,
     DROPPED_ITEMS,
     EDITION,
-    ARTICLE_TWINS,
     PUBLISHED_MONTH,
     RAW_PAGES,
     SEARCH_COLUMNS,

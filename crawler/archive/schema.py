@@ -143,7 +143,7 @@ ARTICLE_TWINS = {  # schema version 16: an article's versions in other editions,
     "article_id": str,
     "twin_id": str,  # the twin's id, as its URL gives it ("ru-4f2a1b9c"), stored or not
     "twin_url": str,  # canonical
-    "twin_lang": str,  # the language its URL names
+    "twin_lang": str,  # its language, as its URL, its hreflang or the switcher names it
     "first_seen_at": str,  # the first fetch that found the link
     "run_id": int,
 }

@@ -25,7 +25,7 @@ from crawler.clock import REAL, Clock
 from crawler.contracts import UNCHANGED, EventKind, FailureStatus, RunStatus, Stat, Trigger
 from crawler.recheck import Due, choose, due_since
 from crawler.site.editions import DEFAULT
-from crawler.site.urls import listed_id, url_language
+from crawler.site.urls import listed_id
 
 # Generated columns (3.31) and ALTER TABLE DROP COLUMN (3.35, schema version 8).
 MINIMUM_SQLITE = (3, 35, 0)
@@ -211,12 +211,12 @@ def utc_now() -> str:
 LONG_AGO = "1970-01-01T00:00:00+00:00"
 
 
-def twin_row(article_id: str, twin_url: str, now: str, run_id: int | None) -> dict:
+def twin_row(article_id: str, twin_lang: str, twin_url: str, now: str, run_id: int | None) -> dict:
     return {
         "article_id": article_id,
         "twin_id": listed_id(twin_url),
         "twin_url": twin_url,
-        "twin_lang": url_language(twin_url),
+        "twin_lang": twin_lang,
         "first_seen_at": now,
         "run_id": run_id,
     }
@@ -512,7 +512,11 @@ class Archive:
         )
         self.db.table("article_events").insert_all(events)
         self.db.table("article_twins").insert_all(
-            [twin_row(item["article_id"], url, now, run_id) for item in items for url in item.get("twins") or []],
+            [
+                twin_row(item["article_id"], lang, url, now, run_id)
+                for item in items
+                for lang, url in (item.get("twins") or {}).items()
+            ],
             ignore=True,  # a link known already keeps its first sighting
         )
         # A page stored is no longer a failure; one listed in the section is the section's, whatever

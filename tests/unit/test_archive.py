@@ -52,7 +52,8 @@ def test_a_first_schema_database_is_upgraded_keeping_every_row(tmp_path):
     word = max(body.split(), key=len).strip(".,«»")
     assert search(path, f'"{word}"')
     fts_integrity_check(path)
-    assert open_database(path).execute("pragma user_version").fetchone()[0] == SCHEMA_VERSION  # opening again changes nothing
+    # opening again changes nothing
+    assert open_database(path).execute("pragma user_version").fetchone()[0] == SCHEMA_VERSION
 
 
 def test_a_database_from_a_newer_version_is_refused(tmp_path):
