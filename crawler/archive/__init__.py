@@ -12,4 +12,5 @@ from crawler.archive.changes import *  # noqa: F403 -- the archive's API, one na
 from crawler.archive.errors import *  # noqa: F403
 from crawler.archive.migrations import *  # noqa: F403
 from crawler.archive.schema import *  # noqa: F403
+from crawler.archive.search import *  # noqa: F403
 from crawler.archive.sqlite import *  # noqa: F403

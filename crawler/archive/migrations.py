@@ -27,6 +27,7 @@ from crawler.archive.schema import (
     TOPIC_VERDICTS,
     VIEWS,
 )
+from crawler.archive.search import STEMMED, rebuild_sql, stemmed_index_sql
 
 
 def create_tables(db: Database) -> None:
@@ -162,6 +163,13 @@ def add_twins(db: Database) -> None:
     db.table("article_twins").create_index(["twin_id"])
 
 
+def add_stemmed_search(db: Database) -> None:
+    """Schema version 17: stemmed indexes of the Russian and Kazakh articles (crawler/archive/search.py)."""
+    for language in STEMMED:
+        db.executescript(stemmed_index_sql(language))
+        db.executescript(rebuild_sql(language))
+
+
 MIGRATIONS = [  # step n brings the database to version n
     create_tables,
     add_tags_and_month,
@@ -179,6 +187,7 @@ MIGRATIONS = [  # step n brings the database to version n
     watch_stored_articles,
     add_edition,
     add_twins,
+    add_stemmed_search,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -217,6 +226,12 @@ def ensure_derived(db: Database) -> None:
                 "select article_id, value from articles, json_each(articles.tags)"
             )
         db.executescript(TAG_TRIGGERS)
+    for language, (table, _) in STEMMED.items():
+        triggers = {f"{table}_ai", f"{table}_ad", f"{table}_au"}
+        if table not in db.table_names() or not triggers <= {trigger.name for trigger in db.table("articles").triggers}:
+            with db.atomic():
+                db.executescript(stemmed_index_sql(language))
+                db.executescript(rebuild_sql(language))
     for name, sql in VIEWS.items():
         if name not in db.view_names():
             db.create_view(name, sql.strip())

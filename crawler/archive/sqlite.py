@@ -21,6 +21,7 @@ from crawler.archive.changes import classify
 from crawler.archive.errors import ArchiveError, ArchiveRefused, ArchiveUnusable
 from crawler.archive.migrations import migrate
 from crawler.archive.schema import ARTICLES, EXTRACTED, VERSIONED
+from crawler.archive.search import register_tokenizers
 from crawler.clock import REAL, Clock
 from crawler.contracts import UNCHANGED, EventKind, FailureStatus, RunStatus, Stat, Trigger
 from crawler.recheck import Due, choose, due_since
@@ -149,6 +150,7 @@ def open_database(path: str | Path, busy_timeout: float = BUSY_TIMEOUT) -> Datab
     path = sqlite_path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     db = Database(path)
+    register_tokenizers(db.conn)  # also done by the sqlite-utils plugin, when the package is installed
     db.execute(f"pragma busy_timeout = {int(busy_timeout * 1000)}")
     db.enable_wal()
     migrate(db)
@@ -173,7 +175,9 @@ def open_read_only(location: str | Path) -> "Archive":
     """The archive for reading only: a mistyped path is an error, never a new empty database."""
     check_exists(location)
     with archive_errors(location):
-        return Archive(Database(sqlite3.connect(read_only_uri(sqlite_path(location)), uri=True)), location)
+        connection = sqlite3.connect(read_only_uri(sqlite_path(location)), uri=True)
+        register_tokenizers(connection)
+        return Archive(Database(connection), location)
 
 
 def check_exists(location: str | Path) -> None:

@@ -14,7 +14,14 @@ from datasette.facets import ArrayFacet, ColumnFacet
 from datasette.utils import path_with_added_args, path_with_removed_args, tilde_decode, tilde_encode
 from markupsafe import Markup
 
-from crawler.archive import ARTICLE_EVENTS_SQL, ARTICLE_SQL, ARTICLE_VERSIONS_SQL, tag_counts_sql, word_diff_html
+from crawler.archive import (
+    ARTICLE_EVENTS_SQL,
+    ARTICLE_SQL,
+    ARTICLE_VERSIONS_SQL,
+    register_tokenizers,
+    tag_counts_sql,
+    word_diff_html,
+)
 
 KAZAKHSTAN = ZoneInfo("Asia/Almaty")
 
@@ -155,6 +162,12 @@ def extra_template_vars(template, database, table, datasette, request):
         }
 
     return history
+
+
+@hookimpl
+def prepare_connection(conn):
+    """The Russian and Kazakh stemmed indexes' tokenizers (crawler/archive/search.py)."""
+    register_tokenizers(conn)
 
 
 @hookimpl
