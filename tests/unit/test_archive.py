@@ -173,7 +173,7 @@ def test_datasettes_canned_searches_take_any_phrase(tmp_path, phrase):
         db.execute(queries[name]["sql"], {"phrase": phrase}).fetchall()  # no sqlite3.OperationalError
     db.execute(phrase_chart_sql(), {"phrase": phrase}).fetchall()
     found = db.execute(queries["search"]["sql"], {"phrase": "by-election"}).fetchall()
-    assert found == [("2024-01-01", "OSCE/ODIHR on the by-election", "Text.", "u")]  # Kazakhstan's day
+    assert found == [("2024-01-01", "OSCE/ODIHR on the by-election", "Text.", "u", None)]  # Kazakhstan's day
     assert db.execute(queries["phrase_per_week"]["sql"], {"phrase": "OSCE/ODIHR"}).fetchall() == [("2024-01-01", 1)]
     db.close()
 
