@@ -40,12 +40,26 @@ class Site:
         chosen = EDITIONS[code]
         return cls(
             edition=chosen,
-            url=settings.get("ELECTIONS_SITE_URL") or chosen.home_url,
+            url=site_urls(settings).get(code) or settings.get("ELECTIONS_SITE_URL") or chosen.home_url,
             section=settings.get("ELECTIONS_SECTION") or chosen.section_names[0],
             lang=settings.get("ELECTIONS_LANG") or chosen.lang,
             all_news_path=settings.get("ELECTIONS_ALL_NEWS_PATH") or chosen.all_news_path,
             feeds=tuple(settings.getlist("ELECTIONS_FEEDS") or chosen.feeds),
         )
+
+
+def site_urls(settings: BaseSettings) -> dict[str, str]:
+    """ELECTIONS_SITE_URLS: edition -> home page. Raises ArgumentError."""
+    try:
+        urls = settings.getdict("ELECTIONS_SITE_URLS")
+    except ValueError:
+        urls = None
+    if urls is None or any(code not in EDITIONS or not isinstance(url, str) for code, url in urls.items()):
+        raise ArgumentError(
+            f"ELECTIONS_SITE_URLS must map editions ({', '.join(EDITIONS)}) to home pages in JSON, "
+            f"like '{{\"ru\": \"https://www.inform.kz/ru/\"}}', got {settings.get('ELECTIONS_SITE_URLS')!r}"
+        )
+    return urls
 
 
 @dataclass(frozen=True)

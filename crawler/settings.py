@@ -18,6 +18,9 @@ COMMANDS_MODULE = "crawler.commands"
 # crawl follows the menu link to the section's listing (docs/site.md: nobody has seen its URL).
 ELECTIONS_EDITION = editions.DEFAULT.code  # "en"
 ELECTIONS_SITE_URL = ""  # the edition's: https://qazinform.com/ for en
+# Home pages by edition, winning over ELECTIONS_SITE_URL for the editions named: one setting for
+# runs of several editions (scheduler.py --editions), '{"ru": "http://127.0.0.1:8000/ru/"}'.
+ELECTIONS_SITE_URLS: dict[str, str] = {}
 ELECTIONS_SECTION = ""  # the edition's: "Elections" for en
 # The listing's URL, when known: then the home page is not read. `-a start_url=` wins.
 ELECTIONS_START_URL = ""

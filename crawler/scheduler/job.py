@@ -21,7 +21,7 @@ import subprocess
 import sys
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -33,6 +33,7 @@ from crawler.archive import ArchiveError, check_usable, open_archive, open_read_
 from crawler.commands.crawl import run_exit_code
 from crawler.contracts import ExitCode, RunStatus, Trigger
 from crawler.scheduler.state import REPORTED_RUN, record_state, scheduler_state
+from crawler.site.editions import DEFAULT
 
 logger = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parents[1]
@@ -50,6 +51,7 @@ class JobOptions:
     full_every: float = 7.0  # days: a run walks the whole listing when no run has for this long (0: never)
     data_dir: str | None = None  # the scheduler's: where it records the last run it reported (scheduler.json)
     alert_timeout: float = 120.0  # seconds the --on-failure command may take
+    editions: tuple[str, ...] = ()  # crawled one after another, a run each; none: the crawl's own edition
 
 
 def scheduled_crawl(**options) -> int:
@@ -58,10 +60,24 @@ def scheduled_crawl(**options) -> int:
 
 
 def run_crawl(options: JobOptions) -> int:
+    """Crawls each of the options' editions in turn, one after another so that the site never
+    sees two crawls at once, each a run of its own with its own report and alert; returns the
+    first ExitCode that is not 0 (0 only when every run was ok and healthy)."""
+    if not options.editions:
+        return run_one_crawl(options)
+    codes = []
+    for edition in options.editions:
+        arguments = (*options.crawl_arguments, "-a", f"edition={edition}")
+        codes.append(run_one_crawl(replace(options, crawl_arguments=arguments, editions=())))
+    return next((code for code in codes if code != ExitCode.OK), ExitCode.OK)
+
+
+def run_one_crawl(options: JobOptions) -> int:
     """Runs one crawl to its end; returns its ExitCode: 0 only for an ok and healthy run.
     Whatever fails — the crawl, the archive, the job itself — ends in a summary and, unless
     the crawl was stopped on purpose, the --on-failure command."""
-    log_file = Path(options.log_dir) / f"crawl-{datetime.now(UTC):%Y%m%dT%H%M%SZ}.log"
+    edition = crawl_edition(options.crawl_arguments)
+    log_file = Path(options.log_dir) / f"crawl-{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{edition}.log"
     try:
         run, code, deliberate = crawl_once(options, log_file)
     except ArchiveError as error:
@@ -285,7 +301,8 @@ def summary(run: dict, log_file: Path | None) -> str:
         return f"Elections crawl: {run['health_problems']}.{log}"
     counts = ", ".join(f"{k.removeprefix('articles_')} {run[k] or 0}" for k in run if k.startswith("articles_"))
     health = "healthy" if run["healthy"] else f"UNHEALTHY: {run['health_problems']}"
-    return f"Elections crawl run {run['id']}: {run['status']}, {health}. {counts}.{log}"
+    edition = f" ({run['edition']} edition)" if run.get("edition") not in (None, DEFAULT.code) else ""
+    return f"Elections crawl run {run['id']}{edition}: {run['status']}, {health}. {counts}.{log}"
 
 
 def report(run: dict, log_file: Path | None, options: JobOptions, code: int, alert: bool = True) -> None:

@@ -94,6 +94,16 @@ OPTIONS = [
         shown_default="none",
     ),
     Option(
+        "--editions",
+        "the editions each run crawls, one after another, comma-separated (`en,ru,kk`): a run, a health check "
+        "and an alert each; the job's exit code is 0 only when every one was ok and healthy. None: the crawl's "
+        "own (`-a edition=`, `ELECTIONS_EDITION`). `ELECTIONS_SITE_URLS` gives each its home page where it "
+        "is not the edition's",
+        metavar="CODES",
+        env="ELECTIONS_EDITIONS",
+        shown_default="none",
+    ),
+    Option(
         "--alert-timeout",
         "seconds the `--on-failure` or `--on-change` command may take; then it is killed, with every process "
         "it started",

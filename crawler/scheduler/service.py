@@ -31,6 +31,7 @@ from crawler.progress import duration
 from crawler.scheduler.job import JobOptions, database_path, report_unreported, run_crawl, stop_running_crawl
 from crawler.scheduler.options import argument_parser
 from crawler.scheduler.state import record_state, scheduler_state
+from crawler.site.editions import EDITIONS
 
 logger = logging.getLogger("scheduler")
 JOB_ID = "elections-crawl"
@@ -65,6 +66,7 @@ def run_command(argv: list[str]) -> int:
         database_path(tuple(crawl_arguments))
     except ArchiveUnusable as error:  # -s ELECTIONS_DB=... naming no SQLite file
         raise ScheduleError(str(error)) from None
+    editions = checked_editions(args.editions, crawl_arguments)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s [%(name)s] %(levelname)s: %(message)s")
     jobstore_url = f"sqlite:///{data_dir / 'scheduler.db'}"
     options = JobOptions(
@@ -78,6 +80,7 @@ def run_command(argv: list[str]) -> int:
         trigger=str(args.trigger or (Trigger.MANUAL if args.once else Trigger.SCHEDULED)),
         full_every=args.full_every,
         data_dir=str(data_dir),
+        editions=editions,
     )
     if args.command == "status":
         return print_status(data_dir, crawl_arguments, jobstore_url, trigger.timezone, check=args.check)
@@ -101,6 +104,19 @@ def checked_trigger(cron: str, zone: str) -> CronTrigger:
     if trigger.get_next_fire_time(None, datetime.now(UTC)) is None:
         raise ScheduleError(f"--cron {cron!r} never fires (no such day): no run would ever start")
     return trigger
+
+
+def checked_editions(given: str | None, crawl_arguments: list[str]) -> tuple[str, ...]:
+    """--editions as codes, each an edition the crawl knows, each once."""
+    if not given:
+        return ()
+    codes = tuple(dict.fromkeys(code.strip() for code in given.split(",") if code.strip()))
+    unknown = [code for code in codes if code not in EDITIONS]
+    if unknown or not codes:
+        raise ScheduleError(f"--editions {given!r}: each must be one of {', '.join(EDITIONS)}")
+    if any(argument.removeprefix("-a").startswith("edition=") for argument in crawl_arguments):
+        raise ScheduleError("--editions and -a edition= both choose the edition: give one of them")
+    return codes
 
 
 def check_data_dir(data_dir: Path) -> None:
@@ -364,14 +380,14 @@ def print_runs(runs: list[dict], totals: dict | None, db_path, zone) -> None:
     print(f"Last runs ({db_path}):")
     started = f"started ({zone})"  # the column's heading names the zone, its times do not
     print(
-        f"{'id':>5}  {started} {'trigger':<10} {'status':<8} {'health':<10} "
+        f"{'id':>5}  {started} {'edition':<7} {'trigger':<10} {'status':<8} {'health':<10} "
         f"{'new':>5} {'updated':>7} {'pending':>7} {'given up':>8} {'missed':>6} "
         f"{'checked':>7} {'removed':>7} {'back':>4} {'duration':>9}"
     )
     for run in runs:
         when = format_time(run["started_at"], zone, labelled=False)
         print(
-            f"{run['id']:>5}  {when:<{len(started)}} {run['trigger'] or '':<10} "
+            f"{run['id']:>5}  {when:<{len(started)}} {run['edition'] or '-':<7} {run['trigger'] or '':<10} "
             f"{run['status']:<8} {health_word(run):<10} {run['articles_new'] or 0:>5} "
             f"{run['articles_updated'] or 0:>7} {run['articles_pending'] or 0:>7} {run['articles_dropped'] or 0:>8} "
             f"{'-' if run['walk_missed'] is None else run['walk_missed']:>6} "
@@ -395,9 +411,13 @@ def check_problems(running: bool, scheduled: list[dict], overdue: bool) -> list[
         trouble.append("no scheduler is running")
     if overdue:
         trouble.append("a scheduled run is overdue")
-    last = scheduled[0] if scheduled else None
-    if last and last["status"] != "running" and run_exit_code(last["status"], last["healthy"]) != ExitCode.OK:
-        trouble.append(f"the last scheduled run ({last['id']}) was {last['status']}, {health_word(last)}")
+    last_of_each = {}  # the last scheduled run of each edition: each is checked
+    for run in scheduled:
+        last_of_each.setdefault(run["edition"], run)
+    for edition, last in last_of_each.items():
+        if last["status"] != "running" and run_exit_code(last["status"], last["healthy"]) != ExitCode.OK:
+            of = f" of the {edition} edition" if len(last_of_each) > 1 else ""
+            trouble.append(f"the last scheduled run{of} ({last['id']}) was {last['status']}, {health_word(last)}")
     return trouble
 
 

@@ -30,6 +30,8 @@ from replica.crawling import (
     setting_options,
     stored_articles,
 )
+from replica.editions import RUSSIAN
+from replica.pages import LISTING_PATH
 from tests.checks import damage
 
 SLOW = {"DOWNLOAD_DELAY": "0.25", "CONCURRENT_REQUESTS_PER_DOMAIN": "1", "RANDOMIZE_DOWNLOAD_DELAY": "False"}
@@ -550,3 +552,49 @@ def test_the_scheduler_reads_every_form_of_scrapys_set_option(small_replica, tmp
         [sys.executable, "scheduler.py", "status", "--data-dir", str(data)], cwd=ROOT, capture_output=True, text=True
     )
     assert f"Last runs ({db}):" in shown.stdout  # the archive the run filled, read back
+
+
+def test_once_with_editions_crawls_each_in_turn_a_run_and_an_alert_each(tmp_path):
+    """`scheduler.py --once --editions en,ru`: one run per edition, one after another; the
+    exit code is 0 only when both were ok and healthy, and the alert names the edition."""
+    english, russian = ReplicaSite(articles=30, seed=41), ReplicaSite(articles=25, seed=42, edition=RUSSIAN)
+    db, data_dir, alert = tmp_path / "elections.db", tmp_path / "data", tmp_path / "alert.txt"
+    with ReplicaServer(english, editions=(russian,)) as server:
+        urls = json.dumps({"ru": server.edition_url(russian) + "/"})
+        command = [
+            sys.executable,
+            "scheduler.py",
+            "--once",
+            "--editions",
+            "en,ru",
+            "--data-dir",
+            str(data_dir),
+            "--on-failure",
+            f"cat >> {alert}",
+            "--",
+            *setting_options(db, ELECTIONS_SITE_URL=server.home_url, ELECTIONS_SITE_URLS=urls),
+        ]
+        first = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600)
+        assert first.returncode == 0, first.stderr[-3000:]
+        assert [(run["edition"], run["status"], run["healthy"]) for run in rows(db, "crawl_runs")] == [
+            ("en", "ok", 1),
+            ("ru", "ok", 1),
+        ]
+        runs = rows(db, "crawl_runs")
+        assert datetime.fromisoformat(runs[0]["finished_at"]) <= datetime.fromisoformat(runs[1]["started_at"])
+        expected = {**english.expected_items(server.base_url), **russian.expected_items(server.edition_url(russian))}
+        assert mismatches(stored_articles(db), expected) == {}
+        assert sorted(path.name.rsplit("-", 1)[1] for path in (data_dir / "logs").glob("crawl-*.log")) == [
+            "en.log",
+            "ru.log",
+        ]
+        assert not alert.exists()
+
+        russian.add_fault("status", f"^{LISTING_PATH}", 503)  # the Russian section's listing fails
+        english.publish(2)
+        second = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert second.returncode == 1, second.stderr[-3000:]
+    runs = rows(db, "crawl_runs")[2:]
+    assert [(run["edition"], run["healthy"], run["articles_new"]) for run in runs] == [("en", 1, 2), ("ru", 0, 0)]
+    assert alert.read_text().startswith(f"Elections crawl run {runs[1]['id']} (ru edition): ")
+    assert alert.read_text().count("Elections crawl run") == 1  # the healthy English run alerts nobody

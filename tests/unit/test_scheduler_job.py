@@ -27,6 +27,7 @@ from tests.checks import damage
 RUN = {
     "started_at": "2026-11-30T01:00:00+00:00",
     "finished_at": "2026-11-30T01:04:10+00:00",
+    "edition": "en",
     "trigger": "scheduled",
     "status": "ok",
     "healthy": 1,
@@ -58,10 +59,11 @@ def test_status_shows_the_last_runs_in_the_zone_and_check_fails_without_a_schedu
         "Next scheduled run: none (no scheduler is running with this data dir)",
     ]
     assert lines[3] == f"Last runs ({db}):"
-    assert lines[5].split()[:11] == [
+    assert lines[5].split()[:12] == [
         "2",
         "2026-11-30",
         "06:00",
+        "en",
         "scheduled",
         "failed",
         "UNHEALTHY",
@@ -206,12 +208,37 @@ def test_a_run_that_found_edits_or_removals_runs_the_on_change_command_with_coun
     assert not heard.exists()
 
 
+def test_status_checks_the_last_scheduled_run_of_each_edition(tmp_path, capsys):
+    """A healthy English run after an unhealthy Russian one does not hide it."""
+    db = archive_with_runs(
+        tmp_path / "elections.db",
+        {"edition": "ru", "status": "partial", "healthy": 0, "health_problems": "no listing page read"},
+        {"edition": "en"},
+    )
+    arguments = ["status", "--check", "--data-dir", str(tmp_path / "data"), "--", "-s", f"ELECTIONS_DB={db}"]
+    assert main(arguments) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split()[3] for line in lines[5:7]] == ["en", "ru"]
+    assert lines[-1] == (
+        "Check: no scheduler is running; the last scheduled run of the ru edition (1) was partial, UNHEALTHY"
+    )
+
+
+def test_editions_are_refused_before_anything_runs_unless_the_crawl_knows_them(tmp_path, capsys):
+    data_dir = tmp_path / "data"
+    assert main(["--once", "--editions", "en,fr", "--data-dir", str(data_dir)]) == 2
+    assert capsys.readouterr().err == "python scheduler.py: error: --editions 'en,fr': each must be one of en, ru, kk\n"
+    assert main(["--once", "--editions", "ru", "--data-dir", str(data_dir), "--", "-a", "edition=kk"]) == 2
+    assert "both choose the edition" in capsys.readouterr().err
+    assert not (data_dir / "logs").exists()
+
+
 def test_status_shows_what_each_run_rechecked_found_removed_and_back(tmp_path, capsys):
     db = archive_with_runs(tmp_path / "elections.db", {"rechecked": 12, "removed": 2, "restored": 1})
     assert main(["status", "--data-dir", str(tmp_path / "data"), "--", "-s", f"ELECTIONS_DB={db}"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[4].split()[-5:] == ["missed", "checked", "removed", "back", "duration"]
-    assert lines[5].split()[10:14] == ["2", "12", "2", "1"]
+    assert lines[5].split()[11:15] == ["2", "12", "2", "1"]
 
 
 def test_the_job_reads_the_edition_its_crawl_takes():
