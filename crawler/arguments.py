@@ -57,7 +57,7 @@ def site_urls(settings: BaseSettings) -> dict[str, str]:
     if urls is None or any(code not in EDITIONS or not isinstance(url, str) for code, url in urls.items()):
         raise ArgumentError(
             f"ELECTIONS_SITE_URLS must map editions ({', '.join(EDITIONS)}) to home pages in JSON, "
-            f"like '{{\"ru\": \"https://www.inform.kz/ru/\"}}', got {settings.get('ELECTIONS_SITE_URLS')!r}"
+            f'like \'{{"ru": "https://www.inform.kz/ru/"}}\', got {settings.get("ELECTIONS_SITE_URLS")!r}'
         )
     return urls
 

@@ -15,7 +15,7 @@ MEANINGS = {
     "`ELECTIONS_SECTION`, `ELECTIONS_LANG`, `ELECTIONS_ALL_NEWS_PATH` and `ELECTIONS_FEEDS`",
     "ELECTIONS_SITE_URL": "the home page, whose menu leads to the section; empty: the edition's "
     "(`https://qazinform.com/` for `en`)",
-    "ELECTIONS_SITE_URLS": "home pages by edition, in JSON (`{\"ru\": \"http://127.0.0.1:8000/ru/\"}`), winning over "
+    "ELECTIONS_SITE_URLS": 'home pages by edition, in JSON (`{"ru": "http://127.0.0.1:8000/ru/"}`), winning over '
     "`ELECTIONS_SITE_URL` for the editions named: one setting for `scheduler.py --editions`",
     "ELECTIONS_SECTION": "the section's name as the menu writes it (case and spacing aside); "
     "also what `articles.section` records; empty: the edition's (`Elections`, `Выборы`, `Сайлау`)",
