@@ -411,7 +411,7 @@ def check_problems(running: bool, scheduled: list[dict], overdue: bool) -> list[
         trouble.append("no scheduler is running")
     if overdue:
         trouble.append("a scheduled run is overdue")
-    last_of_each = {}  # the last scheduled run of each edition: each is checked
+    last_of_each: dict[str | None, dict] = {}  # the last scheduled run of each edition: each is checked
     for run in scheduled:
         last_of_each.setdefault(run["edition"], run)
     for edition, last in last_of_each.items():
