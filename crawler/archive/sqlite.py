@@ -204,6 +204,10 @@ ARTICLE_EVENTS_SQL = (
 )
 ARTICLE_VERSIONS_SQL = "select * from article_versions where article_id = :article_id order by id"
 ARTICLE_SQL = "select * from articles where article_id = :article_id"
+ARTICLE_TWINS_SQL = (
+    "select twin_id, twin_lang, twin_url, twin_title, twin_published_at from article_translations "
+    "where article_id = :article_id order by twin_lang"
+)
 
 
 def utc_now() -> str:

@@ -17,6 +17,7 @@ from markupsafe import Markup
 from crawler.archive import (
     ARTICLE_EVENTS_SQL,
     ARTICLE_SQL,
+    ARTICLE_TWINS_SQL,
     ARTICLE_VERSIONS_SQL,
     register_tokenizers,
     tag_counts_sql,
@@ -144,7 +145,8 @@ def version_diffs(versions: list[dict], current: dict) -> list[dict]:
 
 @hookimpl
 def extra_template_vars(template, database, table, datasette, request):
-    """On an article's page: `article_events` and `article_versions` (see version_diffs)."""
+    """On an article's page: `article_events`, `article_versions` (see version_diffs) and
+    `article_twins`, its versions in other editions."""
     if template != "row.html" or table != "articles" or request is None:
         return {}
 
@@ -156,7 +158,9 @@ def extra_template_vars(template, database, table, datasette, request):
             return {}
         versions = await db.execute(ARTICLE_VERSIONS_SQL, {"article_id": article_id})
         events = await db.execute(ARTICLE_EVENTS_SQL, {"article_id": article_id})
+        twins = await db.execute(ARTICLE_TWINS_SQL, {"article_id": article_id})
         return {
+            "article_twins": [dict(row) for row in twins.rows],
             "article_events": [dict(row) for row in events.rows],
             "article_versions": version_diffs([dict(row) for row in versions.rows], dict(current.rows[0])),
         }

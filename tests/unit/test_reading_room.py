@@ -9,6 +9,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
+import yaml
 
 from explore.serve import datasette_for
 from replica.crawling import fill_archive
@@ -133,10 +134,21 @@ def watched(tmp_path_factory) -> Path:
         "url": "https://qazinform.com/news/gone-a1b2c3",
         "title": "Candidate withdraws",
     }
+    # its Russian version, whose page links it; and its Kazakh one, which the English page links
+    russian = {
+        **first,
+        "article_id": "ru-4f2a1b9c",
+        "url": "https://www.inform.kz/ru/yavka-4f2a1b9c",
+        "title": "Явка составила 61,2%",
+        "lang": "ru",
+        "edition": "ru",
+        "twins": {"en": first["url"]},
+    }
+    edits[0] = {**first, "twins": {"kk": "https://kaz.inform.kz/news/saylau-77aa11/"}}
     for day, version in enumerate(edits):
         clock = Clock(datetime(2026, 11, 29, 6, tzinfo=UTC) + timedelta(days=day))
         with open_archive(path, clock=clock) as archive, archive.transaction():
-            archive.save_articles([version, removed] if day == 0 else [version], run_id=day + 1)
+            archive.save_articles([version, removed, russian] if day == 0 else [version], run_id=day + 1)
             if day == 2:
                 archive.save_checks([{"article_id": "a1b2c3", "outcome": "removed", "detail": "HTTP 404"}], 3)
     return path
@@ -160,6 +172,21 @@ def test_an_articles_page_shows_what_happened_to_it_and_each_change_as_a_diff(ge
     assert "<strong>removed</strong>: HTTP 404" in removed and "<del>" not in removed
 
 
+def test_an_articles_page_shows_it_beside_its_versions_in_other_editions(get_watched):
+    """Whichever page linked the other: the Russian page linked the English one, the English
+    page a Kazakh one the archive does not hold."""
+    english = get_watched("/elections/articles/97d5e1").text
+    assert "In other editions:" in english
+    assert '<a href="/elections/articles/ru-4f2a1b9c">Явка составила 61,2%</a>' in english
+    assert (
+        '<a href="https://kaz.inform.kz/news/saylau-77aa11/">https://kaz.inform.kz/news/saylau-77aa11/</a> (not in'
+        in english
+    )
+    russian = get_watched("/elections/articles/ru-4f2a1b9c").text
+    assert '<a href="/elections/articles/97d5e1">Turnout reaches 58.9 percent</a>' in russian
+    assert "kaz.inform.kz" not in russian  # a twin's twin is not the article's
+
+
 def test_recently_changed_and_the_atom_feeds(get_watched):
     changes = get_watched("/elections/recently_changed.json?_shape=array").json()
     assert [(row["kind"], row["article_id"]) for row in changes] == [
@@ -171,7 +198,7 @@ def test_recently_changed_and_the_atom_feeds(get_watched):
     assert feed.status_code == 200 and feed.headers["content-type"].startswith("application/xml")
     assert "<title>removed: Candidate withdraws</title>" in feed.text and feed.text.count("<entry>") == 3
     new = get_watched("/elections/new_articles.atom").text
-    assert "<title>Turnout reaches 58.9 percent</title>" in new and new.count("<entry>") == 2
+    assert "<title>Turnout reaches 58.9 percent</title>" in new and new.count("<entry>") == 3
 
 
 def test_the_list_names_each_articles_language_and_facets_by_edition(get):
@@ -184,3 +211,11 @@ def test_the_list_names_each_articles_language_and_facets_by_edition(get):
         "selected": False,
     }
     assert '<span class="lang">en</span>' in get("/elections/articles_list").text
+
+
+def test_the_chart_by_edition_counts_each_editions_articles_per_month(watched):
+    metadata = yaml.safe_load((Path(__file__).parents[2] / "explore" / "metadata.yml").read_text())
+    chart = metadata["plugins"]["datasette-dashboards"]["articles-per-month-by-edition"]["charts"]
+    with sqlite3.connect(watched) as db:
+        counted = db.execute(chart["per-month-by-edition"]["query"]).fetchall()
+    assert counted == [("2026-11", "en", 2), ("2026-11", "ru", 1)]
