@@ -1,4 +1,5 @@
-"""CPU time to turn one saved article page into a stored row, against plain lxml parsing.
+"""CPU time to turn one saved article page into a stored row, against plain lxml parsing;
+and a Russian page's cost against an English one's.
 
 python bench/cost_per_article.py [--pages 1000]
 
@@ -7,6 +8,10 @@ path a page takes after download: parse, recognise the layout, load and clean th
 validate, dedupe, and store (batched transactions into a fresh SQLite database with its
 full-text index). The baseline is `lxml.html.fromstring` on the same bytes. CPU time
 (time.process_time) is measured, best of three rounds each.
+
+Editions: as many Russian pages as English ones of the same two designs (the 2023 and the
+2026 ones, the only ones the Russian replica writes), the whole path each, the Russian ones
+stored into the stemmed Russian index besides.
 """
 
 import argparse
@@ -27,7 +32,8 @@ from pipelines.dedupe import DedupePipeline
 from pipelines.store import StorePipeline
 from pipelines.validate import ValidatePipeline
 from replica import pages
-from replica.content import generate
+from replica.content import Generator, generate
+from replica.editions import RUSSIAN
 
 BASE = "http://replica.test"
 
@@ -35,6 +41,17 @@ BASE = "http://replica.test"
 def saved_pages(count: int) -> list[tuple[str, bytes]]:
     articles = generate(count, seed=3)
     return [(BASE + a.path, pages.article_page(a, articles, BASE).encode()) for a in articles]
+
+
+def edition_pages(count: int) -> dict[str, list[tuple[str, bytes]]]:
+    """`count` English and `count` Russian pages, of the 2023 and 2026 designs alone."""
+    english = [a for a in Generator(3).archive(count * 4) if a.layout in ("current", "redesign2026")][:count]
+    russian = Generator(3, RUSSIAN).archive(count)
+    ru_base = BASE + RUSSIAN.prefix
+    return {
+        "en": [(BASE + a.path, pages.article_page(a, english, BASE).encode()) for a in english],
+        "ru": [(ru_base + a.path, pages.article_page(a, russian, ru_base).encode()) for a in russian],
+    }
 
 
 def ours(saved: list[tuple[str, bytes]]) -> float:
@@ -85,6 +102,12 @@ def main() -> None:
     print(
         f"summary: one article costs {ours_seconds / lxml_seconds:.1f}x plain lxml parsing "
         f"({per_page(ours_seconds):.2f} ms against {per_page(lxml_seconds):.2f} ms)"
+    )
+    by_edition = edition_pages(args.pages)
+    seconds = {code: min(ours(saved) for _ in range(3)) / len(saved) * 1000 for code, saved in by_edition.items()}
+    print(
+        f"summary: a Russian page costs {seconds['ru'] / seconds['en']:.2f}x an English one of the same designs "
+        f"({seconds['ru']:.3f} ms against {seconds['en']:.3f} ms, {args.pages} pages each)"
     )
 
 

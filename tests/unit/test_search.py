@@ -104,3 +104,14 @@ def test_datasettes_search_boxes_find_every_form(archive):
     assert [row["title"] for row in search] == [TEXTS[2][1]]
     search = get("/elections/search.json?phrase=выборы&_shape=array").json()
     assert [(row["title"], row["lang"]) for row in search] == [(TEXTS[0][1], "ru")]
+
+
+def test_a_match_is_highlighted_at_its_own_letters(archive):
+    """The tokenizer's offsets are the words' bytes: highlight() and snippet() cut at them."""
+    connection = sqlite3.connect(archive)
+    register_tokenizers(connection)
+    sql = "select highlight(articles_search_ru, 2, '[', ']') from articles_search_ru where articles_search_ru match ?"
+    assert connection.execute(sql, ["курултай"]).fetchall() == [("На выборах голосовали в [Курултая] округах.",)]
+    sql = sql.replace(", 2,", ", 0,").replace("_ru", "_kk")
+    assert connection.execute(sql, ["сайлау"]).fetchall() == [("Құрылтай [сайлауына] кандидаттар тіркелді",)]
+    connection.close()
