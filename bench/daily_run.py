@@ -14,6 +14,11 @@ in the menu, only on the site map page, only on the tags page, only on article p
 nowhere (the all-news feed and the topic rule, with as many articles of other sections).
 Each is crawled once, then publishes 5 new articles (and 5 of other sections, where the
 feed is walked), and a daily run is measured against the same minimum.
+
+Then the editions: English (the section in the menu), Russian (behind the site map) and
+Kazakh (behind the tags page), served by one replica, crawled once each into one archive;
+each publishes 5 new articles and each edition's daily run is measured against the same
+minimum.
 """
 
 import argparse
@@ -23,6 +28,7 @@ from pathlib import Path
 
 from replica import ReplicaServer, ReplicaSite
 from replica.crawling import crawl, minimum_requests, rows
+from replica.editions import KAZAKH, RUSSIAN
 from replica.pages import LISTING_PATH, SECTION_PLACES
 
 
@@ -44,6 +50,7 @@ def main() -> None:
     parser.add_argument("--scenario-articles", type=int, default=500)
     args = parser.parse_args()
     scenario_worst = scenarios(args.scenario_articles)
+    edition_worst = editions(args.scenario_articles)
     with tempfile.TemporaryDirectory() as tmp, ReplicaServer(ReplicaSite(args.articles)) as server:
         db = Path(tmp) / "elections.db"
         start = {"ELECTIONS_SITE_URL": server.home_url}
@@ -77,7 +84,7 @@ def main() -> None:
         total = len(rows(db, "articles"))
     print(
         f"summary: daily runs make at most {worst:.2f}x the minimum of requests ({scenario_worst:.2f}x over the "
-        f"places the section may be); archive holds {total} articles"
+        f"places the section may be, {edition_worst:.2f}x over the editions); archive holds {total} articles"
     )
 
 
@@ -98,6 +105,36 @@ def scenarios(articles: int) -> float:
             print(
                 f"section at {place!r:<10} found by {run['listing_found_by']!r:<15}: first crawl {first['requests']} "
                 f"requests; daily run, {new} new: {run['requests']} requests, minimum {minimum} "
+                f"({ratio:.2f}x), stored {run['articles_new']} new, status {run['status']}"
+            )
+    return worst
+
+
+def editions(articles: int) -> float:
+    """Each edition's daily run against the minimum, the editions crawled into one archive."""
+    sites = [
+        ReplicaSite(articles, seed=12, section_at="menu"),
+        ReplicaSite(articles, seed=13, section_at="site map", edition=RUSSIAN),
+        ReplicaSite(articles, seed=14, section_at="tags", edition=KAZAKH),
+    ]
+    worst = 0.0
+    with tempfile.TemporaryDirectory() as tmp, ReplicaServer(sites[0], editions=tuple(sites[1:])) as server:
+        db = Path(tmp) / "elections.db"
+
+        def settings(site: ReplicaSite) -> dict:
+            return {"ELECTIONS_SITE_URL": server.edition_url(site) + "/", "ELECTIONS_EDITION": site.edition.code}
+
+        for site in sites:
+            crawl(db=db, **settings(site)).check_returncode()
+        for site in sites:
+            site.publish(5)
+        for site in sites:
+            first = next(run for run in rows(db, "crawl_runs") if run["edition"] == site.edition.code)
+            run, minimum, ratio = daily_run(db, settings(site), 5)
+            worst = max(worst, ratio)
+            print(
+                f"edition {site.edition.code} (found by {run['listing_found_by']!r}): first crawl "
+                f"{first['requests']} requests; daily run, 5 new: {run['requests']} requests, minimum {minimum} "
                 f"({ratio:.2f}x), stored {run['articles_new']} new, status {run['status']}"
             )
     return worst
