@@ -164,10 +164,12 @@ def add_twins(db: Database) -> None:
 
 
 def add_stemmed_search(db: Database) -> None:
-    """Schema version 17: stemmed indexes of the Russian and Kazakh articles (crawler/archive/search.py)."""
+    """Schema version 17: stemmed indexes of the Russian and Kazakh articles (crawler/archive/search.py);
+    runs_with_health names each run's edition (made again by ensure_derived)."""
     for language in STEMMED:
         db.executescript(stemmed_index_sql(language))
         db.executescript(rebuild_sql(language))
+    db.execute("drop view if exists runs_with_health")
 
 
 MIGRATIONS = [  # step n brings the database to version n

@@ -238,7 +238,7 @@ VIEWS = {
               from article_twins join articles a using (article_id)) t
         left join articles twin on twin.article_id = t.twin_id""",
     "runs_with_health": """
-        select id, started_at, trigger, status, healthy, health_problems,
+        select id, started_at, edition, trigger, status, healthy, health_problems,
                articles_new, articles_updated, articles_pending, articles_dropped, requests,
                round((julianday(finished_at) - julianday(started_at)) * 86400) as duration_seconds
         from crawl_runs order by id desc""",
