@@ -17,7 +17,7 @@ from replica.server import ReplicaServer, ReplicaSite
 
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m replica.demo", description=__doc__.splitlines()[0])
-    parser.add_argument("--articles", type=int, default=200, help="English articles; a third as many Russian and Kazakh")
+    parser.add_argument("--articles", type=int, default=200, help="English articles; a third as many of each other")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--db", type=Path, default=ROOT / "data" / "demo.db")
     args = parser.parse_args()

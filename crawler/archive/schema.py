@@ -1,7 +1,6 @@
 """The archive's schema on one screen: its tables' columns, its views, its full-text index and
 the columns an article's extraction fills (docs/schema.md tells them all)."""
 
-from crawler.site.editions import DEFAULT
 
 ARTICLES = {
     "article_id": str,  # the site's id: "a3996297" (legacy), "97d5e1" (current)
@@ -257,7 +256,10 @@ CREATE TRIGGER IF NOT EXISTS articles_tags_ad AFTER DELETE ON articles BEGIN
 END;
 """
 SEARCH_COLUMNS = ["title", "lead", "body"]
-SEARCH_TOKENIZER = DEFAULT.search_tokenizer  # the edition's (crawler/site/editions.py)
+# articles_fts, every article's: Porter stemming over unicode61 ("observer" finds "observers",
+# "Öskemen" ~ "oskemen") for English; other languages word for word here, and stemmed in the
+# indexes of their own (crawler/archive/search.py).
+SEARCH_TOKENIZER = "porter unicode61 remove_diacritics 2"
 # bm25() weights of title, lead and body: a word in the title counts most (docs/querying.md,
 # Datasette's canned queries and the tests write them out).
 SEARCH_WEIGHTS = (10.0, 5.0, 1.0)

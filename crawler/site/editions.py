@@ -1,8 +1,8 @@
 """Kazinform's editions, as data: one entry each. What differs between editions is here;
 what they share (the CMS, its designs and URL forms) is in the layouts and urls.py.
 
-English is the one crawled today; the Russian and Kazakh entries hold what is known of
-those editions, and every edition's month names and datelines are read on every page.
+`ELECTIONS_EDITION` (or `-a edition=`) chooses the one a crawl reads; every edition's month
+names and datelines are read on every page, since a page of one edition quotes another's.
 """
 
 from dataclasses import dataclass, field
@@ -113,7 +113,6 @@ class Edition:
     chrome_headings: dict[str, tuple[str, ...]] = field(default_factory=dict)
     all_news_path: str = "/lenta"
     feeds: tuple[str, ...] = ()  # RSS feeds, on its host
-    search_tokenizer: str = "porter unicode61 remove_diacritics 2"  # SQLite FTS5
 
 
 ENGLISH = Edition(
@@ -132,11 +131,9 @@ ENGLISH = Edition(
     },
     # qazinform.com and www.inform.kz candidates, unverified: a 404 is no problem
     feeds=("/rss/en.xml", "/rss/eng.xml"),
-    # Porter stemming over unicode61: "observer" finds "observers", "Öskemen" ~ "oskemen".
-    search_tokenizer="porter unicode61 remove_diacritics 2",
 )
 
-# Not crawled yet (issue 22): what the notes tell of them (docs/site.md), read in every edition.
+# What the notes tell of the Russian and Kazakh editions (docs/site.md).
 RUSSIAN = Edition(
     code="ru",
     lang="ru",
@@ -148,7 +145,8 @@ RUSSIAN = Edition(
     sources=("KAZINFORM", "КАЗИНФОРМ"),
     capitals="А-ЯЁ",
     site_names=("Kazinform", "Казинформ"),
-    search_tokenizer="unicode61 remove_diacritics 2",  # no Russian stemmer in SQLite (issue 22)
+    all_news_path="/ru/lenta",  # www.inform.kz/ru/lenta (also /lenta/?page=N), 24 cards a page
+    feeds=("/rss/ru.xml", "/rss/p_ru.xml"),  # all news, and politics: no elections feed is known
 )
 KAZAKH = Edition(
     code="kk",
@@ -159,7 +157,6 @@ KAZAKH = Edition(
     sources=("KAZINFORM",),  # "АСТАНА. KAZINFORM — …", "ҚЫЗЫЛОРДА. KAZINFORM — …"
     capitals="А-ЯЁӘҒҚҢӨҰҮҺІ",
     site_names=("Kazinform",),
-    search_tokenizer="unicode61 remove_diacritics 2",
 )
 
 EDITIONS = {edition.code: edition for edition in (ENGLISH, RUSSIAN, KAZAKH)}
