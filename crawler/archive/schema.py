@@ -1,7 +1,6 @@
 """The archive's schema on one screen: its tables' columns, its views, its full-text index and
 the columns an article's extraction fills (docs/schema.md tells them all)."""
 
-
 ARTICLES = {
     "article_id": str,  # the site's id: "a3996297" (legacy), "97d5e1" (current)
     "url": str,  # canonical URL
