@@ -28,6 +28,7 @@ from functools import cache, lru_cache
 import Stemmer
 from sqlite_utils import hookimpl
 from sqlitefts import fts5
+from sqlitefts.tokenizer import SQLITE_OK, ffi  # type: ignore[attr-defined]  # the C declarations fts5 extends
 
 # The stemmed indexes: language -> (table, tokenizer). Each holds the articles of its
 # language, at their rowid in articles.
@@ -109,13 +110,13 @@ def fts5_tokenizer(stem: Callable[[str], str]) -> tuple:
     is made of, which must live as long as it. Ours rather than sqlitefts' Python adapter,
     which decodes each text and encodes each token again: a Russian article cost 1.39 times
     an English one with it (bench/cost_per_article.py)."""
-    ffi, cache = fts5.ffi, {}
+    cache: dict[bytes, bytes] = {}
     instance = ffi.new("char[1]")  # what FTS5 hands back to tokenize(): these keep no state
 
     @ffi.callback("int(void*, const char **, int, Fts5Tokenizer **)")
     def create(context, arguments, count, tokenizer):
         tokenizer[0] = ffi.cast("Fts5Tokenizer *", instance)
-        return fts5.SQLITE_OK
+        return SQLITE_OK
 
     @ffi.callback("void(Fts5Tokenizer *)")
     def delete(tokenizer):
@@ -125,9 +126,9 @@ def fts5_tokenizer(stem: Callable[[str], str]) -> tuple:
     def tokenize(tokenizer, context, flags, text, length, token):
         for stemmed, start, end in tokens(ffi.buffer(text, length)[:], stem, cache):
             code = token(context, 0, stemmed, len(stemmed), start, end)
-            if code != fts5.SQLITE_OK:
+            if code != SQLITE_OK:
                 return code
-        return fts5.SQLITE_OK
+        return SQLITE_OK
 
     return ffi.new("fts5_tokenizer *", [create, delete, tokenize]), (create, delete, tokenize, instance)
 
