@@ -19,6 +19,7 @@ TABLES = (
     "raw_pages",
     "topic_verdicts",
     "article_events",
+    "article_twins",
 )
 
 
