@@ -23,13 +23,14 @@ MEANINGS = {
     "then the home page is not read",
     "ELECTIONS_TOPIC_RULE": "where no door leads to the section, walk the all-news feed and keep what the topic "
     "rule selects; `always`: walk the feed instead of looking; `off`: never ([topic-rule.md](topic-rule.md))",
-    "ELECTIONS_ALL_NEWS_PATH": "the all-news feed, on the site's host; empty: the edition's (`/lenta`)",
+    "ELECTIONS_ALL_NEWS_PATH": "the all-news feed, on the site's host; empty: the edition's "
+    "(`/lenta`; `/ru/lenta` for `ru`)",
     "ELECTIONS_TOPIC_FIRST_DAYS": "a walk of the feed with no complete walk before it (or with `mode=full`) reads "
     "back this many days from its newest card; `-a since=` reads further",
     "ELECTIONS_SECOND_CHANNEL": "after the walk, read the sitemaps robots.txt names and the feeds: fetch what the "
     "walk missed, or stand in for a listing that cannot be read ([site.md](site.md))",
     "ELECTIONS_FEEDS": "the RSS or Atom feeds read, on the listing's host (a 404 is no problem); empty: the "
-    "edition's (`/rss/en.xml`, `/rss/eng.xml` for `en`)",
+    "edition's (`/rss/en.xml`, `/rss/eng.xml` for `en`; `/rss/ru.xml`, `/rss/p_ru.xml` for `ru`)",
     "ELECTIONS_SITEMAP_CHILDREN": "of a sitemap index, the newest this many sitemaps are read",
     "ELECTIONS_LANG": "an article's `lang` when neither its page nor its URL tells; empty: the edition's language",
     "ELECTIONS_KEEP_RAW": 'keep each article page as served, in `raw_pages` (see "Raw pages" below)',
