@@ -519,14 +519,7 @@ class Archive:
             ],
         )
         self.db.table("article_events").insert_all(events)
-        self.db.table("article_twins").insert_all(
-            [
-                twin_row(item["article_id"], lang, url, now, run_id)
-                for item in items
-                for lang, url in (item.get("twins") or {}).items()
-            ],
-            ignore=True,  # a link known already keeps its first sighting
-        )
+        self.save_twins(items, run_id)
         # A page stored is no longer a failure; one listed in the section is the section's, whatever
         # the topic rule once said of it.
         self.db.execute(f"delete from dropped_items where article_id in ({placeholders(ids)})", ids)
@@ -716,6 +709,19 @@ class Archive:
 
     def stored_article(self, article_id: str) -> dict | None:
         return self._first("articles", "article_id", article_id)
+
+    def save_twins(self, items: list[dict], run_id: int | None) -> None:
+        """The links of the items' pages to their versions in other editions; a link known
+        already keeps its first sighting."""
+        now = self.clock.iso()
+        self.db.table("article_twins").insert_all(
+            [
+                twin_row(item["article_id"], lang, url, now, run_id)
+                for item in items
+                for lang, url in (item.get("twins") or {}).items()
+            ],
+            ignore=True,
+        )
 
     def replace_article(self, item: dict, old: dict, run_id: int | None) -> None:
         """An article read again from its stored page, differently: its earlier state goes to

@@ -122,6 +122,8 @@ def reparse_page(archive: Archive, row: dict, section: str, edition_lang: str, r
     item["scraped_at"] = row["fetched_at"]  # it was fetched then, not now
     with archive.transaction():
         old = archive.stored_article(row["article_id"])
+        if old is not None:  # its links to other editions, for pages kept before they were read
+            archive.save_twins([item], run_id)
         if not judged_again(archive, item, old, run_id, summary):
             return
         if old is None:  # a page that failed before, or one the topic rule rejected before, read now

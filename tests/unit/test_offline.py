@@ -137,3 +137,24 @@ def test_a_kept_page_is_what_the_crawl_keeps(kept):
     [page] = [row for row in rows(kept, "raw_pages") if row["url"] == next(iter(SAVED))]
     assert zlib.decompress(page["body"]) == (PAGES / SAVED[page["url"]]).read_bytes()
     assert json.loads(page["request_headers"])["User-Agent"] == ["ElectionsCrawler/0.1"]
+
+
+def test_reparse_finds_the_twins_of_pages_kept_before_twins_were_read(tmp_path):
+    """An archive from before twins: reparse reads each kept page's links to other editions."""
+    from replica import ReplicaSite, pages
+    from replica.editions import RUSSIAN
+
+    english, russian = ReplicaSite(articles=20, seed=5), ReplicaSite(articles=10, seed=6, edition=RUSSIAN)
+    [(ours, theirs), *_] = russian.translate_from(english, share=1.0)
+    base = "http://replica.test"
+    url = base + RUSSIAN.prefix + ours.path
+    page = pages.article_page(ours, russian.articles, base + RUSSIAN.prefix)
+    response = HtmlResponse(url, body=page.encode(), request=Request(url))
+    path = tmp_path / "elections.db"
+    with open_archive(path) as archive, archive.transaction():
+        archive.save_raw_pages([{"article_id": ours.expected_id, **asdict(RawPage.of(response))}], run_id=None)
+        archive.save_articles([ours.expected_item(base + RUSSIAN.prefix)], run_id=None)  # no twins then
+    assert rows(path, "article_twins") == []
+    assert run_command(reparse_command.Command, ELECTIONS_DB=str(path)) == 0
+    [twin] = rows(path, "article_twins")
+    assert (twin["article_id"], twin["twin_lang"], twin["twin_url"]) == (ours.expected_id, "en", base + theirs.path)
