@@ -12,6 +12,7 @@ import shlex
 import sys
 import threading
 
+from replica.editions import KAZAKH, RUSSIAN
 from replica.faults import KINDS
 from replica.pages import SECTION_PLACES
 from replica.server import ReplicaServer, ReplicaSite
@@ -83,6 +84,12 @@ def main() -> None:
         default="menu",
         help="where the site links to the section: its menu (default), only the site map page, the tags page, or none",
     )
+    parser.add_argument(
+        "--editions",
+        action="store_true",
+        help="serve the Russian and Kazakh editions too, under /ru/ and /kz/ (a third as many articles "
+        "each, some twins of English ones; the section behind the site map and the tags page)",
+    )
     start = parser.add_mutually_exclusive_group()
     start.add_argument("--challenge", action="store_true", help="start with every page a bot challenge")
     start.add_argument("--maintenance", action="store_true", help="start with every page a maintenance page")
@@ -91,10 +98,21 @@ def main() -> None:
     site = ReplicaSite(args.articles, args.seed, surge=args.surge, section_at=args.section_at, other_news=other_news)
     if args.challenge or args.maintenance:
         commands(site)["challenge" if args.challenge else "maintenance"][1]()
-    with ReplicaServer(site, args.host, args.port) as server:
+    editions = ()
+    if args.editions:
+        count = max(1, args.articles // 3)
+        editions = (
+            ReplicaSite(count, args.seed + 1, edition=RUSSIAN, section_at="site map"),
+            ReplicaSite(count, args.seed + 2, edition=KAZAKH, section_at="tags"),
+        )
+        for other in editions:
+            other.translate_from(site)
+    with ReplicaServer(site, args.host, args.port, editions=editions) as server:
         print(f"base_url {server.base_url}", flush=True)
         print(f"home_url {server.home_url}", flush=True)
         print(f"start_url {server.start_url}", flush=True)
+        for other in editions:
+            print(f"{other.edition.code}_home_url {server.edition_url(other)}/", flush=True)
         threading.Thread(target=serve_commands, args=(site,), daemon=True).start()
         with contextlib.suppress(KeyboardInterrupt):
             threading.Event().wait()
