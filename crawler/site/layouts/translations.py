@@ -6,14 +6,17 @@ as its URL, its hreflang or the switcher's label names it: a switcher link to an
 edition's home page is no twin, nor a link whose language nothing names.
 """
 
+import re
+
 from lxml import etree
 
 from crawler.site.layouts.page import Page, element_text
 from crawler.site.urls import canonical_url, is_article_url, url_language
 
-_ALTERNATES = etree.XPath('//link[@rel="alternate"][@hreflang][@href]')
+_ALTERNATES = etree.XPath('/html/head/link[@rel="alternate"][@hreflang][@href]')  # in the head, where they belong
 # The switcher: links in an element whose class names languages ("langs", "lang-switcher").
 _SWITCHER_LINKS = etree.XPath('//*[contains(@class, "lang")]//a[@href]')
+_DIGIT = re.compile(r"\d")
 # What a switcher's link reads, by language (the header's "ру қз qz 中文 ق ز Ўз", "Рус Qaz").
 LABELS = {
     **dict.fromkeys(("en", "eng", "english"), "en"),
@@ -29,7 +32,13 @@ def twins(page: Page) -> dict[str, str]:
     own = canonical_url(response.url)
     own_language = url_language(response.url) or page.root.get("lang", "").split("-")[0].lower() or None
     links = [(link.get("hreflang"), link.get("href")) for link in _ALTERNATES(page.root)]
-    links += [(LABELS.get(element_text(a).strip().casefold()), a.get("href")) for a in _SWITCHER_LINKS(page.root)]
+    # A switcher's link to a page with no digit in its URL is to a home page, not an article:
+    # passed over before any URL is parsed (every page has such links; few have twins).
+    links += [
+        (LABELS.get(element_text(a).strip().casefold()), a.get("href"))
+        for a in _SWITCHER_LINKS(page.root)
+        if _DIGIT.search(a.get("href"))
+    ]
     found: dict[str, str] = {}
     for named, href in links:
         url = canonical_url(response.urljoin(href.strip()))
