@@ -98,7 +98,7 @@ def main() -> None:
     site = ReplicaSite(args.articles, args.seed, surge=args.surge, section_at=args.section_at, other_news=other_news)
     if args.challenge or args.maintenance:
         commands(site)["challenge" if args.challenge else "maintenance"][1]()
-    editions = ()
+    editions: tuple[ReplicaSite, ...] = ()
     if args.editions:
         count = max(1, args.articles // 3)
         editions = (

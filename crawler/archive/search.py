@@ -5,7 +5,12 @@ tokenizer stems each word, so that `выборы` finds "выборов" and "в
 Why a tokenizer, and not a stemmed shadow column or query expansion: only a tokenizer
 stems the query the way it stemmed the text without the query being touched, so the
 plain `match` of every tool works. SQLite takes no Python tokenizer of its own; sqlitefts
-registers one on a connection. Every connection that opens the archive gets them:
+registers one on a connection. An article's text reaches the index as its stems (a SQL
+function in the triggers), which SQLite's own unicode61 then splits in C; the index keeps
+no copy of the text (its external content is a view of the language's articles). A change
+to a stemmer must come with a migration that rebuilds the indexes (`rebuild_sql`): what was
+indexed is taken out by stemming the old text again. Every connection that opens the
+archive gets the tokenizers:
 
 - sqlite-utils' `prepare_connection` plugin hook (this module, an entry point of the
   package): the crawler's Archive, `sqlite-utils query` and `sqlite-utils search`;
@@ -19,10 +24,10 @@ English keeps articles_fts and SQLite's own Porter stemmer (crawler/site/edition
 """
 
 import ctypes
-import itertools
 import re
 import sqlite3
-from collections.abc import Callable
+import unicodedata
+from collections.abc import Callable, Iterator
 from functools import cache, lru_cache
 
 import Stemmer
@@ -83,35 +88,70 @@ def kazakh_stem(word: str) -> str:
 STEMMERS: dict[str, Callable[[str], str]] = {"ru": russian_stem, "kk": kazakh_stem}
 
 
-# A word: ASCII letters and digits, and letters of two- or three-byte UTF-8 (Cyrillic, Latin
-# with diacritics, Greek, CJK ...), but no punctuation of Latin-1 (« », a no-break space: \xc2)
-# or of the general punctuation block (– — “ ” …: \xe2). Matched in the UTF-8 FTS5 hands over,
-# so that a word's offsets are its bytes' without counting; split on, so that the text falls
-# into gaps and words in one call.
-_WORDS = re.compile(rb"((?:[0-9A-Za-z_]|[\xc3-\xdf\xe3-\xef][\x80-\xbf]+)+)")
-_CACHED_WORDS = 200_000  # words whose stem a tokenizer remembers (a year's vocabulary is far fewer)
+# A word, as SQLite's unicode61 tokenizer splits text: letters and digits (no underscore).
+_WORDS = re.compile(r"[^\W_]+")
+_CACHED_WORDS = 200_000  # words whose stem a language remembers (a year's vocabulary is far fewer)
 
 
-def tokens(data: bytes, stem: Callable[[str], str], cache: dict[bytes, bytes]) -> list[tuple[bytes, int, int]]:
-    """Each word's stem, case folded, as UTF-8, with the word's byte offsets in `data`. Stems
-    are remembered in `cache`: a text's words are mostly ones seen before. The tokenizer's
-    hottest code, written for speed: a token costs about half a microsecond."""
-    if len(cache) > _CACHED_WORDS:
-        cache.clear()
-    parts = _WORDS.split(data)  # gap, word, gap, word, ..., gap
-    ends = list(itertools.accumulate(map(len, parts)))
-    known = cache.get
-    stems = [known(word) or cache.setdefault(word, stem(word.decode().casefold()).encode()) for word in parts[1::2]]
-    return list(zip(stems, ends[0:-1:2], ends[1::2], strict=True))
+class Stems:
+    """One language's stems, remembered: a text's words are mostly ones seen before."""
+
+    def __init__(self, stem: Callable[[str], str]):
+        self.stem = stem
+        self.known: dict[str, str] = {}
+
+    def of(self, word: str) -> str:
+        """The stem of a word in lower case."""
+        if len(self.known) > _CACHED_WORDS:
+            self.known.clear()
+        found = self.known.get(word)
+        if found is None:
+            found = self.known[word] = self.stem(word)
+        return found
+
+    def text(self, text: str | None) -> str | None:
+        """The text as its stems, a space between them: what the index is given to split."""
+        if not text:
+            return text
+        known, of = self.known.get, self.of
+        words = _WORDS.findall(unicodedata.normalize("NFC", text).lower())
+        return " ".join([known(word) or of(word) for word in words])
+
+    def tokens(self, data: bytes) -> Iterator[tuple[bytes, int, int]]:
+        """Each word's stem as UTF-8, with the word's byte offsets in `data`: a query's words,
+        or an article's for highlight() and snippet()."""
+        text, position, offset = data.decode(errors="replace"), 0, 0
+        for match in _WORDS.finditer(text):
+            offset += len(text[position : match.start()].encode())
+            word = match.group()
+            start, offset, position = offset, offset + len(word.encode()), match.end()
+            yield self.of(unicodedata.normalize("NFC", word).lower()).encode(), start, offset
 
 
-def fts5_tokenizer(stem: Callable[[str], str]) -> tuple:
-    """An FTS5 tokenizer that stems with `stem` (in sqlitefts' C declarations), and what it
-    is made of, which must live as long as it. Ours rather than sqlitefts' Python adapter,
-    which decodes each text and encodes each token again: a Russian article cost 1.39 times
-    an English one with it (bench/cost_per_article.py)."""
-    cache: dict[bytes, bytes] = {}
+@cache
+def _unicode61() -> tuple:
+    """SQLite's own unicode61 tokenizer, folding case but no diacritics, for every
+    connection: its functions are SQLite's, its instance has no tie to a connection."""
+    connection = sqlite3.connect(":memory:")
+    api = fts5.fts5_api_from_db(connection)  # type: ignore[attr-defined]  # public, though not in its __all__
+    module, user_data, instance = ffi.new("fts5_tokenizer *"), ffi.new("void **"), ffi.new("Fts5Tokenizer **")
+    if api.xFindTokenizer(api, b"unicode61", user_data, module) != SQLITE_OK:
+        raise RuntimeError("SQLite's FTS5 has no unicode61 tokenizer")
+    arguments = [ffi.new("char[]", b"remove_diacritics"), ffi.new("char[]", b"0")]
+    if module.xCreate(user_data[0], ffi.new("const char *[]", arguments), 2, instance) != SQLITE_OK:
+        raise RuntimeError("SQLite's unicode61 tokenizer refused remove_diacritics 0")
+    return module, instance[0], connection
+
+
+def fts5_tokenizer(stems: Stems) -> tuple:
+    """An FTS5 tokenizer of one language (in sqlitefts' C declarations), and what it is made
+    of, which must live as long as it. An article's text reaches the index as its stems
+    (`elections_stem_ru(body)` in the triggers), which SQLite's unicode61 splits, in C, with
+    no call back into Python per word: a query's words and the text highlight() reads are
+    stemmed here. (sqlitefts' own Python adapter called Python for every token: a Russian
+    article cost 1.39 times an English one with it; bench/cost_per_article.py.)"""
     instance = ffi.new("char[1]")  # what FTS5 hands back to tokenize(): these keep no state
+    splitter, splitter_instance, _ = _unicode61()
 
     @ffi.callback("int(void*, const char **, int, Fts5Tokenizer **)")
     def create(context, arguments, count, tokenizer):
@@ -124,7 +164,9 @@ def fts5_tokenizer(stem: Callable[[str], str]) -> tuple:
 
     @ffi.callback("int(Fts5Tokenizer *, void *, int, const char *, int, int(void*, int, const char *, int, int, int))")
     def tokenize(tokenizer, context, flags, text, length, token):
-        for stemmed, start, end in tokens(ffi.buffer(text, length)[:], stem, cache):
+        if flags & fts5.FTS5_TOKENIZE_DOCUMENT:  # stems already: split them as SQLite does
+            return splitter.xTokenize(splitter_instance, context, flags, text, length, token)
+        for stemmed, start, end in stems.tokens(ffi.buffer(text, length)[:]):
             code = token(context, 0, stemmed, len(stemmed), start, end)
             if code != SQLITE_OK:
                 return code
@@ -133,20 +175,25 @@ def fts5_tokenizer(stem: Callable[[str], str]) -> tuple:
     return ffi.new("fts5_tokenizer *", [create, delete, tokenize]), (create, delete, tokenize, instance)
 
 
+STEMS = {language: Stems(stem) for language, stem in STEMMERS.items()}
+
+
 @cache
 def _fts5_tokenizer(language: str) -> tuple:
     """One tokenizer per language, for every connection, and never freed: SQLite calls it back
     as long as a connection lives, and the last may close as the interpreter exits, after it
     has freed what modules held (a callback freed before that is a segmentation fault)."""
-    made = fts5_tokenizer(STEMMERS[language])
+    made = fts5_tokenizer(STEMS[language])
     ctypes.pythonapi.Py_IncRef(ctypes.py_object(made))
     return made
 
 
 def register_tokenizers(connection: sqlite3.Connection) -> None:
-    """Makes the stemmed indexes usable on this connection."""
+    """Makes the stemmed indexes usable on this connection: their tokenizers, and the
+    functions that give them an article's text as stems."""
     for language, (_, name) in STEMMED.items():
         fts5.register_tokenizer(connection, name, _fts5_tokenizer(language)[0])
+        connection.create_function(f"elections_stem_{language}", 1, STEMS[language].text, deterministic=True)
 
 
 @hookimpl
@@ -156,26 +203,34 @@ def prepare_connection(conn: sqlite3.Connection) -> None:
 
 
 def stemmed_index_sql(language: str) -> str:
-    """The index of one language's articles, and the triggers that keep it as articles is."""
+    """The index of one language's articles, over a view of them (its external content: the
+    index keeps no copy of the text), and the triggers that keep it as articles is. An
+    article's text is indexed as its stems; what was indexed is taken out the same way."""
     table, tokenizer = STEMMED[language]
-    values = "new.rowid, new.title, new.lead, new.body, new.article_id"
+    stem = f"elections_stem_{language}"
+    indexed = lambda row: f"{row}.rowid, {stem}({row}.title), {stem}({row}.lead), {stem}({row}.body), {row}.article_id"  # noqa: E731
+    columns = "rowid, title, lead, body, article_id"
     return f"""
-CREATE VIRTUAL TABLE IF NOT EXISTS {table} USING fts5(title, lead, body, article_id UNINDEXED, tokenize='{tokenizer}');
+CREATE VIEW IF NOT EXISTS {table}_content AS
+  SELECT rowid, title, lead, body, article_id FROM articles WHERE lang = '{language}';
+CREATE VIRTUAL TABLE IF NOT EXISTS {table} USING fts5(
+  title, lead, body, article_id UNINDEXED, content='{table}_content', content_rowid='rowid', tokenize='{tokenizer}');
 CREATE TRIGGER IF NOT EXISTS {table}_ai AFTER INSERT ON articles WHEN new.lang = '{language}' BEGIN
-  INSERT INTO {table} (rowid, title, lead, body, article_id) VALUES ({values});
+  INSERT INTO {table} ({columns}) VALUES ({indexed("new")});
 END;
 CREATE TRIGGER IF NOT EXISTS {table}_ad AFTER DELETE ON articles WHEN old.lang = '{language}' BEGIN
-  DELETE FROM {table} WHERE rowid = old.rowid;
+  INSERT INTO {table} ({table}, {columns}) VALUES ('delete', {indexed("old")});
 END;
 CREATE TRIGGER IF NOT EXISTS {table}_au AFTER UPDATE OF title, lead, body, lang, article_id ON articles BEGIN
-  DELETE FROM {table} WHERE rowid = old.rowid;
-  INSERT INTO {table} (rowid, title, lead, body, article_id) SELECT {values} WHERE new.lang = '{language}';
+  INSERT INTO {table} ({table}, {columns}) SELECT 'delete', {indexed("old")} WHERE old.lang = '{language}';
+  INSERT INTO {table} ({columns}) SELECT {indexed("new")} WHERE new.lang = '{language}';
 END;
 """
 
 
 def rebuild_sql(language: str) -> str:
     table, _ = STEMMED[language]
-    return f"""DELETE FROM {table};
+    stem = f"elections_stem_{language}"
+    return f"""INSERT INTO {table} ({table}) VALUES ('delete-all');
 INSERT INTO {table} (rowid, title, lead, body, article_id)
-SELECT rowid, title, lead, body, article_id FROM articles WHERE lang = '{language}';"""
+SELECT rowid, {stem}(title), {stem}(lead), {stem}(body), article_id FROM articles WHERE lang = '{language}';"""
