@@ -90,6 +90,7 @@ STEMMERS: dict[str, Callable[[str], str]] = {"ru": russian_stem, "kk": kazakh_st
 
 # A word, as SQLite's unicode61 tokenizer splits text: letters and digits (no underscore).
 _WORDS = re.compile(r"[^\W_]+")
+_WORD_RUNS = re.compile(r"\w+")  # the same, where the text has no underscore: a third faster
 _CACHED_WORDS = 200_000  # words whose stem a language remembers (a year's vocabulary is far fewer)
 
 
@@ -114,7 +115,7 @@ class Stems:
         if not text:
             return text
         known, of = self.known.get, self.of
-        words = _WORDS.findall(unicodedata.normalize("NFC", text).lower())
+        words = _WORD_RUNS.findall(unicodedata.normalize("NFC", text).lower().replace("_", " "))
         return " ".join([known(word) or of(word) for word in words])
 
     def tokens(self, data: bytes) -> Iterator[tuple[bytes, int, int]]:

@@ -115,3 +115,19 @@ def test_a_match_is_highlighted_at_its_own_letters(archive):
     sql = sql.replace(", 2,", ", 0,").replace("_ru", "_kk")
     assert connection.execute(sql, ["сайлау"]).fetchall() == [("Құрылтай [сайлауына] кандидаттар тіркелді",)]
     connection.close()
+
+
+@pytest.mark.parametrize(
+    "language, text",
+    [
+        ("ru", "Выборы_2026 в Курултай: ОБСЕ/БДИПЧ, 7:00 «явка» — 64,3%… Öskemen by-election"),
+        ("kk", "Құрылтай сайлауына №5 учаскеде 09:00-де; ҚЫЗЫЛОРДА. KAZINFORM — «Әр дауыс»"),
+    ],
+)
+def test_an_articles_text_and_a_query_are_split_and_stemmed_alike(language, text):
+    """The index gets a text as its stems, which SQLite splits; a query's words are stemmed by
+    the tokenizer itself: the two must give the same words, or a search misses."""
+    from crawler.archive.search import STEMS
+
+    stems = STEMS[language]
+    assert stems.text(text).split() == [token.decode() for token, _, _ in stems.tokens(text.encode())]
