@@ -94,29 +94,30 @@ _WORD_RUNS = re.compile(r"\w+")  # the same, where the text has no underscore: a
 _CACHED_WORDS = 200_000  # words whose stem a language remembers (a year's vocabulary is far fewer)
 
 
-class Stems:
-    """One language's stems, remembered: a text's words are mostly ones seen before."""
+class Stems(dict):
+    """One language's stems, remembered, word -> stem: a text's words are mostly ones seen
+    before, and a word seen is looked up in C (`map(stems.__getitem__, words)`)."""
 
     def __init__(self, stem: Callable[[str], str]):
+        super().__init__()
         self.stem = stem
-        self.known: dict[str, str] = {}
+
+    def __missing__(self, word: str) -> str:
+        found = self[word] = self.stem(word)
+        return found
 
     def of(self, word: str) -> str:
         """The stem of a word in lower case."""
-        if len(self.known) > _CACHED_WORDS:
-            self.known.clear()
-        found = self.known.get(word)
-        if found is None:
-            found = self.known[word] = self.stem(word)
-        return found
+        return self[word]
 
     def text(self, text: str | None) -> str | None:
         """The text as its stems, a space between them: what the index is given to split."""
         if not text:
             return text
-        known, of = self.known.get, self.of
+        if len(self) > _CACHED_WORDS:
+            self.clear()
         words = _WORD_RUNS.findall(unicodedata.normalize("NFC", text).lower().replace("_", " "))
-        return " ".join([known(word) or of(word) for word in words])
+        return " ".join(map(self.__getitem__, words))
 
     def tokens(self, data: bytes) -> Iterator[tuple[bytes, int, int]]:
         """Each word's stem as UTF-8, with the word's byte offsets in `data`: a query's words,
