@@ -20,7 +20,7 @@ archive gets the tokenizers:
 A connection without them (the plain `sqlite3` shell) reads every table but these two,
 and cannot write `articles`: their triggers need the tokenizer ("no such tokenizer").
 
-English keeps articles_fts and SQLite's own Porter stemmer (crawler/site/editions.py).
+English keeps articles_fts and SQLite's own Porter stemmer (schema.py, SEARCH_TOKENIZER).
 """
 
 import ctypes
