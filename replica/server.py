@@ -416,9 +416,8 @@ def mounted(sites: dict[str, ReplicaSite], target: str) -> tuple[str, str]:
     """The prefix of the site that serves `target`, and the target within that site."""
     for prefix in sorted(sites, key=len, reverse=True):
         if prefix and (target == prefix or target.startswith((prefix + "/", prefix + "?"))):
-            return prefix, target[len(prefix) :] if target[len(prefix) :].startswith("/") else "/" + target[
-                len(prefix) :
-            ]
+            rest = target[len(prefix) :]
+            return prefix, rest if rest.startswith("/") else "/" + rest
     return "", target
 
 

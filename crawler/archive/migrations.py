@@ -164,11 +164,9 @@ def add_twins(db: Database) -> None:
 
 
 def add_stemmed_search(db: Database) -> None:
-    """Schema version 17: stemmed indexes of the Russian and Kazakh articles (crawler/archive/search.py);
+    """Schema version 17: stemmed indexes of the Russian and Kazakh articles, derived from the
+    table as the English one is (ensure_derived makes and fills them, crawler/archive/search.py);
     runs_with_health names each run's edition (made again by ensure_derived)."""
-    for language in STEMMED:
-        db.executescript(stemmed_index_sql(language))
-        db.executescript(rebuild_sql(language))
     db.execute("drop view if exists runs_with_health")
 
 
@@ -230,7 +228,8 @@ def ensure_derived(db: Database) -> None:
         db.executescript(TAG_TRIGGERS)
     for language, (table, _) in STEMMED.items():
         triggers = {f"{table}_ai", f"{table}_ad", f"{table}_au"}
-        if table not in db.table_names() or not triggers <= {trigger.name for trigger in db.table("articles").triggers}:
+        in_place = table in db.table_names() and f"{table}_content" in db.view_names()
+        if not in_place or not triggers <= {trigger.name for trigger in db.table("articles").triggers}:
             with db.atomic():
                 db.executescript(stemmed_index_sql(language))
                 db.executescript(rebuild_sql(language))

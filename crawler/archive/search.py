@@ -106,10 +106,6 @@ class Stems(dict):
         found = self[word] = self.stem(word)
         return found
 
-    def of(self, word: str) -> str:
-        """The stem of a word in lower case."""
-        return self[word]
-
     def text(self, text: str | None) -> str | None:
         """The text as its stems, a space between them: what the index is given to split."""
         if not text:
@@ -127,7 +123,7 @@ class Stems(dict):
             offset += len(text[position : match.start()].encode())
             word = match.group()
             start, offset, position = offset, offset + len(word.encode()), match.end()
-            yield self.of(unicodedata.normalize("NFC", word).lower()).encode(), start, offset
+            yield self[unicodedata.normalize("NFC", word).lower()].encode(), start, offset
 
 
 @cache
