@@ -33,6 +33,7 @@ import trafilatura
 from scrapy.http import HtmlResponse
 
 from crawler import topic
+from crawler.clock import REAL
 from crawler.site.layouts import load_article
 from crawler.validation import invalid_reason
 from replica import pages
@@ -128,8 +129,9 @@ def generic_extractor() -> None:
     truths = [a.expected_item(BASE) for a in articles]
     items = [ours(BASE + a.path, renamed(pages.article_page(a, articles, BASE)).encode()) for a in articles]
     generic = [n for n, item in enumerate(items) if item["layout"] == "generic"]
-    stored = sum(invalid_reason(item) is None for item in items) / len(items)
-    without = sum(invalid_reason(items[n]) is None for n in range(len(items)) if n not in generic) / len(items)
+    now = REAL.now()
+    stored = sum(invalid_reason(item, now) is None for item in items) / len(items)
+    without = sum(invalid_reason(items[n], now) is None for n in range(len(items)) if n not in generic) / len(items)
     read, truth = [items[n] for n in generic], [truths[n] for n in generic]  # the generic extractor's own
     s = score(read, truth)
     exact = {

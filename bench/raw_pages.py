@@ -19,11 +19,16 @@ import zlib
 from pathlib import Path
 
 import zstandard
+from scrapy.utils.project import get_project_settings
 
 from crawler import archive
+from crawler.arguments import edition_sites
 from crawler.offline.reparse import reparse
 from replica import ReplicaServer, ReplicaSite
 from replica.crawling import crawl, rows
+
+# Each edition as the project's settings give it: what `scrapy reparse` reads kept pages with.
+SITES = edition_sites(get_project_settings())
 
 
 def crawl_seconds(start_url: str, db: Path, **settings: str) -> float:
@@ -59,7 +64,7 @@ def main() -> None:
         kept_size, bare_size = archive_bytes(kept), archive_bytes(bare)
         db = archive.open_archive(kept)
         started = time.process_time()
-        summary = reparse(db, "Elections", "en")
+        summary = reparse(db, SITES)
         reparse_cpu = time.process_time() - started
         db.close()
     median_page = statistics.median(map(len, bodies))

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from crawler.archive import open_archive
 from crawler.clock import Clock
-from crawler.contracts import UNCHANGED
+from crawler.contracts import CheckOutcome
 from crawler.recheck import due_since, parse_schedule
 from crawler.settings import ELECTIONS_RECHECK_MAX, ELECTIONS_RECHECK_SCHEDULE
 from replica.crawling import minimum_requests
@@ -78,10 +78,11 @@ def steady_state_run() -> None:
         for day in range(YEAR + 1):
             now = START + day * DAY
             with open_archive(path, clock=Clock(now)) as archive:
-                due = archive.due_for_recheck(SCHEDULE, ELECTIONS_RECHECK_MAX)
+                due = archive.due_for_recheck(SCHEDULE, ELECTIONS_RECHECK_MAX, "en")
                 with archive.transaction():
                     archive.save_checks(
-                        [{"article_id": d.article_id, "outcome": UNCHANGED, "detail": None} for d in due], day
+                        [{"article_id": d.article_id, "outcome": CheckOutcome.UNCHANGED, "detail": None} for d in due],
+                        day,
                     )
                     archive.save_articles([article(day, n) for n in range(10)], day)
             due_counts.append(len(due))

@@ -48,6 +48,12 @@ class Site:
         )
 
 
+def edition_sites(settings: BaseSettings) -> dict[str, Site]:
+    """Every edition's Site as a crawl of it would take it: what reading pages of every edition
+    again needs (scrapy reparse). Raises ArgumentError."""
+    return {code: Site.from_settings(settings, code) for code in EDITIONS}
+
+
 def site_urls(settings: BaseSettings) -> dict[str, str]:
     """ELECTIONS_SITE_URLS: edition -> home page. Raises ArgumentError."""
     try:
@@ -74,6 +80,14 @@ class CrawlArguments:
     recheck: bool = True  # "off": fetch no stored article again because it is due (crawler/recheck.py)
 
     NAMES = ("start_url", "max_pages", "since", "mode", "refresh", "url", "recheck", "edition")
+
+    @property
+    def origins(self) -> set[tuple[str, str, int]]:
+        """The scheme, host and port of each URL given, beside the site's domains the one place
+        a request may go (crawler/middlewares.py SiteBoundsMiddleware): a replica's host, at its
+        own port only."""
+        return {origin(url) for url in (self.start_url, self.site.url, self.url) if url}
+
     MODES = ("incremental", "full")
 
     @classmethod
@@ -96,7 +110,7 @@ class CrawlArguments:
             start_url=start_url and _http_url("start_url", start_url, "-a start_url=... or -s ELECTIONS_START_URL=..."),
             site=site,
             max_pages=_whole_number("max_pages", arguments.get("max_pages")),
-            since=_since(arguments.get("since")),
+            since=_since(arguments.get("since"), Clock.from_settings(settings).now().date()),
             mode=_mode(arguments.get("mode")),
             refresh=_whole_number("refresh", arguments.get("refresh"), at_most=MAX_REFRESH_DAYS),
             url=_article_url(arguments.get("url"), [start_url, site.url]),
@@ -157,14 +171,15 @@ def _mode(value: str | None) -> str:
     return value
 
 
-def _since(value: str | None) -> str | None:
+def _since(value: str | None, today: date) -> str | None:
+    """`today`: by the crawl's clock (ELECTIONS_NOW)."""
     if value is None:
         return None
     try:
         day = date.fromisoformat(value)
     except ValueError:
         raise ArgumentError(f"since must be a date written YYYY-MM-DD, got {value!r}") from None
-    if not EARLIEST.date() <= day <= date.today() + timedelta(days=1):
+    if not EARLIEST.date() <= day <= today + timedelta(days=1):
         raise ArgumentError(f"since must be a day from {EARLIEST:%Y-%m-%d} to today, got {value!r}")
     return start_of_local_day(day)
 

@@ -40,6 +40,9 @@ class Stat:
     WRITE_ERROR = "elections/write_error"  # the last error of a failed write
     RETRY_AFTER_WAITS = "elections/retry_after_waits"
     STRAY_PAGE_ENDS = "elections/stray_page_ends"
+    OFFSITE_REFUSED = "elections/offsite_refused"  # requests and redirects outside the crawl's bounds, never made
+    # Pages robots.txt forbids: the site's choice, never fetched, never a failure
+    ROBOTS_EXCLUDED = "elections/robots_excluded"
     ONE_ARTICLE = "elections/one_article"  # -a url=: the one article this run fetched
     RUN_ID = "elections/run_id"  # the crawl_runs row of this run, once the ledger opened it
     RUN_STATUS = "elections/run_status"  # the RunStatus the ledger recorded
@@ -55,7 +58,7 @@ class Stat:
     RECHECKED = "recheck/requested"  # stored articles fetched again, as due
     RECHECK_UNCHANGED = "recheck/not_modified"  # of them, answered 304
     RECHECK_RECORDED = "recheck/recorded"  # of them, recorded with no page stored: 304, removed, redirected
-    RECHECK_FAILED = "recheck/failed"  # no answer: still due, tried by the next run
+    RECHECK_FAILED = "recheck/failed"  # no answer or no page that reads: due again after a wait
     MINOR_EDITS = "store/minor_edits"  # changed in form only: no version
     REMOVED = "store/removed"  # found removed or redirected (once each)
     RESTORED = "store/restored"  # found back
@@ -116,14 +119,25 @@ class EventKind(StrEnum):
     EDITED = "edited"  # its words changed: the earlier version is in article_versions
     MINOR_EDIT = "minor_edit"  # its form only (whitespace, punctuation, quotes) or a field not its text
     REMOVED = "removed"  # 404 or 410, or the site's error page
-    REDIRECTED = "redirected"  # sent to a page that is no article (the home page, a listing)
+    REDIRECTED = (
+        "redirected"  # sent to a page that is no article (the home page, a listing), another article, another site
+    )
+    WITHDRAWN = "withdrawn"  # its page is there, with its title but no text: a stub left in its place
     RESTORED = "restored"  # back, after it was removed or redirected
     DELISTED = "delisted"  # a full walk of its listing no longer lists it
 
 
-# The outcome of a re-check that found the page as stored (a 304), beside EventKind.REMOVED
-# and REDIRECTED: what crawler.signals.article_checked carries.
-UNCHANGED = "unchanged"
+class CheckOutcome(StrEnum):
+    """What a re-check that stored no page found, beside the event kinds REMOVED, REDIRECTED
+    and WITHDRAWN (gone, each an event once): what crawler.signals.article_checked carries."""
+
+    UNCHANGED = "unchanged"  # a 304: the page as stored
+    FAILED = "failed"  # no answer, or no page that reads: due again after a wait (crawler/recheck.py)
+    EXCLUDED = "excluded"  # robots.txt now forbids the page: checked, as the site wishes
+
+
+# Re-check outcomes that say the article is gone from the site (articles.removed_at)
+GONE = (EventKind.REMOVED, EventKind.REDIRECTED, EventKind.WITHDRAWN)
 
 
 class FinishReason(StrEnum):

@@ -37,7 +37,8 @@ MANY_GONE = 5
 
 def unaccounted_articles(run: dict, stats: dict) -> int:
     """Article pages requested that ended neither stored, nor recorded as failed, nor as a
-    repeat of one stored, nor rejected by the topic rule: lost, unless the run was cut short before fetching them.
+    repeat of one stored, nor rejected by the topic rule, nor excluded by robots.txt: lost,
+    unless the run was cut short before fetching them.
     `run`: the crawl_runs counts."""
     accounted = sum(
         run.get(key) or 0  # a run recorded before a count existed has none
@@ -50,10 +51,18 @@ def unaccounted_articles(run: dict, stats: dict) -> int:
             "minor_edits",
         )
     )
-    # A re-check that stored no page (a 304, a removal) or got no answer (due again) is accounted for.
+    # A re-check that stored no page (a 304, a removal) or got no answer (tried again later), and
+    # a page robots.txt forbids, are accounted for.
     extra = sum(
         stats.get(key, 0)
-        for key in (Stat.DUPLICATES, Stat.UNWRITTEN, Stat.TOPIC_REJECTED, Stat.RECHECK_RECORDED, Stat.RECHECK_FAILED)
+        for key in (
+            Stat.DUPLICATES,
+            Stat.UNWRITTEN,
+            Stat.TOPIC_REJECTED,
+            Stat.RECHECK_RECORDED,
+            Stat.RECHECK_FAILED,
+            Stat.ROBOTS_EXCLUDED,
+        )
     )
     return max(0, stats.get(Stat.ARTICLES_REQUESTED, 0) - accounted - extra)
 
@@ -80,6 +89,12 @@ class Evidence:
     def failed(self) -> int:
         """Article pages that failed, gone ones aside: those are the site's doing."""
         return max(0, self.run["articles_pending"] + self.run["articles_dropped"] - self.gone)
+
+    @property
+    def without_page(self) -> int:
+        """Article requests that store no page when all is well: re-checks answered 304, gone or
+        redirected, re-checks that failed (tried again later), pages robots.txt forbids."""
+        return sum(self.stats.get(key, 0) for key in (Stat.RECHECK_RECORDED, Stat.RECHECK_FAILED, Stat.ROBOTS_EXCLUDED))
 
     @property
     def stored(self) -> int:
@@ -166,8 +181,8 @@ def no_listing_read(e: Evidence) -> Iterator[str]:
 
 
 def none_stored(e: Evidence) -> Iterator[str]:
-    if e.requested > e.gone and not e.stored and not e.stopped_on_purpose:
-        yield f"{e.requested} article pages requested, none stored"
+    if e.requested - e.without_page > e.gone and not e.stored and not e.stopped_on_purpose:
+        yield f"{e.requested - e.without_page} article pages requested, none stored"
 
 
 def field_coverage(e: Evidence) -> Iterator[str]:

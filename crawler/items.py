@@ -1,7 +1,6 @@
 import json
 import zlib
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 import scrapy
 from scrapy.http import Response
@@ -38,11 +37,12 @@ class Article(scrapy.Item):
     # An all-news feed's article, for the topic rule to judge (pipelines/topic.py): the feed's URL
     selected_from = scrapy.Field()
     topic_verdict = scrapy.Field()  # the rule's verdict: a topic_verdicts row (crawler/archive/schema.py)
+    recheck_of = scrapy.Field()  # a re-check's page: the stored article it checks (crawler/recheck.py)
 
 
 # Not the article's own: how the crawl came by it. Never exported; the validators and the
 # listing go to articles' watch columns (crawler/archive/schema.py, ARTICLES_WATCH).
-CRAWL_FIELDS = ("raw_page", "selected_from", "topic_verdict", "etag", "last_modified", "listed_in")
+CRAWL_FIELDS = ("raw_page", "selected_from", "topic_verdict", "etag", "last_modified", "listed_in", "recheck_of")
 # The fields of every article item, in the order of a feed export (-O items.jsonl).
 EXPORTED_FIELDS = [name for name in Article.fields if name not in CRAWL_FIELDS]
 
@@ -62,7 +62,8 @@ class RawPage:
     body_bytes: int
 
     @classmethod
-    def of(cls, response: Response) -> "RawPage":
+    def of(cls, response: Response, fetched_at: str) -> "RawPage":
+        """`fetched_at`: now, by the crawl's clock (crawler/clock.py)."""
         request = response.request
         return cls(
             url=first_url(request) if request else response.url,
@@ -70,7 +71,7 @@ class RawPage:
             status=response.status,
             request_headers=headers_json(request.headers) if request else "{}",
             headers=headers_json(response.headers),
-            fetched_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            fetched_at=fetched_at,
             body=zlib.compress(response.body, 6),
             body_bytes=len(response.body),
         )

@@ -1,7 +1,9 @@
 """Downloader middlewares for what the web does to a long-running crawl.
 
-Each sits between Scrapy's RetryMiddleware (550) and HttpCompressionMiddleware (590), so it
-sees decompressed bodies and acts before Scrapy decides on a retry.
+SiteBoundsMiddleware (50) and RobotsMiddleware (100) stand where Scrapy's OffsiteMiddleware
+and RobotsTxtMiddleware do, and decide whether a request may be made at all. The others sit
+between Scrapy's RetryMiddleware (550) and HttpCompressionMiddleware (590), so each sees
+decompressed bodies and acts before Scrapy decides on a retry.
 """
 
 import asyncio
@@ -10,16 +12,74 @@ import re
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Self
+from urllib.parse import urlsplit
 
+from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.retry import get_retry_request
+from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse
 from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding
 
 from crawler.contracts import Stat
+from crawler.site.urls import is_on_site
 
 logger = logging.getLogger(__name__)
+
+
+class OffSite(IgnoreRequest):
+    """A request outside the crawl's bounds: another site, or another scheme. `target`: its URL."""
+
+    def __init__(self, target: str, redirected: bool):
+        parts = urlsplit(target)
+        where = f"a {parts.scheme}: URL" if parts.scheme not in ("http", "https") else f"another site ({parts.netloc})"
+        super().__init__(f"{'redirect' if redirected else 'request'} to {where}")
+        self.target = target
+
+
+class SiteBoundsMiddleware:
+    """One rule about where the crawl may go, for every request it makes — the walk, re-checks,
+    feeds and sitemaps, `-a url=` — and for each redirect of theirs: the site's domains, and
+    exactly the scheme, host and port of the URLs the crawl was given (the spider's
+    `allowed_origins`, as Scrapy's OffsiteMiddleware reads `allowed_domains`;
+    crawler/site/urls.py is_on_site). Scrapy's own lets a request with dont_filter (a re-check)
+    go anywhere, and drops the others silently; this one stands in its place and refuses every
+    request outside, before anything of its host (robots.txt included) is fetched, with
+    OffSite to the request's errback."""
+
+    def __init__(self, stats):
+        self.stats = stats
+        self.origins: set[tuple[str, str, int]] | None = None  # None: a spider with no bounds (scrapy shell)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        middleware = cls(crawler.stats)
+        crawler.signals.connect(middleware.spider_opened, signal=signals.spider_opened)
+        return middleware
+
+    def spider_opened(self, spider):
+        self.origins = getattr(spider, "allowed_origins", None)
+
+    def process_request(self, request):
+        if self.origins is None or is_on_site(request.url, self.origins):
+            return None
+        self.stats.inc_value(Stat.OFFSITE_REFUSED)
+        raise OffSite(request.url, redirected=bool(request.meta.get("redirect_urls")))
+
+
+class RobotsExcluded(IgnoreRequest):
+    """A page robots.txt forbids us: the site's choice, not a failure."""
+
+
+class RobotsMiddleware(RobotsTxtMiddleware):
+    """Scrapy's, whose refusal is told apart from any other IgnoreRequest: RobotsExcluded."""
+
+    def process_request_2(self, rp, request) -> None:
+        try:
+            super().process_request_2(rp, request)
+        except IgnoreRequest as refused:
+            raise RobotsExcluded(str(refused)) from None
 
 
 class BotChallenge(IgnoreRequest):

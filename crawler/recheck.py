@@ -4,8 +4,14 @@ An article is checked once its age has passed each point of the schedule
 (`ELECTIONS_RECHECK_SCHEDULE`, by default 1 h, 6 h, 1 d, 3 d, 7 d, 30 d, 90 d and 365 d after
 publication), as NewsDiffs thins its checks out with age: it is due when its last check came
 before the latest point its age has passed. Past the last point, it is never fetched again.
-A removed article is checked on the same schedule, to see it come back. A crawl takes at most
-`ELECTIONS_RECHECK_MAX` due articles, the longest overdue first, after what is new.
+A removed article is checked on the same schedule, to see it come back.
+
+A re-check that gets no answer (a lasting 503, a timeout) or no page that reads is tried again
+after a wait that grows with each failure in a row, along the schedule itself: the first
+point (1 h) after the first failure, the second (6 h) after the second, and so on; past the
+last point, not again. A crawl takes at most `ELECTIONS_RECHECK_MAX` due articles, those
+whose re-checks never failed first, the longest overdue first, after what is new: an article
+that keeps failing never heads the queue, nor starves the others.
 """
 
 import re
@@ -46,8 +52,15 @@ class Due:
     since: datetime  # due since then: the longest overdue is checked first
     etag: str | None = None  # the validators its last fetch was served with: a 304 costs no page
     last_modified: str | None = None
+    failures: int = 0  # re-checks in a row that failed
+
+
+def retry_at(failed_at: datetime, failures: int, schedule) -> datetime | None:
+    """When a re-check that failed `failures` times in a row may be tried again: after the
+    schedule's point of that number; None once there is none."""
+    return failed_at + schedule[failures - 1] if failures <= len(schedule) else None
 
 
 def choose(candidates: list[Due], limit: int) -> list[Due]:
-    """The `limit` longest overdue."""
-    return sorted(candidates, key=lambda due: (due.since, due.article_id))[:limit]
+    """The `limit` first: those that failed least, the longest overdue first."""
+    return sorted(candidates, key=lambda due: (due.failures, due.since, due.article_id))[:limit]

@@ -78,6 +78,11 @@ EXTENSIONS = {  # in this order: the archive is opened, the run's row started, t
     "crawler.logs.QuietNetworkErrors": 300,
 }
 DOWNLOADER_MIDDLEWARES = {
+    # Where a request may go, and whether robots.txt lets it: ours stand in Scrapy's places.
+    "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
+    "crawler.middlewares.SiteBoundsMiddleware": 50,
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawler.middlewares.RobotsMiddleware": 100,
     "crawler.middlewares.BotChallengeMiddleware": 575,
     "crawler.middlewares.RetryAfterMiddleware": 555,
     "crawler.middlewares.PageEndMiddleware": 560,

@@ -8,12 +8,16 @@ page_failed = object()
 # archive, a crawler.archive.Archive that stays open until the engine stops.
 archive_opened = object()
 
-# A stored article fetched again (crawler/recheck.py) stored no page: `outcome` contracts.UNCHANGED (a
-# 304), or contracts.EventKind.REMOVED / REDIRECTED, with `detail` saying how. Arguments:
-# article_id, outcome, detail.
+# A stored article fetched again (crawler/recheck.py) stored no page: `outcome` a
+# contracts.CheckOutcome (a 304, no answer, forbidden by robots.txt) or one of contracts.GONE
+# (removed, redirected, withdrawn), with `detail` saying how. Arguments: article_id, outcome, detail.
 article_checked = object()
 
 # An article listed under one id was served under another (an old 6-hex URL that redirects
 # to its 8-hex one): the listed id is an alias, known from now on. Arguments: alias_id,
 # article_id.
 article_moved = object()
+
+# A page robots.txt forbids: the site's choice, not a failure; never fetched, never pending.
+# Arguments: url, article_id.
+page_excluded = object()

@@ -7,7 +7,7 @@ verdict. It stores nothing: no pipeline, no ledger, no database.
 Run by `scrapy check_site` (crawler/commands/check_site.py), `make check-site`.
 """
 
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 import scrapy
 from protego import Protego
@@ -15,9 +15,10 @@ from protego import Protego
 from crawler import topic
 from crawler.arguments import CrawlArguments
 from crawler.command import STORES_NOTHING
-from crawler.contracts import Layout
+from crawler.contracts import Layout, Stat
+from crawler.middlewares import RobotsExcluded
 from crawler.site.layouts import feeds, home, listing, load_article
-from crawler.site.urls import SITE_DOMAINS, canonical_url, is_article_url
+from crawler.site.urls import canonical_url, is_article_url
 from crawler.spiders.elections import failure_reason
 from crawler.validation import REQUIRED_FIELDS
 
@@ -32,7 +33,7 @@ class SiteCheck(scrapy.Spider):
     section: str
     edition_lang: str
     user_agent: str
-    allowed_domains: list[str]
+    allowed_origins: set[tuple[str, str, int]]  # beside the site's domains (SiteBoundsMiddleware)
     search: home.SectionSearch
     topic_rule: str
     all_news_url: str
@@ -64,8 +65,7 @@ class SiteCheck(scrapy.Spider):
         spider.second_channel = settings.getbool("ELECTIONS_SECOND_CHANNEL")
         spider.feed_paths = list(spider.arguments.site.feeds)
         spider.sitemap_children = settings.getint("ELECTIONS_SITEMAP_CHILDREN")
-        start = spider.arguments.start_url or spider.site_url
-        spider.allowed_domains = [*SITE_DOMAINS, urlsplit(start).hostname or ""]
+        spider.allowed_origins = spider.arguments.origins
         crawler.signals.connect(spider.closed_with_verdict, signal=scrapy.signals.spider_closed)
         return spider
 
@@ -286,6 +286,10 @@ class SiteCheck(scrapy.Spider):
     def failed(self, failure):
         step = failure.request.meta.get("step", "request")
         self.report(f"{step}: {failure.request.url}")
+        if step.startswith("article") and failure.check(RobotsExcluded):  # the site's choice, no problem
+            self.report(f"  excluded: robots.txt forbids it; make crawl counts it ({Stat.ROBOTS_EXCLUDED}), no failure")
+            yield self.next_article()
+            return
         self.problem(f"{step} failed: {failure_reason(failure)}")
         if step == home.ALL_NEWS_FEED:
             self.problem(

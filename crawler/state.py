@@ -110,8 +110,8 @@ class CrawlState:
             state.remembered_listing = archive.remembered_listing(edition)
         state.rejected_ids = archive.rejected_article_ids()  # a full run too: judging again is reparse's
         state.first = archive.failed_pages(edition, given_up_too=full)
-        if arguments.refresh:
-            state.refresh = archive.recently_published(arguments.refresh)
+        if arguments.refresh:  # an edition's crawl checks its own articles alone
+            state.refresh = archive.recently_published(arguments.refresh, edition)
         if arguments.recheck and not arguments.url:
-            state.due = archive.due_for_recheck(self.schedule, self.recheck_max)
+            state.due = archive.due_for_recheck(self.schedule, self.recheck_max, edition)
         spider.archive_state = state

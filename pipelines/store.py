@@ -1,14 +1,15 @@
 import logging
 from collections import Counter
 from dataclasses import asdict
-from typing import Self
+from typing import Self, TypeGuard
 
 from scrapy import signals
 from scrapy.crawler import Crawler
 
 from crawler import signals as crawler_signals
 from crawler.archive import Archive, ArchiveError, ArchiveRefused
-from crawler.contracts import Stat
+from crawler.contracts import CheckOutcome, EventKind, Stat
+from crawler.site.text import valid_text
 from crawler.site.urls import first_url, listed_id
 from pipelines.topic import NotInSection
 from pipelines.validate import InvalidArticle
@@ -43,7 +44,8 @@ class StorePipeline:
         self.verdicts: list[dict] = []  # of the articles held, and of those the topic rule rejected
         self.raw_pages: list[dict] = []  # of the articles, failures and rejected articles held
         self.aliases: dict[str, str] = {}  # listed id -> the article's id, written with the next batch
-        self.checks: list[dict] = []  # re-checks that stored no page: unchanged, removed, redirected
+        self.checks: list[dict] = []  # re-checks that stored no page: unchanged, removed, redirected, failed ...
+        self.excluded: set[str] = set()  # URLs robots.txt forbids: no longer failures, if they were
         self.raw_bytes = 0  # their compressed bodies' size: big pages make a batch full sooner
         self.flush_bytes_at = self.batch_bytes
 
@@ -56,6 +58,7 @@ class StorePipeline:
         crawler.signals.connect(pipeline.archive_opened, signal=crawler_signals.archive_opened)
         crawler.signals.connect(pipeline.article_moved, signal=crawler_signals.article_moved)
         crawler.signals.connect(pipeline.article_checked, signal=crawler_signals.article_checked)
+        crawler.signals.connect(pipeline.page_excluded, signal=crawler_signals.page_excluded)
         return pipeline
 
     def archive_opened(self, archive: Archive):
@@ -71,6 +74,9 @@ class StorePipeline:
         self.checks.append({"article_id": article_id, "outcome": outcome, "detail": detail})
         self.flush_when_full()
 
+    def page_excluded(self, url, article_id):
+        self.excluded.add(url)
+
     def process_item(self, item):
         item["edition"] = self.edition
         self.keep_raw_page(item)
@@ -80,7 +86,10 @@ class StorePipeline:
         return item
 
     def item_dropped(self, item, response, exception):
-        if isinstance(exception, InvalidArticle):  # a page read wrong is kept too: a better parser may read it
+        if isinstance(exception, InvalidArticle) and item.get("recheck_of"):
+            self.keep_raw_page(item)  # the page as it is now, beside the stored article
+            self.article_checked(item["recheck_of"], *recheck_outcome(item, str(exception)))
+        elif isinstance(exception, InvalidArticle):  # a page read wrong is kept too: a better parser may read it
             self.keep_raw_page(item)
             self.item_failed(item, response, str(exception))
         elif isinstance(exception, NotInSection):  # rejected: remembered, and kept for a changed rule
@@ -113,7 +122,7 @@ class StorePipeline:
 
     def held(self) -> int:
         """Rows waiting to be written: articles, failures, rejected articles' verdicts, re-checks."""
-        return len(self.articles) + len(self.failures) + len(self.rejected()) + len(self.checks)
+        return len(self.articles) + len(self.failures) + len(self.rejected()) + len(self.checks) + len(self.excluded)
 
     def rejected(self) -> list[dict]:
         return [verdict for verdict in self.verdicts if not verdict["selected"]]
@@ -139,22 +148,37 @@ class StorePipeline:
             return
         try:
             counts = self.write(self.articles, list(self.failures.values()), self.raw_pages, self.verdicts, self.checks)
-        except ArchiveRefused:
-            # One row the schema refuses must not hold back the others, run after run.
-            counts = self.write_one_by_one()
-        except ArchiveError as error:
-            # Kept, and tried again once another batch has come in (each try may wait the
-            # whole busy timeout), and when the spider closes.
-            held = self.held()
-            self.flush_at, self.flush_bytes_at = held + self.batch_size, self.raw_bytes + self.batch_bytes
-            self.stats.set_value(Stat.WRITE_ERROR, str(error))
-            logger.error("Could not write %d articles and failures (%s): kept, to be tried again", held, error)
+        except Exception as error:
+            if archive_down(error):
+                self.keep(error)
+                return
+            # A row the archive refuses, or one it cannot take at all (a character no encoder
+            # takes): written one at a time, one row fails alone, with its URL and reason.
+            logger.warning(
+                "A batch of %d rows could not be written (%s): writing them one at a time", self.held(), error
+            )
+            try:
+                self.write_one_by_one()
+            except ArchiveError as down:  # the archive failed midway: what is left is kept
+                self.keep(down)
             return
-        for key, count in counts.items():  # only what was committed
-            self.stats.inc_value(key, count)
+        self.commit(counts)
         self.articles, self.failures, self.raw_pages, self.verdicts, self.checks = [], {}, [], [], []
         self.flush_at = self.batch_size
         self.raw_bytes, self.flush_bytes_at = 0, self.batch_bytes
+
+    def keep(self, error: ArchiveError) -> None:
+        """What could not be written is kept, and tried again once another batch has come in
+        (each try may wait the whole busy timeout), and when the spider closes."""
+        held = self.held()
+        self.flush_at, self.flush_bytes_at = held + self.batch_size, self.raw_bytes + self.batch_bytes
+        self.stats.set_value(Stat.WRITE_ERROR, str(error))
+        logger.error("Could not write %d articles and failures (%s): kept, to be tried again", held, error)
+
+    def commit(self, counts: dict[str, int]) -> None:
+        """Counts go into the stats once their transaction has committed."""
+        for key, count in counts.items():
+            self.stats.inc_value(key, count)
 
     def write(
         self,
@@ -183,51 +207,93 @@ class StorePipeline:
                 archive.save_aliases(self.aliases)
             if checks:
                 counts.update(archive.save_checks(checks, run_id))
-        self.aliases = {}
+            if self.excluded:
+                archive.forget_failures(sorted(self.excluded))
+        self.aliases, self.excluded = {}, set()
         return counts
 
-    def write_one_by_one(self) -> Counter[str]:
-        """Each article (with its raw pages) and each failure in a transaction of its own; an
-        article the archive refuses becomes a failure that says why, and stays pending."""
-        counts: Counter[str] = Counter()
-        stored_ids = {article["article_id"] for article in self.articles}
-
-        def pages_of(article_id) -> list[dict]:
-            return [page for page in self.raw_pages if page["article_id"] == article_id]
-
-        def verdicts_of(article_id) -> list[dict]:
-            return [verdict for verdict in self.verdicts if verdict["article_id"] == article_id]
-
-        refused = []
-        for article in self.articles:
-            try:
-                article_id = article["article_id"]
-                counts.update(self.write([article], [], pages_of(article_id), verdicts_of(article_id)))
-            except ArchiveRefused as error:
-                logger.error("Article %s could not be stored (%s): recorded as a failure", article["url"], error)
-                refused.append(failure_of(article, f"not stored: the archive refuses it ({error})"))
-        failures = [
-            (f, [] if f["article_id"] in stored_ids else pages_of(f["article_id"])) for f in self.failures.values()
-        ]
-        for failure, pages in [*failures, *((f, []) for f in refused)]:
-            try:
-                counts.update(self.write([], [failure], pages, []))
-            except ArchiveRefused as error:
-                logger.error("The failure of %s could not be recorded (%s)", failure["url"], error)
-                counts[Stat.UNWRITTEN] += 1
-        if self.checks:  # updates of rows that exist: nothing a constraint refuses
-            counts.update(self.write([], [], [], [], self.checks))
+    def write_one_by_one(self) -> None:
+        """Each article (with its raw pages and verdict), each failure, the re-checks and each
+        rejected article's verdict in a transaction of its own, taken from what is held once
+        committed. An article the archive does not take becomes a failure that says why, and
+        stays pending; a failure that cannot be written either is counted as unwritten.
+        Raises ArchiveError when the archive itself fails: what is left stays held."""
+        for article in list(self.articles):
+            pages = self.pages_of(article["article_id"])
+            verdicts = [v for v in self.verdicts if v["article_id"] == article["article_id"]]
+            refused = self.try_write(f"Article {article['url']} could not be stored", [article], [], pages, verdicts)
+            if refused:  # a failure now, its raw page kept with it
+                reason = f"not stored: {refusal(refused)}"
+                self.failures[article["url"]] = {**failure_of(article, reason), "edition": self.edition}
+            else:
+                self.forget_pages(article["article_id"])
+            self.verdicts = [v for v in self.verdicts if v not in verdicts]
+            self.articles.remove(article)
+        for url, failure in list(self.failures.items()):
+            pages = self.pages_of(failure["article_id"])
+            refused = self.try_write(f"The failure of {url} could not be recorded", [], [failure], pages, [])
+            if refused and pages:  # its raw page, maybe, is what the archive does not take
+                refused = self.try_write(f"The failure of {url} could not be recorded", [], [failure], [], [])
+            if refused:
+                self.stats.inc_value(Stat.UNWRITTEN)
+            self.forget_pages(failure["article_id"])
+            del self.failures[url]
+        if self.checks:  # updates of rows that exist, with no text from the site
+            self.commit(self.write([], [], [], [], self.checks))
+            self.checks = []
         for verdict in self.rejected():
-            try:
-                counts.update(self.write([], [], pages_of(verdict["article_id"]), [verdict]))
-            except ArchiveRefused as error:
-                logger.error("The verdict on %s could not be recorded (%s)", verdict["url"], error)
-                counts[Stat.UNWRITTEN] += 1
-        return counts
+            pages = self.pages_of(verdict["article_id"])
+            if self.try_write(f"The verdict on {verdict['url']} could not be recorded", [], [], pages, [verdict]):
+                self.stats.inc_value(Stat.UNWRITTEN)
+            self.forget_pages(verdict["article_id"])
+            self.verdicts.remove(verdict)
+        self.raw_pages, self.raw_bytes = [], 0
+        self.flush_at, self.flush_bytes_at = self.batch_size, self.batch_bytes
+
+    def try_write(self, what: str, *rows: list[dict]) -> Exception | None:
+        """One transaction of `rows` (write()'s lists); when the archive does not take them,
+        the error, and a line saying `what` and why. Raises ArchiveError when the archive itself
+        fails."""
+        try:
+            self.commit(self.write(*rows))
+        except Exception as error:
+            if archive_down(error):
+                raise
+            logger.error("%s (%s)", what, refusal(error))
+            return error
+        return None
+
+    def pages_of(self, article_id: str) -> list[dict]:
+        return [page for page in self.raw_pages if page["article_id"] == article_id]
+
+    def forget_pages(self, article_id: str) -> None:
+        self.raw_pages = [page for page in self.raw_pages if page["article_id"] != article_id]
+
+
+def recheck_outcome(item, reason: str) -> tuple[str, str]:
+    """What a re-check's page that no longer reads as an article found: with its title but no
+    text, a stub left in the article's place (withdrawn, once); else a failed check, tried
+    again later, the stored article kept as it is."""
+    if reason == "missing body" and item.get("title"):
+        return EventKind.WITHDRAWN, "the page keeps its title but has no text"
+    return CheckOutcome.FAILED, reason
+
+
+def archive_down(error: Exception) -> TypeGuard[ArchiveError]:
+    """Is it the archive that failed (busy, full, unwritable), not one row it does not take?"""
+    return isinstance(error, ArchiveError) and not isinstance(error, ArchiveRefused)
+
+
+def refusal(error: Exception) -> str:
+    """Why a row was not taken, in words that are themselves valid text."""
+    if isinstance(error, ArchiveRefused):
+        return f"the archive refuses it ({error})"
+    return valid_text(f"{type(error).__name__}: {error}")
 
 
 def failure_row(url: str, article_id: str | None, reason: str, layout: str | None = None) -> dict:
-    return {"url": url, "article_id": article_id, "layout": layout, "reason": reason}
+    """A dropped_items row; its reason may quote the site (a header, a page's words): valid text."""
+    return {"url": url, "article_id": article_id, "layout": layout, "reason": valid_text(reason)}
 
 
 def failure_of(article: dict, reason: str) -> dict:

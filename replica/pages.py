@@ -31,7 +31,7 @@ SIDEBAR_PATHS = [f"/news/story-of-another-section-{n}-{n:08x}" for n in range(1,
 
 ROBOTS_TXT = """User-agent: *
 Disallow: /search
-Disallow: /admin/
+Disallow: /admin/{disallowed}
 
 User-agent: BadBot
 Disallow: /
@@ -256,10 +256,21 @@ def gmt_line(article: ReplicaArticle) -> str:
     return f"{time_card(article)} | GMT +{hours}"
 
 
+# In-body pictures of the 2023 design that print their alt text (often a related article's
+# title, or the article's first one) as a paragraph of its own: in the image's block, under a
+# class that names a picture, or beside it with none (issue 29). None of it is body text.
+PICTURE_PARAGRAPHS = [
+    '<div class="article__photo"><img src="{src}" alt="{title}"><p>{title}</p></div>',
+    '<p><img src="{src}" alt="{title}"></p><p class="image-caption">{title}</p>',
+    '<div><img src="{src}" alt="{title}"><p>{title}</p></div>',
+]
+
+
 def current_article(article: ReplicaArticle, articles: list[ReplicaArticle], base_url: str) -> str:
     """The 2023 design: the date line before the title (after it, in variant 0), a body of
-    paragraphs, a quote, a subheading and a list, among an ad block and a figure whose
-    image's alt text is the article's title, as the site's often is (docs/site.md)."""
+    paragraphs, a quote, a subheading and a list, among an ad block, a figure whose image's
+    alt text is the article's title, as the site's often is, and on some pages a picture that
+    prints its alt text as a paragraph (docs/site.md)."""
     rng = random.Random(article.article_id)
     others = neighbours(articles, article, 10)
     blocks = structured_blocks(article, rng)
@@ -273,6 +284,13 @@ def current_article(article: ReplicaArticle, articles: list[ReplicaArticle], bas
         blocks.insert(
             1,
             f'<figure><img src="{article.image_path}" alt="{escape(article.title)}"><figcaption><p>Photo: Qazinform</p></figcaption></figure>',
+        )
+    if len(blocks) > 3 and rng.random() < 0.5:  # a picture that prints its alt text as a paragraph
+        blocks.insert(
+            len(blocks) - 1,
+            rng.choice(PICTURE_PARAGRAPHS).format(
+                src=article.image_path or "/img/x.jpg", title=escape(others[0].title)
+            ),
         )
     author = f'<div class="article__author">{escape(article.author)}</div>' if article.author else ""
     tags = ""
@@ -533,7 +551,9 @@ DEFECTS = (
     "year 1",
     "year 9999",
     "bad image url",
+    "half emoji",  # the JSON-LD author's name opens with a lone surrogate: an emoji its CMS cut in half
 )
+HALF_EMOJI = "\\udfff"  # as the JSON holds it: the reader's json.loads makes it a lone surrogate
 # Times no page can mean, shown on the article's card and page alike (ReplicaSite applies them).
 IMPOSSIBLE_TIMES = {"year 1": "03:00, 01 January 0001", "year 9999": "10:00, 31 December 9999"}
 
@@ -563,6 +583,8 @@ def article_page(
         "redesign2026": redesign2026_article,
     }[article.layout]
     html = render(article, articles, base_url)
+    if defect == "half emoji":
+        html = html.replace(f'"name": "{article.author}"', f'"name": "{HALF_EMOJI} {article.author}"', 1)
     if defect == "bad image url":  # a URL no parser accepts, where the loader makes the image absolute
         html = html.replace(
             '<meta charset="utf-8">',

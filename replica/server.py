@@ -75,6 +75,7 @@ class ReplicaSite:
         self.unlisted: list[ReplicaArticle] = []  # unlist()
         self.removed: dict[str, str] = {}  # path -> how remove() made it answer
         self.validators = True  # article pages carry an ETag and Last-Modified, and answer 304 to them
+        self.disallowed: list[str] = []  # paths robots.txt forbids every crawler, beside its own
         self.articles: list[ReplicaArticle] = []
         self.by_path: dict[str, ReplicaArticle] = {}
         archive = self.generator.archive(articles, surge)
@@ -254,6 +255,8 @@ class ReplicaSite:
                 items[a.expected_id] = a.expected_item(base_url)
             elif defect == "redesign":
                 items[a.expected_id] = {**a.expected_item(base_url), "layout": "fallback", "lead": None}
+            elif defect == "half emoji":  # the lone surrogate, read as what it is: no character
+                items[a.expected_id] = {**a.expected_item(base_url), "author": f"\ufffd {a.author}"}
             elif defect == "unknown layout":  # what trafilatura reads of a page that shows no more
                 items[a.expected_id] = {**a.expected_item(base_url), **GENERIC_UNKNOWN, "layout": "generic"}
         return items
@@ -300,7 +303,9 @@ class ReplicaSite:
     def _answer(self, parts, base_url: str, listing_fault: Fault | None = None) -> Reply:
         html = "text/html; charset=utf-8"
         if parts.path == "/robots.txt":
-            return Reply(200, "text/plain; charset=utf-8", pages.ROBOTS_TXT.format(base_url=base_url).encode())
+            disallowed = "".join(f"\nDisallow: {path}" for path in self.disallowed)
+            robots = pages.ROBOTS_TXT.format(base_url=base_url, disallowed=disallowed)
+            return Reply(200, "text/plain; charset=utf-8", robots.encode())
         if parts.path in self.channel_paths:
             return Reply(200, "application/xml; charset=utf-8", self.channel_paths[parts.path](base_url).encode())
         if parts.path == "/":

@@ -10,6 +10,7 @@ from crawler.archive.schema import (
     ARTICLE_VERSIONS,
     ARTICLE_VERSIONS_FIELDS,
     ARTICLES,
+    ARTICLES_CHECK_FAILURES,
     ARTICLES_WATCH,
     CRAWL_RUNS,
     CRAWL_RUNS_CHANNEL,
@@ -22,12 +23,23 @@ from crawler.archive.schema import (
     PUBLISHED_MONTH,
     RAW_PAGES,
     SEARCH_COLUMNS,
+    SEARCH_QUEUE,
+    SEARCH_STEMMERS,
     SEARCH_TOKENIZER,
     TAG_TRIGGERS,
     TOPIC_VERDICTS,
     VIEWS,
 )
-from crawler.archive.search import STEMMED, rebuild_sql, stemmed_index_sql
+from crawler.archive.search import (
+    SEARCH_QUEUE_TRIGGERS,
+    STEMMED,
+    STEMMERS_USED,
+    drain_sql,
+    rebuild_sql,
+    search_queue_sql,
+    stemmed_index_sql,
+)
+from crawler.clock import REAL
 
 
 def create_tables(db: Database) -> None:
@@ -170,6 +182,21 @@ def add_stemmed_search(db: Database) -> None:
     db.execute("drop view if exists runs_with_health")
 
 
+def queue_search_and_back_off_rechecks(db: Database) -> None:
+    """Schema version 18 (issue 29): the stemmed indexes follow `articles` through a queue that
+    plain triggers fill, so that any SQLite tool can write it (the triggers that stemmed in
+    SQL needed the project's tokenizers); each index records its stemmer (ensure_derived
+    rebuilds them); a failing re-check is counted and backed off."""
+    for table, _ in STEMMED.values():
+        for suffix in ("ai", "ad", "au"):
+            db.execute(f"drop trigger if exists {table}_{suffix}")
+    db.table("search_queue").create(SEARCH_QUEUE, pk="id")
+    db.table("search_stemmers").create(SEARCH_STEMMERS, pk="index_name")
+    for column, kind in ARTICLES_CHECK_FAILURES.items():
+        db.table("articles").add_column(column, kind)
+    db.execute("update articles set check_failures = 0")
+
+
 MIGRATIONS = [  # step n brings the database to version n
     create_tables,
     add_tags_and_month,
@@ -188,6 +215,7 @@ MIGRATIONS = [  # step n brings the database to version n
     add_edition,
     add_twins,
     add_stemmed_search,
+    queue_search_and_back_off_rechecks,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -226,15 +254,49 @@ def ensure_derived(db: Database) -> None:
                 "select article_id, value from articles, json_each(articles.tags)"
             )
         db.executescript(TAG_TRIGGERS)
-    for language, (table, _) in STEMMED.items():
-        triggers = {f"{table}_ai", f"{table}_ad", f"{table}_au"}
-        in_place = table in db.table_names() and f"{table}_content" in db.view_names()
-        if not in_place or not triggers <= {trigger.name for trigger in db.table("articles").triggers}:
-            with db.atomic():
-                db.executescript(stemmed_index_sql(language))
-                db.executescript(rebuild_sql(language))
+    ensure_stemmed_indexes(db)
     for name, sql in VIEWS.items():
         if name not in db.view_names():
             db.create_view(name, sql.strip())
     # The month facet and the monthly charts group by it: at 100,000 articles, 150 ms unindexed.
     db.table("articles").create_index(["published_month"], if_not_exists=True)
+
+
+def ensure_stemmed_indexes(db: Database) -> None:
+    """Each stemmed index in place, caught up with what was written since it last was, and
+    rebuilt where it is missing, its queue's triggers were, or another stemmer built it
+    (search.STEMMERS_USED): its entries could then not be taken out."""
+    triggers = {trigger.name for trigger in db.table("articles").triggers}
+    queued = set(SEARCH_QUEUE_TRIGGERS) <= triggers
+    built = {row["index_name"]: row["stemmer"] for row in db.query("select * from search_stemmers")}
+    stale = [
+        language
+        for language, (table, _) in STEMMED.items()
+        if not (queued and table in db.table_names() and f"{table}_content" in db.view_names())
+        or built.get(table) != STEMMERS_USED[language]
+    ]
+    if not queued:
+        db.executescript(search_queue_sql())
+    for language in stale:
+        db.executescript(stemmed_index_sql(language))  # a script commits: outside the transaction
+    with db.atomic():
+        drain_search_queue(db, [language for language in STEMMED if language not in stale])
+        for language in stale:
+            for statement in rebuild_sql(language):
+                db.execute(statement)
+            table, _ = STEMMED[language]
+            db.table("search_stemmers").upsert(
+                {"index_name": table, "stemmer": STEMMERS_USED[language], "built_at": REAL.iso()}, pk="index_name"
+            )
+
+
+def drain_search_queue(db: Database, languages=tuple(STEMMED)) -> None:
+    """The stemmed indexes of `languages` caught up with every write to `articles` since they
+    last were (search.py), and the queue emptied: inside the caller's transaction, so that a
+    crash leaves both or neither."""
+    if db.execute("select 1 from search_queue limit 1").fetchone() is None:
+        return
+    for language in languages:
+        for statement in drain_sql(language):
+            db.execute(statement)
+    db.execute("delete from search_queue")

@@ -145,6 +145,24 @@ ARTICLE_TWINS = {  # schema version 16: an article's versions in other editions,
     "first_seen_at": str,  # the first fetch that found the link
     "run_id": int,
 }
+ARTICLES_CHECK_FAILURES = {  # schema version 18: re-checks that got no answer, backed off (crawler/recheck.py)
+    "check_failures": int,  # re-checks in a row that got no answer or no readable page; 0 after one that did
+    "check_failed_at": str,  # the last of them: the next waits the schedule's point of their number
+}
+SEARCH_QUEUE = {  # schema version 18: articles written since the stemmed indexes last caught up (search.py)
+    "id": int,
+    "article_rowid": int,
+    "indexed_lang": str,  # what the indexes held for the row before: its language (null: a new row) ...
+    "title": str,
+    "lead": str,
+    "body": str,
+    "article_id": str,
+}
+SEARCH_STEMMERS = {  # schema version 18: what built each stemmed index (search.STEMMERS_USED)
+    "index_name": str,
+    "stemmer": str,  # "PyStemmer 3.1.0 russian, less a last vowel or й; ..."
+    "built_at": str,
+}
 TOPIC_VERDICTS = {  # schema version 12: the topic rule's verdict on each article of an all-news feed (crawler/topic.py)
     "article_id": str,
     "url": str,
@@ -263,6 +281,10 @@ SEARCH_TOKENIZER = "porter unicode61 remove_diacritics 2"
 # Datasette's canned queries and the tests write them out).
 SEARCH_WEIGHTS = (10.0, 5.0, 1.0)
 
+
+# Facts of an article as first stored, which no re-check, refresh or re-read takes from the
+# crawl that happens to run (issue 29): the edition it belongs to, the section it was listed in.
+STORED_FACTS = ("edition", "section")
 
 # What the parsers make of a page: re-extraction compares and replaces these, and an earlier
 # version keeps them all.

@@ -5,20 +5,24 @@ tokenizer stems each word, so that `выборы` finds "выборов" and "в
 Why a tokenizer, and not a stemmed shadow column or query expansion: only a tokenizer
 stems the query the way it stemmed the text without the query being touched, so the
 plain `match` of every tool works. SQLite takes no Python tokenizer of its own; sqlitefts
-registers one on a connection. An article's text reaches the index as its stems (a SQL
-function in the triggers), which SQLite's own unicode61 then splits in C; the index keeps
-no copy of the text (its external content is a view of the language's articles). A change
-to a stemmer must come with a migration that rebuilds the indexes (`rebuild_sql`): what was
-indexed is taken out by stemming the old text again. Every connection that opens the
-archive gets the tokenizers:
+registers one on a connection. An article's text reaches the index as its stems, which
+SQLite's own unicode61 then splits in C; the index keeps no copy of the text (its external
+content is a view of the language's articles).
+
+Any SQLite tool can write `articles` (issue 29): plain triggers, which need no tokenizer, put
+each changed row into `search_queue` with the text the indexes hold for it, and the archive
+drains the queue into the indexes whenever it opens and before each transaction of its own
+commits (`drain_sql`). Each index records the stemmer that built it (`search_stemmers`, with
+the package's version): when a stemmer changes, the archive rebuilds the index as it opens.
+Every connection that searches gets the tokenizers:
 
 - sqlite-utils' `prepare_connection` plugin hook (this module, an entry point of the
   package): the crawler's Archive, `sqlite-utils query` and `sqlite-utils search`;
 - Datasette's (explore/plugins/reading.py);
 - any other: `register_tokenizers(connection)`.
 
-A connection without them (the plain `sqlite3` shell) reads every table but these two,
-and cannot write `articles`: their triggers need the tokenizer ("no such tokenizer").
+A connection without them (the plain `sqlite3` shell) reads and writes every table but
+these two indexes, which it cannot search ("no such tokenizer").
 
 English keeps articles_fts and SQLite's own Porter stemmer (schema.py, SEARCH_TOKENIZER).
 """
@@ -29,18 +33,34 @@ import sqlite3
 import unicodedata
 from collections.abc import Callable, Iterator
 from functools import cache, lru_cache
+from importlib.metadata import version
 
 import Stemmer
 from sqlite_utils import hookimpl
 from sqlitefts import fts5
 from sqlitefts.tokenizer import SQLITE_OK, ffi  # type: ignore[attr-defined]  # the C declarations fts5 extends
 
+SQLITE_ERROR = 1
+
 # The stemmed indexes: language -> (table, tokenizer). Each holds the articles of its
 # language, at their rowid in articles.
-__all__ = ["STEMMED", "kazakh_stem", "rebuild_sql", "register_tokenizers", "russian_stem", "stemmed_index_sql"]
+__all__ = [
+    "STEMMED",
+    "STEMMERS_USED",
+    "drain_sql",
+    "kazakh_stem",
+    "rebuild_sql",
+    "register_tokenizers",
+    "russian_stem",
+    "search_queue_sql",
+    "stemmed_index_sql",
+]
 
 STEMMED = {"ru": ("articles_search_ru", "elections_ru"), "kk": ("articles_search_kk", "elections_kk")}
 MIN_STEM = 3  # letters a stem keeps: "ЦИК", "ОСК" and short words stay whole
+# A longer word is indexed as it is: no real word is, and a stemmer's cost must not grow
+# with a page's longest run of letters (one of 1.5 million once held a crawl's write for 45 s).
+MAX_STEMMED = 64
 
 
 @lru_cache(maxsize=1)
@@ -75,17 +95,26 @@ KAZAKH_ENDINGS = sorted(
 
 
 def kazakh_stem(word: str) -> str:
+    """The word less its endings, the longest first, again and again; linear in the word's
+    length (an end moves left, no copy is made until the last)."""
+    end = len(word)
     stripped = True
     while stripped:
         stripped = False
         for ending in KAZAKH_ENDINGS:
-            if word.endswith(ending) and len(word) - len(ending) >= MIN_STEM:
-                word, stripped = word[: -len(ending)], True
+            if end - len(ending) >= MIN_STEM and word.endswith(ending, 0, end):
+                end, stripped = end - len(ending), True
                 break
-    return word
+    return word[:end]
 
 
 STEMMERS: dict[str, Callable[[str], str]] = {"ru": russian_stem, "kk": kazakh_stem}
+# What built each language's index, recorded with it (search_stemmers): a change here, or in
+# the package's version, rebuilds the index. Raise a rule's number with any change to its code.
+STEMMERS_USED = {
+    "ru": f"PyStemmer {version('PyStemmer')} russian, less a last vowel or й; words of at most {MAX_STEMMED}",
+    "kk": f"kazakh_stem 2 (endings of case, possession and number); words of at most {MAX_STEMMED}",
+}
 
 
 # A word, as SQLite's unicode61 tokenizer splits text: letters and digits (no underscore).
@@ -103,7 +132,7 @@ class Stems(dict):
         self.stem = stem
 
     def __missing__(self, word: str) -> str:
-        found = self[word] = self.stem(word)
+        found = self[word] = self.stem(word) if len(word) <= MAX_STEMMED else word
         return found
 
     def text(self, text: str | None) -> str | None:
@@ -151,7 +180,9 @@ def fts5_tokenizer(stems: Stems) -> tuple:
     instance = ffi.new("char[1]")  # what FTS5 hands back to tokenize(): these keep no state
     splitter, splitter_instance, _ = _unicode61()
 
-    @ffi.callback("int(void*, const char **, int, Fts5Tokenizer **)")
+    # error=: a Python exception inside a callback is an SQLite error, not a silent success
+    # (a search would then find nothing instead of failing).
+    @ffi.callback("int(void*, const char **, int, Fts5Tokenizer **)", error=SQLITE_ERROR)
     def create(context, arguments, count, tokenizer):
         tokenizer[0] = ffi.cast("Fts5Tokenizer *", instance)
         return SQLITE_OK
@@ -160,7 +191,10 @@ def fts5_tokenizer(stems: Stems) -> tuple:
     def delete(tokenizer):
         return None
 
-    @ffi.callback("int(Fts5Tokenizer *, void *, int, const char *, int, int(void*, int, const char *, int, int, int))")
+    @ffi.callback(
+        "int(Fts5Tokenizer *, void *, int, const char *, int, int(void*, int, const char *, int, int, int))",
+        error=SQLITE_ERROR,
+    )
     def tokenize(tokenizer, context, flags, text, length, token):
         if flags & fts5.FTS5_TOKENIZE_DOCUMENT:  # stems already: split them as SQLite does
             return splitter.xTokenize(splitter_instance, context, flags, text, length, token)
@@ -202,33 +236,65 @@ def prepare_connection(conn: sqlite3.Connection) -> None:
 
 def stemmed_index_sql(language: str) -> str:
     """The index of one language's articles, over a view of them (its external content: the
-    index keeps no copy of the text), and the triggers that keep it as articles is. An
-    article's text is indexed as its stems; what was indexed is taken out the same way."""
+    index keeps no copy of the text). It is kept as articles is by draining search_queue."""
     table, tokenizer = STEMMED[language]
-    stem = f"elections_stem_{language}"
-    indexed = lambda row: f"{row}.rowid, {stem}({row}.title), {stem}({row}.lead), {stem}({row}.body), {row}.article_id"  # noqa: E731
-    columns = "rowid, title, lead, body, article_id"
     return f"""
 CREATE VIEW IF NOT EXISTS {table}_content AS
   SELECT rowid, title, lead, body, article_id FROM articles WHERE lang = '{language}';
 CREATE VIRTUAL TABLE IF NOT EXISTS {table} USING fts5(
   title, lead, body, article_id UNINDEXED, content='{table}_content', content_rowid='rowid', tokenize='{tokenizer}');
-CREATE TRIGGER IF NOT EXISTS {table}_ai AFTER INSERT ON articles WHEN new.lang = '{language}' BEGIN
-  INSERT INTO {table} ({columns}) VALUES ({indexed("new")});
+"""
+
+
+def search_queue_sql() -> str:
+    """Triggers that queue each change to a stemmed language's article, in plain SQL that any
+    SQLite tool runs: the row, and the text the indexes hold for it (none for a new row)."""
+    languages = ", ".join(f"'{language}'" for language in STEMMED)
+    old = "old.rowid, old.lang, old.title, old.lead, old.body, old.article_id"
+    columns = "article_rowid, indexed_lang, title, lead, body, article_id"
+    return f"""
+CREATE TRIGGER IF NOT EXISTS search_queue_ai AFTER INSERT ON articles WHEN new.lang IN ({languages}) BEGIN
+  INSERT INTO search_queue (article_rowid) VALUES (new.rowid);
 END;
-CREATE TRIGGER IF NOT EXISTS {table}_ad AFTER DELETE ON articles WHEN old.lang = '{language}' BEGIN
-  INSERT INTO {table} ({table}, {columns}) VALUES ('delete', {indexed("old")});
+CREATE TRIGGER IF NOT EXISTS search_queue_au AFTER UPDATE OF title, lead, body, lang, article_id ON articles
+WHEN old.lang IN ({languages}) OR new.lang IN ({languages}) BEGIN
+  INSERT INTO search_queue ({columns}) VALUES ({old});
 END;
-CREATE TRIGGER IF NOT EXISTS {table}_au AFTER UPDATE OF title, lead, body, lang, article_id ON articles BEGIN
-  INSERT INTO {table} ({table}, {columns}) SELECT 'delete', {indexed("old")} WHERE old.lang = '{language}';
-  INSERT INTO {table} ({columns}) SELECT {indexed("new")} WHERE new.lang = '{language}';
+CREATE TRIGGER IF NOT EXISTS search_queue_ad AFTER DELETE ON articles WHEN old.lang IN ({languages}) BEGIN
+  INSERT INTO search_queue ({columns}) VALUES ({old});
 END;
 """
 
 
-def rebuild_sql(language: str) -> str:
-    table, _ = STEMMED[language]
+SEARCH_QUEUE_TRIGGERS = ("search_queue_ai", "search_queue_au", "search_queue_ad")
+
+
+def _stemmed(language: str, row: str) -> str:
     stem = f"elections_stem_{language}"
-    return f"""INSERT INTO {table} ({table}) VALUES ('delete-all');
-INSERT INTO {table} (rowid, title, lead, body, article_id)
-SELECT rowid, {stem}(title), {stem}(lead), {stem}(body), article_id FROM articles WHERE lang = '{language}';"""
+    return f"{stem}({row}title), {stem}({row}lead), {stem}({row}body), {row}article_id"
+
+
+def drain_sql(language: str) -> tuple[str, str]:
+    """The queued rows into one language's index: what it holds for each is taken out (the
+    row's first entry in the queue has it), and the row as it is now put in. The queue is
+    emptied once every language is drained. Two statements, each run on its own: a script
+    would commit the transaction it runs in."""
+    table, _ = STEMMED[language]
+    return (
+        f"""INSERT INTO {table} ({table}, rowid, title, lead, body, article_id)
+SELECT 'delete', q.article_rowid, {_stemmed(language, "q.")} FROM search_queue q
+WHERE q.id IN (SELECT min(id) FROM search_queue GROUP BY article_rowid) AND q.indexed_lang = '{language}'""",
+        f"""INSERT INTO {table} (rowid, title, lead, body, article_id)
+SELECT a.rowid, {_stemmed(language, "a.")} FROM articles a
+WHERE a.rowid IN (SELECT article_rowid FROM search_queue) AND a.lang = '{language}'""",
+    )
+
+
+def rebuild_sql(language: str) -> tuple[str, str]:
+    """One language's index emptied and filled again from the articles, as drain_sql's are run."""
+    table, _ = STEMMED[language]
+    return (
+        f"INSERT INTO {table} ({table}) VALUES ('delete-all')",
+        f"""INSERT INTO {table} (rowid, title, lead, body, article_id)
+SELECT a.rowid, {_stemmed(language, "a.")} FROM articles a WHERE a.lang = '{language}'""",
+    )

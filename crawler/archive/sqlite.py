@@ -10,6 +10,7 @@ import sqlite3
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Self, TypeVar
@@ -19,12 +20,12 @@ from sqlite_utils import Database
 
 from crawler.archive.changes import classify
 from crawler.archive.errors import ArchiveError, ArchiveRefused, ArchiveUnusable
-from crawler.archive.migrations import migrate
-from crawler.archive.schema import ARTICLES, EXTRACTED, VERSIONED
+from crawler.archive.migrations import drain_search_queue, migrate
+from crawler.archive.schema import ARTICLES, EXTRACTED, STORED_FACTS, VERSIONED
 from crawler.archive.search import register_tokenizers
 from crawler.clock import REAL, Clock
-from crawler.contracts import UNCHANGED, EventKind, FailureStatus, RunStatus, Stat, Trigger
-from crawler.recheck import Due, choose, due_since
+from crawler.contracts import GONE, CheckOutcome, EventKind, FailureStatus, RunStatus, Stat, Trigger
+from crawler.recheck import Due, choose, due_since, retry_at
 from crawler.site.editions import DEFAULT
 from crawler.site.urls import listed_id
 
@@ -35,19 +36,49 @@ MINIMUM_SQLITE = (3, 35, 0)
 BUSY_TIMEOUT = 60.0  # seconds a writer waits for another (a backup, rebuild-fts, a script)
 
 
-def sqlite_path(location: str | Path) -> Path:
-    """The file an archive location names: a path, or a URL in SQLAlchemy's form
+# Where a relative archive location is taken from, whatever folder a command is started in:
+# the project's (scrapy.cfg's), where `scrapy` commands run and the scheduler starts its crawls.
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+@dataclass(frozen=True)
+class ArchiveLocation:
+    """Where an archive is, as the one place that reads a location (ELECTIONS_DB) tells it:
+    its file, the lock of the crawl that writes it, and its name in messages (`str()`)."""
+
+    path: Path  # absolute
+
+    @property
+    def lock_path(self) -> Path:
+        """`<archive>.lock` beside the file the path leads to: a symlink to it, or the archive
+        named by a path and by an sqlite:/// URL, share one lock."""
+        return Path(f"{self.path.resolve()}.lock")
+
+    def __str__(self) -> str:
+        return str(self.path)
+
+
+Location = str | Path | ArchiveLocation
+
+
+def archive_location(location: Location) -> ArchiveLocation:
+    """The archive a location names: a path, or a URL in SQLAlchemy's form
     (sqlite:///data/elections.db, sqlite:////var/archive.db), so that the setting can name
-    another backend's URL one day. Any other scheme is refused."""
+    another backend's URL one day; relative, from the project's folder (PROJECT_ROOT). Any
+    other scheme is refused (ArchiveUnusable)."""
+    if isinstance(location, ArchiveLocation):
+        return location
     text = str(location)
-    if "://" not in text:
-        return Path(text)
-    url = urlsplit(text)
-    if url.scheme != "sqlite" or url.netloc:
-        raise ArchiveUnusable(
-            f"the archive {text} is not one this crawler can open: name an SQLite file, as a path or as sqlite:///path"
-        )
-    return Path(unquote(url.path[1:]))
+    path = Path(text)
+    if "://" in text:
+        url = urlsplit(text)
+        if url.scheme != "sqlite" or url.netloc:
+            raise ArchiveUnusable(
+                f"the archive {text} is not one this crawler can open: name an SQLite file, as a path or as "
+                "sqlite:///path"
+            )
+        path = Path(unquote(url.path[1:]))
+    return ArchiveLocation(path if path.is_absolute() else PROJECT_ROOT / path)
 
 
 def archive_error(error: sqlite3.Error | OSError, location: object) -> ArchiveError:
@@ -105,7 +136,7 @@ def raising_archive_errors(cls: Class) -> Class:
     return cls
 
 
-def check_usable(location: str | Path) -> None:
+def check_usable(location: Location) -> None:
     """Raises ArchiveUnusable when no archive can be opened at `location`: a folder that is a
     file or cannot be made, a file that is not SQLite, or an SQLite too old for the schema.
     Opens nothing for writing."""
@@ -115,7 +146,7 @@ def check_usable(location: str | Path) -> None:
             f"this Python's SQLite is {sqlite3.sqlite_version}; the archive needs {needed} or newer "
             "(for generated columns and DROP COLUMN): use a Python built with a newer SQLite"
         )
-    path = sqlite_path(location)
+    path = archive_location(location).path
     blocking = next((folder for folder in path.parents if folder.exists() and not folder.is_dir()), None)
     if blocking:
         raise ArchiveUnusable(f"the archive {path} cannot be made: {blocking} is a file, not a folder")
@@ -135,7 +166,7 @@ def check_usable(location: str | Path) -> None:
             finally:
                 connection.close()
         except sqlite3.DatabaseError as error:
-            raise ArchiveUnusable(archive_error(error, location).reason()) from None
+            raise ArchiveUnusable(archive_error(error, path).reason()) from None
 
 
 def read_only_uri(path: str | Path) -> str:
@@ -144,10 +175,10 @@ def read_only_uri(path: str | Path) -> str:
     return Path(path).resolve().as_uri() + "?mode=ro"
 
 
-def open_database(path: str | Path, busy_timeout: float = BUSY_TIMEOUT) -> Database:
+def open_database(path: Location, busy_timeout: float = BUSY_TIMEOUT) -> Database:
     """The sqlite-utils Database at `path`, created or upgraded in place: for the Archive, and
     for what works on SQLite itself (the reading room, tests, benchmarks)."""
-    path = sqlite_path(path)
+    path = archive_location(path).path
     path.parent.mkdir(parents=True, exist_ok=True)
     db = Database(path)
     register_tokenizers(db.conn)  # also done by the sqlite-utils plugin, when the package is installed
@@ -157,33 +188,36 @@ def open_database(path: str | Path, busy_timeout: float = BUSY_TIMEOUT) -> Datab
     return db
 
 
-def open_archive(location: str | Path, busy_timeout: float = BUSY_TIMEOUT, clock: Clock = REAL) -> "Archive":
+def open_archive(location: Location, busy_timeout: float = BUSY_TIMEOUT, clock: Clock = REAL) -> "Archive":
     """The archive for a crawl: created, or an older one upgraded in place. `clock`: what the
     crawl takes as now (ELECTIONS_NOW), for the times it stamps."""
-    with archive_errors(location):
-        return Archive(open_database(location, busy_timeout), location, clock)
+    where = archive_location(location)
+    with archive_errors(where):
+        return Archive(open_database(where, busy_timeout), where, clock)
 
 
-def open_existing(location: str | Path, busy_timeout: float = BUSY_TIMEOUT) -> "Archive":
+def open_existing(location: Location, busy_timeout: float = BUSY_TIMEOUT) -> "Archive":
     """The archive for writing, for the tools that work on what a crawl made (reparse, WARC
     export): a mistyped path is an error, never a new empty database."""
     check_exists(location)
     return open_archive(location, busy_timeout)
 
 
-def open_read_only(location: str | Path) -> "Archive":
+def open_read_only(location: Location) -> "Archive":
     """The archive for reading only: a mistyped path is an error, never a new empty database."""
-    check_exists(location)
-    with archive_errors(location):
-        connection = sqlite3.connect(read_only_uri(sqlite_path(location)), uri=True)
+    where = archive_location(location)
+    check_exists(where)
+    with archive_errors(where):
+        connection = sqlite3.connect(read_only_uri(where.path), uri=True)
         register_tokenizers(connection)
-        return Archive(Database(connection), location)
+        return Archive(Database(connection), where)
 
 
-def check_exists(location: str | Path) -> None:
-    if not sqlite_path(location).is_file():
-        raise ArchiveUnusable(f"no archive at {location}")
-    check_usable(location)
+def check_exists(location: Location) -> None:
+    where = archive_location(location)
+    if not where.path.is_file():
+        raise ArchiveUnusable(f"no archive at {where}")
+    check_usable(where)
 
 
 def tag_counts_sql(rows_sql: str, limit: int) -> str:
@@ -253,6 +287,13 @@ def event(
     }
 
 
+def with_stored_facts(item: dict, old: dict | None) -> dict:
+    """The item with the stored article's edition and section (schema.STORED_FACTS): facts of
+    the article, which no re-check, refresh or re-read takes from the crawl that happens to
+    run. A new article's are the item's own."""
+    return {**item, **{column: old[column] for column in STORED_FACTS}} if old else item
+
+
 def earlier_version(old: dict, run_id: int | None) -> dict:
     """The article_versions row of a stored article about to be replaced."""
     return {**{k: old[k] for k in VERSIONED}, "seen_at": old["last_seen_at"], "run_id": run_id}
@@ -268,12 +309,12 @@ RAW_PAGES_BATCH = 50
 
 @raising_archive_errors
 class Archive:
-    """The archive, open: `location` as the setting named it, `db` the sqlite-utils Database
+    """The archive, open: `location` where it is (ArchiveLocation), `db` the sqlite-utils Database
     for what works on SQLite itself, `clock` what the crawl takes as now. Its writes belong in
     a `transaction()`, which commits them together. Closed by close(), or at the end of a
     `with` block."""
 
-    def __init__(self, db: Database, location: str | Path, clock: Clock = REAL):
+    def __init__(self, db: Database, location: ArchiveLocation, clock: Clock = REAL):
         self.db = db
         self.location = location
         self.clock = clock
@@ -296,6 +337,8 @@ class Archive:
             self.db.execute("begin immediate")
         try:
             yield self
+            with archive_errors(self.location):
+                drain_search_queue(self.db)  # the stemmed indexes, caught up with what was written
         except BaseException:
             self.db.conn.rollback()
             raise
@@ -350,15 +393,16 @@ class Archive:
             for row in self.db.execute("select article_id from dropped_items where status = ?", [FailureStatus.DROPPED])
         }
 
-    def recently_published(self, days: int) -> list[Due]:
-        """The stored articles published in the last `days` days, to check again now (`-a
-        refresh=DAYS`): unconditionally, since whoever asks wants the pages."""
+    def recently_published(self, days: int, edition: str) -> list[Due]:
+        """The edition's stored articles published in the last `days` days, to check again now
+        (`-a refresh=DAYS`): unconditionally, since whoever asks wants the pages."""
         now = self.clock.now()
         return [
             Due(article_id, url, now)
             for article_id, url in self.db.execute(
-                "select article_id, url from articles where published_at >= ? order by published_at desc",
-                [(now - timedelta(days=days)).isoformat()],
+                "select article_id, url from articles where published_at >= ? and edition = ? "
+                "order by published_at desc",
+                [(now - timedelta(days=days)).isoformat(), edition],
             )
         ]
 
@@ -474,6 +518,7 @@ class Archive:
         rows, versions, unchanged, events = [], [], [], []
         for item in items:
             old = stored.get(item["article_id"])
+            item = with_stored_facts(item, old)
             if old and old["removed_at"]:
                 events.append(event(item["article_id"], EventKind.RESTORED, now, run_id, detail=item["url"]))
             change = classify(old, item) if old else None
@@ -512,7 +557,7 @@ class Archive:
         self.db.table("article_versions").insert_all(versions)
         self.db.conn.executemany(
             "update articles set last_seen_at = :last_seen_at, last_checked_at = :last_checked_at, removed_at = null, "
-            "etag = :etag, last_modified = :last_modified where article_id = :article_id",
+            "check_failures = 0, etag = :etag, last_modified = :last_modified where article_id = :article_id",
             [
                 {"article_id": item["article_id"], "last_seen_at": now, **self._sighting(item, now)}
                 for item in unchanged
@@ -541,51 +586,77 @@ class Archive:
         return {
             "last_checked_at": now,
             "removed_at": None,
+            "check_failures": 0,
             "etag": item.get("etag"),
             "last_modified": item.get("last_modified"),
         }
 
     def save_checks(self, checks: list[dict], run_id: int | None) -> dict[str, int]:
-        """Re-checks that stored no page: `unchanged` (a 304), or `removed` / `redirected`
-        (the detail says how). A removal is an event once, until the article comes back (a
-        304 says so too); its text, versions and raw page stay. Returns the counts."""
+        """Re-checks that stored no page (contracts.CheckOutcome, GONE): `unchanged` (a 304) or
+        `excluded` (robots.txt forbids it now) count as checked; `failed` (no answer, no page
+        that reads) counts one more failure in a row, which backs the next try off
+        (crawler/recheck.py); a removal, a redirect or a withdrawal (the detail says how) is
+        an event once, until the article comes back (a 304 says so too); its text, versions
+        and raw page stay. Returns the counts."""
         now, events = self.clock.iso(), []
         ids = [check["article_id"] for check in checks]
         removed = {row["article_id"] for row in self._select("articles", "article_id", ids) if row["removed_at"]}
         for check in checks:
-            article_id, gone = check["article_id"], check["outcome"] != UNCHANGED
+            article_id, outcome = check["article_id"], check["outcome"]
+            if outcome == CheckOutcome.FAILED:
+                self.db.execute(
+                    "update articles set check_failures = coalesce(check_failures, 0) + 1, check_failed_at = ? "
+                    "where article_id = ?",
+                    [now, article_id],
+                )
+                continue
+            if outcome == CheckOutcome.EXCLUDED:
+                self.db.execute(
+                    "update articles set last_checked_at = ?, check_failures = 0 where article_id = ?",
+                    [now, article_id],
+                )
+                continue
+            gone = outcome in GONE
             if gone != (article_id in removed):  # removed now, or back now
-                kind = check["outcome"] if gone else EventKind.RESTORED
+                kind = outcome if gone else EventKind.RESTORED
                 events.append(event(article_id, kind, now, run_id, detail=check.get("detail")))
                 (removed.add if gone else removed.discard)(article_id)
             self.db.execute(
-                "update articles set last_checked_at = ?, "
+                "update articles set last_checked_at = ?, check_failures = 0, "
                 f"removed_at = {'coalesce(removed_at, ?)' if gone else 'null'} where article_id = ?",
                 [now, now, article_id] if gone else [now, article_id],
             )
         self.db.table("article_events").insert_all(events)
-        kinds = Counter(e["kind"] for e in events)
+        kinds, outcomes = Counter(e["kind"] for e in events), Counter(check["outcome"] for check in checks)
         return {
             Stat.REMOVED: len(events) - kinds[EventKind.RESTORED],
             Stat.RESTORED: kinds[EventKind.RESTORED],
-            Stat.RECHECK_UNCHANGED: sum(check["outcome"] == UNCHANGED for check in checks),
-            Stat.RECHECK_RECORDED: len(checks),
+            Stat.RECHECK_UNCHANGED: outcomes[CheckOutcome.UNCHANGED],
+            Stat.RECHECK_FAILED: outcomes[CheckOutcome.FAILED],
+            # each request counted once: a failed one as failed, an excluded one as excluded
+            Stat.RECHECK_RECORDED: len(checks) - outcomes[CheckOutcome.FAILED] - outcomes[CheckOutcome.EXCLUDED],
         }
 
-    def due_for_recheck(self, schedule: tuple[timedelta, ...], limit: int) -> list[Due]:
-        """The stored articles a re-check is due for now (crawler/recheck.py), the longest
-        overdue first, at most `limit`. Past its schedule's last point an article is never due."""
+    def due_for_recheck(self, schedule: tuple[timedelta, ...], limit: int, edition: str) -> list[Due]:
+        """The edition's stored articles a re-check is due for now (crawler/recheck.py), at most
+        `limit`: those whose re-checks never failed first, the longest overdue first. Past its
+        schedule's last point an article is never due; one whose re-checks keep failing waits
+        longer after each failure (recheck.retry_at)."""
         now, last = self.clock.now(), schedule[-1].total_seconds() / 86400
         rows = self.db.execute(
-            "select article_id, url, published_at, coalesce(last_checked_at, last_seen_at), etag, last_modified "
-            "from articles where julianday(coalesce(last_checked_at, last_seen_at)) < julianday(published_at) + ?",
-            [last],
+            "select article_id, url, published_at, coalesce(last_checked_at, last_seen_at), etag, last_modified, "
+            "coalesce(check_failures, 0), check_failed_at from articles "
+            "where julianday(coalesce(last_checked_at, last_seen_at)) < julianday(published_at) + ? and edition = ?",
+            [last, edition],
         ).fetchall()
         due = []
-        for article_id, url, published_at, checked_at, etag, last_modified in rows:
+        for article_id, url, published_at, checked_at, etag, last_modified, failures, failed_at in rows:
             since = due_since(datetime.fromisoformat(published_at), datetime.fromisoformat(checked_at), now, schedule)
+            if failures and failed_at:
+                ready = retry_at(datetime.fromisoformat(failed_at), failures, schedule)
+                since = since if ready is not None and ready <= now else None
             if since:
-                due.append(Due(article_id, url, since, etag, last_modified))
+                due.append(Due(article_id, url, since, etag, last_modified, failures))
         return choose(due, limit)
 
     def save_delisted(self, listing_url: str, listed_ids: set[str], run_id: int | None) -> int:
@@ -653,6 +724,11 @@ class Archive:
             for status, key in ((FailureStatus.PENDING, Stat.PENDING), (FailureStatus.DROPPED, Stat.DROPPED))
         }
 
+    def forget_failures(self, urls: list[str]) -> None:
+        """Pages that are no failures after all (robots.txt forbids them): neither pending nor
+        given up."""
+        self.db.execute(f"delete from dropped_items where url in ({placeholders(urls)})", urls)
+
     # --- Raw pages ------------------------------------------------------------------------
 
     def save_raw_pages(self, pages: list[dict], run_id: int | None) -> int:
@@ -710,6 +786,15 @@ class Archive:
     def stored_article(self, article_id: str) -> dict | None:
         return self._first("articles", "article_id", article_id)
 
+    def edition_of(self, article_id: str) -> str | None:
+        """The edition an article, or a page that failed, was recorded under; None if neither."""
+        row = self.db.execute(
+            "select edition from articles where article_id = ? "
+            "union all select edition from dropped_items where article_id = ? and edition is not null",
+            [article_id, article_id],
+        ).fetchone()
+        return row[0] if row else None
+
     def save_twins(self, items: list[dict], run_id: int | None) -> None:
         """The links of the items' pages to their versions in other editions; a link known
         already keeps its first sighting."""
@@ -727,6 +812,7 @@ class Archive:
         """An article read again from its stored page, differently: its earlier state goes to
         article_versions, as a refresh's does; when it was fetched stays as it was."""
         self.db.table("article_versions").insert(earlier_version(old, run_id))
+        item = with_stored_facts(item, old)
         self.db.table("articles").update(
             old["article_id"],
             {

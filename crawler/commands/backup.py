@@ -7,7 +7,7 @@ from pathlib import Path
 
 from scrapy.exceptions import UsageError
 
-from crawler.archive import ArchiveError, open_read_only, sqlite_path
+from crawler.archive import ArchiveError, archive_location, open_read_only
 from crawler.command import CommandFailed, ElectionsCommand
 from crawler.contracts import ExitCode
 
@@ -27,7 +27,7 @@ class Command(ElectionsCommand):
         if len(args) > 1:
             raise UsageError("at most one folder: scrapy backup data/backups")
         try:
-            source = sqlite_path(self.settings.get("ELECTIONS_DB"))
+            source = archive_location(self.settings.get("ELECTIONS_DB")).path
             folder = Path(args[0]) if args else source.parent / "backups"
             target = folder / f"{source.stem}-{datetime.now(UTC):%Y-%m-%d}.db"
             with open_read_only(source) as archive:

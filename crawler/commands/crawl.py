@@ -7,7 +7,6 @@ before the crawl starts, and an exit status that tells the truth (crawler.contra
 
 import logging
 import sys
-from pathlib import Path
 
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.exceptions import UsageError
@@ -48,7 +47,7 @@ class Command(ScrapyCrawlCommand):
         assert self.crawler_process is not None and self.settings is not None  # set by scrapy.cmdline
         self.settings.set("ELECTIONS_RECORD_RUN", True, priority="cmdline")  # a crawl, unlike shell or parse
         try:
-            with ProcessLock(lock_path(self.settings.get("ELECTIONS_DB"))):
+            with ProcessLock(archive.archive_location(self.settings.get("ELECTIONS_DB")).lock_path):
                 crawler = self._create_crawler(args[0])
                 self.crawler_process.crawl(crawler, **opts.spargs)
                 self.crawler_process.start()
@@ -88,11 +87,6 @@ def quiet_scrapy() -> None:
 class WarningsOnly(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         return record.levelno >= logging.WARNING
-
-
-def lock_path(db_path: str) -> str:
-    """The lock of the database the path leads to: a symlink to it shares its lock."""
-    return str(Path(db_path).resolve()) + ".lock"
 
 
 def run_exit_code(status: str | None, healthy: int | None) -> int:

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from scrapy.exceptions import UsageError
 
-from crawler.archive import ArchiveError, open_existing, sqlite_path
+from crawler.archive import ArchiveError, archive_location, open_existing
 from crawler.command import CommandFailed, ElectionsCommand
 from crawler.contracts import ExitCode
 from crawler.offline.warc import write_warc
@@ -27,7 +27,7 @@ class Command(ElectionsCommand):
             raise UsageError("name the WARC file to write: scrapy export_warc archive.warc.gz")
         path, output = self.settings.get("ELECTIONS_DB"), Path(args[0])
         try:
-            refused = refused_output(output, sqlite_path(path))
+            refused = refused_output(output, archive_location(path).path)
         except ArchiveError as error:
             raise CommandFailed(error.reason(), ExitCode.UNHEALTHY) from None
         if refused:

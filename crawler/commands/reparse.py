@@ -5,7 +5,7 @@ some no longer do, 2 on a bad option."""
 from datetime import date
 
 from crawler.archive import ArchiveError, open_existing
-from crawler.arguments import ArgumentError, Site
+from crawler.arguments import ArgumentError, edition_sites
 from crawler.command import CommandFailed, ElectionsCommand
 from crawler.contracts import ExitCode, Layout
 from crawler.offline.reparse import reparse
@@ -35,12 +35,11 @@ class Command(ElectionsCommand):
             raise CommandFailed(f"--since must be a date written YYYY-MM-DD, got {opts.since!r}") from None
         path = self.settings.get("ELECTIONS_DB")
         try:
-            site = Site.from_settings(self.settings)
+            sites = edition_sites(self.settings)  # each page is read with its own edition's
             with open_existing(path, self.settings.getfloat("ELECTIONS_DB_BUSY_TIMEOUT")) as archive:
                 summary = reparse(
                     archive,
-                    site.section,
-                    site.lang,
+                    sites,
                     since=since,
                     layout=opts.layout,
                     article_id=opts.article,

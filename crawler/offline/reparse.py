@@ -1,9 +1,11 @@
 """Re-extraction: the current parsers over the pages the archive kept, without the site.
 
-Each article's latest raw page is read as the crawl read it (the same encoding rules, the
-same layouts, loader and validation). An article whose extraction changed is updated, its
-earlier state kept in article_versions as a refresh keeps it; a page that failed before and
-now reads is stored; one that no longer reads is counted as failed and left as it was.
+Each article's latest raw page is read as the crawl of its own edition read it (the same
+encoding rules, the same layouts, loader and validation, its edition's section and language);
+an article's edition and section stay as stored (schema.STORED_FACTS). An article whose
+extraction changed is updated, its earlier state kept in article_versions as a refresh keeps
+it; a page that failed before and now reads is stored; one that no longer reads is counted as
+failed and left as it was.
 Run by `scrapy reparse` (crawler/commands/reparse.py).
 """
 
@@ -16,11 +18,13 @@ from dataclasses import dataclass, field
 from scrapy.http import Headers, HtmlResponse
 
 from crawler import topic
-from crawler.archive import EXTRACTED, Archive, ArchiveError, changed_fields, comparable, utc_now
+from crawler.archive import EXTRACTED, Archive, ArchiveError, changed_fields, comparable, utc_now, with_stored_facts
+from crawler.arguments import Site
 from crawler.contracts import RunStatus, Stat, Trigger
 from crawler.items import UnreadablePage, read_raw_page
 from crawler.lock import process_alive
 from crawler.middlewares import SiteEncodingMiddleware
+from crawler.site.editions import edition_of_url
 from crawler.site.layouts import load_article
 from crawler.site.text import content_hash
 from crawler.validation import invalid_reason
@@ -75,15 +79,14 @@ def page_response(row: dict) -> HtmlResponse:
 
 def reparse(
     archive: Archive,
-    section: str,
-    edition_lang: str,
+    sites: dict[str, Site],
     *,
     since: str | None = None,
     layout: str | None = None,
     article_id: str | None = None,
 ) -> Summary:
-    """Reads the kept pages again; the run's crawl_runs row ends ok, partial, or failed
-    with the error that stopped it."""
+    """Reads the kept pages again, each with its edition's settings (`sites`: edition -> its
+    Site); the run's crawl_runs row ends ok, partial, or failed with the error that stopped it."""
     summary = Summary()
     with archive.transaction():
         for earlier in archive.running_runs(trigger=Trigger.REPARSE):  # their process is gone: killed
@@ -99,7 +102,7 @@ def reparse(
         )
     try:
         for row in archive.latest_raw_pages(since=since, layout=layout, article_id=article_id):
-            reparse_page(archive, row, section, edition_lang, run_id, summary)
+            reparse_page(archive, row, sites, run_id, summary)
     except BaseException as error:
         with suppress(ArchiveError):  # the error that stopped it is the one to report
             finish(archive, run_id, summary, RunStatus.FAILED, f"reparse stopped: {type(error).__name__}: {error}")
@@ -108,15 +111,17 @@ def reparse(
     return summary
 
 
-def reparse_page(archive: Archive, row: dict, section: str, edition_lang: str, run_id: int, summary: Summary) -> None:
+def reparse_page(archive: Archive, row: dict, sites: dict[str, Site], run_id: int, summary: Summary) -> None:
     summary.read += 1
     try:
         response = page_response(row)
     except UnreadablePage as error:
         summary.unreadable.append(str(error))
         return
-    item = dict(load_article(response, section=section, edition_lang=edition_lang))
-    if invalid_reason(item):
+    site = sites[archive.edition_of(row["article_id"]) or edition_of_url(row["url"]).code]
+    item = dict(load_article(response, section=site.section, edition_lang=site.lang))
+    item["edition"] = site.edition.code
+    if invalid_reason(item, archive.clock.now()):
         summary.failed += 1
         return
     item["scraped_at"] = row["fetched_at"]  # it was fetched then, not now
@@ -128,7 +133,7 @@ def reparse_page(archive: Archive, row: dict, section: str, edition_lang: str, r
             return
         if old is None:  # a page that failed before, or one the topic rule rejected before, read now
             archive.save_articles([item], run_id)
-        elif changed_fields(old, keep_lost_fields(old, item, summary), EXTRACTED):
+        elif changed_fields(old, keep_lost_fields(old, with_stored_facts(item, old), summary), EXTRACTED):
             archive.replace_article(item, old, run_id)
         else:
             summary.unchanged += 1

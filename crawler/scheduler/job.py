@@ -13,8 +13,10 @@ APScheduler stores this module's `scheduled_crawl` by name, so it must stay impo
 import argparse
 import contextlib
 import itertools
+import json
 import logging
 import os
+import re
 import shlex
 import signal
 import subprocess
@@ -24,19 +26,21 @@ import time
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from scrapy.settings import Settings
 from scrapy.utils.conf import arglist_to_dict
 
 from crawler import settings as project_settings
-from crawler.archive import ArchiveError, check_usable, open_archive, open_read_only, sqlite_path
+from crawler.archive import PROJECT_ROOT, ArchiveError, archive_location, check_usable, open_archive, open_read_only
+from crawler.arguments import ArgumentError, Site
 from crawler.commands.crawl import run_exit_code
-from crawler.contracts import ExitCode, RunStatus, Trigger
+from crawler.contracts import ExitCode, RunStatus, Stat, Trigger
 from crawler.scheduler.state import REPORTED_RUN, record_state, scheduler_state
 from crawler.site.editions import DEFAULT
 
 logger = logging.getLogger(__name__)
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = PROJECT_ROOT  # where each crawl runs, and the data folder is
 
 
 @dataclass(frozen=True)
@@ -61,21 +65,41 @@ def scheduled_crawl(**options) -> int:
 
 def run_crawl(options: JobOptions) -> int:
     """Crawls each of the options' editions in turn, one after another so that the site never
-    sees two crawls at once, each a run of its own with its own report and alert; returns the
-    first ExitCode that is not 0 (0 only when every run was ok and healthy)."""
+    sees two crawls at once, each a run of its own with its own report and alert, none of which
+    can stop the others. A bot challenge on a host stops every edition on that host for this
+    run, with one alert that names them. Returns the first ExitCode that is not 0 (0 only when
+    every run was ok and healthy)."""
     if not options.editions:
-        return run_one_crawl(options)
-    codes = []
-    for edition in options.editions:
+        return run_one_crawl(options).code
+    codes, challenged = [], set()  # hosts that challenged the crawler in this run
+    hosts = {edition: edition_host(options.crawl_arguments, edition) for edition in options.editions}
+    for number, edition in enumerate(options.editions):
+        if hosts[edition] in challenged:
+            logger.warning(
+                "The %s edition is not crawled in this run: %s challenged the crawler", edition, hosts[edition]
+            )
+            continue
         arguments = (*options.crawl_arguments, "-a", f"edition={edition}")
-        codes.append(run_one_crawl(replace(options, crawl_arguments=arguments, editions=())))
+        later = {e: hosts[e] for e in options.editions[number + 1 :]}
+        outcome = run_one_crawl(replace(options, crawl_arguments=arguments, editions=()), later)
+        codes.append(outcome.code)
+        if outcome.challenged_host:
+            challenged.add(outcome.challenged_host)
     return next((code for code in codes if code != ExitCode.OK), ExitCode.OK)
 
 
-def run_one_crawl(options: JobOptions) -> int:
-    """Runs one crawl to its end; returns its ExitCode: 0 only for an ok and healthy run.
-    Whatever fails — the crawl, the archive, the job itself — ends in a summary and, unless
-    the crawl was stopped on purpose, the --on-failure command."""
+@dataclass(frozen=True)
+class Outcome:
+    code: int  # crawler.contracts.ExitCode
+    challenged_host: str | None = None  # the host whose bot challenge stopped the run
+
+
+def run_one_crawl(options: JobOptions, later: dict[str, str | None] | None = None) -> Outcome:
+    """Runs one crawl to its end; its ExitCode is 0 only for an ok and healthy run. Whatever
+    fails — the crawl, the archive, the job itself, its report — ends in a summary and, unless
+    the crawl was stopped on purpose, the --on-failure command. `later`: the editions to crawl
+    after this one, and their hosts: a bot challenge here stops those on its host too, and the
+    alert names them."""
     edition = crawl_edition(options.crawl_arguments)
     log_file = Path(options.log_dir) / f"crawl-{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{edition}.log"
     try:
@@ -87,13 +111,39 @@ def run_one_crawl(options: JobOptions) -> int:
         why = f"the archive {db_path} or the log folder {options.log_dir} cannot be used ({error})"
         run, code, deliberate = not_run(why), ExitCode.UNHEALTHY, False
     except Exception as error:  # a bug in the job itself: it must still reach a human
-        logger.exception("The crawl job failed")
+        logger.error("The crawl job failed: %s: %s", type(error).__name__, error)
         run, code, deliberate = not_run(f"the job failed ({type(error).__name__}: {error})"), ExitCode.UNHEALTHY, False
-    report(run, log_file, options, code, alert=not deliberate)
-    report_changes(run, options)
-    if options.data_dir and options.trigger == Trigger.SCHEDULED and run["id"] is not None:
-        reported(Path(options.data_dir), run["id"])
-    return code
+    host = challenged_host(run)
+    text = summary(run, log_file)
+    stopped = [edition for edition, its_host in (later or {}).items() if host and its_host == host]
+    if stopped:
+        text += (
+            f" The site challenged the crawler at {host}: not crawled in this run, on that host: {', '.join(stopped)}."
+        )
+    try:
+        report(run, text, options, code, alert=not deliberate)
+        report_changes(run, options)
+        if options.data_dir and options.trigger == Trigger.SCHEDULED and run["id"] is not None:
+            reported(Path(options.data_dir), run["id"])
+    except Exception as error:  # a report that fails stops neither this job nor the next edition's crawl
+        logger.error("The report of the crawl failed: %s: %s", type(error).__name__, error)
+        code = code or ExitCode.UNHEALTHY
+    return Outcome(code, host)
+
+
+def challenged_host(run: dict) -> str | None:
+    """The host (and port) whose bot challenge the run met, from its counters; None if none."""
+    url = json.loads(run.get("counters") or "{}").get(Stat.CHALLENGE_URL)
+    return urlsplit(url).netloc if url else None
+
+
+def edition_host(crawl_arguments: tuple[str, ...], edition: str) -> str | None:
+    """The host (and port) of the edition's home page as the crawl would take it; None when the
+    crawl would refuse its settings (it says so itself)."""
+    try:
+        return urlsplit(Site.from_settings(crawl_settings(crawl_arguments), edition).url).netloc
+    except ArgumentError:
+        return None
 
 
 def reported(data_dir: Path, run_id: int) -> None:
@@ -117,7 +167,7 @@ def report_unreported(options: JobOptions) -> None:
         for run in finished:
             if run_exit_code(run["status"], run["healthy"]) != ExitCode.OK:
                 logger.warning("Run %d ended while no scheduler watched it: reporting it now", run["id"])
-                report(run, None, options, ExitCode.UNHEALTHY)
+                report(run, summary(run, None), options, ExitCode.UNHEALTHY)
     reported(data_dir, finished[-1]["id"] if finished else 0)
 
 
@@ -227,9 +277,9 @@ def supervise(command: list[str], log, options: JobOptions) -> tuple[int, bool]:
 
 
 def database_path(crawl_arguments: tuple[str, ...]) -> str:
-    """The database file the crawl writes; a relative path is taken from the project's folder,
-    where the crawl runs. Raises ArchiveUnusable for a location that names no SQLite file."""
-    return str(ROOT / sqlite_path(crawl_settings(crawl_arguments).get("ELECTIONS_DB")))
+    """The database file the crawl writes (crawler/archive, archive_location). Raises
+    ArchiveUnusable for a location that names no SQLite file."""
+    return str(archive_location(crawl_settings(crawl_arguments).get("ELECTIONS_DB")).path)
 
 
 def crawl_edition(crawl_arguments: tuple[str, ...]) -> str:
@@ -296,6 +346,7 @@ def why_not_run(exit_code: int, log_file: Path) -> str:
 
 
 def summary(run: dict, log_file: Path | None) -> str:
+    """The line an alert and the log give a run."""
     log = f" Log: {log_file}" if log_file and log_file.exists() else ""  # none when the folder could not be made
     if run["id"] is None:
         return f"Elections crawl: {run['health_problems']}.{log}"
@@ -305,8 +356,9 @@ def summary(run: dict, log_file: Path | None) -> str:
     return f"Elections crawl run {run['id']}{edition}: {run['status']}, {health}. {counts}.{log}"
 
 
-def report(run: dict, log_file: Path | None, options: JobOptions, code: int, alert: bool = True) -> None:
-    text = summary(run, log_file)
+def report(run: dict, text: str, options: JobOptions, code: int, alert: bool = True) -> None:
+    """The run's summary `text` logged, and for a run that is not ok and healthy (unless stopped
+    on purpose) given to the --on-failure command."""
     if code == ExitCode.OK:
         logger.info(text)
         return
@@ -322,7 +374,11 @@ def report(run: dict, log_file: Path | None, options: JobOptions, code: int, ale
             "ELECTIONS_RUN_SUMMARY": text,
         }
         logger.info("Running the on-failure command: %s", options.on_failure)
-        returncode = run_alert(options.on_failure, text, env, options.alert_timeout)
+        try:
+            returncode = run_alert(options.on_failure, text, env, options.alert_timeout)
+        except OSError as error:
+            logger.error("The on-failure command could not be started (%s): %s", error, shlex.quote(options.on_failure))
+            return
         if returncode is None:
             logger.error(
                 "The on-failure command did not finish within %.0f s, and was stopped with everything it started: %s",
@@ -367,13 +423,27 @@ def report_changes(run: dict, options: JobOptions) -> None:
 def run_alert(command: str, text: str, env: dict, timeout: float) -> int | None:
     """The --on-failure command in a session of its own, the summary on its stdin; its exit
     code, or None when it outlasted `timeout`: then it is killed with every process it
-    started (a shell's child would otherwise live on)."""
+    started (a shell's child would otherwise live on). What it is given (its environment's
+    values, its standard input) is made safe first: a NUL the site sent, say, would have kept
+    it from starting at all."""
+    env = {name: alert_safe(value) for name, value in env.items()}
     process = subprocess.Popen(command, shell=True, stdin=subprocess.PIPE, text=True, env=env, start_new_session=True)
     try:
-        process.communicate(text + "\n", timeout=timeout)
+        process.communicate(alert_safe(text) + "\n", timeout=timeout)
     except subprocess.TimeoutExpired:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGKILL)
         process.wait()
         return None
     return process.returncode
+
+
+# What an alert may not be given as it is: control characters (a NUL ends an environment
+# value or an argument; a newline would split the summary's one line) and lone surrogates,
+# which no encoder takes.
+_UNSAFE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def alert_safe(text: str) -> str:
+    """The text with each unsafe character written as its escape: a NUL as \\x00."""
+    return _UNSAFE.sub(lambda found: found[0].encode("unicode_escape").decode("ascii"), text)

@@ -132,7 +132,8 @@ OPTIONS = [
     Option(
         "--data-dir",
         "where the job store `scheduler.db`, the state `scheduler.json`, the lock `scheduler.lock` and the logs "
-        "live; one scheduler per folder (a second is refused, exit 3)",
+        "live; one scheduler per folder (a second is refused, exit 3). A relative path, like a relative "
+        "`ELECTIONS_DB`, is taken from the project's folder, wherever the command is started",
         metavar="DIR",
         env="ELECTIONS_DATA_DIR",
         default=str(ROOT / "data"),

@@ -5,6 +5,7 @@ that a run missed while the machine was down runs once when the scheduler starts
 Each run is crawler.scheduler.job.scheduled_crawl: `scrapy crawl elections` in a child process.
 """
 
+import json
 import logging
 import os
 import signal
@@ -25,10 +26,17 @@ from apscheduler.util import undefined
 
 from crawler.archive import ArchiveError, ArchiveUnusable, open_read_only, utc_now
 from crawler.commands.crawl import run_exit_code
-from crawler.contracts import ExitCode, Trigger
+from crawler.contracts import ExitCode, Stat, Trigger
 from crawler.lock import LockHeld, ProcessLock, process_alive
 from crawler.progress import duration
-from crawler.scheduler.job import JobOptions, database_path, report_unreported, run_crawl, stop_running_crawl
+from crawler.scheduler.job import (
+    ROOT,
+    JobOptions,
+    database_path,
+    report_unreported,
+    run_crawl,
+    stop_running_crawl,
+)
 from crawler.scheduler.options import argument_parser
 from crawler.scheduler.state import record_state, scheduler_state
 from crawler.site.editions import EDITIONS
@@ -60,7 +68,7 @@ def run_command(argv: list[str]) -> int:
     trigger = checked_trigger(args.cron, args.timezone)
     if args.next is not None and args.next < 1:
         raise ScheduleError(f"--next N prints the next N fire times: N must be at least 1, got {args.next}")
-    data_dir = Path(args.data_dir)
+    data_dir = ROOT / args.data_dir  # relative: the project's folder, wherever the command is started
     check_data_dir(data_dir)
     try:
         database_path(tuple(crawl_arguments))
@@ -381,7 +389,7 @@ def print_runs(runs: list[dict], totals: dict | None, db_path, zone) -> None:
     started = f"started ({zone})"  # the column's heading names the zone, its times do not
     print(
         f"{'id':>5}  {started} {'edition':<7} {'trigger':<10} {'status':<8} {'health':<10} "
-        f"{'new':>5} {'updated':>7} {'pending':>7} {'given up':>8} {'missed':>6} "
+        f"{'new':>5} {'updated':>7} {'pending':>7} {'given up':>8} {'excluded':>8} {'missed':>6} "
         f"{'checked':>7} {'removed':>7} {'back':>4} {'duration':>9}"
     )
     for run in runs:
@@ -390,6 +398,7 @@ def print_runs(runs: list[dict], totals: dict | None, db_path, zone) -> None:
             f"{run['id']:>5}  {when:<{len(started)}} {run['edition'] or '-':<7} {run['trigger'] or '':<10} "
             f"{run['status']:<8} {health_word(run):<10} {run['articles_new'] or 0:>5} "
             f"{run['articles_updated'] or 0:>7} {run['articles_pending'] or 0:>7} {run['articles_dropped'] or 0:>8} "
+            f"{excluded(run):>8} "
             f"{'-' if run['walk_missed'] is None else run['walk_missed']:>6} "
             f"{run['rechecked'] or 0:>7} {run['removed'] or 0:>7} {run['restored'] or 0:>4} {run_duration(run):>9}"
         )
@@ -402,6 +411,11 @@ def print_runs(runs: list[dict], totals: dict | None, db_path, zone) -> None:
             f"Articles: {totals['articles']} stored, {totals['versions']} earlier versions, "
             f"{totals['pending']} pages pending, {totals['given_up']} given up"
         )
+
+
+def excluded(run: dict) -> int:
+    """Pages robots.txt forbade the run (its counters): the site's choice, no failure."""
+    return json.loads(run.get("counters") or "{}").get(Stat.ROBOTS_EXCLUDED, 0)
 
 
 def check_problems(running: bool, scheduled: list[dict], overdue: bool) -> list[str]:

@@ -7,6 +7,8 @@ names and datelines are read on every page, since a page of one edition quotes a
 
 from dataclasses import dataclass, field
 
+from crawler.site.urls import url_language
+
 
 def month_numbers(*forms: tuple[str, ...]) -> dict[str, int]:
     """Names of the twelve months, lower case, in each form given -> 1 to 12."""
@@ -168,3 +170,9 @@ MONTHS = {name: number for edition in EDITIONS.values() for name, number in edit
 CAPITALS = "".join(dict.fromkeys(edition.capitals for edition in EDITIONS.values()))
 SOURCES = tuple(dict.fromkeys(source for edition in EDITIONS.values() for source in edition.sources))
 SITE_NAMES = tuple(dict.fromkeys(name for edition in EDITIONS.values() for name in edition.site_names))
+
+
+def edition_of_url(url: str) -> Edition:
+    """The edition whose language a URL names (urls.url_language), else the default."""
+    language = url_language(url)
+    return next((edition for edition in EDITIONS.values() if edition.lang == language), DEFAULT)

@@ -8,6 +8,12 @@ import unicodedata
 from crawler.site.editions import CAPITALS, SITE_NAMES, SOURCES
 
 _SPACE = re.compile(r"[\s\x00]+")  # a NUL byte separates words as a space does
+# What is no text: a lone surrogate (half an emoji, cut by a CMS: "\udfff" in its JSON), which
+# no encoder takes, and a control character that is not HTML's whitespace (tab, newline, form
+# feed, carriage return). Each becomes U+FFFD, so that a page's one bad character is shown as
+# one, and never stops a write nor an alert.
+_NOT_TEXT = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+REPLACEMENT = "\ufffd"
 # og:title and <title> may end with " | Kazinform" or " | Qazinform News Agency".
 _SITE_SUFFIX = re.compile(rf"\s+[|–—]\s+[^|–—]*(?:{'|'.join(SITE_NAMES)})[^|–—]*$", re.IGNORECASE)
 # "ASTANA. KAZINFORM The ...", "NUR-SULTAN. KAZINFORM – Parliamentary ...", "ҚЫЗЫЛОРДА. KAZINFORM — ...".
@@ -23,9 +29,16 @@ _CREDIT_LINE = re.compile(
 )
 
 
+def valid_text(value: str) -> str:
+    """The text as valid Unicode: a lone surrogate or a control character (but HTML's
+    whitespace) becomes U+FFFD."""
+    return _NOT_TEXT.sub(REPLACEMENT, value)
+
+
 def clean_text(value: str) -> str | None:
-    """Fold every run of whitespace (NBSP included) to one space; None if nothing is left."""
-    text = _SPACE.sub(" ", unicodedata.normalize("NFC", value)).strip()
+    """Every run of whitespace (NBSP and NUL included) folded to one space, the rest made valid
+    text (valid_text); None if nothing is left."""
+    text = valid_text(_SPACE.sub(" ", unicodedata.normalize("NFC", value))).strip()
     return text or None
 
 

@@ -10,14 +10,15 @@ from scrapy.spidermiddlewares.httperror import HttpError
 
 from crawler import signals
 from crawler.arguments import CrawlArguments
-from crawler.contracts import UNCHANGED, EventKind, FinishReason, Stat, WalkStop
+from crawler.clock import Clock
+from crawler.contracts import CheckOutcome, EventKind, FinishReason, Stat, WalkStop
 from crawler.items import RawPage
-from crawler.middlewares import BotChallenge
+from crawler.middlewares import BotChallenge, OffSite, RobotsExcluded
 from crawler.recheck import Due
 from crawler.site.layouts import feeds, home, listing, load_article
 from crawler.site.layouts.error_page import is_error_page
+from crawler.site.text import valid_text
 from crawler.site.urls import (
-    SITE_DOMAINS,
     article_id,
     canonical_url,
     first_url,
@@ -25,7 +26,6 @@ from crawler.site.urls import (
     is_navigation_url,
     is_on_site,
     listed_id,
-    origin,
 )
 from crawler.state import ArchiveState
 from crawler.topic import RULE_VERSION
@@ -53,8 +53,8 @@ class ElectionsSpider(scrapy.Spider):
     section: str
     edition_lang: str
     keep_raw: bool
-    allowed_domains: list[str]
     allowed_origins: set[tuple[str, str, int]]
+    clock: Clock  # ELECTIONS_NOW: when a page was fetched
     min_listing_bound: int
     requested_ids: set[str]
     archive_state: ArchiveState | None  # handed over by crawler.state.CrawlState
@@ -90,7 +90,6 @@ class ElectionsSpider(scrapy.Spider):
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider.request_dropped, signal=scrapy.signals.request_dropped)
-        crawler.signals.connect(spider.request_scheduled, signal=scrapy.signals.request_scheduled)
         crawler.signals.connect(spider.spider_idle, signal=scrapy.signals.spider_idle)
         settings = crawler.settings
         spider.given_arguments = dict(kwargs)
@@ -100,10 +99,8 @@ class ElectionsSpider(scrapy.Spider):
         spider.edition_lang = spider.arguments.site.lang
         # Only a crawl stores raw pages: `scrapy parse` would print their compressed bytes.
         spider.keep_raw = settings.getbool("ELECTIONS_KEEP_RAW") and settings.getbool("ELECTIONS_RECORD_RUN")
-        # The site's domains, and the hosts of the site and start URLs, so that a replica works.
-        given = [url for url in (spider.arguments.start_url, spider.site_url, spider.arguments.url) if url]
-        spider.allowed_domains = [*SITE_DOMAINS, *sorted({urlsplit(url).hostname or "" for url in given})]
-        spider.allowed_origins = {origin(url) for url in given}  # a replica's host, at its own port only
+        spider.allowed_origins = spider.arguments.origins  # beside the site's domains (SiteBoundsMiddleware)
+        spider.clock = Clock.from_settings(settings)  # checked by the crawl command
         spider.min_listing_bound = settings.getint("ELECTIONS_LISTING_MIN_BOUND")
         spider.topic_rule = settings.get("ELECTIONS_TOPIC_RULE")
         spider.all_news_url = urljoin(spider.site_url, spider.arguments.site.all_news_path)
@@ -495,33 +492,46 @@ class ElectionsSpider(scrapy.Spider):
 
     def parse_recheck(self, response):
         """A stored article, fetched again: unchanged (304), gone (404, 410, the site's error
-        page), sent to a page that is no article, or its page: stored as any fetch is, its edits
-        kept as versions (crawler/archive/changes.py)."""
+        page), sent to a page that is no article or to another article, or its page: stored
+        as any fetch is, its edits kept as versions (crawler/archive/changes.py). A re-check
+        writes to the article it checks, and to no other."""
         article_id = response.meta["article_id"]
         if response.status == 304:
-            self.checked(article_id, UNCHANGED)
+            self.checked(article_id, CheckOutcome.UNCHANGED)
         elif response.status in (404, 410):
             self.checked(article_id, EventKind.REMOVED, f"HTTP {response.status}")
         elif isinstance(response, HtmlResponse) and is_error_page(response):
             self.checked(article_id, EventKind.REMOVED, f"the site's error page, HTTP {response.status}")
         elif isinstance(response, HtmlResponse) and not is_article_url(response.url):
             self.checked(article_id, EventKind.REDIRECTED, f"sent to {response.url}")
+        elif listed_id(response.url) != article_id:  # stories merged: it points to another article now
+            self.checked(article_id, EventKind.REDIRECTED, f"sent to {response.url}, article {listed_id(response.url)}")
         else:
-            yield from self.parse_article(response)
+            for item in self.parse_article(response):
+                item["recheck_of"] = article_id
+                yield item
 
     def checked(self, article_id: str, outcome: str, detail: str | None = None) -> None:
-        if outcome != UNCHANGED:
+        if outcome not in (CheckOutcome.UNCHANGED, CheckOutcome.EXCLUDED):
             self.logger.warning("Stored article %s is %s: %s", article_id, outcome, detail)
         self.crawler.signals.send_catch_log(
             signals.article_checked, article_id=article_id, outcome=str(outcome), detail=detail
         )
 
     def recheck_failed(self, failure):
-        """No answer: the article stays due, for the next run. Never a removal."""
-        self.crawler.stats.inc_value(Stat.RECHECK_FAILED)
-        self.logger.warning(
-            "Re-check of %s failed (%s): due again next run", failure.request.url, failure_reason(failure)
-        )
+        """Sent to another site: redirected, and nothing fetched there. Forbidden by robots.txt:
+        checked, as the site wishes. No answer: tried again after a wait (crawler/recheck.py).
+        Never a removal."""
+        article_id = failure.request.meta["article_id"]
+        if failure.check(OffSite):
+            self.checked(article_id, EventKind.REDIRECTED, f"sent to {failure.value.target}, on another site")
+        elif failure.check(RobotsExcluded):
+            self.excluded(failure.request)
+            self.checked(article_id, CheckOutcome.EXCLUDED, "robots.txt forbids it")
+        else:
+            reason = failure_reason(failure)
+            self.logger.warning("Re-check of %s failed (%s): tried again later", failure.request.url, reason)
+            self.checked(article_id, CheckOutcome.FAILED, reason)
         stop_on_challenge(failure)
 
     def channel_request(self, url: str, callback) -> scrapy.Request:
@@ -607,6 +617,7 @@ class ElectionsSpider(scrapy.Spider):
             self.report_failure(response.request, f"the site's error page, HTTP {response.status}", gone=True)
             return
         item = load_article(response, section=self.section, edition_lang=self.edition_lang)
+        item["scraped_at"] = self.clock.iso()
         item["etag"] = header(response, b"ETag")
         item["last_modified"] = header(response, b"Last-Modified")
         item["listed_in"] = response.meta.get("listed_in")
@@ -614,7 +625,7 @@ class ElectionsSpider(scrapy.Spider):
             item["selected_from"] = response.meta.get("selected_from", self.listing_url)
         self.note_alias(response.request, item.get("article_id"))
         if self.keep_raw:
-            item["raw_page"] = RawPage.of(response)
+            item["raw_page"] = RawPage.of(response, item["scraped_at"])
         yield item
 
     def listing_failed(self, failure):
@@ -645,6 +656,9 @@ class ElectionsSpider(scrapy.Spider):
             self.crawler.stats.set_value(first, what)
 
     def article_failed(self, failure):
+        if failure.check(RobotsExcluded):
+            self.excluded(failure.request)
+            return
         gone = bool(failure.check(HttpError)) and failure.value.response.status in (404, 410)
         self.report_failure(failure.request, failure_reason(failure), gone=gone)
         stop_on_challenge(failure)
@@ -665,21 +679,20 @@ class ElectionsSpider(scrapy.Spider):
             self.note_alias(request, listed_id(request.url))
             self.crawler.stats.inc_value(Stat.DUPLICATES)  # the same article, seen twice
 
-    def request_scheduled(self, request):
-        """OffsiteMiddleware drops a redirect to another site as it is scheduled."""
-        if request.callback == self.parse_article and not is_on_site(request.url, self.allowed_origins):
-            parts = urlsplit(request.url)
-            where = (
-                f"a {parts.scheme}: URL" if parts.scheme not in ("http", "https") else f"another site ({parts.netloc})"
-            )
-            self.report_failure(request, f"redirect to {where}")
-
     def note_alias(self, request, article_id: str | None) -> None:
         """The listing's id for an article served under another: known from now on, so that
         the old card is not fetched again every run."""
         alias = listed_id(first_url(request))
         if article_id and alias != article_id:
             self.crawler.signals.send_catch_log(signals.article_moved, alias_id=alias, article_id=article_id)
+
+    def excluded(self, request) -> None:
+        """A page robots.txt forbids: the site's choice, not a failure of the run. Counted, never
+        fetched, never pending (an earlier failure of it is forgotten)."""
+        url = first_url(request)
+        self.crawler.stats.inc_value(Stat.ROBOTS_EXCLUDED)
+        self.logger.info("robots.txt forbids %s: excluded, as the site wishes", url)
+        self.crawler.signals.send_catch_log(signals.page_excluded, url=url, article_id=article_id(url))
 
     def report_failure(self, request, reason: str, gone: bool = False) -> None:
         """`gone`: the site answered that the article is not there (Stat.ARTICLES_GONE)."""
@@ -729,11 +742,11 @@ def failure_reason(failure) -> str:
         response = failure.value.response
         location = response.headers.get("Location", b"").decode("latin-1")
         if 300 <= response.status < 400 and location:  # one Scrapy would not follow: file:, data: ...
-            return f"HTTP {response.status}, a redirect not followed, to {location[:80]}"
+            return f"HTTP {response.status}, a redirect not followed, to {valid_text(location[:80])}"
         return f"HTTP {response.status}"
     if failure.check(DownloadTimeoutError):
         return "timeout"
-    if failure.check(BotChallenge):
+    if failure.check(BotChallenge, OffSite, RobotsExcluded):
         return str(failure.value)
     name, message = type(failure.value).__name__, str(failure.value).strip()
     return f"{name}: {message}" if message else name

@@ -170,3 +170,78 @@ def test_a_refresh_that_finds_a_stored_article_gone_records_a_removal_not_a_fail
     run = newsroom.run(server, newsroom.t1 + timedelta(minutes=5), "-a", "refresh=1", "-a", "recheck=off")
     assert newsroom.events() == [(gone.article_id, "removed", "HTTP 410")]
     assert rows(newsroom.db, "dropped_items") == [] and run["removed"] == 1 and run["status"] == "ok"
+
+
+@pytest.fixture
+def other_site():
+    """Another host, whose requests are counted: no re-check may reach it."""
+    with ReplicaServer(ReplicaSite(articles=1, seed=2), host="127.0.0.2") as server:
+        yield server
+
+
+def test_a_stub_a_merged_story_and_a_move_to_another_site_are_each_recorded_once_and_fail_no_run(newsroom, other_site):
+    """Issue 29: a stub that kept its title was a "missing body" failure in every later run; a
+    re-check redirected to another stored article recorded nothing and was due every run; one
+    redirected to another host stored that host's page as an Elections article."""
+    site, server = newsroom.site, newsroom.server
+    newsroom.run(server, newsroom.t1)
+    stored = stored_articles(newsroom.db)
+    stub = site.edit_fields(0, paragraphs=[])  # its title and lead, no text
+    merged, into = site.articles[1], site.articles[2]
+    site.add_fault("redirect", f"^{merged.path}$", into.path)
+    casino = site.articles[3]
+    elsewhere = other_site.base_url + other_site.site.articles[0].path
+    site.add_fault("redirect", f"^{casino.path}$", elsewhere)
+
+    second = newsroom.run(server, newsroom.t1 + DAY)
+    assert (second["status"], second["healthy"], second["removed"]) == ("ok", 1, 3), second["health_problems"]
+    assert sorted(newsroom.events()) == sorted(
+        [
+            (stub.article_id, "withdrawn", "the page keeps its title but has no text"),
+            (merged.article_id, "redirected", f"sent to {server.base_url}{into.path}, article {into.article_id}"),
+            (casino.article_id, "redirected", f"sent to {elsewhere}, on another site"),
+        ]
+    )
+    assert sum(other_site.site.requests.values()) == 0  # nothing fetched there, robots.txt neither
+    after = stored_articles(newsroom.db)
+    assert set(after) == set(stored)  # nothing stored from where they were sent
+    for article in (stub, merged, casino):  # their text kept, each marked gone and checked
+        row = after[article.article_id]
+        assert (row["title"], row["body"]) == (stored[article.article_id]["title"], stored[article.article_id]["body"])
+        assert row["removed_at"] and row["last_checked_at"].startswith(at(newsroom.t1 + DAY)[:13])
+    assert rows(newsroom.db, "dropped_items") == [] and rows(newsroom.db, "article_aliases") == []
+
+    third = newsroom.run(server, newsroom.t1 + 4 * DAY)  # the 3-day point: checked again, as they are
+    assert (third["status"], third["healthy"], third["removed"]) == ("ok", 1, 0)
+    assert len(newsroom.events()) == 3  # each recorded once
+    assert sum(other_site.site.requests.values()) == 0
+
+
+def test_a_recheck_that_keeps_failing_waits_longer_each_time_and_never_heads_the_queue(newsroom):
+    """Issue 29: an article whose re-check kept failing (a lasting 503) was due again in every
+    run and, the longest overdue, headed the ELECTIONS_RECHECK_MAX queue: a few hundred such
+    would starve every other re-check."""
+    site, server = newsroom.site, newsroom.server
+    newsroom.run(server, newsroom.t1)
+    down = site.articles[4]
+    site.fail(down, 503)
+    fast = {"RETRY_TIMES": "0"}
+
+    def requests_in(now, **settings) -> int:
+        before = newsroom.requests_of(down)
+        newsroom.run(server, now, **fast, **settings)
+        return newsroom.requests_of(down) - before
+
+    assert requests_in(newsroom.t1 + DAY) == 1  # due, and fails
+    [row] = [r for r in rows(newsroom.db, "articles") if r["article_id"] == down.article_id]
+    assert (row["check_failures"], row["removed_at"]) == (1, None)  # a failure, no removal
+    assert requests_in(newsroom.t1 + DAY + timedelta(minutes=30)) == 0  # waits the schedule's first point, 1 h
+    assert requests_in(newsroom.t1 + DAY + 2 * timedelta(hours=1)) == 1  # then tried again, and fails again
+    # The 3-day point: all six fresh articles due, two taken; those that never failed come first.
+    fourth = newsroom.run(server, newsroom.t1 + 4 * DAY, **fast, ELECTIONS_RECHECK_MAX="2")
+    assert fourth["rechecked"] == 2 and newsroom.requests_of(down) == 3
+    assert (fourth["status"], fourth["healthy"]) == ("ok", 1)
+    site.heal(down)
+    assert requests_in(newsroom.t1 + 5 * DAY) == 1  # its wait (6 h after the second failure) is over: back
+    [row] = [r for r in rows(newsroom.db, "articles") if r["article_id"] == down.article_id]
+    assert row["check_failures"] == 0

@@ -149,6 +149,23 @@ def test_a_challenge_is_reported_and_a_dead_site_too(tmp_path):
     assert "  PROBLEM: robots.txt failed: " in dead.stdout
 
 
+def test_an_article_robots_txt_forbids_is_shown_as_excluded_not_as_a_problem(tmp_path):
+    """Issue 29: a page the site forbids is the site's choice; the check shows it, as the crawl counts it."""
+    site = ReplicaSite(articles=40, seed=5)
+    site.disallowed.append(site.articles[1].path)  # the listing's second card
+    with ReplicaServer(site) as server:
+        result = check_site(tmp_path, server)
+    assert result.returncode == 0, result.stdout
+    lines = result.stdout.splitlines()
+    at = lines.index(f"article 2: {server.base_url}{site.articles[1].path}")
+    assert (
+        lines[at + 1]
+        == "  excluded: robots.txt forbids it; make crawl counts it (elections/robots_excluded), no failure"
+    )
+    assert site.requests[site.articles[1].path] == 0
+    assert lines[-1] == "verdict: ready: `make crawl` can read the site as it is today"
+
+
 def test_a_missing_robots_txt_is_an_answer_not_a_problem(tmp_path):
     with ReplicaServer(ReplicaSite(articles=40, seed=5)) as server:
         server.site.add_fault("status", "^/robots.txt$", 404)

@@ -1,13 +1,19 @@
 """End to end: the English, Russian and Kazakh editions of the replica, one server, crawled
 one after another into one archive (issue 22)."""
 
+import shutil
+import sqlite3
+import subprocess
+import sys
 from collections import Counter
 
 import pytest
 
+from crawler.archive import open_database, open_read_only
 from replica import ReplicaServer, ReplicaSite
-from replica.crawling import crawl, mismatches, rows, stored_articles
+from replica.crawling import ROOT, crawl, mismatches, rows, setting_options, stored_articles
 from replica.editions import KAZAKH, RUSSIAN
+from tests.checks import fts_integrity_check
 
 
 @pytest.fixture(scope="module")
@@ -108,3 +114,116 @@ def test_one_editions_new_articles_never_move_anothers_walk(editions, tmp_path):
     stored = stored_articles(db)
     assert {a.expected_id for a in new_russian + new_english} <= set(stored)
     assert mismatches(stored, expected_items(server, english, russian)) == {}
+
+
+@pytest.fixture(scope="module")
+def three_editions(tmp_path_factory):
+    """An archive of all three editions, crawled once; each test works on its own copy. One
+    Russian article's author opens with half an emoji, as the web writes it."""
+    english = ReplicaSite(articles=30, seed=61, section_at="site map")
+    probe = ReplicaSite(articles=25, seed=62, edition=RUSSIAN)
+    cut = next(n for n, a in enumerate(probe.articles) if a.author and a.layout in ("current", "redesign2026"))
+    russian = ReplicaSite(articles=25, seed=62, edition=RUSSIAN, defects={cut: "half emoji"})
+    kazakh = ReplicaSite(articles=20, seed=63, edition=KAZAKH, section_at="tags")
+    russian.translate_from(english)
+    kazakh.translate_from(english)
+    db = tmp_path_factory.mktemp("three") / "elections.db"
+    with ReplicaServer(english, editions=(russian, kazakh)) as server:
+        for site in (english, russian, kazakh):
+            result = crawl_edition(server, site, db)
+            assert result.returncode == 0, result.stderr[-3000:]
+        assert mismatches(stored_articles(db), expected_items(server, english, russian, kazakh)) == {}
+        yield server, english, russian, kazakh, db
+
+
+def archive_copy(three_editions, tmp_path):
+    copy = tmp_path / "elections.db"
+    source = open_database(three_editions[-1])
+    source.execute(f"vacuum into '{copy}'")
+    source.close()
+    return copy
+
+
+SECTIONS = {"en": "Elections", "ru": "Выборы", "kk": "Сайлау"}
+
+
+def facts(db) -> dict[str, tuple]:
+    """Each article's edition, section and language."""
+    return {row["article_id"]: (row["edition"], row["section"], row["lang"]) for row in rows(db, "articles")}
+
+
+def test_reparse_reads_each_kept_page_with_its_own_editions_settings_and_changes_nothing(three_editions, tmp_path):
+    """Issue 29: `scrapy reparse` set every Russian and Kazakh article's section to "Elections"
+    and wrote 132 spurious versions."""
+    db = archive_copy(three_editions, tmp_path)
+    before = rows(db, "articles")
+    assert {(edition, section) for edition, section, _ in facts(db).values()} == set(SECTIONS.items())
+    for _ in range(2):  # "run twice with the same parsers, it changes nothing"
+        result = subprocess.run(
+            [sys.executable, "-m", "scrapy", "reparse", *setting_options(db)], cwd=ROOT, capture_output=True, text=True
+        )
+        assert result.returncode == 0, result.stderr[-3000:]
+        assert result.stdout.splitlines()[-1] == "reparse: 75 pages read, 0 articles changed, 75 unchanged, 0 failed"
+    assert rows(db, "articles") == before
+    assert rows(db, "article_versions") == [] and rows(db, "article_events") == []
+
+
+def test_a_refresh_touches_its_own_editions_articles_alone(three_editions, tmp_path):
+    """Issue 29: `-a refresh=400` in an English crawl fetched every edition's articles and
+    stored them under the running edition (edition 'ru', section 'Выборы'), and --on-change
+    fired for minor edits that never happened."""
+    server, english, russian, kazakh, _ = three_editions
+    db = archive_copy(three_editions, tmp_path)
+    before = facts(db)
+    for site, others in ((english, (russian, kazakh)), (russian, (english, kazakh))):
+        read = {other.edition.code: Counter(other.requests) for other in others}
+        result = crawl_edition(server, site, db, "-a", "refresh=4000")  # every article it holds, back to 2015
+        assert result.returncode == 0, result.stderr[-3000:]
+        run = rows(db, "crawl_runs")[-1]
+        assert (run["edition"], run["status"], run["healthy"]) == (site.edition.code, "ok", 1)
+        assert (run["articles_unchanged"], run["minor_edits"], run["articles_updated"]) == (len(site.articles), 0, 0)
+        for other in others:  # not one of another edition's articles asked for
+            asked = Counter(other.requests) - read[other.edition.code]
+            assert not {a.path for a in other.articles} & set(asked), other.edition.code
+    assert facts(db) == before
+    assert rows(db, "article_events") == [] and rows(db, "article_versions") == []
+
+
+def test_any_sqlite_tool_writes_the_archive_and_search_finds_in_every_language_after_the_next_crawl(
+    three_editions, tmp_path
+):
+    """Issue 29: with the plain sqlite3 shell, `update articles set title = …` failed with "no
+    such tokenizer: elections_kk": the stemmed indexes' triggers needed the project's."""
+    server, _, _, kazakh, _ = three_editions
+    db = archive_copy(three_editions, tmp_path)
+    queries = {
+        "en": ("articles_fts", "elections"),
+        "ru": ("articles_search_ru", "выборы"),
+        "kk": ("articles_search_kk", "сайлау"),
+    }
+
+    def found() -> dict[str, list[int]]:
+        with open_read_only(db) as archive:
+            return {
+                language: [r[0] for r in archive.db.execute(f"select rowid from {table} where {table} match ?", [word])]
+                for language, (table, word) in queries.items()
+            }
+
+    before = found()
+    assert all(before.values())
+    if shutil.which("sqlite3"):  # the sqlite3 shell (.ci/run installs it)
+        shell = subprocess.run(
+            ["sqlite3", str(db), "update articles set title = title || '' where rowid = 1"],
+            capture_output=True,
+            text=True,
+        )
+        assert (shell.returncode, shell.stderr) == (0, "")
+    plain = sqlite3.connect(db)  # Python's own sqlite3, as pandas or DB Browser write
+    with plain:
+        plain.execute("update articles set title = title || ' ' where lang in ('ru', 'kk')")
+        plain.execute("update articles set title = trim(title) where lang in ('ru', 'kk')")
+    plain.close()
+    assert crawl_edition(server, kazakh, db).returncode == 0  # the next crawl: the indexes have caught up
+    assert found() == before
+    assert rows(db, "search_queue") == []
+    fts_integrity_check(db)

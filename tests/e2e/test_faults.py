@@ -478,3 +478,32 @@ def test_a_card_under_an_old_url_that_redirects_is_known_after_its_article_is_st
     assert hostile.site.requests[old_path] == 1  # known: not fetched again
     # robots.txt and listing page 1, whose cards are all known; then the second channel
     assert second["requests"] == 1 + 1 + CHANNEL_REQUESTS
+
+
+def test_a_lone_surrogate_in_a_page_loses_nothing_and_is_stored_as_a_replacement_character(tmp_path):
+    """Issue 29: a JSON-LD author opening with half an emoji ("\\udfff") failed the write of its
+    whole batch, in every run: 0 of 5 stored. Every text is made valid where the page is read."""
+    probe = ReplicaSite(articles=5, seed=29)
+    positions = [n for n, a in enumerate(probe.articles) if a.author and a.layout in ("current", "redesign2026")]
+    site = ReplicaSite(articles=5, seed=29, defects={positions[0]: "half emoji"})
+    with ReplicaServer(site) as server:
+        hostile = Hostile(server, tmp_path / "elections.db")
+        run = hostile.run()
+    assert (run["status"], run["healthy"], run["articles_new"]) == ("ok", 1, 5)
+    cut = site.articles[positions[0]]
+    assert stored_articles(hostile.db)[cut.article_id]["author"] == f"\ufffd {cut.author}"
+    assert hostile.failures() == {}
+
+
+def test_a_card_robots_txt_forbids_is_excluded_never_fetched_and_fails_no_run(hostile):
+    """Issue 29: such a card was pending with "Forbidden by robots.txt", every run partial with
+    exit 1 and an alert, until given up. The site's choice is no fault."""
+    private = hostile.site.articles[7]
+    hostile.site.disallowed.append(private.path)
+    for _ in range(2):  # and in the next run, again
+        run = hostile.run()
+        assert (run["status"], run["healthy"]) == ("ok", 1), run["health_problems"]
+        assert counters(run)["elections/robots_excluded"] == 1
+    assert hostile.site.requests[private.path] == 0
+    assert hostile.failures() == {}
+    assert hostile.stored_ids() == hostile.all_ids() - {private.article_id}

@@ -12,15 +12,20 @@ from collections import Counter
 from types import SimpleNamespace
 
 import pytest
+from scrapy.utils.project import get_project_settings
 from warcio.archiveiterator import ArchiveIterator
 
 from crawler import archive, topic
+from crawler.arguments import edition_sites
 from crawler.offline.reparse import reparse
 from crawler.site import layouts
 from crawler.site.layouts import redesign2026
 from crawler.site.layouts.page import matches, texts
 from replica import ReplicaServer, ReplicaSite
 from replica.crawling import ROOT, crawl, exit_code_of, mismatches, rows, setting_options, stored_articles
+
+# Each edition as the project's settings give it: what `scrapy reparse` reads kept pages with.
+SITES = edition_sites(get_project_settings())
 
 
 @pytest.fixture(scope="module")
@@ -86,8 +91,8 @@ def test_a_changed_parser_rule_updates_exactly_the_affected_articles(crawled, tm
     title = redesign2026.FIELDS["title"]
     monkeypatch.setitem(redesign2026.FIELDS, "title", [lambda page: [v.upper() for v in title[-1](page)]])
     db = archive.open_archive(db_path)
-    summary = reparse(db, "Elections", "en")
-    again = reparse(db, "Elections", "en")  # run twice with the same parsers: nothing more changes
+    summary = reparse(db, SITES)
+    again = reparse(db, SITES)  # run twice with the same parsers: nothing more changes
     db.close()
     assert (summary.read, summary.changed, summary.unchanged, summary.failed) == (
         60,
@@ -263,7 +268,7 @@ def test_reparse_waits_for_a_crawl_writing_beside_it(crawled, tmp_path, monkeypa
     thread.start()
     try:
         db = archive.open_archive(db_path)
-        summary = reparse(db, "Elections", "en")
+        summary = reparse(db, SITES)
         db.close()
     finally:
         stop.set()
@@ -305,7 +310,7 @@ def test_reparse_keeps_a_field_the_parsers_no_longer_find_and_says_so(crawled, t
     with_author = {i for i, row in before.items() if row["layout"] == "redesign2026" and row["author"]}
     assert with_author
     db = archive.open_archive(db_path)
-    summary = reparse(db, "Elections", "en")
+    summary = reparse(db, SITES)
     db.close()
     assert summary.kept == {"author": len(with_author)} and summary.changed == 0
     assert summary.line().endswith(
@@ -331,7 +336,7 @@ def test_a_reparse_that_was_killed_is_recorded_so_by_the_next(crawled, tmp_path)
                 "arguments": json.dumps({"pid": gone.pid}),
             },
         )
-    reparse(db, "Elections", "en")
+    reparse(db, SITES)
     db.close()
     runs = {run["id"]: run for run in rows(db_path, "crawl_runs")}
     assert (runs[killed]["status"], runs[killed]["finish_reason"]) == ("failed", "killed")
@@ -356,7 +361,7 @@ def test_reparse_judges_the_feeds_kept_pages_again_by_a_changed_topic_rule(tmp_p
     # A stricter rule, version 2: the articles scoring below it leave `articles`, verdicts stay.
     monkeypatch.setattr(topic, "THRESHOLD", strictest)
     monkeypatch.setattr(topic, "RULE_VERSION", 2)
-    summary = reparse(archive.open_existing(db), section="Elections", edition_lang="en")
+    summary = reparse(archive.open_existing(db), SITES)
     kept = {i for i in expected if scores[i] >= strictest}
     assert set(stored_articles(db)) == kept and 0 < len(kept) < len(expected)
     assert summary.deselected == len(expected) - len(kept) and summary.selected == 0
@@ -367,7 +372,7 @@ def test_reparse_judges_the_feeds_kept_pages_again_by_a_changed_topic_rule(tmp_p
 
     # The rule as it was: every election article is back, every field as the ground truth.
     monkeypatch.undo()
-    summary = reparse(archive.open_existing(db), section="Elections", edition_lang="en")
+    summary = reparse(archive.open_existing(db), SITES)
     assert summary.selected == len(expected) - len(kept) and summary.deselected == 0
     assert mismatches(stored_articles(db), expected) == {}
 
@@ -400,7 +405,7 @@ def test_pages_in_an_unknown_design_are_stored_as_generic_and_upgraded_by_repars
     )
     monkeypatch.setattr(layouts, "LAYOUTS", (story, *layouts.LAYOUTS))
     db = archive.open_archive(db_path)
-    summary = reparse(db, "Elections", "en")
+    summary = reparse(db, SITES)
     db.close()
     assert (summary.read, summary.changed, summary.failed) == (20, 2, 0)
     after = stored_articles(db_path)

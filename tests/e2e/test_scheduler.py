@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from crawler.commands.crawl import lock_path
+from crawler.archive import archive_location
 from crawler.lock import ProcessLock
 from crawler.scheduler.service import stored_next_run_time
 from replica import ReplicaServer, ReplicaSite
@@ -313,7 +313,7 @@ def test_once_exits_as_scrapy_crawl_does_and_alerts_when_not_ok(scheduler, tmp_p
 def test_a_symlink_to_the_database_shares_its_lock(scheduler, tmp_path):
     link = tmp_path / "link.db"
     link.symlink_to(scheduler.db)
-    with ProcessLock(lock_path(str(scheduler.db))):
+    with ProcessLock(archive_location(scheduler.db).lock_path):
         through_link = crawl("-a", f"start_url={scheduler.server.start_url}", db=link)
     assert through_link.returncode == 3 and "another crawl holds" in through_link.stderr
 
@@ -598,3 +598,96 @@ def test_once_with_editions_crawls_each_in_turn_a_run_and_an_alert_each(tmp_path
     assert [(run["edition"], run["healthy"], run["articles_new"]) for run in runs] == [("en", 1, 2), ("ru", 0, 0)]
     assert alert.read_text().startswith(f"Elections crawl run {runs[1]['id']} (ru edition): ")
     assert alert.read_text().count("Elections crawl run") == 1  # the healthy English run alerts nobody
+
+
+def editions_command(server: ReplicaServer, russian: ReplicaSite, db: Path, data_dir: Path, alert: Path) -> list[str]:
+    """`scheduler.py --once --editions en,ru` over the replica, its alerts appended to `alert`."""
+    urls = json.dumps({"ru": server.edition_url(russian) + "/"})
+    return [
+        sys.executable,
+        "scheduler.py",
+        "--once",
+        "--editions",
+        "en,ru",
+        "--data-dir",
+        str(data_dir),
+        "--on-failure",
+        f'cat >> {alert}; printf "%s\\n" "$ELECTIONS_RUN_SUMMARY" >> {alert}',
+        "--",
+        *setting_options(db, ELECTIONS_SITE_URL=server.home_url, ELECTIONS_SITE_URLS=urls),
+    ]
+
+
+def test_a_nul_byte_from_the_site_still_alerts_and_the_next_edition_is_still_crawled(tmp_path):
+    """Issue 29: a NUL in a listing redirect's Location reached the run's summary; Popen refused
+    the alert's environment, the job died with a traceback, and the ru edition was never crawled."""
+    english, russian = ReplicaSite(articles=20, seed=43), ReplicaSite(articles=15, seed=44, edition=RUSSIAN)
+    english.add_fault("redirect", f"^{LISTING_PATH}$", "file:///srv/\x00listing")  # page 1 of the listing
+    db, data_dir, alert = tmp_path / "elections.db", tmp_path / "data", tmp_path / "alert.txt"
+    with ReplicaServer(english, editions=(russian,)) as server:
+        result = subprocess.run(
+            editions_command(server, russian, db, data_dir, alert),
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+    assert result.returncode == 1, result.stderr[-3000:]
+    assert "Traceback" not in result.stderr
+    runs = rows(db, "crawl_runs")
+    assert [(run["edition"], run["healthy"]) for run in runs] == [("en", 0), ("ru", 1)]
+    assert "\x00" not in runs[0]["health_problems"] and "file:///srv/" in runs[0]["health_problems"]
+    said = alert.read_text().splitlines()
+    assert len(said) == 2 and all(line.startswith(f"Elections crawl run {runs[0]['id']}: ") for line in said)
+    assert len({a.path for a in russian.articles} & set(russian.requests)) == 15  # crawled, every article
+
+
+def test_a_bot_challenge_stops_every_edition_on_its_host_with_one_alert(tmp_path):
+    """Issue 29: one challenge gave two statuses and two alerts, and the next edition's requests
+    went to the host that had just challenged the crawler."""
+    english, russian = ReplicaSite(articles=20, seed=45), ReplicaSite(articles=15, seed=46, edition=RUSSIAN)
+    english.add_fault("challenge", "^/")  # every page of the host, robots.txt and the home page first
+    db, data_dir, alert = tmp_path / "elections.db", tmp_path / "data", tmp_path / "alert.txt"
+    with ReplicaServer(english, editions=(russian,)) as server:
+        result = subprocess.run(
+            editions_command(server, russian, db, data_dir, alert),
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+        host = server.base_url.removeprefix("http://")
+    assert result.returncode == 1, result.stderr[-3000:]
+    assert [(run["edition"], run["healthy"]) for run in rows(db, "crawl_runs")] == [("en", 0)]
+    assert sum(russian.requests.values()) == 0  # not one request to a host that challenged us
+    said = alert.read_text()
+    assert said.count("Elections crawl run") == 2  # one alert: its standard input and its summary
+    assert f"The site challenged the crawler at {host}: not crawled in this run, on that host: ru." in said
+
+
+@pytest.mark.parametrize("holder_form", ["path", "url"])
+def test_a_crawl_given_the_archive_as_a_url_and_one_given_its_path_refuse_each_other(replica, tmp_path, holder_form):
+    """Issue 29: `scrapy crawl` built its lock from the setting's text: ELECTIONS_DB=sqlite:///…
+    locked `<cwd>/sqlite:/…/x.db.lock`, and two crawls of one archive wrote it at once."""
+    db = tmp_path / "elections.db"
+    forms = {"path": str(db), "url": f"sqlite:///{db}"}
+    other_form = "url" if holder_form == "path" else "path"
+    first = subprocess.Popen(
+        crawl_command("-a", f"start_url={replica.start_url}", db=db, ELECTIONS_DB=forms[holder_form], **SLOW),
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        lock = Path(f"{db}.lock")
+        deadline = time.monotonic() + 60
+        while not (lock.exists() and lock.read_text().strip()) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        second = crawl("-a", f"start_url={replica.start_url}", db=db, ELECTIONS_DB=forms[other_form])
+        assert first.poll() is None, "the first crawl ended before the second was tried"
+    finally:
+        first.send_signal(signal.SIGTERM)
+        first.wait(timeout=120)
+    assert second.returncode == 3, second.stderr[-2000:]
+    assert f"another crawl holds {db}.lock" in second.stderr
+    assert not (ROOT / "sqlite:").exists()

@@ -7,13 +7,14 @@ from pathlib import Path
 import pytest
 
 from crawler.archive import (
+    PROJECT_ROOT,
     ArchiveError,
     ArchiveRefused,
     ArchiveUnusable,
+    archive_location,
     open_archive,
     open_existing,
     open_read_only,
-    sqlite_path,
 )
 from crawler.contracts import Stat
 from crawler.scheduler.service import main as scheduler_main
@@ -35,20 +36,34 @@ def article(number: int, **fields) -> dict:
 @pytest.mark.parametrize(
     ("location", "path"),
     [
-        ("data/elections.db", Path("data/elections.db")),
-        ("sqlite:///data/elections.db", Path("data/elections.db")),
+        ("data/elections.db", PROJECT_ROOT / "data/elections.db"),  # the project's, wherever started
+        ("sqlite:///data/elections.db", PROJECT_ROOT / "data/elections.db"),
         ("sqlite:////var/lib/elections.db", Path("/var/lib/elections.db")),
-        ("sqlite:///data/my%20archive.db", Path("data/my archive.db")),
+        ("sqlite:///data/my%20archive.db", PROJECT_ROOT / "data/my archive.db"),
     ],
 )
 def test_the_archive_is_named_by_a_path_or_an_sqlite_url(location, path):
-    assert sqlite_path(location) == path
+    assert archive_location(location).path == path
+    assert archive_location(location).lock_path == Path(f"{path}.lock")
+    assert str(archive_location(location)) == str(path)  # the name messages give it
+
+
+def test_a_path_and_a_url_and_a_symlink_to_one_archive_share_one_lock(tmp_path):
+    """Issue 29: `scrapy crawl` built its lock from the setting's text, so that
+    ELECTIONS_DB=sqlite:///…/x.db locked `<cwd>/sqlite:/…/x.db.lock`, and no other crawl."""
+    (tmp_path / "x.db").touch()
+    (tmp_path / "link.db").symlink_to(tmp_path / "x.db")
+    locks = {
+        archive_location(location).lock_path
+        for location in (tmp_path / "x.db", f"sqlite:///{tmp_path}/x.db", str(tmp_path / "link.db"))
+    }
+    assert locks == {tmp_path / "x.db.lock"}
 
 
 @pytest.mark.parametrize("location", ["postgresql://archive.example/elections", "sqlite://host/elections.db"])
 def test_a_location_naming_no_sqlite_file_is_one_sentence(location):
     with pytest.raises(ArchiveUnusable) as raised:
-        sqlite_path(location)
+        archive_location(location)
     assert raised.value.reason() == (
         f"the archive {location} is not one this crawler can open: name an SQLite file, as a path or as sqlite:///path"
     )

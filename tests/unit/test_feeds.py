@@ -25,7 +25,11 @@ def utc(moment: datetime) -> str:
 
 
 def test_robots_txt_sitemap_lines_become_absolute_urls():
-    robots = xml("/robots.txt", pages.ROBOTS_TXT.format(base_url=BASE) + "sitemap: /sitemaps/news.xml\n", TextResponse)
+    robots = xml(
+        "/robots.txt",
+        pages.ROBOTS_TXT.format(base_url=BASE, disallowed="") + "sitemap: /sitemaps/news.xml\n",
+        TextResponse,
+    )
     assert feeds.sitemaps_in_robots(robots) == [f"{BASE}/sitemap.xml", f"{BASE}/sitemaps/news.xml"]
 
 

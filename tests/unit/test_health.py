@@ -27,6 +27,23 @@ def test_a_daily_run_with_nothing_new_is_healthy():
     assert health_problems(run(listing_pages=1, articles_new=0), {}, {}, POLICY) == []
 
 
+def test_a_run_of_rechecks_and_pages_robots_txt_forbids_that_stores_no_page_is_healthy():
+    """Issue 29: re-checks answered 304, removed or failed, and a page the site forbids, store
+    no page by design: "N article pages requested, none stored" was a false alarm."""
+    stats = {
+        "elections/articles_requested": 9,
+        "recheck/requested": 8,
+        "recheck/recorded": 6,
+        "recheck/failed": 2,
+        "elections/robots_excluded": 1,
+    }
+    assert health_problems(run(listing_pages=1, articles_new=0), stats, {}, POLICY) == []
+    one_more = {**stats, "elections/articles_requested": 10}  # one that should have stored a page, and did not
+    assert "1 article pages requested, none stored" in health_problems(
+        run(listing_pages=1, articles_new=0), one_more, {}, POLICY
+    )
+
+
 def test_each_check_names_its_problem():
     stats = {"elections/articles_requested": 20, "validate/items": 20, "validate/layout/unknown": 3}
     problems = health_problems(

@@ -7,7 +7,13 @@ from scrapy.utils.misc import build_from_crawler
 from scrapy.utils.test import get_crawler
 
 from crawler.contracts import Stat
-from crawler.middlewares import BotChallenge, BotChallengeMiddleware, PageEndMiddleware
+from crawler.middlewares import (
+    BotChallenge,
+    BotChallengeMiddleware,
+    PageEndMiddleware,
+    RobotsExcluded,
+    RobotsMiddleware,
+)
 
 CHALLENGE_PAGE = b"<html><head><title>Just a moment...</title></head><body>Verifying you are human.</body></html>"
 ARTICLE = b"<html><head><title>CEC meets</title></head><body><h1>CEC meets</h1><p>Text.</p></body></html>"
@@ -95,3 +101,18 @@ def test_a_page_nested_deeper_than_the_parser_reads_is_a_failure_not_a_silent_lo
     else:
         assert middleware.process_response(request, response) is response
         assert "Deep text." in response.xpath("//p/text()").get()
+
+
+class Forbidding:
+    """A parsed robots.txt that forbids everything."""
+
+    def allowed(self, url, user_agent) -> bool:
+        return False
+
+
+def test_a_page_robots_txt_forbids_is_told_apart_from_any_other_ignored_request():
+    crawler = get_crawler(settings_dict={"ROBOTSTXT_OBEY": True})
+    robots = build_from_crawler(RobotsMiddleware, crawler)
+    with pytest.raises(RobotsExcluded, match=r"Forbidden by robots\.txt"):
+        robots.process_request_2(Forbidding(), Request("https://qazinform.com/news/x-a1b2c3"))
+    assert crawler.stats.get_value("robotstxt/forbidden") == 1

@@ -24,12 +24,13 @@ PAGES = Path(__file__).parents[1] / "pages"
 GROUND_TRUTH = json.loads((PAGES / "ground_truth.json").read_text())
 # One saved page per article (three designs were reconstructed from one replica page)
 SAVED = {truth["url"]: name for name, truth in reversed(GROUND_TRUTH.items())}
+FETCHED_AT = "2026-11-20T06:00:00+00:00"
 
 
 def kept_page(name: str, url: str) -> dict:
     request = Request(url, headers={"User-Agent": "ElectionsCrawler/0.1"})
     response = HtmlResponse(url, body=(PAGES / name).read_bytes(), request=request, headers={"Server": "nginx"})
-    return {"article_id": listed_id(url), **asdict(RawPage.of(response))}
+    return {"article_id": listed_id(url), **asdict(RawPage.of(response, FETCHED_AT))}
 
 
 @pytest.fixture
@@ -152,7 +153,9 @@ def test_reparse_finds_the_twins_of_pages_kept_before_twins_were_read(tmp_path):
     response = HtmlResponse(url, body=page.encode(), request=Request(url))
     path = tmp_path / "elections.db"
     with open_archive(path) as archive, archive.transaction():
-        archive.save_raw_pages([{"article_id": ours.expected_id, **asdict(RawPage.of(response))}], run_id=None)
+        archive.save_raw_pages(
+            [{"article_id": ours.expected_id, **asdict(RawPage.of(response, FETCHED_AT))}], run_id=None
+        )
         archive.save_articles([ours.expected_item(base + RUSSIAN.prefix)], run_id=None)  # no twins then
     assert rows(path, "article_twins") == []
     assert run_command(reparse_command.Command, ELECTIONS_DB=str(path)) == 0

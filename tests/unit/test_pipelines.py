@@ -128,3 +128,45 @@ def test_big_raw_pages_fill_a_batch_sooner(tmp_path):
     assert count == 3 and pipeline.raw_bytes == 1000  # written at 3,000 bytes held, not at 100 items
     pipeline.close_spider()
     archive.close()
+
+
+def test_a_row_no_encoder_takes_fails_alone_and_the_rest_of_its_batch_is_stored(tmp_path):
+    """Issue 29: a lone surrogate that reached the store (here, past the loader) once failed
+    the whole batch with UnicodeEncodeError, in every run: 0 of 5 stored."""
+    db_path = tmp_path / "elections.db"
+    crawler = get_crawler(settings_dict={"ELECTIONS_DB_BATCH_SIZE": 5, "ELECTIONS_MAX_ATTEMPTS": 3})
+    pipeline = build_from_crawler(StorePipeline, crawler)
+    archive = open_archive(db_path)
+    crawler.signals.send_catch_log(archive_opened, archive=archive)
+    crawler.stats.set_value(Stat.RUN_ID, 1)
+    page = RawPage(
+        "https://www.inform.kz/en/story_a3", "https://www.inform.kz/en/story_a3", 200, "{}", "{}", "", b"x", 1
+    )
+    for number in range(1, 6):
+        author = "\udfff Aigerim Sadykova" if number == 3 else "Aigerim Sadykova"
+        pipeline.process_item(article(number, author=author, raw_page=page if number == 3 else None))
+    pipeline.close_spider()
+    archive.close()
+    with sqlite3.connect(db_path) as db:
+        assert db.execute("select article_id from articles order by 1").fetchall() == [
+            ("a1",),
+            ("a2",),
+            ("a4",),
+            ("a5",),
+        ]
+        [(url, status, reason)] = db.execute("select url, status, reason from dropped_items").fetchall()
+        assert db.execute("select article_id from raw_pages").fetchall() == [("a3",)]  # kept for a better parser
+    assert (url, status) == ("https://www.inform.kz/en/story_a3", "pending")
+    assert reason.startswith("not stored: UnicodeEncodeError: ") and "surrogates not allowed" in reason
+    stats = crawler.stats.get_stats()
+    assert (stats["store/new"], stats["store/pending"], stats.get(Stat.UNWRITTEN)) == (4, 1, None)
+
+
+def test_a_day_ahead_is_counted_on_the_crawls_clock():
+    """Issue 29: "published at most a day ahead" was checked against the real clock, not the
+    crawl's (ELECTIONS_NOW): one clock everywhere."""
+    replay = build_from_crawler(ValidatePipeline, get_crawler(settings_dict={"ELECTIONS_NOW": "2020-01-01T00:00:00"}))
+    assert replay.process_item(article(1, published_at="2020-01-01T20:00:00+00:00"))  # within a day of its now
+    with pytest.raises(InvalidArticle, match=r"published_at out of range \(2022-11-08T09:15:00\+00:00\)"):
+        replay.process_item(article(2))  # 2022: years after the crawl's now
+    assert build_from_crawler(ValidatePipeline, get_crawler()).process_item(article(2))  # today's clock

@@ -158,6 +158,6 @@ def test_what_is_due_comes_from_the_archive_past_points_only(tmp_path):
             run_id=1,
         )
     with open_archive(tmp_path / "elections.db", clock=Clock(published + 2 * HOUR)) as archive:
-        [due] = archive.due_for_recheck(SCHEDULE, limit=10)
+        [due] = archive.due_for_recheck(SCHEDULE, limit=10, edition="en")
         assert (due.article_id, due.since) == ("97d5e1", published + HOUR)
-        assert archive.due_for_recheck(SCHEDULE, limit=0) == []
+        assert archive.due_for_recheck(SCHEDULE, limit=0, edition="en") == []

@@ -9,17 +9,21 @@ from pathlib import Path
 
 import pytest
 
-from crawler.archive import open_archive
+from crawler.archive import PROJECT_ROOT, open_archive
 from crawler.scheduler.job import (
     JobOptions,
+    alert_safe,
+    database_path,
     finished_run,
     own_run_id,
+    report,
     report_changes,
     report_unreported,
     run_alert,
     run_crawl,
     supervise,
 )
+from crawler.scheduler.options import argument_parser
 from crawler.scheduler.service import main
 from crawler.scheduler.state import REPORTED_RUN, record_state, scheduler_state
 from tests.checks import damage
@@ -59,7 +63,7 @@ def test_status_shows_the_last_runs_in_the_zone_and_check_fails_without_a_schedu
         "Next scheduled run: none (no scheduler is running with this data dir)",
     ]
     assert lines[3] == f"Last runs ({db}):"
-    assert lines[5].split()[:12] == [
+    assert lines[5].split()[:13] == [
         "2",
         "2026-11-30",
         "06:00",
@@ -69,6 +73,7 @@ def test_status_shows_the_last_runs_in_the_zone_and_check_fails_without_a_schedu
         "UNHEALTHY",
         "5",
         "1",
+        "0",
         "0",
         "0",
         "2",
@@ -191,6 +196,34 @@ def test_an_alert_that_hangs_is_stopped_with_everything_it_started(tmp_path):
     assert run_alert("exit 3", "summary", {}, timeout=5) == 3
 
 
+def test_an_alert_is_sent_whatever_bytes_the_site_put_in_its_summary(tmp_path):
+    """Issue 29: a NUL from a redirect's Location reached the summary, and Popen refused the
+    alert's environment (embedded null byte): no alert, a traceback, and no next edition."""
+    heard = tmp_path / "heard.txt"
+    options = JobOptions(on_failure=f'cat > {heard}; printf "%s" "$ELECTIONS_RUN_SUMMARY" >> {heard}')
+    run = {**RUN, "id": 4, "status": "failed", "healthy": 0}
+    text = "Elections crawl run 4: failed, UNHEALTHY: to file:///a\x00b\udfff\nc."
+    report(run, text, options, code=1)
+    said = heard.read_text()
+    line = "Elections crawl run 4: failed, UNHEALTHY: to file:///a\\x00b\\udfff\\nc."
+    assert said == f"{line}\n{line}"  # its standard input, then its environment
+    assert alert_safe("tab\tstays, ünïcode too") == "tab\tstays, ünïcode too"
+
+
+def test_the_scheduler_keeps_its_data_at_the_projects_root_wherever_it_is_started(tmp_path, monkeypatch):
+    """Issue 29: its data folder was crawler/data/, beside the package, not data/ at the root
+    that --help, docs/operations.md and the systemd recipe name; relative paths followed."""
+    monkeypatch.chdir(tmp_path)
+    assert (PROJECT_ROOT / "scrapy.cfg").is_file()
+    assert argument_parser().parse_args([]).data_dir == str(PROJECT_ROOT / "data")
+    assert JobOptions().log_dir == str(PROJECT_ROOT / "data" / "logs")
+    assert database_path(("-s", "ELECTIONS_DB=data/x.db")) == str(PROJECT_ROOT / "data" / "x.db")
+    assert database_path(("-s", "ELECTIONS_DB=sqlite:///data/x.db")) == str(PROJECT_ROOT / "data" / "x.db")
+    assert "data/*" in (PROJECT_ROOT / ".gitignore").read_text().splitlines()  # what it writes is ignored
+    assert main(["--next", "1", "--data-dir", "data"]) == 0  # the root's data/, not the working folder's
+    assert not (tmp_path / "data").exists()
+
+
 def test_a_run_that_found_edits_or_removals_runs_the_on_change_command_with_counts_only(tmp_path):
     heard = tmp_path / "heard.txt"
     command = (
@@ -233,12 +266,15 @@ def test_editions_are_refused_before_anything_runs_unless_the_crawl_knows_them(t
     assert not (data_dir / "logs").exists()
 
 
-def test_status_shows_what_each_run_rechecked_found_removed_and_back(tmp_path, capsys):
-    db = archive_with_runs(tmp_path / "elections.db", {"rechecked": 12, "removed": 2, "restored": 1})
+def test_status_shows_what_each_run_rechecked_found_removed_and_back_and_robots_txt_excluded(tmp_path, capsys):
+    counters = json.dumps({"elections/robots_excluded": 3})
+    db = archive_with_runs(
+        tmp_path / "elections.db", {"rechecked": 12, "removed": 2, "restored": 1, "counters": counters}
+    )
     assert main(["status", "--data-dir", str(tmp_path / "data"), "--", "-s", f"ELECTIONS_DB={db}"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[4].split()[-5:] == ["missed", "checked", "removed", "back", "duration"]
-    assert lines[5].split()[11:15] == ["2", "12", "2", "1"]
+    assert lines[4].split()[-6:] == ["excluded", "missed", "checked", "removed", "back", "duration"]
+    assert lines[5].split()[11:16] == ["3", "2", "12", "2", "1"]
 
 
 def test_the_job_reads_the_edition_its_crawl_takes():

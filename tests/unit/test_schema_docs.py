@@ -20,6 +20,8 @@ TABLES = (
     "topic_verdicts",
     "article_events",
     "article_twins",
+    "search_queue",
+    "search_stemmers",
 )
 
 

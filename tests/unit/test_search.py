@@ -3,17 +3,28 @@ their forms, in SQL, in `sqlite-utils search` and in Datasette's search boxes.""
 
 import asyncio
 import json
+import re
 import sqlite3
 from dataclasses import replace
 
 import pytest
 from click.testing import CliRunner
 from sqlite_utils.cli import cli
+from sqlitefts import fts5
 
-from crawler.archive import STEMMED, kazakh_stem, open_database, register_tokenizers, russian_stem
+from crawler.archive import (
+    STEMMED,
+    kazakh_stem,
+    open_archive,
+    open_database,
+    open_read_only,
+    register_tokenizers,
+    russian_stem,
+)
 from explore.serve import datasette_for
 from replica.content import Generator
 from replica.editions import KAZAKH, RUSSIAN
+from tests.checks import fts_integrity_check
 
 # (edition, title, body): the forms the issue asks to be found by another form
 TEXTS = [
@@ -35,6 +46,7 @@ def archive(tmp_path_factory):
         )
         db.table("articles").insert({**item, "article_id": f"{edition.code}-{n}", "tags": json.dumps([])})
     db.close()
+    open_database(path).close()  # written outside the archive's transactions: the indexes catch up as it opens
     return path
 
 
@@ -67,17 +79,34 @@ def test_sql_finds_every_form_on_a_connection_with_the_tokenizers(archive):
     connection.close()
 
 
-def test_the_indexes_follow_every_write_to_articles(tmp_path, archive):
+def test_the_indexes_follow_every_write_to_articles_whoever_makes_it(tmp_path, archive):
+    """Issue 29: any SQLite tool writes `articles` (no tokenizer needed); the stemmed indexes
+    catch up as the archive next opens, and within the archive's own transactions."""
     path = tmp_path / "copy.db"
     path.write_bytes(archive.read_bytes())
+    plain = sqlite3.connect(path)  # the plain sqlite3 shell, pandas, DB Browser ...
+    with plain:
+        plain.execute(
+            "update articles set body = 'Наблюдатели из ОБСЕ работали на участках.' where article_id = 'ru-1'"
+        )
+        plain.execute("update articles set title = title || '' where rowid = 1")
+        plain.execute("update articles set body = body || ' Голосование.' where article_id = 'ru-0'")
+        plain.execute("delete from articles where article_id = 'ru-0'")  # the two changes, one after the other
+        plain.execute("update articles set lang = 'ru' where article_id = 'kk-3'")  # found out to be Russian
+    assert plain.execute("select count(*) from search_queue").fetchone()[0] == 5
+    plain.close()
     db = open_database(path)
-    db["articles"].update("ru-1", {"body": "Наблюдатели из ОБСЕ работали на участках."})
-    db["articles"].delete("ru-0")
-    db["articles"].update("kk-3", {"lang": "ru"})  # found out to be Russian: moves index
     assert found(db.conn, "ru", "наблюдатель") == ["ru-1"]
     assert found(db.conn, "ru", "голосование") == found(db.conn, "ru", "выборы") == []
     assert found(db.conn, "kk", "байқаушы") == []
+    assert found(db.conn, "ru", "байқаушылар") == ["kk-3"]  # now stemmed as Russian
+    assert db.execute("select count(*) from search_queue").fetchone()[0] == 0
     db.close()
+    with open_archive(path) as opened, opened.transaction():  # the archive's own writes: caught up at commit
+        opened.db.execute("update articles set title = 'Выборы в Курултай' where article_id = 'ru-1'")
+    with open_read_only(path) as reader:
+        assert found(reader.db.conn, "ru", "курултая") == ["ru-1"]
+    fts_integrity_check(path)
 
 
 def test_sqlite_utils_search_stems_the_query_with_the_packages_plugin(archive):
@@ -131,3 +160,77 @@ def test_an_articles_text_and_a_query_are_split_and_stemmed_alike(language, text
 
     stems = STEMS[language]
     assert stems.text(text).split() == [token.decode() for token, _, _ in stems.tokens(text.encode())]
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")  # cffi prints what it caught
+def test_a_stemmer_that_raises_makes_the_search_fail_not_find_nothing():
+    """Issue 29: the tokenizer's callbacks had no error value, so an exception in a stemmer
+    was printed and taken as success: a search then found nothing instead of failing."""
+    from crawler.archive.search import Stems, fts5_tokenizer
+
+    def broken(word: str) -> str:
+        raise RuntimeError("stemmer broke")
+
+    tokenizer, _kept = fts5_tokenizer(Stems(broken))
+    connection = sqlite3.connect(":memory:")
+    fts5.register_tokenizer(connection, "broken", tokenizer)
+    connection.execute("create virtual table t using fts5(body, tokenize='broken')")
+    connection.execute("insert into t (body) values ('выбор')")  # a document's stems are split in C
+    with pytest.raises(sqlite3.OperationalError):
+        connection.execute("select * from t where t match 'выборы'").fetchall()
+    connection.close()
+
+
+def test_each_index_records_its_stemmer_and_is_rebuilt_when_it_changes(tmp_path, archive, monkeypatch):
+    from crawler.archive import search
+
+    path = tmp_path / "copy.db"
+    path.write_bytes(archive.read_bytes())
+    db = open_database(path)
+    recorded = {row["index_name"]: row["stemmer"] for row in db.query("select * from search_stemmers")}
+    assert recorded == {STEMMED[language][0]: search.STEMMERS_USED[language] for language in STEMMED}
+    assert recorded["articles_search_ru"].startswith("PyStemmer ")  # the package and its version
+    db.close()
+    # A new stemmer that keeps words whole: the index, rebuilt as the archive opens, holds them so.
+    monkeypatch.setitem(search.STEMS, "ru", search.Stems(lambda word: word))
+    monkeypatch.setitem(search.STEMMERS_USED, "ru", "words kept whole")
+    made: dict[str, tuple] = {}  # kept alive as long as a connection may call them back
+    monkeypatch.setattr(
+        search, "_fts5_tokenizer", lambda lang: made.setdefault(lang, search.fts5_tokenizer(search.STEMS[lang]))
+    )
+    db = open_database(path)
+    assert db.execute("select stemmer from search_stemmers where index_name = 'articles_search_ru'").fetchone() == (
+        "words kept whole",
+    )
+    assert found(db.conn, "ru", "выборах") == ["ru-0"] and found(db.conn, "ru", "выборы") == []
+    db.close()
+
+
+def test_the_kazakh_stemmer_is_linear_and_no_stemmer_sees_a_word_longer_than_the_bound():
+    """Issue 29: one 1.5-million-letter Kazakh word added about 45 s to a crawl, inside the
+    archive's write transaction: the stemmer copied the word at each ending it took off."""
+    from crawler.archive.search import MAX_STEMMED, STEMS
+
+    word = "сайлау" + "лар" * 500_000
+    assert STEMS["kk"].text(word) == word  # longer than the bound: indexed as it is
+    assert STEMS["ru"].text("выборы" * 100_000) == "выборы" * 100_000
+    bounded = "сайлау" + "лар" * ((MAX_STEMMED - 6) // 3)
+    assert len(bounded) <= MAX_STEMMED and kazakh_stem(bounded) == "сайлау"  # every ending taken off, in one pass
+    words = {w.lower() for text in TEXTS if text[0] is KAZAKH for w in re.findall(r"\w+", text[1] + " " + text[2])}
+    words |= {"сайлаудағы", "кандидаттардың", "ел", "цик", "байқаушылардың"}
+    assert {word: kazakh_stem(word) for word in words} == {word: quadratic_kazakh_stem(word) for word in words}
+
+
+def quadratic_kazakh_stem(word: str) -> str:
+    """The stemmer as it was (a copy of the word at each ending taken off): today's must stem
+    every word as it did, or the indexes it built would not match."""
+    from crawler.archive.search import KAZAKH_ENDINGS, MIN_STEM
+
+    stripped = True
+    while stripped:
+        stripped = False
+        for ending in KAZAKH_ENDINGS:
+            if word.endswith(ending) and len(word) - len(ending) >= MIN_STEM:
+                word, stripped = word[: -len(ending)], True
+                break
+    return word

@@ -9,13 +9,14 @@ from scrapy import Request
 from scrapy.exceptions import CloseSpider, DownloadTimeoutError
 from scrapy.http import HtmlResponse, TextResponse, XmlResponse
 from scrapy.spidermiddlewares.httperror import HttpError
+from scrapy.utils.misc import build_from_crawler
 from scrapy.utils.test import get_crawler
 from twisted.python.failure import Failure
 
 from crawler import settings as project_settings
 from crawler import signals as crawler_signals
 from crawler.contracts import Stat
-from crawler.middlewares import BotChallenge
+from crawler.middlewares import BotChallenge, OffSite, RobotsExcluded, SiteBoundsMiddleware
 from crawler.recheck import Due
 from crawler.site.layouts import feeds
 from crawler.spiders.elections import ElectionsSpider, failure_reason
@@ -330,8 +331,13 @@ def test_redirects_scrapy_drops_without_an_errback_are_recorded():
     spider.request_dropped(redirected(listed))  # back where it started
     spider.request_dropped(redirected(SITE + "/"))  # to the home page the crawl read
     spider.request_dropped(redirected(SITE + "/news/another-card-d4e5f6"))  # another card's article
-    spider.request_scheduled(redirected("https://example.org/news/elsewhere"))
-    spider.request_scheduled(redirected("ftp://files.qazinform.com/news/x"))
+    bounds = build_from_crawler(SiteBoundsMiddleware, spider.crawler)
+    bounds.spider_opened(spider)
+    for target in ("https://example.org/news/elsewhere", "ftp://files.qazinform.com/news/x"):
+        request = redirected(target)
+        with pytest.raises(OffSite) as refused:  # before anything is fetched: the errback says so
+            bounds.process_request(request)
+        spider.article_failed(failure_of(refused.value, request))
     spider.request_dropped(spider.listing_request(2))  # a listing page: the walk's own business
     assert [f["reason"] for f in failed] == [
         "redirect loop",
@@ -341,6 +347,61 @@ def test_redirects_scrapy_drops_without_an_errback_are_recorded():
     ]
     assert {f["url"] for f in failed} == {listed}
     assert spider.crawler.stats.get_value(Stat.DUPLICATES) == 1
+
+
+def failure_of(error: Exception, request: Request) -> Failure:
+    failure = Failure(error)
+    failure.request = request
+    return failure
+
+
+def test_every_request_and_redirect_off_the_site_is_refused_before_it_is_made_re_checks_too():
+    """Issue 29: a re-check (dont_filter) followed a 301 to another host and stored its
+    casino page as an Elections article; Scrapy's OffsiteMiddleware lets dont_filter through."""
+    spider = spider_for()
+    checked = recorded_checks(spider)
+    bounds = build_from_crawler(SiteBoundsMiddleware, spider.crawler)
+    bounds.spider_opened(spider)
+    due = Due("a1b2c3", SITE + "/news/stored-a1b2c3", datetime(2026, 11, 1, tzinfo=UTC))
+    recheck = spider.recheck_request(due)
+    assert recheck.dont_filter and bounds.process_request(recheck) is None  # on the site
+    away = recheck.replace(url="http://casino.example:8080/bonus", meta={**recheck.meta, "redirect_urls": [due.url]})
+    with pytest.raises(OffSite, match=r"^redirect to another site \(casino.example:8080\)$") as refused:
+        bounds.process_request(away)
+    spider.recheck_failed(failure_of(refused.value, away))
+    assert checked == [("a1b2c3", "redirected", "sent to http://casino.example:8080/bonus, on another site")]
+    for request in (  # whatever asks: the channel, robots.txt, a door, -a url=
+        spider.channel_request("https://example.org/sitemap.xml", spider.parse_sitemap),
+        Request("https://example.org/robots.txt", dont_filter=True),
+        Request("http://127.0.0.1:9/news/x-a1b2c3"),  # another port of a replica's host
+    ):
+        with pytest.raises(OffSite, match=r"^request to another site"):
+            bounds.process_request(request)
+    assert spider.crawler.stats.get_value(Stat.OFFSITE_REFUSED) == 4
+
+
+def test_a_card_robots_txt_forbids_is_excluded_not_a_failure():
+    """Issue 29: such a card was pending, every run partial with an alert, until given up."""
+    spider = spider_for()
+    failed, excluded = failures_of(spider), []
+    spider.crawler.signals.connect(
+        lambda url, article_id: excluded.append((url, article_id)), signal=crawler_signals.page_excluded, weak=False
+    )
+    card = spider.article_request(SITE + "/news/private-a1b2c3")
+    spider.article_failed(failure_of(RobotsExcluded("Forbidden by robots.txt"), card))
+    assert failed == [] and excluded == [(card.url, "a1b2c3")]
+    assert spider.crawler.stats.get_value(Stat.ROBOTS_EXCLUDED) == 1
+
+
+def recorded_checks(spider) -> list[tuple]:
+    """What the spider sends as article_checked, in order."""
+    checked: list[tuple] = []
+    spider.crawler.signals.connect(
+        lambda article_id, outcome, detail: checked.append((article_id, outcome, detail)),
+        signal=crawler_signals.article_checked,
+        weak=False,
+    )
+    return checked
 
 
 def test_a_failure_says_what_happened_in_a_few_words():
@@ -376,14 +437,10 @@ def test_rechecks_come_once_after_the_channel_conditional_and_skip_what_the_run_
 
 def test_a_recheck_tells_unchanged_removed_and_redirected_apart_and_reads_a_page(articles):
     spider = spider_for()
-    checked = []
-    spider.crawler.signals.connect(
-        lambda article_id, outcome, detail: checked.append((article_id, outcome, detail)),
-        signal=crawler_signals.article_checked,
-        weak=False,
-    )
-    url = SITE + "/news/stored-a1b2c3"
-    request = spider.recheck_request(Due("a1b2c3", url, datetime(2026, 11, 1, tzinfo=UTC)))
+    checked = recorded_checks(spider)
+    article = articles[0]
+    url = SITE + article.path
+    request = spider.recheck_request(Due(article.article_id, url, datetime(2026, 11, 1, tzinfo=UTC)))
 
     def answer(status: int, body: bytes = b"", at: str = url):
         return list(spider.parse_recheck(HtmlResponse(at, status=status, body=body, request=request)))
@@ -395,15 +452,18 @@ def test_a_recheck_tells_unchanged_removed_and_redirected_apart_and_reads_a_page
         == answer(410)
         == answer(200, error_page)
         == answer(200, b"<h1>Home</h1>", SITE + "/")
+        == answer(200, pages.article_page(articles[1], articles, SITE).encode(), SITE + articles[1].path)
         == []
     )
+    stored = article.article_id
     assert checked == [
-        ("a1b2c3", "unchanged", None),
-        ("a1b2c3", "removed", "HTTP 404"),
-        ("a1b2c3", "removed", "HTTP 410"),
-        ("a1b2c3", "removed", "the site's error page, HTTP 200"),
-        ("a1b2c3", "redirected", f"sent to {SITE}/"),
+        (stored, "unchanged", None),
+        (stored, "removed", "HTTP 404"),
+        (stored, "removed", "HTTP 410"),
+        (stored, "removed", "the site's error page, HTTP 200"),
+        (stored, "redirected", f"sent to {SITE}/"),
+        # stories merged: it points to another article, which this re-check does not touch
+        (stored, "redirected", f"sent to {SITE}{articles[1].path}, article {articles[1].article_id}"),
     ]
-    article = articles[0]
-    [item] = answer(200, pages.article_page(article, articles, SITE).encode(), SITE + article.path)
-    assert item["title"] == article.title and len(checked) == 5
+    [item] = answer(200, pages.article_page(article, articles, SITE).encode())
+    assert item["title"] == article.title and item["recheck_of"] == stored and len(checked) == 6

@@ -3,8 +3,9 @@
 Article pages: div.article__body-main holding the date line (`10:40, 30 October 2025 |
 GMT +5`, before the title on most pages: its stated offset wins), h1.article__title, a lead
 in .article__description and the body in div.article__body-text: paragraphs, quotes,
-subheadings and list items (an item a line), among figures (an image's alt text is no text)
-and advertising blocks (.adfox, ids holding "adfox") that are not article text.
+subheadings and list items (an item a line), among pictures (a figure, or a paragraph that
+prints an image's alt text: no text, page.picture_text) and advertising blocks (.adfox, ids
+holding "adfox") that are not article text.
 """
 
 from parsel.csstranslator import HTMLTranslator
@@ -22,7 +23,7 @@ DESIGN = Design(
 )
 
 _BODY = "//div[contains(concat(' ', normalize-space(@class), ' '), ' article__body-text ')]"
-_NOT_ARTICLE_TEXT = "ancestor::figure or ancestor::*[contains(@class, 'adfox') or contains(@id, 'adfox')]"
+_NOT_ARTICLE_TEXT = "ancestor::*[contains(@class, 'adfox') or contains(@id, 'adfox')]"  # pictures: text_blocks
 
 
 recognises = matches(HTMLTranslator().css_to_xpath("div.article__body-main h1"))

@@ -7,7 +7,7 @@ so that a redesign is noticed even while the archive keeps filling.
 
 from crawler.contracts import Layout
 from crawler.site.layouts.design import Design
-from crawler.site.layouts.page import Page, jsonld, keywords, matches, meta, texts, xpath
+from crawler.site.layouts.page import Page, jsonld, keywords, matches, meta, picture_text, texts, xpath
 
 NAME = Layout.FALLBACK
 # Its row in docs/site.md (written by cog from here): the design, how sure we are of it, what recognises it.
@@ -29,7 +29,7 @@ def recognises(page: Page) -> bool:
 
 FIELDS = {
     "title": [jsonld("headline"), meta("og:title"), texts("(//article//h1)[1]"), texts("(//h1)[1]")],
-    "body": [texts(f"//article//p[not({_NOT_TEXT})]")],
+    "body": [texts(f"//article//p[not({_NOT_TEXT})][not({picture_text('//article')})]")],
     "author": [jsonld("author", "name"), meta("author")],
     "published_at": [jsonld("datePublished"), meta("article:published_time"), xpath("//time/@datetime")],
     "tags": [keywords, meta("article:tag")],

@@ -108,11 +108,35 @@ def texts(query: str) -> Selector:
     return lambda page: [element_text(element) for element in compiled(page.root)]
 
 
+_BLOCKS = "self::p or self::li or self::h2 or self::h3 or self::h4"
+# Words a class names a picture's part with: "article__image", "photo-credit", "img-caption" ...
+_PICTURE_CLASSES = ("image", "img", "photo", "picture", "caption", "figure")
+
+
+def picture_text(container: str) -> str:
+    """XPath condition: a text block that belongs to a picture, never body text (issue 29) —
+    in a figure; holding an <img> (not a figure's: libxml2 nests a figure, an element it does
+    not know, in an unclosed paragraph before it); the one text beside an <img> in a block of
+    their own; or under a class, within `container`, that names an image, a photo or a
+    caption. Such a paragraph prints the picture's alt text or caption, often the article's
+    first title or a related article's."""
+    step = container.removeprefix("//")  # the container as one step: div[...]
+    classes = " or ".join(f"contains(@class, '{word}')" for word in _PICTURE_CLASSES)
+    return (
+        "ancestor::figure or .//img[not(ancestor::figure or ancestor::picture)]"
+        f" or parent::*[not(self::{step})][.//img][count(descendant::*[{_BLOCKS}]) = 1]"
+        f" or ancestor-or-self::*[{classes}][ancestor::{step}]"
+    )
+
+
 def text_blocks(container: str, not_text: str) -> str:
-    """XPath of a body's text blocks within `container`: paragraphs, subheadings and list
-    items (an item a line), none that `not_text` rules out, and no paragraph within an item."""
-    blocks = "*[self::p or self::li or self::h2 or self::h3 or self::h4]"
-    return f"{container}//{blocks}[not({not_text})][not(ancestor::li) and not(ancestor::p)]"
+    """XPath of a body's text blocks within `container` (`//div[...]`, one step): paragraphs,
+    subheadings and list items (an item a line), none that `not_text` rules out nor that
+    belongs to a picture (picture_text), and no paragraph within an item."""
+    return (
+        f"{container}//*[{_BLOCKS}][not({not_text})][not({picture_text(container)})]"
+        "[not(ancestor::li) and not(ancestor::p)]"
+    )
 
 
 def matches(query: str) -> Callable[["Page"], bool]:

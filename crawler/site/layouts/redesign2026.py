@@ -30,7 +30,7 @@ def _class(name: str) -> str:
 _TITLE = f"//h1[{_class('article__title')}]"
 _CONTENT = f"//div[{_class('article__content')}]"
 _NOT_TEXT = (
-    "ancestor::figure or ancestor::aside or ancestor::*["
+    "ancestor::aside or ancestor::*["
     "contains(@class, 'adfox') or contains(@id, 'adfox') or contains(@class, 'banner')"
     f" or contains(@class, 'adv') or contains(@class, 'read-also') or {_class('article__tags')}]"
 )
