@@ -71,6 +71,7 @@ bench: $(INSTALLED)
 	$(BIN)/python bench/raw_pages.py
 	$(BIN)/python bench/reading_room.py
 	$(BIN)/python bench/search_recall.py
+	$(BIN)/python bench/stemmer_scaling.py
 
 # A copy of the archive, safe during a crawl: data/backups/elections-YYYY-MM-DD.db (one a day).
 backup: $(INSTALLED)

@@ -81,6 +81,7 @@ def archive_of(path: Path) -> sqlite3.Connection:
     db.execute("insert into plain (rowid, title, lead, body) select rowid, title, lead, body from articles")
     db.conn.commit()
     db.close()
+    open_database(path).close()  # written outside the archive's transactions: its indexes catch up as it opens
     connection = sqlite3.connect(path)
     register_tokenizers(connection)
     return connection
