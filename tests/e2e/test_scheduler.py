@@ -554,26 +554,43 @@ def test_the_scheduler_reads_every_form_of_scrapys_set_option(small_replica, tmp
     assert f"Last runs ({db}):" in shown.stdout  # the archive the run filled, read back
 
 
+def editions_command(server: ReplicaServer, russian: ReplicaSite, db: Path, data_dir: Path, alert: str) -> list[str]:
+    """`scheduler.py --once --editions en,ru` over the replica, `alert` its --on-failure command."""
+    urls = json.dumps({"ru": server.edition_url(russian) + "/"})
+    return [
+        sys.executable,
+        "scheduler.py",
+        "--once",
+        "--editions",
+        "en,ru",
+        "--data-dir",
+        str(data_dir),
+        "--on-failure",
+        alert,
+        "--",
+        *setting_options(db, ELECTIONS_SITE_URL=server.home_url, ELECTIONS_SITE_URLS=urls),
+    ]
+
+
+def once_with_both_editions(english: ReplicaSite, russian: ReplicaSite, tmp_path: Path) -> tuple:
+    """`--once --editions en,ru` over the two; its alert writes what it is given on its
+    standard input, then in $ELECTIONS_RUN_SUMMARY. (the result, the archive, the alert's
+    file, the replica's host)"""
+    db, data_dir, alert = tmp_path / "elections.db", tmp_path / "data", tmp_path / "alert.txt"
+    on_failure = f'cat >> {alert}; printf "%s\\n" "$ELECTIONS_RUN_SUMMARY" >> {alert}'
+    with ReplicaServer(english, editions=(russian,)) as server:
+        command = editions_command(server, russian, db, data_dir, on_failure)
+        result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600)
+    return result, db, alert, server.base_url.removeprefix("http://")
+
+
 def test_once_with_editions_crawls_each_in_turn_a_run_and_an_alert_each(tmp_path):
     """`scheduler.py --once --editions en,ru`: one run per edition, one after another; the
     exit code is 0 only when both were ok and healthy, and the alert names the edition."""
     english, russian = ReplicaSite(articles=30, seed=41), ReplicaSite(articles=25, seed=42, edition=RUSSIAN)
     db, data_dir, alert = tmp_path / "elections.db", tmp_path / "data", tmp_path / "alert.txt"
     with ReplicaServer(english, editions=(russian,)) as server:
-        urls = json.dumps({"ru": server.edition_url(russian) + "/"})
-        command = [
-            sys.executable,
-            "scheduler.py",
-            "--once",
-            "--editions",
-            "en,ru",
-            "--data-dir",
-            str(data_dir),
-            "--on-failure",
-            f"cat >> {alert}",
-            "--",
-            *setting_options(db, ELECTIONS_SITE_URL=server.home_url, ELECTIONS_SITE_URLS=urls),
-        ]
+        command = editions_command(server, russian, db, data_dir, f"cat >> {alert}")
         first = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600)
         assert first.returncode == 0, first.stderr[-3000:]
         assert [(run["edition"], run["status"], run["healthy"]) for run in rows(db, "crawl_runs")] == [
@@ -600,38 +617,12 @@ def test_once_with_editions_crawls_each_in_turn_a_run_and_an_alert_each(tmp_path
     assert alert.read_text().count("Elections crawl run") == 1  # the healthy English run alerts nobody
 
 
-def editions_command(server: ReplicaServer, russian: ReplicaSite, db: Path, data_dir: Path, alert: Path) -> list[str]:
-    """`scheduler.py --once --editions en,ru` over the replica, its alerts appended to `alert`."""
-    urls = json.dumps({"ru": server.edition_url(russian) + "/"})
-    return [
-        sys.executable,
-        "scheduler.py",
-        "--once",
-        "--editions",
-        "en,ru",
-        "--data-dir",
-        str(data_dir),
-        "--on-failure",
-        f'cat >> {alert}; printf "%s\\n" "$ELECTIONS_RUN_SUMMARY" >> {alert}',
-        "--",
-        *setting_options(db, ELECTIONS_SITE_URL=server.home_url, ELECTIONS_SITE_URLS=urls),
-    ]
-
-
 def test_a_nul_byte_from_the_site_still_alerts_and_the_next_edition_is_still_crawled(tmp_path):
     """Issue 29: a NUL in a listing redirect's Location reached the run's summary; Popen refused
     the alert's environment, the job died with a traceback, and the ru edition was never crawled."""
     english, russian = ReplicaSite(articles=20, seed=43), ReplicaSite(articles=15, seed=44, edition=RUSSIAN)
     english.add_fault("redirect", f"^{LISTING_PATH}$", "file:///srv/\x00listing")  # page 1 of the listing
-    db, data_dir, alert = tmp_path / "elections.db", tmp_path / "data", tmp_path / "alert.txt"
-    with ReplicaServer(english, editions=(russian,)) as server:
-        result = subprocess.run(
-            editions_command(server, russian, db, data_dir, alert),
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            timeout=600,
-        )
+    result, db, alert, _ = once_with_both_editions(english, russian, tmp_path)
     assert result.returncode == 1, result.stderr[-3000:]
     assert "Traceback" not in result.stderr
     runs = rows(db, "crawl_runs")
@@ -647,16 +638,7 @@ def test_a_bot_challenge_stops_every_edition_on_its_host_with_one_alert(tmp_path
     went to the host that had just challenged the crawler."""
     english, russian = ReplicaSite(articles=20, seed=45), ReplicaSite(articles=15, seed=46, edition=RUSSIAN)
     english.add_fault("challenge", "^/")  # every page of the host, robots.txt and the home page first
-    db, data_dir, alert = tmp_path / "elections.db", tmp_path / "data", tmp_path / "alert.txt"
-    with ReplicaServer(english, editions=(russian,)) as server:
-        result = subprocess.run(
-            editions_command(server, russian, db, data_dir, alert),
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            timeout=600,
-        )
-        host = server.base_url.removeprefix("http://")
+    result, db, alert, host = once_with_both_editions(english, russian, tmp_path)
     assert result.returncode == 1, result.stderr[-3000:]
     assert [(run["edition"], run["healthy"]) for run in rows(db, "crawl_runs")] == [("en", 0)]
     assert sum(russian.requests.values()) == 0  # not one request to a host that challenged us

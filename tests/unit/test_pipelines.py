@@ -27,6 +27,17 @@ def article(number: int, **fields) -> Article:
     return Article({**values, **fields})
 
 
+def opened_store(db_path, **settings):
+    """The store, built as Scrapy builds it, handed its archive as crawler.state.OpenArchive
+    hands it, with the run's id as the ledger sets it: (store, archive, crawler)."""
+    crawler = get_crawler(settings_dict={"ELECTIONS_MAX_ATTEMPTS": 3, **settings})
+    pipeline = build_from_crawler(StorePipeline, crawler)
+    archive = open_archive(db_path)
+    crawler.signals.send_catch_log(archive_opened, archive=archive)
+    crawler.stats.set_value(Stat.RUN_ID, 1)
+    return pipeline, archive, crawler
+
+
 @pytest.mark.parametrize(
     "fields, reason",
     [
@@ -63,11 +74,7 @@ def test_dedupe_keeps_the_first_copy_of_an_id():
 
 def test_store_writes_in_batches_and_flushes_on_close(tmp_path):
     db_path = tmp_path / "sub" / "elections.db"
-    crawler = get_crawler(settings_dict={"ELECTIONS_DB_BATCH_SIZE": 3, "ELECTIONS_MAX_ATTEMPTS": 3})
-    pipeline = build_from_crawler(StorePipeline, crawler)
-    archive = open_archive(db_path)
-    crawler.signals.send_catch_log(archive_opened, archive=archive)  # as crawler.state.OpenArchive does
-    crawler.stats.set_value(Stat.RUN_ID, 1)  # as the ledger does
+    pipeline, archive, crawler = opened_store(db_path, ELECTIONS_DB_BATCH_SIZE=3)
     count = lambda: sqlite3.connect(db_path).execute("select count(*) from articles").fetchone()[0]  # noqa: E731
     for number in range(7):
         pipeline.process_item(article(number))
@@ -90,11 +97,7 @@ def test_store_writes_in_batches_and_flushes_on_close(tmp_path):
 def test_one_article_the_archive_refuses_does_not_hold_back_its_batch(tmp_path):
     """A row the schema refuses (here, no body) once failed its batch in every later try."""
     db_path = tmp_path / "elections.db"
-    crawler = get_crawler(settings_dict={"ELECTIONS_DB_BATCH_SIZE": 4, "ELECTIONS_MAX_ATTEMPTS": 3})
-    pipeline = build_from_crawler(StorePipeline, crawler)
-    archive = open_archive(db_path)
-    crawler.signals.send_catch_log(archive_opened, archive=archive)
-    crawler.stats.set_value(Stat.RUN_ID, 1)
+    pipeline, archive, crawler = opened_store(db_path, ELECTIONS_DB_BATCH_SIZE=4)
     for item in (article(1), article(2, body=None), article(3)):
         pipeline.process_item(item)
     pipeline.page_failed("https://www.inform.kz/en/gone_a4", "a4", "HTTP 404")
@@ -113,12 +116,7 @@ def test_one_article_the_archive_refuses_does_not_hold_back_its_batch(tmp_path):
 def test_big_raw_pages_fill_a_batch_sooner(tmp_path):
     """20 pages of 7.5 MiB once all waited in memory for a batch of 100 items."""
     db_path = tmp_path / "elections.db"
-    settings = {"ELECTIONS_DB_BATCH_SIZE": 100, "ELECTIONS_DB_BATCH_BYTES": 2_500, "ELECTIONS_MAX_ATTEMPTS": 3}
-    crawler = get_crawler(settings_dict=settings)
-    pipeline = build_from_crawler(StorePipeline, crawler)
-    archive = open_archive(db_path)
-    crawler.signals.send_catch_log(archive_opened, archive=archive)
-    crawler.stats.set_value(Stat.RUN_ID, 1)
+    pipeline, archive, _ = opened_store(db_path, ELECTIONS_DB_BATCH_SIZE=100, ELECTIONS_DB_BATCH_BYTES=2_500)
     page = RawPage(
         "https://www.inform.kz/en/story_a1", "https://www.inform.kz/en/story_a1", 200, "{}", "{}", "", b"x" * 1000, 1000
     )
@@ -134,11 +132,7 @@ def test_a_row_no_encoder_takes_fails_alone_and_the_rest_of_its_batch_is_stored(
     """Issue 29: a lone surrogate that reached the store (here, past the loader) once failed
     the whole batch with UnicodeEncodeError, in every run: 0 of 5 stored."""
     db_path = tmp_path / "elections.db"
-    crawler = get_crawler(settings_dict={"ELECTIONS_DB_BATCH_SIZE": 5, "ELECTIONS_MAX_ATTEMPTS": 3})
-    pipeline = build_from_crawler(StorePipeline, crawler)
-    archive = open_archive(db_path)
-    crawler.signals.send_catch_log(archive_opened, archive=archive)
-    crawler.stats.set_value(Stat.RUN_ID, 1)
+    pipeline, archive, crawler = opened_store(db_path, ELECTIONS_DB_BATCH_SIZE=5)
     page = RawPage(
         "https://www.inform.kz/en/story_a3", "https://www.inform.kz/en/story_a3", 200, "{}", "{}", "", b"x", 1
     )
