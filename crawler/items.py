@@ -38,11 +38,21 @@ class Article(scrapy.Item):
     selected_from = scrapy.Field()
     topic_verdict = scrapy.Field()  # the rule's verdict: a topic_verdicts row (crawler/archive/schema.py)
     recheck_of = scrapy.Field()  # a re-check's page: the stored article it checks (crawler/recheck.py)
+    subject_mentions = scrapy.Field()  # who it refers to: subject_mentions rows (pipelines/coverage.py)
 
 
 # Not the article's own: how the crawl came by it. Never exported; the validators and the
 # listing go to articles' watch columns (crawler/archive/schema.py, ARTICLES_WATCH).
-CRAWL_FIELDS = ("raw_page", "selected_from", "topic_verdict", "etag", "last_modified", "listed_in", "recheck_of")
+CRAWL_FIELDS = (
+    "raw_page",
+    "selected_from",
+    "topic_verdict",
+    "etag",
+    "last_modified",
+    "listed_in",
+    "recheck_of",
+    "subject_mentions",
+)
 # The fields of every article item, in the order of a feed export (-O items.jsonl).
 EXPORTED_FIELDS = [name for name in Article.fields if name not in CRAWL_FIELDS]
 

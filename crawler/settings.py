@@ -57,6 +57,9 @@ ELECTIONS_PROGRESS_INTERVAL = 30.0  # seconds between progress lines; 0 turns th
 # these points, after what is new, at most ELECTIONS_RECHECK_MAX a run (`-a recheck=off`: none).
 ELECTIONS_RECHECK_SCHEDULE = "1h,6h,1d,3d,7d,30d,90d,365d"
 ELECTIONS_RECHECK_MAX = 200
+# Who the coverage is about (crawler/coverage, docs/coverage.md): a subjects file of its own
+# instead of the repository's crawler/coverage/subjects.toml.
+ELECTIONS_SUBJECTS = ""
 ELECTIONS_NOW = ""  # what the crawl takes as now (ISO 8601), for tests and replays; empty: the real clock
 # A listing longer than twice the pages the archive fills, and this many more, is a runaway:
 # the walk stops there (crawler/walk.py).
@@ -95,6 +98,7 @@ ITEM_PIPELINES = {
     "pipelines.validate.ValidatePipeline": 100,
     "pipelines.dedupe.DedupePipeline": 200,
     "pipelines.topic.TopicPipeline": 250,
+    "pipelines.coverage.CoveragePipeline": 275,
     "pipelines.store.StorePipeline": 300,
 }
 

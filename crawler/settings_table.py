@@ -51,6 +51,9 @@ MEANINGS = {
     'edits and removals (m, h, d); past the last, never ([usage.md](usage.md), "Re-checks")',
     "ELECTIONS_RECHECK_MAX": "stored articles fetched again per run at most, the longest overdue first, after what is "
     "new (`0`: none; `-a recheck=off` for one run)",
+    "ELECTIONS_SUBJECTS": "a subjects file of your own, in the form of the repository's "
+    "`crawler/coverage/subjects.toml` (subjects, aliases, titles by date, elections), for the crawl, "
+    "`scrapy coverage` and `reparse` to measure who the articles refer to ([coverage.md](coverage.md))",
     "ELECTIONS_NOW": "what the crawl takes as now (ISO 8601), for every decision about what is due and every time it "
     "stamps: tests and replays move it forward; empty: the real clock",
     "ELECTIONS_TRIGGER": "recorded in `crawl_runs.trigger`; the scheduler passes `scheduled`",

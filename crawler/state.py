@@ -19,6 +19,7 @@ from crawler.archive import Archive, ArchiveError, open_archive
 from crawler.arguments import CrawlArguments
 from crawler.clock import Clock
 from crawler.contracts import FinishReason, Stat
+from crawler.coverage import subjects
 from crawler.recheck import Due, parse_schedule
 from crawler.signals import archive_opened
 
@@ -46,6 +47,8 @@ class OpenArchive:
     def spider_opened(self, spider):
         try:
             self.archive = open_archive(self.path, self.busy_timeout, self.clock)
+            with self.archive.transaction():  # the subjects as the repository's file has them now
+                self.archive.save_subjects(subjects.from_settings(self.crawler.settings))
         except ArchiveError as error:
             stop_unwritable(self.crawler, error)
             return

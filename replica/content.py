@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
 from replica.editions import ALMATY, CITIES, ENGLISH, ReplicaEdition
+from replica.subjects import SUBJECT_SENTENCES, Phrase, filled_phrases, truth
 
 NEWEST = datetime(2026, 11, 20, 10, 0, tzinfo=ALMATY)
 OLDEST = datetime(2019, 3, 1, 9, 0, tzinfo=ALMATY)
@@ -147,6 +148,7 @@ class ReplicaArticle:
     kind: str = "election"  # or, for news of another section, "other" or "hard negative"
     edition: ReplicaEdition = ENGLISH
     twins: dict[str, str] = field(default_factory=dict)  # language -> its twin's path from the host's root
+    phrases: tuple[Phrase, ...] = ()  # the references to subjects it was written with (replica/subjects.py)
 
     @property
     def shown_paragraphs(self) -> list[str]:
@@ -181,6 +183,10 @@ class ReplicaArticle:
             "word_count": len(body.split()),
             "layout": self.layout,
         }
+
+    def expected_mentions(self) -> dict[str, dict]:
+        """Its subject_mentions rows as a perfect measure stores them: subject -> counts."""
+        return truth(self, self.edition.lang)
 
 
 def design_on(published: datetime) -> str:
@@ -242,8 +248,9 @@ class Generator:
         """An article of another section, in the design of its day, with no dateline."""
         r = self.other_rng
         article = replace(self.article(published, r), kind=topic.kind, category=topic.category)
-        title = self.fill(r.choice(topic.titles), published, r)
-        paragraphs = [self.fill(sentence, published, r) for sentence in topic.sentences]
+        phrases: list[Phrase] = []
+        title = self.fill(r.choice(topic.titles), published, r, phrases)
+        paragraphs = [self.fill(sentence, published, r, phrases) for sentence in topic.sentences]
         hex_id = re.fullmatch(r"[0-9a-f]{6}|[0-9a-f]{8}", article.article_id)
         path = f"/news/{slugify(title)}-{article.article_id}" if hex_id else article.path
         return replace(
@@ -260,6 +267,7 @@ class Generator:
             amp_paths=[],
             subheadings=frozenset(),
             list_items=frozenset(),
+            phrases=tuple(phrases),
         )
 
     def archive(self, count: int, surge: int = 0) -> list[ReplicaArticle]:
@@ -288,31 +296,43 @@ class Generator:
 
     def edited(self, article: ReplicaArticle) -> ReplicaArticle:
         """The same article (same id and URL) with a body rewritten by the newsroom."""
-        paragraphs = [self.fill(self.rng.choice(self.words["sentences"]), article.published) for _ in range(3)]
-        return replace(article, paragraphs=[*paragraphs, "This article was updated."])
-
-    def fill(self, template: str, moment: datetime, rng: random.Random | None = None) -> str:
-        r = rng or self.rng
-        return template.format(
-            n=r.randint(2, 480),
-            p=r.randint(20, 95),
-            d=r.randint(3, 10),
-            region=r.choice(self.words["regions"]),
-            party=r.choice(self.words["parties"]),
-            person=r.choice(self.words["people"]),
-            org=r.choice(self.words["orgs"]),
-            year=moment.year,
+        phrases: list[Phrase] = []
+        paragraphs = [
+            self.fill(self.rng.choice(self.words["sentences"]), article.published, phrases=phrases) for _ in range(3)
+        ]
+        return replace(
+            article, paragraphs=[*paragraphs, "This article was updated."], phrases=(*article.phrases, *phrases)
         )
+
+    def fill(
+        self, template: str, moment: datetime, rng: random.Random | None = None, phrases: list[Phrase] | None = None
+    ) -> str:
+        """The template filled in; the references it holds added to `phrases`."""
+        r = rng or self.rng
+        values = {
+            "n": r.randint(2, 480),
+            "p": r.randint(20, 95),
+            "d": r.randint(3, 10),
+            "region": r.choice(self.words["regions"]),
+            "party": r.choice(self.words["parties"]),
+            "person": r.choice(self.words["people"]),
+            "org": r.choice(self.words["orgs"]),
+            "year": moment.year,
+        }
+        if phrases is not None:
+            phrases += filled_phrases(template, values)
+        return template.format(**values)
 
     def article(self, published: datetime, rng: random.Random | None = None) -> ReplicaArticle:
         r = rng or self.rng
         number, self.count = self.count, self.count + 1
         edition, words, english = self.edition, self.words, self.edition is ENGLISH
         layout = design_on(published)
-        title = self.fill(r.choice(words["titles"]), published, r)
+        phrases: list[Phrase] = []
+        title = self.fill(r.choice(words["titles"]), published, r, phrases)
         slug = slugify(title) if english else edition.slug(title)
         paragraphs = [
-            " ".join(self.fill(r.choice(words["sentences"]), published, r) for _ in range(r.randint(1, 4)))
+            " ".join(self.fill(r.choice(words["sentences"]), published, r, phrases) for _ in range(r.randint(1, 4)))
             for _ in range(r.randint(2, 7))
         ]
         migrated = english and layout != "redesign2026" and r.random() < MIGRATED_SHARE
@@ -322,12 +342,12 @@ class Generator:
         elif english:
             article_id, slug, path, amp_paths = self.hex_address(layout, slug, number, r)
             has_dateline = r.random() < 0.3
-            lead = self.fill(r.choice(words["leads"]), published, r)
+            lead = self.fill(r.choice(words["leads"]), published, r, phrases)
         else:
             article_id = self.hex_id(8 if layout == "redesign2026" else 6, r)
             path, amp_paths = edition.article_path(slug, article_id), []
             has_dateline = bool(edition.datelines) and r.random() < 0.5
-            lead = self.fill(r.choice(words["leads"]), published, r)
+            lead = self.fill(r.choice(words["leads"]), published, r, phrases)
         if migrated:
             layout = "redesign2026"
         self.used_ids.add(article_id)
@@ -364,7 +384,9 @@ class Generator:
             breadcrumb=edition.section if r.random() < 0.7 else edition.other_section,
             category=edition.section,
             edition=edition,
+            phrases=tuple(phrases),
         )
+        written = with_subject_sentence(written)
         return self.with_structure(written) if layout in ("current", "redesign2026") else written
 
     def legacy_address(self, layout: str, slug: str, migrated: bool, paragraphs: list[str], r: random.Random):
@@ -415,6 +437,17 @@ class Generator:
             candidate = f"{(rng or self.rng).getrandbits(4 * digits):0{digits}x}"
             if candidate not in self.used_ids and re.search(r"\d", candidate):
                 return candidate
+
+
+def with_subject_sentence(article: ReplicaArticle) -> ReplicaArticle:
+    """Half the articles end with a paragraph that refers to a subject by title or in a case
+    form, or names a title that is someone else's (replica/subjects.py). Drawn from the
+    article's id, not the generator's stream, so that every other article stays as it was."""
+    rng = random.Random(f"subjects:{article.article_id}")
+    if rng.random() >= 0.5:
+        return article
+    sentence, phrases = rng.choice(SUBJECT_SENTENCES[article.edition.lang])
+    return replace(article, paragraphs=[*article.paragraphs, sentence], phrases=(*article.phrases, *phrases))
 
 
 def generate(count: int, seed: int) -> list[ReplicaArticle]:

@@ -9,6 +9,7 @@ an article counts as seen once it is stored, never before.
 """
 
 from crawler.archive.changes import *  # noqa: F403 -- the archive's API, one name space
+from crawler.archive.coverage import *  # noqa: F403
 from crawler.archive.errors import *  # noqa: F403
 from crawler.archive.migrations import *  # noqa: F403
 from crawler.archive.schema import *  # noqa: F403

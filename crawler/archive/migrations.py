@@ -20,12 +20,18 @@ from crawler.archive.schema import (
     CRAWL_RUNS_WATCH,
     DROPPED_ITEMS,
     EDITION,
+    ELECTION_SUBJECTS,
+    ELECTIONS,
     PUBLISHED_MONTH,
     RAW_PAGES,
     SEARCH_COLUMNS,
     SEARCH_QUEUE,
     SEARCH_STEMMERS,
     SEARCH_TOKENIZER,
+    SUBJECT_ALIASES,
+    SUBJECT_MENTIONS,
+    SUBJECT_TONES,
+    SUBJECTS,
     TAG_TRIGGERS,
     TOPIC_VERDICTS,
     VIEWS,
@@ -197,6 +203,19 @@ def queue_search_and_back_off_rechecks(db: Database) -> None:
     db.execute("update articles set check_failures = 0")
 
 
+def add_coverage(db: Database) -> None:
+    """Schema version 19 (issue 30): the political subjects and their aliases, the elections,
+    and per article and subject what observers measure; the tone people coded. Articles
+    stored before are measured by `scrapy coverage`."""
+    db.table("subjects").create(SUBJECTS, pk="subject_id", not_null=["kind"])
+    db.table("subject_aliases").create(SUBJECT_ALIASES, pk="id", not_null=["subject_id", "lang", "alias"])
+    db.table("elections").create(ELECTIONS, pk="election_id")
+    db.table("election_subjects").create(ELECTION_SUBJECTS, pk=("election_id", "subject_id"))
+    db.table("subject_mentions").create(SUBJECT_MENTIONS, pk=("article_id", "subject_id"))
+    db.table("subject_mentions").create_index(["subject_id"])
+    db.table("subject_tones").create(SUBJECT_TONES, pk=("article_id", "subject_id", "coder"), not_null=["tone"])
+
+
 MIGRATIONS = [  # step n brings the database to version n
     create_tables,
     add_tags_and_month,
@@ -216,6 +235,7 @@ MIGRATIONS = [  # step n brings the database to version n
     add_twins,
     add_stemmed_search,
     queue_search_and_back_off_rechecks,
+    add_coverage,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -163,6 +163,56 @@ SEARCH_STEMMERS = {  # schema version 18: what built each stemmed index (search.
     "stemmer": str,  # "PyStemmer 3.1.0 russian, less a last vowel or й; ..."
     "built_at": str,
 }
+SUBJECTS = {  # schema version 19: the political subjects, as crawler/coverage/subjects.toml writes them
+    "subject_id": str,  # "tokayev", "amanat", "cec"
+    "kind": str,  # person, party, institution
+    "name_en": str,
+    "name_ru": str,
+    "name_kk": str,
+}
+SUBJECT_ALIASES = {  # schema version 19: what refers to a subject, per language
+    "id": int,
+    "subject_id": str,
+    "lang": str,
+    "alias": str,  # in the nominative, as subjects.toml writes it
+    "by_title": int,  # 1: a title ("Глава государства"), valid between valid_from and valid_to
+    "valid_from": str,  # YYYY-MM-DD, the article's day in Kazakhstan; null: always
+    "valid_to": str,
+    "context": str,  # the office whose context rules apply ("president")
+}
+ELECTIONS = {  # schema version 19
+    "election_id": str,  # "presidential_2022"
+    "name": str,
+    "called_on": str,  # its campaign: from the day it was called (YYYY-MM-DD) ...
+    "voted_on": str,  # ... to its voting day
+    "incumbent_id": str,  # the subject whose share is set against all the others'
+}
+ELECTION_SUBJECTS = {  # schema version 19: each election's candidates or parties
+    "election_id": str,
+    "subject_id": str,
+}
+SUBJECT_MENTIONS = {  # schema version 19: one row per article and subject it refers to (crawler/coverage)
+    "article_id": str,
+    "subject_id": str,
+    "mentions": int,  # references, by name and by title, headline included
+    "by_title": int,  # of them, by a title
+    "in_headline": int,  # 1 when the headline refers to it
+    "in_lead": int,  # 1 when the lead does
+    "quoted": int,  # 1 when a paragraph that refers to it holds a quotation
+    "words": int,  # the words of the paragraphs (lead and body) that refer to it: its space
+    "words_by_name": int,  # of the paragraphs that refer to it by name
+    "article_words": int,  # the words of the article's lead and body
+    "significant": int,  # 1 when words is at least a quarter of article_words
+    "made_by": str,  # "subjects <version>; matcher <version>"
+}
+SUBJECT_TONES = {  # schema version 19: tone coded by people, per article, subject and coder
+    "article_id": str,
+    "subject_id": str,
+    "coder": str,
+    "tone": str,  # positive, neutral, negative
+    "imported_at": str,
+    "source": str,  # the file it came from
+}
 TOPIC_VERDICTS = {  # schema version 12: the topic rule's verdict on each article of an all-news feed (crawler/topic.py)
     "article_id": str,
     "url": str,
@@ -253,6 +303,61 @@ VIEWS = {
               select twin_id, article_id, a.lang, a.url
               from article_twins join articles a using (article_id)) t
         left join articles twin on twin.article_id = t.twin_id""",
+    # Observers' measure of coverage (docs/coverage.md): per week (Monday to Sunday in
+    # Kazakhstan), edition and subject, the space (words) and its share of all subjects' space,
+    # by names and titles and by names alone.
+    "coverage_weekly": f"""
+        with counted as (
+            select date({LOCAL_TIME}, 'weekday 0', '-6 days') as week_starting, a.edition, m.subject_id,
+                   count(*) as articles, sum(m.mentions) as mentions, sum(m.by_title) as by_title,
+                   sum(m.in_headline) as headlines, sum(m.words) as words, sum(m.words_by_name) as words_by_name
+            from subject_mentions m join articles a using (article_id)
+            group by week_starting, a.edition, m.subject_id)
+        select week_starting, edition, subject_id, s.name_en as subject, s.kind, articles, mentions, by_title,
+               mentions - by_title as mentions_by_name, headlines, words, words_by_name,
+               round(1.0 * words / nullif(sum(words) over week, 0), 4) as share,
+               round(1.0 * words_by_name / nullif(sum(words_by_name) over week, 0), 4) as share_by_name
+        from counted join subjects s using (subject_id)
+        window week as (partition by week_starting, edition)""",
+    # Each election's campaign, from its call to its vote, per edition: its subjects' space
+    # and shares among them; `incumbent` marks the one set against the others.
+    "coverage_campaigns": f"""
+        with counted as (
+            select e.election_id, a.edition, m.subject_id, count(*) as articles, sum(m.mentions) as mentions,
+                   sum(m.by_title) as by_title, sum(m.in_headline) as headlines, sum(m.words) as words,
+                   sum(m.words_by_name) as words_by_name
+            from elections e join election_subjects es using (election_id)
+            join subject_mentions m on m.subject_id = es.subject_id
+            join articles a on a.article_id = m.article_id
+            where date({LOCAL_TIME}) between e.called_on and e.voted_on
+            group by e.election_id, a.edition, m.subject_id)
+        select c.election_id, c.edition, c.subject_id, s.name_en as subject, c.subject_id = e.incumbent_id as incumbent,
+               c.articles, c.mentions, c.by_title, c.headlines, c.words, c.words_by_name,
+               round(1.0 * c.words / nullif(sum(c.words) over campaign, 0), 4) as share,
+               round(1.0 * c.words_by_name / nullif(sum(c.words_by_name) over campaign, 0), 4) as share_by_name
+        from counted c join subjects s using (subject_id) join elections e using (election_id)
+        window campaign as (partition by c.election_id, c.edition)""",
+    # The incumbent's share of the candidates' (or parties') space, against all the others
+    # together, per campaign and edition; by names alone beside it.
+    "coverage_incumbents": """
+        select election_id, edition, max(case when incumbent then subject end) as incumbent,
+               sum(case when incumbent then words else 0 end) as incumbent_words,
+               sum(case when incumbent then 0 else words end) as others_words,
+               round(1.0 * sum(case when incumbent then words else 0 end) / nullif(sum(words), 0), 4)
+                   as incumbent_share,
+               round(1.0 * sum(case when incumbent then words_by_name else 0 end) / nullif(sum(words_by_name), 0), 4)
+                   as incumbent_share_by_name
+        from coverage_campaigns group by election_id, edition""",
+    # Tone as people coded it (scrapy coverage --import): per subject, the pairs coded, those
+    # every coder agreed on, and the agreed tones.
+    "coverage_tones": """
+        with pairs as (
+            select article_id, subject_id, count(*) as coders, min(tone) = max(tone) as agreed, min(tone) as tone
+            from subject_tones group by article_id, subject_id)
+        select subject_id, s.name_en as subject, count(*) as pairs_coded, sum(coders > 1) as coded_twice,
+               sum(agreed) as agreed, sum(agreed and tone = 'positive') as positive,
+               sum(agreed and tone = 'neutral') as neutral, sum(agreed and tone = 'negative') as negative
+        from pairs join subjects s using (subject_id) group by subject_id""",
     "runs_with_health": """
         select id, started_at, edition, trigger, status, healthy, health_problems,
                articles_new, articles_updated, articles_pending, articles_dropped, requests,
@@ -281,6 +386,9 @@ SEARCH_TOKENIZER = "porter unicode61 remove_diacritics 2"
 # Datasette's canned queries and the tests write them out).
 SEARCH_WEIGHTS = (10.0, 5.0, 1.0)
 
+
+# The coverage tables the archive keeps as subjects.toml writes them (Archive.save_subjects).
+SUBJECT_TABLES = ("subjects", "subject_aliases", "elections", "election_subjects")
 
 # Facts of an article as first stored, which no re-check, refresh or re-read takes from the
 # crawl that happens to run (issue 29): the edition it belongs to, the section it was listed in.

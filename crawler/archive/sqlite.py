@@ -19,6 +19,7 @@ from urllib.parse import unquote, urlsplit
 from sqlite_utils import Database
 
 from crawler.archive.changes import classify
+from crawler.archive.coverage import CoverageQueries
 from crawler.archive.errors import ArchiveError, ArchiveRefused, ArchiveUnusable
 from crawler.archive.migrations import drain_search_queue, migrate
 from crawler.archive.schema import ARTICLES, EXTRACTED, STORED_FACTS, VERSIONED
@@ -110,8 +111,8 @@ Class = TypeVar("Class", bound=type)
 
 
 def raising_archive_errors(cls: Class) -> Class:
-    """Every public method of the class raises ArchiveError where SQLite or the disk fails;
-    a generator's, while it is read."""
+    """Every public method of the class, its bases' included, raises ArchiveError where SQLite
+    or the disk fails; a generator's, while it is read."""
 
     def wrapped(method):
         if inspect.isgeneratorfunction(method):
@@ -130,7 +131,8 @@ def raising_archive_errors(cls: Class) -> Class:
 
         return call
 
-    for name, method in list(vars(cls).items()):
+    methods = {name: method for klass in reversed(cls.__mro__[:-1]) for name, method in vars(klass).items()}
+    for name, method in methods.items():  # its own and its bases' (CoverageQueries)
         if not name.startswith("_") and inspect.isfunction(method):
             setattr(cls, name, wrapped(method))
     return cls
@@ -308,7 +310,7 @@ RAW_PAGES_BATCH = 50
 
 
 @raising_archive_errors
-class Archive:
+class Archive(CoverageQueries):
     """The archive, open: `location` where it is (ArchiveLocation), `db` the sqlite-utils Database
     for what works on SQLite itself, `clock` what the crawl takes as now. Its writes belong in
     a `transaction()`, which commits them together. Closed by close(), or at the end of a
@@ -515,7 +517,7 @@ class Archive:
         unchanged, only its sighting. One that was removed is `restored`. Returns the counts."""
         now, ids = self.clock.iso(), [item["article_id"] for item in items]
         stored = {row["article_id"]: row for row in self._select("articles", "article_id", ids)}
-        rows, versions, unchanged, events = [], [], [], []
+        rows, versions, unchanged, events, measured = [], [], [], [], {}
         for item in items:
             old = stored.get(item["article_id"])
             item = with_stored_facts(item, old)
@@ -540,6 +542,8 @@ class Archive:
             edited = change is not None and change.kind == EventKind.EDITED
             if edited and old:  # an edit is of a stored article
                 versions.append(earlier_version(old, run_id))
+            if "subject_mentions" in item:  # its text is written: who it refers to, with it
+                measured[item["article_id"]] = item["subject_mentions"]
             rows.append(
                 {
                     **{column: item.get(column) for column in ARTICLES},  # absent fields become NULL
@@ -564,6 +568,7 @@ class Archive:
             ],
         )
         self.db.table("article_events").insert_all(events)
+        self.save_mentions(measured)
         self.save_twins(items, run_id)
         # A page stored is no longer a failure; one listed in the section is the section's, whatever
         # the topic rule once said of it.
@@ -813,6 +818,8 @@ class Archive:
         article_versions, as a refresh's does; when it was fetched stays as it was."""
         self.db.table("article_versions").insert(earlier_version(old, run_id))
         item = with_stored_facts(item, old)
+        if "subject_mentions" in item:
+            self.save_mentions({old["article_id"]: item["subject_mentions"]})
         self.db.table("articles").update(
             old["article_id"],
             {

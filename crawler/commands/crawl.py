@@ -16,6 +16,7 @@ from crawler import archive
 from crawler.arguments import ArgumentError
 from crawler.command import error_line
 from crawler.contracts import ExitCode, RunStatus, Stat
+from crawler.coverage import subjects
 from crawler.ledger import RunLedger
 from crawler.lock import LockHeld, ProcessLock
 
@@ -37,7 +38,8 @@ class Command(ScrapyCrawlCommand):
             if check:
                 check(self.settings, opts.spargs)
             archive.check_usable(self.settings.get("ELECTIONS_DB"))
-        except (ArgumentError, archive.ArchiveUnusable) as error:
+            subjects.from_settings(self.settings)  # the crawl measures who each article refers to
+        except (ArgumentError, archive.ArchiveUnusable, subjects.SubjectsError) as error:
             print(error_line(f"crawl {args[0]}", error), file=sys.stderr)
             raise SystemExit(ExitCode.BAD_ARGUMENT) from None
         if opts.loglevel is None and not opts.nolog:

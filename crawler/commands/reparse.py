@@ -8,6 +8,8 @@ from crawler.archive import ArchiveError, open_existing
 from crawler.arguments import ArgumentError, edition_sites
 from crawler.command import CommandFailed, ElectionsCommand
 from crawler.contracts import ExitCode, Layout
+from crawler.coverage.measure import matcher_of
+from crawler.coverage.subjects import SubjectsError, from_settings
 from crawler.offline.reparse import reparse
 from crawler.site.dates import start_of_local_day
 
@@ -40,11 +42,12 @@ class Command(ElectionsCommand):
                 summary = reparse(
                     archive,
                     sites,
+                    matcher=matcher_of(from_settings(self.settings)),
                     since=since,
                     layout=opts.layout,
                     article_id=opts.article,
                 )
-        except ArgumentError as error:
+        except (ArgumentError, SubjectsError) as error:
             raise CommandFailed(error) from None
         except ArchiveError as error:
             raise CommandFailed(error.reason(), ExitCode.UNHEALTHY) from None

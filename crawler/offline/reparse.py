@@ -21,6 +21,8 @@ from crawler import topic
 from crawler.archive import EXTRACTED, Archive, ArchiveError, changed_fields, comparable, utc_now, with_stored_facts
 from crawler.arguments import Site
 from crawler.contracts import RunStatus, Stat, Trigger
+from crawler.coverage.matcher import Matcher
+from crawler.coverage.measure import current_matcher, measure
 from crawler.items import UnreadablePage, read_raw_page
 from crawler.lock import process_alive
 from crawler.middlewares import SiteEncodingMiddleware
@@ -81,12 +83,15 @@ def reparse(
     archive: Archive,
     sites: dict[str, Site],
     *,
+    matcher: Matcher | None = None,
     since: str | None = None,
     layout: str | None = None,
     article_id: str | None = None,
 ) -> Summary:
     """Reads the kept pages again, each with its edition's settings (`sites`: edition -> its
-    Site); the run's crawl_runs row ends ok, partial, or failed with the error that stopped it."""
+    Site), measuring who each refers to with `matcher` (the repository's subjects by default);
+    the run's crawl_runs row ends ok, partial, or failed with the error that stopped it."""
+    matcher = matcher or current_matcher()
     summary = Summary()
     with archive.transaction():
         for earlier in archive.running_runs(trigger=Trigger.REPARSE):  # their process is gone: killed
@@ -102,7 +107,7 @@ def reparse(
         )
     try:
         for row in archive.latest_raw_pages(since=since, layout=layout, article_id=article_id):
-            reparse_page(archive, row, sites, run_id, summary)
+            reparse_page(archive, row, sites, matcher, run_id, summary)
     except BaseException as error:
         with suppress(ArchiveError):  # the error that stopped it is the one to report
             finish(archive, run_id, summary, RunStatus.FAILED, f"reparse stopped: {type(error).__name__}: {error}")
@@ -111,7 +116,9 @@ def reparse(
     return summary
 
 
-def reparse_page(archive: Archive, row: dict, sites: dict[str, Site], run_id: int, summary: Summary) -> None:
+def reparse_page(
+    archive: Archive, row: dict, sites: dict[str, Site], matcher: Matcher, run_id: int, summary: Summary
+) -> None:
     summary.read += 1
     try:
         response = page_response(row)
@@ -125,6 +132,7 @@ def reparse_page(archive: Archive, row: dict, sites: dict[str, Site], run_id: in
         summary.failed += 1
         return
     item["scraped_at"] = row["fetched_at"]  # it was fetched then, not now
+    item["subject_mentions"] = measure(item, matcher)  # written with its text, if that changes
     with archive.transaction():
         old = archive.stored_article(row["article_id"])
         if old is not None:  # its links to other editions, for pages kept before they were read

@@ -12,17 +12,20 @@ from datasette import hookimpl
 from datasette.database import QueryInterrupted
 from datasette.facets import ArrayFacet, ColumnFacet
 from datasette.utils import path_with_added_args, path_with_removed_args, tilde_decode, tilde_encode
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from crawler.archive import (
     ARTICLE_EVENTS_SQL,
     ARTICLE_SQL,
     ARTICLE_TWINS_SQL,
     ARTICLE_VERSIONS_SQL,
+    SUBJECT_ALIASES_SQL,
+    SUBJECT_ARTICLES_SQL,
     register_tokenizers,
     tag_counts_sql,
     word_diff_html,
 )
+from crawler.coverage.measure import current_matcher, local_day, paragraphs_of
 
 KAZAKHSTAN = ZoneInfo("Asia/Almaty")
 
@@ -143,10 +146,48 @@ def version_diffs(versions: list[dict], current: dict) -> list[dict]:
     return list(reversed(shown))  # newest change first
 
 
+def marked(text: str, references: list) -> Markup:
+    """The text, each reference (crawler.coverage.matcher.Reference) in a <mark>."""
+    parts, at = [], 0
+    for reference in references:
+        parts += [escape(text[at : reference.start]), Markup("<mark>"), escape(text[reference.start : reference.end])]
+        parts.append(Markup("</mark>"))
+        at = reference.end
+    return Markup("").join([*parts, escape(text[at:])])
+
+
+def subject_passages(article: dict, subject_id: str) -> list[Markup]:
+    """The article's headline and paragraphs that refer to the subject, its references marked."""
+    matcher, day = current_matcher(), local_day(article["published_at"])
+    passages = []
+    for text in [article["title"], *paragraphs_of(article)]:
+        references = [r for r in matcher.references(text, article["lang"] or "", day) if r.subject_id == subject_id]
+        if references:
+            passages.append(marked(text, references))
+    return passages
+
+
+async def subject_page(datasette, database: str, request) -> dict:
+    """On a subject's page: its aliases, and its articles, newest first, each with the passages
+    that refer to it, every reference marked."""
+    db = datasette.get_database(database)
+    subject_id = tilde_decode(request.url_vars["pks"])
+    aliases = await db.execute(SUBJECT_ALIASES_SQL, {"subject_id": subject_id})
+    articles = await db.execute(SUBJECT_ARTICLES_SQL, {"subject_id": subject_id})
+    return {
+        "subject_aliases": [dict(row) for row in aliases.rows],
+        "subject_articles": [
+            {**dict(row), "passages": subject_passages(dict(row), subject_id)} for row in articles.rows
+        ],
+    }
+
+
 @hookimpl
 def extra_template_vars(template, database, table, datasette, request):
     """On an article's page: `article_events`, `article_versions` (see version_diffs) and
-    `article_twins`, its versions in other editions."""
+    `article_twins`, its versions in other editions; on a subject's, subject_page's."""
+    if template == "row.html" and table == "subjects" and request is not None:
+        return lambda: subject_page(datasette, database, request)
     if template != "row.html" or table != "articles" or request is None:
         return {}
 

@@ -2,6 +2,7 @@
 install, no port): open a page, let its scripts run, and ask it questions in JavaScript, as
 a reader's browser sees the page in a 1280 x 1000 window."""
 
+import base64
 import fcntl
 import json
 import os
@@ -72,6 +73,12 @@ class Browser:
 
     def html(self) -> str:
         return self.evaluate("document.documentElement.outerHTML")
+
+    def screenshot(self, path: Path) -> Path:
+        """The window as a PNG, as a reader sees it."""
+        shot = self._call("Page.captureScreenshot", format="png")["data"]
+        path.write_bytes(base64.b64decode(shot))
+        return path
 
     def close(self) -> None:
         self.process.terminate()

@@ -10,6 +10,8 @@ from collections import Counter
 import pytest
 
 from crawler.archive import open_database, open_read_only
+from crawler.coverage import subjects
+from crawler.coverage.matcher import MATCHER_VERSION
 from replica import ReplicaServer, ReplicaSite
 from replica.crawling import ROOT, crawl, mismatches, rows, setting_options, stored_articles
 from replica.editions import KAZAKH, RUSSIAN
@@ -40,6 +42,25 @@ def crawl_edition(server: ReplicaServer, site: ReplicaSite, db, *arguments: str)
         ELECTIONS_SITE_URL=server.edition_url(site) + "/",
         ELECTIONS_FEEDS=site.edition.prefix + site.edition.rss_path,
     )
+
+
+def expected_mentions(*sites: ReplicaSite) -> dict[tuple[str, str], dict]:
+    """(article, subject) -> its subject_mentions counts, as the replica wrote them."""
+    return {
+        (article.expected_id, subject): counts
+        for site in sites
+        for article in site.articles
+        for subject, counts in article.expected_mentions().items()
+    }
+
+
+def stored_mentions(db) -> dict[tuple[str, str], dict]:
+    return {
+        (row["article_id"], row["subject_id"]): {
+            k: v for k, v in row.items() if k not in ("article_id", "subject_id", "made_by")
+        }
+        for row in rows(db, "subject_mentions")
+    }
 
 
 def expected_items(server: ReplicaServer, *sites: ReplicaSite) -> dict[str, dict]:
@@ -89,6 +110,11 @@ def test_every_edition_is_stored_once_into_one_archive_as_its_ground_truth_with_
         ("kk", "ok", 1),
     ]
     assert [run["listing_found_by"] for run in runs] == ["site map page", "site map page", "tags page"]
+
+    # Who each article refers to (issue 30): by name and title, in every case form, as the replica wrote it.
+    assert stored_mentions(db) == expected_mentions(english, russian, kazakh)
+    by_title = {row["subject_id"] for row in rows(db, "subject_mentions") if row["by_title"]}
+    assert {"tokayev", "abdirov"} <= by_title  # titles resolved by the day: the President, the CEC's chair
 
 
 def test_one_editions_new_articles_never_move_anothers_walk(editions, tmp_path):
@@ -227,3 +253,34 @@ def test_any_sqlite_tool_writes_the_archive_and_search_finds_in_every_language_a
     assert found() == before
     assert rows(db, "search_queue") == []
     fts_integrity_check(db)
+
+
+def test_scrapy_coverage_measures_the_archive_again_after_the_subjects_file_changes(three_editions, tmp_path):
+    """Issue 30: a crawl measures each article it stores; after a change to the subjects file,
+    `scrapy coverage` measures the whole archive again and records the version that did."""
+    _, english, russian, kazakh, _ = three_editions
+    db = archive_copy(three_editions, tmp_path)
+    assert stored_mentions(db) == expected_mentions(english, russian, kazakh)
+    made = {row["made_by"] for row in rows(db, "subject_mentions")}
+    assert made == {f"subjects {subjects.current().version}; matcher {MATCHER_VERSION}"}
+    changed = tmp_path / "subjects.toml"  # the CEC is no subject of this mission's list
+    text = subjects.PATH.read_text()
+    start = text.index('[[subject]]\nid = "cec"')
+    changed.write_text(text[:start] + text[text.index("[[subject]]", start + 1) :])
+
+    result = subprocess.run(
+        [sys.executable, "-m", "scrapy", "coverage", *setting_options(db, ELECTIONS_SUBJECTS=str(changed))],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    version = subjects.load(changed).version
+    assert "75 articles measured" in result.stdout and f"made by subjects {version}; matcher" in result.stdout
+    stored = rows(db, "subject_mentions")
+    assert {row["made_by"] for row in stored} == {f"subjects {version}; matcher {MATCHER_VERSION}"}
+    assert "cec" not in {row["subject_id"] for row in stored} and "cec" not in {
+        r["subject_id"] for r in rows(db, "subjects")
+    }
+    without_cec = {key: value for key, value in expected_mentions(english, russian, kazakh).items() if key[1] != "cec"}
+    assert stored_mentions(db) == without_cec

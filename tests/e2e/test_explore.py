@@ -1,6 +1,7 @@
 """make explore: the archive in Datasette, as a reader sees it in a real headless browser."""
 
 import importlib.util
+import json
 import os
 import re
 import socket
@@ -44,7 +45,11 @@ def crawled(tmp_path_factory):
     with ReplicaServer(ReplicaSite(articles=40, seed=8)) as server:
         assert crawl("-a", f"start_url={server.start_url}", db=db).returncode == 0
         truth = server.site.expected_items(server.base_url)
+        COVERAGE_TRUTH.update({a.expected_id: a.expected_mentions() for a in server.site.articles})
     return db, truth
+
+
+COVERAGE_TRUTH: dict[str, dict] = {}  # article -> subject -> counts, as the replica wrote them
 
 
 @pytest.fixture(scope="module")
@@ -236,3 +241,79 @@ def test_other_rows_keep_datasettes_page(explore, browser):
     browser.open(f"{base}/elections/crawl_runs/1")
     assert browser.evaluate("document.querySelector('article') === null")
     assert browser.evaluate("document.querySelector('table.rows-and-columns td.col-status').textContent") == "ok"
+
+
+def weekly_shares_truth(truth: dict) -> dict[tuple[str, str], float]:
+    """(week starting, subject id) -> the subject's share of that week's subjects' words."""
+    words: Counter = Counter()
+    for article_id, subjects in COVERAGE_TRUTH.items():
+        day = local(truth[article_id]["published_at"]).date()
+        monday = f"{day - timedelta(days=day.weekday())}"
+        for subject, counts in subjects.items():
+            words[(monday, subject)] += counts["words"]
+    totals: Counter = Counter()
+    for (week, _), n in words.items():
+        totals[week] += n
+    return {key: round(n / totals[key[0]], 4) for key, n in words.items() if totals[key[0]]}
+
+
+def test_the_coverage_page_draws_the_weekly_shares_stacked_as_the_replica_wrote_them(
+    explore, crawled, browser, tmp_path
+):
+    """Issue 30: each subject's share of the space, week by week: the data as Datasette serves
+    it against the replica's ground truth, the chart as Chromium draws it."""
+    base, truth = explore
+    served = json_of(f"{base}/elections/coverage_weekly.json?_shape=array&_size=max&edition=en")
+    assert {(row["week_starting"], row["subject_id"]): row["share"] for row in served} == weekly_shares_truth(truth)
+    browser.open(
+        f"{base}/-/dashboards/coverage?edition=en",
+        ready="document.querySelectorAll('#chart-weekly-shares path').length",
+    )
+    bars = browser.evaluate("document.querySelectorAll('#chart-weekly-shares .mark-rect path').length")
+    assert bars == len(served) > 10  # a bar segment per week and subject, stacked
+    assert browser.evaluate("document.querySelector('#chart-period-shares table') !== null")
+    screenshot = browser.screenshot(tmp_path / "coverage.png")
+    assert screenshot.stat().st_size > 20_000  # a chart, not a blank page
+
+
+def test_a_subjects_page_lists_its_articles_with_each_reference_marked(explore, browser):
+    base, truth = explore
+    refer = [article for article, subjects in COVERAGE_TRUTH.items() if "cec" in subjects]
+    browser.open(f"{base}/elections/subjects/cec", ready="document.querySelector('.subject-page')")
+    titles = browser.evaluate("[...document.querySelectorAll('.subject-article h3')].map(h => h.textContent.trim())")
+    assert titles == [a["title"] for a in newest_first(truth) if a["article_id"] in refer]
+    marks = browser.evaluate("[...document.querySelectorAll('.subject-page mark')].map(m => m.textContent)")
+    assert set(marks) <= {"CEC", "Central Election Commission"} and len(marks) >= len(refer)
+
+
+def test_the_coverage_report_is_one_file_with_its_charts(crawled, browser, tmp_path):
+    """`scrapy coverage --report FILE --from --to`: one self-contained HTML file, its stacked
+    weekly chart drawn as a browser draws it, its table the archive's figures."""
+    db, truth = crawled
+    report = tmp_path / "coverage.html"
+    command = ["coverage", "--report", str(report), "--from", "2019-01-01", "--to", "2026-12-31"]
+    result = subprocess.run(
+        [sys.executable, "-m", "scrapy", *command, "-s", f"ELECTIONS_DB={db}"], cwd=ROOT, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    page = report.read_text()
+    assert "<script" not in page and "http" not in page.split("<body>")[1]  # nothing to fetch, nothing to run
+    browser.open(report.as_uri(), ready="document.querySelector('svg.weekly rect')")
+    shares = browser.evaluate(
+        "[...document.querySelectorAll('svg.weekly rect')].map(r => [r.dataset.subject, r.getAttribute('height')])"
+    )
+    assert len(shares) == len(weekly_shares_truth(truth))  # a segment per week and subject
+    table = browser.evaluate(
+        "[...document.querySelectorAll('table.period tbody tr')].map(tr => [...tr.cells].map(c => c.textContent))"
+    )
+    words: Counter = Counter()
+    for subjects in COVERAGE_TRUTH.values():
+        for subject, counts in subjects.items():
+            words[subject] += counts["words"]
+    assert sorted(int(row[6]) for row in table) == sorted(words.values())
+    assert browser.screenshot(tmp_path / "report.png").stat().st_size > 20_000
+
+
+def json_of(url: str):
+    with urllib.request.urlopen(url, timeout=30) as response:
+        return json.loads(response.read())

@@ -22,6 +22,12 @@ TABLES = (
     "article_twins",
     "search_queue",
     "search_stemmers",
+    "subjects",
+    "subject_aliases",
+    "elections",
+    "election_subjects",
+    "subject_mentions",
+    "subject_tones",
 )
 
 
