@@ -21,6 +21,7 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--db", type=Path, default=ROOT / "data" / "demo.db")
     args = parser.parse_args()
+    args.db = args.db.resolve()  # the crawl runs from the repository: a relative path means the caller's folder
     for stale in args.db.parent.glob(args.db.name + "*"):  # a fresh demo: the db, its -wal and -shm
         stale.unlink()
 

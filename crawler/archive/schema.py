@@ -340,14 +340,15 @@ VIEWS = {
     # The incumbent's share of the candidates' (or parties') space, against all the others
     # together, per campaign and edition; by names alone beside it.
     "coverage_incumbents": """
-        select election_id, edition, max(case when incumbent then subject end) as incumbent,
-               sum(case when incumbent then words else 0 end) as incumbent_words,
-               sum(case when incumbent then 0 else words end) as others_words,
-               round(1.0 * sum(case when incumbent then words else 0 end) / nullif(sum(words), 0), 4)
+        select c.election_id, c.edition, s.name_en as incumbent,
+               sum(case when c.incumbent then c.words else 0 end) as incumbent_words,
+               sum(case when c.incumbent then 0 else c.words end) as others_words,
+               round(1.0 * sum(case when c.incumbent then c.words else 0 end) / nullif(sum(c.words), 0), 4)
                    as incumbent_share,
-               round(1.0 * sum(case when incumbent then words_by_name else 0 end) / nullif(sum(words_by_name), 0), 4)
-                   as incumbent_share_by_name
-        from coverage_campaigns group by election_id, edition""",
+               round(1.0 * sum(case when c.incumbent then c.words_by_name else 0 end)
+                     / nullif(sum(c.words_by_name), 0), 4) as incumbent_share_by_name
+        from coverage_campaigns c join elections e using (election_id) join subjects s on s.subject_id = e.incumbent_id
+        group by c.election_id, c.edition""",
     # Tone as people coded it (scrapy coverage --import): per subject, the pairs coded, those
     # every coder agreed on, and the agreed tones.
     "coverage_tones": """

@@ -124,6 +124,18 @@ def test_views_agree_with_the_tables(tmp_path):
     db.close()
 
 
+def test_a_view_whose_definition_changed_is_made_again_on_opening(tmp_path):
+    path = tmp_path / "old.db"
+    shutil.copy(FIRST_SCHEMA, path)
+    db = open_database(path)
+    db.create_view("latest_articles", "select 1 as stale", replace=True)
+    db.close()
+    db = open_database(path)
+    assert db.view("latest_articles").schema == f'CREATE VIEW "latest_articles" AS {VIEWS["latest_articles"].strip()}'
+    assert db.execute("select count(*) from latest_articles").fetchone()[0] == 29
+    db.close()
+
+
 def test_sqlite_utils_search_finds_articles(tmp_path):
     path = tmp_path / "old.db"
     shutil.copy(FIRST_SCHEMA, path)
