@@ -22,11 +22,11 @@ from functools import cache
 # --- Russian ----------------------------------------------------------------------------
 
 NAME_GRAMMEMES = frozenset({"Surn", "Name", "Patr", "Geox", "Orgn", "Trad", "Abbr"})
-PREFIX = 3  # letters a text's word shares with an alias word's key before it is read
+PREFIX = 4  # letters a text's word shares with a key (all of a shorter key's) before it is read
 
 
 @cache
-def _morph():
+def morph():
     import pymorphy3  # a second of loading: only where Russian is read
 
     return pymorphy3.MorphAnalyzer()
@@ -37,13 +37,14 @@ class RussianKeys:
 
     def __init__(self, alias_keys: set[str]):
         self.prefixes = {key[:PREFIX] for key in alias_keys}
+        self.lengths = sorted({len(prefix) for prefix in self.prefixes}, reverse=True)
         self.remembered: dict[str, frozenset[str]] = {}
 
     def of(self, word: str) -> frozenset[str]:
         found = self.remembered.get(word)
         if found is None:
-            if word[:PREFIX] in self.prefixes:
-                found = frozenset({word, *(parse.normal_form for parse in _morph().parse(word))})
+            if any(word[:length] in self.prefixes for length in self.lengths):
+                found = frozenset({word, *(parse.normal_form for parse in morph().parse(word))})
             else:
                 found = frozenset({word})
             if len(self.remembered) > 200_000:
@@ -55,7 +56,7 @@ class RussianKeys:
 def russian_alias_keys(word: str, proper: bool) -> frozenset[str]:
     """An alias word's keys: itself and its lemmas; of a word written with a capital
     (`proper`) that reads as a name, of those readings alone ("Ерман" is no form of "ерманый")."""
-    parses = _morph().parse(word)
+    parses = morph().parse(word)
     names = [p for p in parses if NAME_GRAMMEMES & p.tag.grammemes] if proper else []
     return frozenset({word, *(p.normal_form for p in names or parses)})
 

@@ -50,15 +50,20 @@ def paragraphs_of(article: dict) -> list[str]:
     return [p for p in [lead, *body.split("\n\n")] if p]
 
 
+def referenced_texts(article: dict, matcher: Matcher) -> list[tuple[str, list[Reference]]]:
+    """The article's headline and paragraphs, each with its references: the article read whole
+    (an office it gives to another country is that one's wherever it stands bare)."""
+    texts = [article.get("title") or "", *paragraphs_of(article)]
+    day = local_day(article["published_at"])
+    return list(zip(texts, matcher.article_references(texts, article.get("lang") or "", day), strict=True))
+
+
 def measure(article: dict, matcher: Matcher) -> list[dict]:
     """The article's subject_mentions rows (an article: article_id, lang, title, lead, body,
     published_at)."""
-    lang, published_at = article.get("lang") or "", article.get("published_at")
-    if not published_at:
+    if not article.get("published_at"):
         return []
-    day = local_day(published_at)
-    headline = matcher.references(article.get("title") or "", lang, day)
-    paragraphs = [(text, matcher.references(text, lang, day)) for text in paragraphs_of(article)]
+    (_, headline), *paragraphs = referenced_texts(article, matcher)
     rows: dict[str, dict] = defaultdict(lambda: dict.fromkeys(COUNTS, 0))
     for reference in headline:
         add(rows[reference.subject_id], reference)

@@ -50,7 +50,9 @@ class Context:
     """Where an alias of an office is someone else's (subjects.toml, [office.NAME.LANG])."""
 
     before: tuple[str, ...] = ()  # words just before it: "Assistant to the"
-    after: tuple[str, ...] = ()  # words just after it
+    after: tuple[str, ...] = ()  # words just after it ...
+    reach: int = 1  # ... or this many words on ("Президентінің кезектен тыс сайлауы")
+    part_of: tuple[str, ...] = ()  # offices given away with this one: the chair's country is the commission's
     foreign_after: tuple[str, ...] = ()  # "of": "of <a capitalised word not at home>"; "*": any such word
     foreign_before: bool = False  # a capitalised word just before it, not at home
     home: frozenset[str] = frozenset()
@@ -92,6 +94,8 @@ def load(path: Path = PATH) -> Subjects:
         (office, lang): Context(
             before=tuple(rules.get("before", ())),
             after=tuple(rules.get("after", ())),
+            reach=int(rules.get("reach", 1)),
+            part_of=tuple(rules.get("part_of", ())),
             foreign_after=tuple(rules.get("foreign_after", ())),
             foreign_before=bool(rules.get("foreign_before", False)),
             home=frozenset(rules.get("home", ())),

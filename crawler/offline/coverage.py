@@ -10,7 +10,7 @@ from pathlib import Path
 
 from crawler.archive import TONES, Archive
 from crawler.coverage.matcher import Matcher
-from crawler.coverage.measure import local_day, made_by, measure, paragraphs_of
+from crawler.coverage.measure import made_by, measure, referenced_texts
 from crawler.coverage.report import CoverageReport, render
 from crawler.coverage.subjects import Subjects
 
@@ -66,10 +66,11 @@ def write_sample(archive: Archive, matcher: Matcher, path: Path, size: int, seed
 
 def passage(article: dict, subject_id: str, matcher: Matcher) -> str:
     """The article's paragraphs that refer to the subject, and its headline if it does."""
-    day = local_day(article["published_at"])
-    lang = article.get("lang") or ""
-    texts = [article.get("title") or "", *paragraphs_of(article)]
-    return " ¶ ".join(t for t in texts if any(r.subject_id == subject_id for r in matcher.references(t, lang, day)))
+    return " ¶ ".join(
+        text
+        for text, references in referenced_texts(article, matcher)
+        if any(r.subject_id == subject_id for r in references)
+    )
 
 
 @dataclass

@@ -25,7 +25,7 @@ from crawler.archive import (
     tag_counts_sql,
     word_diff_html,
 )
-from crawler.coverage.measure import current_matcher, local_day, paragraphs_of
+from crawler.coverage.measure import current_matcher, referenced_texts
 
 KAZAKHSTAN = ZoneInfo("Asia/Almaty")
 
@@ -158,12 +158,11 @@ def marked(text: str, references: list) -> Markup:
 
 def subject_passages(article: dict, subject_id: str) -> list[Markup]:
     """The article's headline and paragraphs that refer to the subject, its references marked."""
-    matcher, day = current_matcher(), local_day(article["published_at"])
     passages = []
-    for text in [article["title"], *paragraphs_of(article)]:
-        references = [r for r in matcher.references(text, article["lang"] or "", day) if r.subject_id == subject_id]
-        if references:
-            passages.append(marked(text, references))
+    for text, references in referenced_texts(article, current_matcher()):
+        own = [r for r in references if r.subject_id == subject_id]
+        if own:
+            passages.append(marked(text, own))
     return passages
 
 
