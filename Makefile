@@ -24,10 +24,10 @@ check-site: $(INSTALLED)
 crawl: $(INSTALLED)
 	$(BIN)/scrapy crawl elections $(ARGS)
 
-# The whole test suite, both tiers; the end-to-end tier serves its own replica of the site
-# on 127.0.0.1 and runs the real crawler against it.
+# The whole test suite, both tiers, on every core (pytest-xdist); the end-to-end tier serves
+# its own replica of the site on 127.0.0.1 and runs the real crawler against it.
 test: $(INSTALLED)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
 
 # The unit tier alone, in seconds: parsers, rules, middlewares and pipelines, no crawl.
 test-fast: $(INSTALLED)
@@ -60,7 +60,7 @@ DB ?= data/elections.db
 explore: $(INSTALLED)
 	$(BIN)/python explore/serve.py $(DB) --port 8001
 
-# Every benchmark, a few minutes in all; each prints its figures and a summary line.
+# Every benchmark, a quarter of an hour in all; each prints its figures and a summary line.
 bench: $(INSTALLED)
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	$(BIN)/python bench/full_crawl.py
@@ -72,6 +72,7 @@ bench: $(INSTALLED)
 	$(BIN)/python bench/reading_room.py
 	$(BIN)/python bench/search_recall.py
 	$(BIN)/python bench/stemmer_scaling.py
+	$(BIN)/python bench/coverage.py
 
 # A copy of the archive, safe during a crawl: data/backups/elections-YYYY-MM-DD.db (one a day).
 backup: $(INSTALLED)
