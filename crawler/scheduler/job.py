@@ -358,7 +358,9 @@ def summary(run: dict, log_file: Path | None) -> str:
 
 def report(run: dict, text: str, options: JobOptions, code: int, alert: bool = True) -> None:
     """The run's summary `text` logged, and for a run that is not ok and healthy (unless stopped
-    on purpose) given to the --on-failure command."""
+    on purpose) given to the --on-failure command. What it says is written safe first: a lone
+    surrogate in a site's text breaks a log handler as it broke the alert."""
+    text = alert_safe(text)
     if code == ExitCode.OK:
         logger.info(text)
         return
