@@ -33,8 +33,8 @@ def stat(name: str, log: str) -> float:
     return float(match.group(1)) if match else 0.0
 
 
-def measure(label: str, start_url: str, db: Path, replica_pid: int, **settings: str) -> dict:
-    command = crawl_command("-a", f"start_url={start_url}", db=db, **settings)
+def measure(label: str, start_url: str, db: Path, replica_pid: int, *arguments: str, **settings: str) -> dict:
+    command = crawl_command("-a", f"start_url={start_url}", *arguments, db=db, **settings)
     replica_cpu = cpu_seconds(replica_pid)
     started = time.monotonic()
     with tempfile.TemporaryFile("w+") as log:
