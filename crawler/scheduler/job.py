@@ -36,7 +36,7 @@ from crawler.archive import PROJECT_ROOT, ArchiveError, archive_location, check_
 from crawler.arguments import ArgumentError, Site
 from crawler.commands.crawl import run_exit_code
 from crawler.contracts import ExitCode, RunStatus, Stat, Trigger
-from crawler.scheduler.state import REPORTED_RUN, record_state, scheduler_state
+from crawler.scheduler.status_file import REPORTED_RUN, record_state, scheduler_state
 from crawler.site.editions import DEFAULT
 
 logger = logging.getLogger(__name__)

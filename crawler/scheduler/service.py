@@ -38,7 +38,7 @@ from crawler.scheduler.job import (
     stop_running_crawl,
 )
 from crawler.scheduler.options import argument_parser
-from crawler.scheduler.state import record_state, scheduler_state
+from crawler.scheduler.status_file import record_state, scheduler_state
 from crawler.site.editions import EDITIONS
 
 logger = logging.getLogger("scheduler")

@@ -207,7 +207,7 @@ def test_the_2023_listing_design_is_read_too(tmp_path):
     assert mismatches(stored_articles(db), expected) == {}
 
 
-def test_max_pages_limits_the_listing(replica, tmp_path):
+def test_max_pages_stops_the_walk_after_that_many_listing_pages(replica, tmp_path):
     db = tmp_path / "elections.db"
     result, requests = requests_during(
         replica.site, lambda: crawl("-a", f"start_url={replica.start_url}", "-a", "max_pages=2", db=db)

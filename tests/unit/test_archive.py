@@ -110,7 +110,7 @@ def test_a_schema_change_that_drops_triggers_is_repaired_on_open(tmp_path):
     fts_integrity_check(path)
 
 
-def test_views_agree_with_the_tables(tmp_path):
+def test_the_views_count_what_the_tables_hold(tmp_path):
     path = tmp_path / "old.db"
     shutil.copy(FIRST_SCHEMA, path)
     db = open_database(path)

@@ -42,7 +42,7 @@ def test_every_case_of_a_russian_name_is_found(form):
         ("Центральной избирательной комиссией", "cec"),
     ],
 )
-def test_russian_surnames_female_ones_and_indeclinable_ones_and_phrases(form, subject):
+def test_russian_surnames_female_indeclinable_and_phrases_match_in_every_case(form, subject):
     assert [s for s, _, _ in found(f"Слово взяла {form} вчера.", "ru")] == [subject]
 
 
@@ -58,7 +58,7 @@ def test_a_russian_title_in_every_case_is_whoever_held_the_office_that_day(form)
     "form",
     ["Тоқаев", "Тоқаевтың", "Тоқаевқа", "Тоқаевты", "Тоқаевтан", "Тоқаевпен", "Тоқаевта", "Қасым-Жомарт Тоқаевтың"],
 )
-def test_kazakh_case_suffixes_by_vowel_harmony(form):
+def test_kazakh_names_match_in_each_case_form_by_vowel_harmony(form):
     assert [s for s, _, _ in found(f"Бүгін {form} сөз сөйледі.", "kk")] == ["tokayev"]
 
 

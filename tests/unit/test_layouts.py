@@ -48,7 +48,7 @@ def saved_page(name: str, url: str) -> HtmlResponse:
     return HtmlResponse(url=url, body=(PAGES / name).read_bytes(), encoding="utf-8")
 
 
-def test_seed_article_in_legacy_markup():
+def test_the_seed_page_is_read_as_the_legacy_design_field_by_field():
     item = load_article(
         saved_page(
             "legacy/reconstructed_seed_a3996297.html",
@@ -72,7 +72,7 @@ def test_seed_article_in_legacy_markup():
         assert chrome not in item["body"]
 
 
-def test_current_layout_page():
+def test_a_2023_design_page_gives_each_field_its_ground_truth():
     item = load_article(
         saved_page("current/reconstructed_97d5e1.html", "https://qazinform.com/news/cec-approves-calendar-97d5e1")
     )

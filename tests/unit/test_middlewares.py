@@ -59,7 +59,7 @@ def test_a_challenge_fails_the_request_and_is_recorded_once(middleware, status, 
 
 
 @pytest.mark.parametrize("status", [200, 403, 404, 503])
-def test_anything_else_passes(middleware, status):
+def test_a_page_without_a_challenge_passes_untouched(middleware, status):
     mw, stats = middleware
     request = Request("https://qazinform.com/news/x-2192502b")
     response = HtmlResponse(request.url, status=status, body=ARTICLE, request=request)

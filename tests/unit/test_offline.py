@@ -59,7 +59,7 @@ def test_reparse_stores_what_the_kept_pages_read_and_then_finds_nothing_changed(
     assert [(run["trigger"], run["status"], run["healthy"]) for run in runs] == [("reparse", "ok", 1)] * 2
 
 
-def test_reparse_of_one_article_and_a_bad_day_and_no_archive(kept, tmp_path, capsys):
+def test_reparse_reads_one_article_and_refuses_a_bad_day_and_a_missing_archive(kept, tmp_path, capsys):
     [one] = [listed_id(url) for url in SAVED][:1]
     assert run_command(reparse_command.Command, "--article", one, ELECTIONS_DB=str(kept)) == 0
     assert capsys.readouterr().out.startswith("reparse: 1 pages read, 1 articles changed")

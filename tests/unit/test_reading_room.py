@@ -187,7 +187,7 @@ def test_an_articles_page_shows_it_beside_its_versions_in_other_editions(get_wat
     assert "kaz.inform.kz" not in russian  # a twin's twin is not the article's
 
 
-def test_recently_changed_and_the_atom_feeds(get_watched):
+def test_recently_changed_lists_each_change_newest_first_and_the_atom_feeds_carry_them(get_watched):
     changes = get_watched("/elections/recently_changed.json?_shape=array").json()
     assert [(row["kind"], row["article_id"]) for row in changes] == [
         ("removed", "a1b2c3"),
@@ -201,16 +201,17 @@ def test_recently_changed_and_the_atom_feeds(get_watched):
     assert "<title>Turnout reaches 58.9 percent</title>" in new and new.count("<entry>") == 3
 
 
-def test_the_list_names_each_articles_language_and_facets_by_edition(get):
-    result = get("/elections/articles_list.json?_extra=facet_results").json()
-    assert result["facet_results"]["edition"]["results"][0] | {"toggle_url": None} == {
-        "value": "en",
-        "label": "en",
-        "count": ARTICLES,
-        "toggle_url": None,
-        "selected": False,
-    }
-    assert '<span class="lang">en</span>' in get("/elections/articles_list").text
+def test_the_list_names_each_articles_language_and_facets_by_edition(get_watched):
+    result = get_watched("/elections/articles_list.json?_extra=facet_results").json()
+    facet = result["facet_results"]["edition"]["results"]
+    assert [{key: value[key] for key in ("value", "label", "count", "selected")} for value in facet] == [
+        {"value": "en", "label": "en", "count": 2, "selected": False},
+        {"value": "ru", "label": "ru", "count": 1, "selected": False},
+    ]
+    russian = get_watched(facet[1]["toggle_url"].split("localhost", 1)[-1] + "&_shape=array").json()
+    assert [row["article_id"] for row in russian] == ["ru-4f2a1b9c"]
+    page = get_watched("/elections/articles_list").text
+    assert '<span class="lang">en</span>' in page and '<span class="lang">ru</span>' in page
 
 
 def test_the_chart_by_edition_counts_each_editions_articles_per_month(watched):

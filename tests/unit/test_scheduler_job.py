@@ -25,7 +25,7 @@ from crawler.scheduler.job import (
 )
 from crawler.scheduler.options import argument_parser
 from crawler.scheduler.service import main
-from crawler.scheduler.state import REPORTED_RUN, record_state, scheduler_state
+from crawler.scheduler.status_file import REPORTED_RUN, record_state, scheduler_state
 from tests.checks import damage
 
 RUN = {

@@ -58,7 +58,7 @@ def test_a_time_that_is_not_real_is_none(text):
         ("OSCE. Observers arrived.", (None, None, "OSCE. Observers arrived.")),
     ],
 )
-def test_split_dateline(paragraph, expected):
+def test_a_dateline_and_source_are_split_from_a_paragraph_that_opens_with_them(paragraph, expected):
     assert split_dateline(paragraph) == expected
 
 
@@ -161,7 +161,7 @@ def test_site_name_is_taken_off_titles(title, expected):
         ("https://qazinform.com/news/seven-1234567", "https://qazinform.com/news/seven-1234567", "seven-1234567"),
     ],
 )
-def test_canonical_url_and_article_id(url, canonical, expected_id):
+def test_a_url_gives_its_canonical_form_and_its_article_id(url, canonical, expected_id):
     assert canonical_url(url) == canonical
     assert article_id(url) == expected_id
 
@@ -186,7 +186,7 @@ def test_content_hash_changes_with_the_text_and_only_with_it():
         ("http://127.0.0.1:8000/news/x_a1/", None),
     ],
 )
-def test_the_language_a_url_tells(url, language):
+def test_a_url_tells_its_editions_language_or_none(url, language):
     assert url_language(url) == language
 
 
@@ -211,5 +211,5 @@ def test_a_nul_byte_separates_words():
         ("https://qazinform.com/en/story/referendum-results", False, False),  # unknown: an alarm
     ],
 )
-def test_article_urls_navigation_and_the_rest(url, article, navigation):
+def test_a_url_is_told_an_article_a_navigation_page_or_neither(url, article, navigation):
     assert (is_article_url(url), is_navigation_url(url)) == (article, navigation)
