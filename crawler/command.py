@@ -1,9 +1,10 @@
 """What our Scrapy commands share (crawler/commands/: crawl, check_site, save_page, reparse,
-export_warc, backup). They fail one way: a command's `act` raises CommandFailed, a line for
-the user and the exit status, and ElectionsCommand.run prints it once, as
-`scrapy <command>: error: …`. It lives outside that package: Scrapy takes every command
-class in it for a command."""
+export_warc, backup, coverage). They fail one way: a command's `check` (the command line,
+before anything is opened) or `act` (its work) raises CommandFailed, a line for the user and
+the exit status, and ElectionsCommand prints it once, as `scrapy <command>: error: …`. It
+lives outside that package: Scrapy takes every command class in it for a command."""
 
+import argparse
 import sys
 
 from scrapy.commands import ScrapyCommand
@@ -35,15 +36,27 @@ def error_line(command: str, message: object) -> str:
 
 class ElectionsCommand(ScrapyCommand):
     requires_project = True
-    command_name: str  # as typed after `scrapy`
+    command_name: str  # as typed after `scrapy` (the crawl's names its spider too)
 
-    def run(self, args, opts):
+    def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
+        super().process_options(args, opts)
+        try:
+            self.check(args, opts)
+        except CommandFailed as failed:  # Scrapy's own UsageError would print the whole usage first
+            print(error_line(self.command_name, failed), file=sys.stderr)
+            raise SystemExit(failed.exit_code) from None
+
+    def check(self, args: list[str], opts: argparse.Namespace) -> None:
+        """What can be wrong with the command line: said here, in one line, before Scrapy
+        prints a word and before anything is opened. Raises CommandFailed."""
+
+    def run(self, args: list[str], opts: argparse.Namespace) -> None:
         try:
             self.exitcode = self.act(args, opts)
         except CommandFailed as failed:
             print(error_line(self.command_name, failed), file=sys.stderr)
             self.exitcode = failed.exit_code
 
-    def act(self, args, opts) -> int:
+    def act(self, args: list[str], opts: argparse.Namespace) -> int:
         """The command's work; its exit status (crawler.contracts.ExitCode)."""
         raise NotImplementedError

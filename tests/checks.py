@@ -3,9 +3,7 @@
 import argparse
 import asyncio
 import sqlite3
-import sys
 
-from scrapy.exceptions import UsageError
 from scrapy.utils.project import get_project_settings
 
 from crawler.archive import STEMMED, register_tokenizers
@@ -73,8 +71,8 @@ def damage(db_path) -> None:
 
 def run_command(command_class, *argv: str, **settings) -> int:
     """A Scrapy command of ours run in this process, as scrapy.cmdline runs it: its options
-    parsed, the project's settings with `settings` over them; returns its exit status. A
-    UsageError ends it with status 2, as scrapy.cmdline ends it (with the usage, there)."""
+    parsed, the project's settings with `settings` over them; returns its exit status (a
+    command line refused ends it in process_options, as under scrapy.cmdline)."""
     command = command_class()
     project = get_project_settings().copy()
     project.setdict(command.default_settings, priority="command")
@@ -83,12 +81,11 @@ def run_command(command_class, *argv: str, **settings) -> int:
     parser = argparse.ArgumentParser()
     command.add_options(parser)
     opts, args = parser.parse_known_args(list(argv))
-    command.process_options(args, opts)
     try:
-        command.run(args, opts)
-    except UsageError as error:
-        print(f"usage error: {error}", file=sys.stderr)
-        return 2
+        command.process_options(args, opts)
+    except SystemExit as refused:
+        return int(refused.code or 0)
+    command.run(args, opts)
     return command.exitcode
 
 

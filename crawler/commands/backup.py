@@ -5,8 +5,6 @@ second backup on the same day replaces the first. Exit 0, or 2 when it cannot be
 from datetime import UTC, datetime
 from pathlib import Path
 
-from scrapy.exceptions import UsageError
-
 from crawler.archive import ArchiveError, archive_location, open_read_only
 from crawler.command import CommandFailed, ElectionsCommand
 from crawler.contracts import ExitCode
@@ -22,10 +20,12 @@ class Command(ElectionsCommand):
     def short_desc(self) -> str:
         return "Copy the archive, consistently, to FOLDER/elections-YYYY-MM-DD.db"
 
+    def check(self, args, opts) -> None:
+        if len(args) > 1:
+            raise CommandFailed("at most one folder: scrapy backup data/backups")
+
     def act(self, args, opts) -> int:
         assert self.settings is not None  # set by scrapy.cmdline
-        if len(args) > 1:
-            raise UsageError("at most one folder: scrapy backup data/backups")
         try:
             source = archive_location(self.settings.get("ELECTIONS_DB")).path
             folder = Path(args[0]) if args else source.parent / "backups"

@@ -5,30 +5,29 @@ before the crawl starts, and an exit status that tells the truth (crawler.contra
 (one line, nothing fetched or written); 3 another crawl holds the database's lock.
 """
 
+import argparse
 import logging
-import sys
 
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
-from scrapy.exceptions import UsageError
 from scrapy.spiderloader import get_spider_loader
 
 from crawler import archive
 from crawler.arguments import ArgumentError
-from crawler.command import error_line
+from crawler.command import CommandFailed, ElectionsCommand
 from crawler.contracts import ExitCode, RunStatus, Stat
 from crawler.coverage import subjects
 from crawler.ledger import RunLedger
 from crawler.lock import LockHeld, ProcessLock
 
 
-class Command(ScrapyCrawlCommand):
-    def process_options(self, args, opts):
-        """Everything that can be wrong with the command line is said here, in one line,
-        before Scrapy prints a word."""
-        super().process_options(args, opts)
+class Command(ElectionsCommand, ScrapyCrawlCommand):
+    command_name = "crawl"
+
+    def check(self, args: list[str], opts: argparse.Namespace) -> None:
         assert self.settings is not None  # set by scrapy.cmdline
         if len(args) != 1:
-            raise UsageError("name one spider: scrapy crawl elections")
+            raise CommandFailed("name one spider: scrapy crawl elections")
+        self.command_name = f"crawl {args[0]}"
         known = get_spider_loader(self.settings).list()
         try:
             if args[0] not in known:
@@ -40,12 +39,11 @@ class Command(ScrapyCrawlCommand):
             archive.check_usable(self.settings.get("ELECTIONS_DB"))
             subjects.from_settings(self.settings)  # the crawl measures who each article refers to
         except (ArgumentError, archive.ArchiveUnusable, subjects.SubjectsError) as error:
-            print(error_line(f"crawl {args[0]}", error), file=sys.stderr)
-            raise SystemExit(ExitCode.BAD_ARGUMENT) from None
+            raise CommandFailed(error) from None
         if opts.loglevel is None and not opts.nolog:
             quiet_scrapy()
 
-    def run(self, args, opts):
+    def act(self, args: list[str], opts: argparse.Namespace) -> int:
         assert self.crawler_process is not None and self.settings is not None  # set by scrapy.cmdline
         self.settings.set("ELECTIONS_RECORD_RUN", True, priority="cmdline")  # a crawl, unlike shell or parse
         try:
@@ -57,12 +55,8 @@ class Command(ScrapyCrawlCommand):
                 assert ledger is not None  # crawler/settings.py enables it
                 ledger.close_if_unclosed()
         except LockHeld as held:
-            print(error_line("crawl", f"{held}; try again when it has finished"), file=sys.stderr)
-            self.exitcode = ExitCode.LOCKED
-            return
-        self.exitcode = run_exit_code(
-            crawler.stats.get_value(Stat.RUN_STATUS), crawler.stats.get_value(Stat.RUN_HEALTHY)
-        )
+            raise CommandFailed(f"{held}; try again when it has finished", ExitCode.LOCKED) from None
+        return run_exit_code(crawler.stats.get_value(Stat.RUN_STATUS), crawler.stats.get_value(Stat.RUN_HEALTHY))
 
 
 # Scrapy's start-up banner, its lists of enabled components and settings, and its stats dump:

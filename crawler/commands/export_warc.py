@@ -3,8 +3,6 @@ and one response record per kept page, gzipped per record). Exit 0, or 2 on a ba
 
 from pathlib import Path
 
-from scrapy.exceptions import UsageError
-
 from crawler.archive import ArchiveError, archive_location, open_existing
 from crawler.command import CommandFailed, ElectionsCommand
 from crawler.contracts import ExitCode
@@ -21,10 +19,12 @@ class Command(ElectionsCommand):
     def short_desc(self) -> str:
         return "Write the archive's raw pages as a WARC file"
 
+    def check(self, args, opts) -> None:
+        if len(args) != 1:
+            raise CommandFailed("name the WARC file to write: scrapy export_warc archive.warc.gz")
+
     def act(self, args, opts) -> int:
         assert self.settings is not None  # set by scrapy.cmdline
-        if len(args) != 1:
-            raise UsageError("name the WARC file to write: scrapy export_warc archive.warc.gz")
         path, output = self.settings.get("ELECTIONS_DB"), Path(args[0])
         try:
             refused = refused_output(output, archive_location(path).path)

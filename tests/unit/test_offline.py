@@ -131,7 +131,7 @@ def test_backup_of_no_archive_or_into_a_file_is_one_line(kept, tmp_path, capsys)
     assert run_command(backup.Command, str(blocker / "backups"), ELECTIONS_DB=str(kept)) == 2
     assert capsys.readouterr().err.startswith("scrapy backup: error: [Errno 20] Not a directory")
     assert run_command(backup.Command, "one", "two", ELECTIONS_DB=str(kept)) == 2
-    assert capsys.readouterr().err == "usage error: at most one folder: scrapy backup data/backups\n"
+    assert capsys.readouterr().err == "scrapy backup: error: at most one folder: scrapy backup data/backups\n"
 
 
 def test_a_kept_page_is_what_the_crawl_keeps(kept):
