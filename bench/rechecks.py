@@ -1,4 +1,4 @@
-"""Re-checks (crawler/recheck.py): what they cost the site and how soon they see an edit, from
+"""Re-checks (crawler/recheck/schedule.py): what they cost the site and how soon they see an edit, from
 the schedule, with one crawl a day at 06:00 in Astana as the scheduler runs it.
 
 python bench/rechecks.py
@@ -22,11 +22,11 @@ from pathlib import Path
 from crawler.archive import open_archive
 from crawler.clock import Clock
 from crawler.contracts import CheckOutcome
-from crawler.recheck import due_since, parse_schedule
-from crawler.settings import ELECTIONS_RECHECK_MAX, ELECTIONS_RECHECK_SCHEDULE
+from crawler.recheck.schedule import due_since, parse_schedule
+from crawler.setting_records import DEFAULTS
 from replica.crawling import minimum_requests
 
-SCHEDULE = parse_schedule(ELECTIONS_RECHECK_SCHEDULE)
+SCHEDULE = parse_schedule(DEFAULTS["ELECTIONS_RECHECK_SCHEDULE"])
 DAY, HOUR = timedelta(days=1), timedelta(hours=1)
 START = datetime(2026, 1, 1, 1, 0, tzinfo=UTC)  # 06:00 in Astana
 YEAR = 365
@@ -78,7 +78,7 @@ def steady_state_run() -> None:
         for day in range(YEAR + 1):
             now = START + day * DAY
             with open_archive(path, clock=Clock(now)) as archive:
-                due = archive.due_for_recheck(SCHEDULE, ELECTIONS_RECHECK_MAX, "en")
+                due = archive.due_for_recheck(SCHEDULE, DEFAULTS["ELECTIONS_RECHECK_MAX"], "en")
                 with archive.transaction():
                     archive.save_checks(
                         [{"article_id": d.article_id, "outcome": CheckOutcome.UNCHANGED, "detail": None} for d in due],

@@ -8,7 +8,7 @@ from scrapy.settings import BaseSettings
 
 from crawler.clock import Clock
 from crawler.items import Article
-from crawler.recheck import parse_schedule
+from crawler.recheck.schedule import parse_schedule
 from crawler.site.dates import start_of_local_day
 from crawler.site.editions import EDITIONS, Edition
 from crawler.site.urls import SITE_DOMAINS, is_article_url, is_on_site, origin
@@ -33,8 +33,8 @@ class Site:
 
     @classmethod
     def from_settings(cls, settings: BaseSettings, edition: str | None = None) -> "Site":
-        """`edition`: `-a edition=`, which wins over ELECTIONS_EDITION. Raises ArgumentError."""
-        code = edition or settings.get("ELECTIONS_EDITION")
+        """`edition`: `-a edition=`. Raises ArgumentError."""
+        code = chosen_edition(settings, edition)
         if code not in EDITIONS:
             raise ArgumentError(f"edition must be one of {', '.join(EDITIONS)}, got {code!r}")
         chosen = EDITIONS[code]
@@ -46,6 +46,12 @@ class Site:
             all_news_path=settings.get("ELECTIONS_ALL_NEWS_PATH") or chosen.all_news_path,
             feeds=tuple(settings.getlist("ELECTIONS_FEEDS") or chosen.feeds),
         )
+
+
+def chosen_edition(settings: BaseSettings, given: str | None) -> str:
+    """The edition a crawl takes: `-a edition=`, which wins over ELECTIONS_EDITION (the one
+    rule; the crawl's context, the scheduler's job and so the store all read it)."""
+    return given or settings.get("ELECTIONS_EDITION")
 
 
 def edition_sites(settings: BaseSettings) -> dict[str, Site]:
@@ -77,7 +83,7 @@ class CrawlArguments:
     mode: str = "incremental"  # or "full": walk every listing page, retry given-up pages
     refresh: int | None = None  # re-fetch stored articles published in the last N days
     url: str | None = None  # fetch this one article, and nothing else
-    recheck: bool = True  # "off": fetch no stored article again because it is due (crawler/recheck.py)
+    recheck: bool = True  # "off": fetch no stored article again because it is due (crawler/recheck/schedule.py)
 
     NAMES = ("start_url", "max_pages", "since", "mode", "refresh", "url", "recheck", "edition")
 

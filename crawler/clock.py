@@ -1,6 +1,6 @@
 """What a crawl takes as now. `ELECTIONS_NOW` (an ISO 8601 time) sets the crawl's clock to
 start there and run at the real rate, so that tests and replays can move time forward between
-runs; empty, it is the real clock. Every decision about what is due (crawler/recheck.py), and
+runs; empty, it is the real clock. Every decision about what is due (crawler/recheck/schedule.py), and
 every time the archive stamps during the crawl, reads it."""
 
 from datetime import UTC, datetime, timedelta

@@ -54,7 +54,7 @@ class Stat:
     STORED_NEW = "store/new"
     STORED_UPDATED = "store/updated"
     STORED_UNCHANGED = "store/unchanged"
-    # What fetching stored articles again found (crawler/recheck.py, contracts.EventKind):
+    # What fetching stored articles again found (crawler/recheck/schedule.py, contracts.EventKind):
     RECHECKED = "recheck/requested"  # stored articles fetched again, as due
     RECHECK_UNCHANGED = "recheck/not_modified"  # of them, answered 304
     RECHECK_RECORDED = "recheck/recorded"  # of them, recorded with no page stored: 304, removed, redirected
@@ -132,7 +132,7 @@ class CheckOutcome(StrEnum):
     and WITHDRAWN (gone, each an event once): what crawler.signals.article_checked carries."""
 
     UNCHANGED = "unchanged"  # a 304: the page as stored
-    FAILED = "failed"  # no answer, or no page that reads: due again after a wait (crawler/recheck.py)
+    FAILED = "failed"  # no answer, or no page that reads: due again after a wait (crawler/recheck/schedule.py)
     EXCLUDED = "excluded"  # robots.txt now forbids the page: checked, as the site wishes
 
 
@@ -163,12 +163,9 @@ class WalkStop(StrEnum):
 
 
 class Layout(StrEnum):
-    """Page designs, as stored in articles.layout (docs/site.md)."""
+    """What articles.layout stores for a page in no design we know; a known design stores the
+    NAME its module gives (crawler/site/layouts/, the registry LAYOUTS; docs/site.md)."""
 
-    REDESIGN_2026 = "redesign2026"  # qazinform.com since August 2026
-    CURRENT = "current"  # inform.kz and qazinform.com, 2023 to mid 2026
-    LEGACY = "legacy"  # www.inform.kz/en, 2020 to 2023 (the seed page)
-    EN_INFORM = "en_inform"  # en.inform.kz/news, 2016 to 2023
     FALLBACK = "fallback"  # no known design; read from structured data and semantic markup
     GENERIC = "generic"  # no known design, no structured data: read by trafilatura
     UNKNOWN = "unknown"  # nothing readable: recorded as a failure

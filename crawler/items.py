@@ -5,7 +5,7 @@ from dataclasses import dataclass
 import scrapy
 from scrapy.http import Response
 
-from crawler.site.urls import first_url
+from crawler.crawl.responses import first_url
 
 
 class Article(scrapy.Item):
@@ -37,7 +37,7 @@ class Article(scrapy.Item):
     # An all-news feed's article, for the topic rule to judge (pipelines/topic.py): the feed's URL
     selected_from = scrapy.Field()
     topic_verdict = scrapy.Field()  # the rule's verdict: a topic_verdicts row (crawler/archive/schema.py)
-    recheck_of = scrapy.Field()  # a re-check's page: the stored article it checks (crawler/recheck.py)
+    recheck_of = scrapy.Field()  # a re-check's page: the stored article it checks (crawler/recheck/schedule.py)
     subject_mentions = scrapy.Field()  # who it refers to: subject_mentions rows (pipelines/coverage.py)
 
 

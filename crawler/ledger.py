@@ -5,16 +5,18 @@ id goes into the stats (Stat.RUN_ID), for whoever writes rows that name it."""
 import json
 import logging
 from pathlib import Path
-from typing import Self, cast
+from typing import Self
 
 from scrapy import signals
 from scrapy.crawler import Crawler
 
 from crawler.archive import Archive, ArchiveError
 from crawler.contracts import FinishReason, RunStatus, Stat
+from crawler.crawl.context import CrawlContext
+from crawler.crawl.run import RunState
 from crawler.health import HealthPolicy, health_problems, unaccounted_articles
-from crawler.signals import archive_opened
-from crawler.state import ArchiveSpider, stop_unwritable
+from crawler.signals import archive_opened, crawl_opened
+from crawler.state import stop_unwritable
 from crawler.walk import LISTING_ENDS, is_gapless
 
 logger = logging.getLogger(__name__)
@@ -29,21 +31,27 @@ class RunLedger:
         self.archive: Archive | None = None
         self.run_id: int | None = None
         self.closed = False
+        self.context: CrawlContext | None = None
+        self.run: RunState | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         ledger = cls(crawler)
+        crawler.signals.connect(ledger.crawl_opened, signal=crawl_opened)
         crawler.signals.connect(ledger.archive_opened, signal=archive_opened)
         crawler.signals.connect(ledger.spider_closed, signal=signals.spider_closed)
         return ledger
 
-    def archive_opened(self, archive: Archive):
+    def crawl_opened(self, context: CrawlContext, run: RunState) -> None:
+        self.context, self.run = context, run
+
+    def archive_opened(self, archive: Archive) -> None:
         self.archive = archive
         try:
             with archive.transaction():
                 # This crawl holds the database's lock: a run still marked running was killed.
                 archive.mark_killed_runs("the crawl was killed")
-                self.run_id = archive.start_run(self.new_run(cast(ArchiveSpider, self.crawler.spider)))
+                self.run_id = archive.start_run(self.new_run())
         except ArchiveError as error:  # nothing could be stored either
             stop_unwritable(self.crawler, error)
             return
@@ -52,14 +60,14 @@ class RunLedger:
             Path(self.run_id_file).write_text(f"{self.run_id}\n")
         logger.info("Crawl run %d started (%s)", self.run_id, self.trigger)
 
-    def new_run(self, spider: ArchiveSpider) -> dict:
-        assert self.archive is not None  # opened, with the crawl's clock (ELECTIONS_NOW)
+    def new_run(self) -> dict:
+        assert self.archive is not None and self.context is not None  # crawl_opened comes first
         return {
             "started_at": self.archive.clock.iso(),
             "trigger": self.trigger,
-            "arguments": json.dumps(spider.given_arguments, sort_keys=True),
-            "start_url": spider.arguments.start_url,
-            "edition": spider.arguments.site.edition.code,
+            "arguments": json.dumps(self.context.given, sort_keys=True),
+            "start_url": self.context.arguments.start_url,
+            "edition": self.context.edition,
             "status": RunStatus.RUNNING,
         }
 
@@ -99,10 +107,10 @@ class RunLedger:
         coverage = self.archive.field_coverage(self.run_id, list(self.policy.min_coverage))
         problems = health_problems(run, stats, coverage, self.policy)
         run.update(healthy=int(not problems), health_problems="; ".join(problems) or None)
-        spider, delisted = cast(ArchiveSpider, self.crawler.spider), 0
+        delisted = 0
         with self.archive.transaction():
-            if run["listing_complete"] and run.get("start_url"):  # every card of the listing read
-                delisted = self.archive.save_delisted(run["start_url"], spider.listed_ids, self.run_id)
+            if run["listing_complete"] and run.get("start_url") and self.run:  # every card of the listing read
+                delisted = self.archive.save_delisted(run["start_url"], self.run.listed_ids, self.run_id)
             self.archive.finish_run(self.run_id, run)
         if delisted:
             self.crawler.stats.set_value(Stat.DELISTED, delisted)

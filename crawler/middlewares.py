@@ -14,7 +14,6 @@ from email.utils import parsedate_to_datetime
 from typing import Self
 from urllib.parse import urlsplit
 
-from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.retry import get_retry_request
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
@@ -23,6 +22,8 @@ from scrapy.http import HtmlResponse
 from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding
 
 from crawler.contracts import Stat
+from crawler.crawl.context import CrawlContext
+from crawler.signals import crawl_opened
 from crawler.site.urls import is_on_site
 
 logger = logging.getLogger(__name__)
@@ -41,8 +42,8 @@ class OffSite(IgnoreRequest):
 class SiteBoundsMiddleware:
     """One rule about where the crawl may go, for every request it makes — the walk, re-checks,
     feeds and sitemaps, `-a url=` — and for each redirect of theirs: the site's domains, and
-    exactly the scheme, host and port of the URLs the crawl was given (the spider's
-    `allowed_origins`, as Scrapy's OffsiteMiddleware reads `allowed_domains`;
+    exactly the scheme, host and port of the URLs the crawl was given (the crawl context's
+    `origins`, where Scrapy's OffsiteMiddleware reads the spider's `allowed_domains`;
     crawler/site/urls.py is_on_site). Scrapy's own lets a request with dont_filter (a re-check)
     go anywhere, and drops the others silently; this one stands in its place and refuses every
     request outside, before anything of its host (robots.txt included) is fetched, with
@@ -55,11 +56,11 @@ class SiteBoundsMiddleware:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         middleware = cls(crawler.stats)
-        crawler.signals.connect(middleware.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(middleware.crawl_opened, signal=crawl_opened)
         return middleware
 
-    def spider_opened(self, spider):
-        self.origins = getattr(spider, "allowed_origins", None)
+    def crawl_opened(self, context: CrawlContext, run: object) -> None:
+        self.origins = context.origins
 
     def process_request(self, request):
         if self.origins is None or is_on_site(request.url, self.origins):

@@ -8,7 +8,7 @@ page_failed = object()
 # archive, a crawler.archive.Archive that stays open until the engine stops.
 archive_opened = object()
 
-# A stored article fetched again (crawler/recheck.py) stored no page: `outcome` a
+# A stored article fetched again (crawler/recheck/schedule.py) stored no page: `outcome` a
 # contracts.CheckOutcome (a 304, no answer, forbidden by robots.txt) or one of contracts.GONE
 # (removed, redirected, withdrawn), with `detail` saying how. Arguments: article_id, outcome, detail.
 article_checked = object()
@@ -21,3 +21,9 @@ article_moved = object()
 # A page robots.txt forbids: the site's choice, not a failure; never fetched, never pending.
 # Arguments: url, article_id.
 page_excluded = object()
+
+# A crawl opens: what it was told and what it has done so far, sent by the spider as it opens,
+# before the archive is (its handler is the first connected: Scrapy builds the spider before
+# any other component). Arguments: context, a crawler.crawl.context.CrawlContext; run, the
+# crawler.crawl.run.RunState the spider keeps up to date.
+crawl_opened = object()

@@ -7,19 +7,26 @@ verdict. It stores nothing: no pipeline, no ledger, no database.
 Run by `scrapy check_site` (crawler/commands/check_site.py), `make check-site`.
 """
 
+from collections.abc import Callable, Iterator
+from typing import Any, Self
 from urllib.parse import urljoin
 
 import scrapy
 from protego import Protego
+from scrapy.crawler import Crawler
+from scrapy.http import TextResponse
 
 from crawler import topic
-from crawler.arguments import CrawlArguments
 from crawler.command import STORES_NOTHING
 from crawler.contracts import Layout, Stat
+from crawler.crawl.context import CrawlContext
+from crawler.crawl.outcomes import failure_reason
+from crawler.crawl.run import RunState
+from crawler.crawl.section_search import SectionSearch
 from crawler.middlewares import RobotsExcluded
+from crawler.signals import crawl_opened
 from crawler.site.layouts import feeds, home, listing, load_article
 from crawler.site.urls import canonical_url, is_article_url
-from crawler.spiders.elections import failure_reason
 from crawler.validation import REQUIRED_FIELDS
 
 ARTICLES_TO_READ = 3
@@ -28,53 +35,36 @@ FIELDS = ("title", "lead", "body", "author", "published_at", "tags", "image_url"
 
 class SiteCheck(scrapy.Spider):
     name = "site_check"
-    arguments: CrawlArguments
-    site_url: str
-    section: str
-    edition_lang: str
-    user_agent: str
-    allowed_origins: set[tuple[str, str, int]]  # beside the site's domains (SiteBoundsMiddleware)
-    search: home.SectionSearch
-    topic_rule: str
-    all_news_url: str
-    second_channel: bool
-    feed_paths: list[str]
-    sitemap_children: int
+    context: CrawlContext  # what `make crawl` would be told
     channel: list[tuple[str, str]]  # ("sitemap" or "feed", URL), still to read
     channel_read: int
     selecting: bool = False  # the listing read is the all-news feed: the topic rule judges its articles
     custom_settings = STORES_NOTHING
 
-    def __init__(self, *args, report=print, **kwargs):
+    def __init__(self, *args: Any, report: Callable[[str], None] = print, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.report = report
         self.problems: list[str] = []
         self.articles_to_read: list[str] = []
 
     @classmethod
-    def from_crawler(cls, crawler, *args, **kwargs):
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
         spider = super().from_crawler(crawler, *args, **kwargs)
-        settings = crawler.settings
-        spider.arguments = CrawlArguments.parse(settings, {})
-        spider.site_url = spider.arguments.site.url
-        spider.section = spider.arguments.site.section
-        spider.edition_lang = spider.arguments.site.lang
-        spider.user_agent = settings.get("USER_AGENT")
-        spider.topic_rule = settings.get("ELECTIONS_TOPIC_RULE")
-        spider.all_news_url = urljoin(spider.site_url, spider.arguments.site.all_news_path)
-        spider.second_channel = settings.getbool("ELECTIONS_SECOND_CHANNEL")
-        spider.feed_paths = list(spider.arguments.site.feeds)
-        spider.sitemap_children = settings.getint("ELECTIONS_SITEMAP_CHILDREN")
-        spider.allowed_origins = spider.arguments.origins
+        spider.context = CrawlContext.from_settings(crawler.settings, {})
+        crawler.signals.connect(spider.opened, signal=scrapy.signals.spider_opened)
         crawler.signals.connect(spider.closed_with_verdict, signal=scrapy.signals.spider_closed)
         return spider
+
+    def opened(self) -> None:
+        """Where a request may go, as for a crawl (SiteBoundsMiddleware)."""
+        self.crawler.signals.send_catch_log(crawl_opened, context=self.context, run=RunState())
 
     def problem(self, text: str) -> None:
         self.problems.append(text)
         self.report(f"  PROBLEM: {text}")
 
     async def start(self):
-        url = urljoin(self.arguments.start_url or self.site_url, "/robots.txt")
+        url = urljoin(self.context.arguments.start_url or self.context.site.url, "/robots.txt")
         yield scrapy.Request(
             url,
             callback=self.parse_robots,
@@ -92,12 +82,14 @@ class SiteCheck(scrapy.Spider):
             f"robots.txt: HTTP {response.status}{none}, {len(sitemaps)} Sitemap line(s)"
             + (f": {', '.join(sitemaps)}" if sitemaps else "")
         )
-        for name, url in (("home page", self.site_url), ("listing", self.arguments.start_url)):
-            if url and not robots.can_fetch(url, self.user_agent):
+        for name, url in (("home page", self.context.site.url), ("listing", self.context.arguments.start_url)):
+            if url and not robots.can_fetch(url, self.context.user_agent):
                 self.problem(f"robots.txt forbids our User-Agent to fetch the {name} {url}")
-        base = self.arguments.start_url or self.site_url
+        base = self.context.arguments.start_url or self.context.site.url
         self.channel = [("sitemap", url) for url in sitemaps]
-        self.channel += [("feed", urljoin(base, path)) for path in self.feed_paths] if self.second_channel else []
+        self.channel += (
+            [("feed", urljoin(base, path)) for path in self.context.site.feeds] if self.context.second_channel else []
+        )
         self.channel_read = 0
         yield from self.next_channel()
 
@@ -114,7 +106,7 @@ class SiteCheck(scrapy.Spider):
                 meta={"step": kind, "handle_httpstatus_list": [404, 410]},
             )
             return
-        if not self.second_channel:
+        if not self.context.second_channel:
             self.report("second channel: off (ELECTIONS_SECOND_CHANNEL)")
         elif self.channel_read:
             self.report(
@@ -129,8 +121,7 @@ class SiteCheck(scrapy.Spider):
             self.report(f"{kind} {response.url}: not found (HTTP {response.status})")
             yield from self.next_channel()
             return
-        max_size = self.crawler.settings.getint("DOWNLOAD_MAXSIZE")
-        read = feeds.sitemap(response, max_size) if kind == "sitemap" else feeds.feed(response)
+        read = feeds.sitemap(response, self.context.max_size) if kind == "sitemap" else feeds.feed(response)
         if read is None:
             self.report(f"{kind} {response.url}: HTTP 200, but not a {kind}")
             yield from self.next_channel()
@@ -139,18 +130,18 @@ class SiteCheck(scrapy.Spider):
         entries, children = read if isinstance(read, tuple) else (read, [])
         if children:
             newest = sorted(children, key=lambda child: child.modified_at or "", reverse=True)
-            shown = newest[: self.sitemap_children]
+            shown = newest[: self.context.sitemap_children]
             self.report(
                 f"{kind} {response.url}: HTTP 200, a sitemap index of {len(children)} sitemap(s); "
                 f"make crawl reads the newest {len(shown)}"
             )
             self.channel[:0] = [("sitemap", child.url) for child in shown]
         else:
-            named = sum(entry.names_section(self.section) for entry in entries)
+            named = sum(entry.names_section(self.context.site.section) for entry in entries)
             newest_at = max((entry.published_at for entry in entries if entry.published_at), default="-")
             self.report(
                 f"{kind} {response.url}: HTTP 200, {len(entries)} article(s), {named} filed under "
-                f"{self.section!r}, newest {newest_at}"
+                f"{self.context.site.section!r}, newest {newest_at}"
             )
         yield from self.next_channel()
 
@@ -159,83 +150,49 @@ class SiteCheck(scrapy.Spider):
         yield from self.next_channel()
 
     def read_home(self):
-        if self.arguments.start_url:
-            self.report(f"home page: not read, the listing is given: {self.arguments.start_url}")
-            yield self.listing_request(self.arguments.start_url)
-        elif self.topic_rule == "always":
+        if self.context.arguments.start_url:
+            self.report(f"home page: not read, the listing is given: {self.context.arguments.start_url}")
+            yield self.listing_request(self.context.arguments.start_url)
+        elif self.context.topic_rule == "always":
             self.report("home page: not read, ELECTIONS_TOPIC_RULE=always")
             yield self.all_news_request()
         else:
             yield scrapy.Request(
-                self.site_url, callback=self.parse_home, errback=self.failed, meta={"step": "home page"}
+                self.context.site.url, callback=self.parse_home, errback=self.failed, meta={"step": "home page"}
             )
 
-    def parse_home(self, response):
-        """Every door to the section's listing (crawler/site/layouts/home.py), a line each; then
-        the listing behind the first that answers, as `make crawl` would walk it."""
+    def parse_home(self, response: TextResponse) -> Iterator[scrapy.Request]:
+        """Every door to the section's listing (crawler/crawl/section_search.py), a line each;
+        then the listing behind the first that answers, as `make crawl` would walk it."""
         self.report(f"home page: HTTP {response.status}, {response.url}")
-        self.search = home.SectionSearch(response, self.section)
-        self.doors_found: list[tuple[str, list[str]]] = []
-        yield from self.next_door()
+        search = SectionSearch(response, self.context.site.section, self, self.report, every_door=True)
+        yield from search.next_door()
 
-    def next_door(self):
-        door = self.search.next_door()
-        if door is None:
-            yield from self.walk_the_first_door()
+    def section_found(self, door: str, url: str) -> Iterator[scrapy.Request]:
+        self.report(f"make crawl would use the {door}: {url}")
+        yield self.listing_request(url)
+
+    def section_ambiguous(self, problem: str) -> Iterator[scrapy.Request]:
+        self.problem(problem)
+        yield from ()
+
+    def section_nowhere(self, problem: str) -> Iterator[scrapy.Request]:
+        if self.context.topic_rule == "off":
+            self.problem(problem)
             return
-        name, url = door
-        if url is None:
-            self.door(name)
-            yield from self.next_door()
-        else:
-            yield scrapy.Request(
-                url,
-                callback=self.parse_door,
-                errback=self.door_failed,
-                cb_kwargs={"door": name},
-                meta={"step": name},
-                dont_filter=True,  # an article page behind a door is read again as an article
-            )
-
-    def parse_door(self, response, door: str):
-        self.door(door, response)
-        yield from self.next_door()
-
-    def door_failed(self, failure):
-        door = failure.request.cb_kwargs["door"]
-        self.search.failed(door, failure.request.url, failure_reason(failure))
-        self.report(f"door {door} ({failure.request.url}): failed, {failure_reason(failure)}")
-        yield from self.next_door()
-
-    def door(self, name: str, page=None) -> None:
-        candidates = self.search.look(name, page)
-        where = f" ({page.url})" if page is not None else ""
-        found = f"found {', '.join(candidates)}" if candidates else f"no link named {self.section!r}"
-        self.report(f"door {name}{where}: {found}")
-        self.doors_found.append((name, candidates))
-
-    def walk_the_first_door(self):
-        name, candidates = next(((n, c) for n, c in self.doors_found if c), ("", []))
-        if len(candidates) > 1:
-            self.problem(home.ambiguous(self.section, candidates, name))
-        elif candidates:
-            self.report(f"make crawl would use the {name}: {candidates[0]}")
-            yield self.listing_request(candidates[0])
-        elif self.topic_rule == "off":
-            self.problem(self.search.not_found())
-        else:
-            self.report(
-                f"no door leads to the section {self.section!r}: make crawl would use the {home.ALL_NEWS_FEED}, "
-                f"{self.all_news_url}, keeping what the topic rule selects (ELECTIONS_TOPIC_RULE=off: fail instead)"
-            )
-            yield self.all_news_request()
+        self.report(
+            f"no door leads to the section {self.context.site.section!r}: make crawl would use the "
+            f"{home.ALL_NEWS_FEED}, {self.context.all_news_url}, keeping what the topic rule selects "
+            "(ELECTIONS_TOPIC_RULE=off: fail instead)"
+        )
+        yield self.all_news_request()
 
     def listing_request(self, url: str, step: str = "listing") -> scrapy.Request:
         return scrapy.Request(url, callback=self.parse_listing, errback=self.failed, meta={"step": step})
 
     def all_news_request(self) -> scrapy.Request:
         self.selecting = True
-        return self.listing_request(self.all_news_url, home.ALL_NEWS_FEED)
+        return self.listing_request(self.context.all_news_url, home.ALL_NEWS_FEED)
 
     def parse_listing(self, response):
         cards = listing.cards(response)
@@ -266,7 +223,7 @@ class SiteCheck(scrapy.Spider):
     def parse_article(self, response):
         yield self.next_article()
         step = response.meta["step"]
-        item = load_article(response, section=self.section, edition_lang=self.edition_lang)
+        item = load_article(response, section=self.context.site.section, edition_lang=self.context.site.lang)
         self.report(f"{step}: HTTP {response.status}, layout {item['layout']}, {response.url}")
         for field in FIELDS:
             value = item.get(field)
@@ -293,9 +250,10 @@ class SiteCheck(scrapy.Spider):
         self.problem(f"{step} failed: {failure_reason(failure)}")
         if step == home.ALL_NEWS_FEED:
             self.problem(
-                f"no listing to walk: no door leads to the section {self.section!r}, and the all-news feed "
-                f"{failure.request.url} cannot be read; set ELECTIONS_START_URL (-a start_url=) to the section's "
-                "listing, ELECTIONS_SECTION to its name as the site writes it, or ELECTIONS_ALL_NEWS_PATH to the feed"
+                f"no listing to walk: no door leads to the section {self.context.site.section!r}, and the "
+                f"all-news feed {failure.request.url} cannot be read; set ELECTIONS_START_URL (-a start_url=) to the "
+                "section's listing, ELECTIONS_SECTION to its name as the site writes it, or ELECTIONS_ALL_NEWS_PATH "
+                "to the feed"
             )
         if step.startswith("article"):
             yield self.next_article()

@@ -2,13 +2,13 @@
 
 OpenArchive opens (and migrates) the archive once per crawl when the spider opens, and sends
 it with the archive_opened signal to those who use it: the ledger, the store, CrawlState.
-CrawlState loads what the spider needs from the archive and hands it to the spider, as
-Scrapy's SpiderState extension does with `spider.state`: the spider never opens SQLite.
+CrawlState loads what the run needs from the archive and hands it to the run's state
+(crawler/crawl/run.py), as Scrapy's SpiderState extension hands the spider its `state`: the
+spider never opens SQLite.
 """
 
 import logging
-from dataclasses import dataclass, field
-from typing import Protocol, Self, cast
+from typing import Self
 
 from scrapy import signals
 from scrapy.crawler import Crawler
@@ -16,12 +16,13 @@ from scrapy.exceptions import NotConfigured
 from scrapy.utils.defer import deferred_from_coro
 
 from crawler.archive import Archive, ArchiveError, open_archive
-from crawler.arguments import CrawlArguments
 from crawler.clock import Clock
 from crawler.contracts import FinishReason, Stat
 from crawler.coverage import subjects
-from crawler.recheck import Due, parse_schedule
-from crawler.signals import archive_opened
+from crawler.crawl.context import CrawlContext
+from crawler.crawl.run import ArchiveState, RunState
+from crawler.recheck.schedule import parse_schedule
+from crawler.signals import archive_opened, crawl_opened
 
 logger = logging.getLogger(__name__)
 
@@ -66,46 +67,29 @@ def stop_unwritable(crawler, error: ArchiveError) -> None:
     deferred_from_coro(crawler.engine.close_spider_async(reason=FinishReason.UNWRITABLE))
 
 
-@dataclass
-class ArchiveState:
-    """What the spider knows of the archive when it starts."""
-
-    known_ids: set[str] = field(default_factory=set)  # stored, or given up (until mode=full)
-    first: list[dict] = field(default_factory=list)  # pages to fetch first: earlier failures
-    refresh: list[Due] = field(default_factory=list)  # stored articles to check again first (-a refresh=DAYS)
-    runs_by_listing: dict[str, list[dict]] = field(default_factory=dict)  # for crawler.walk.WalkPlan
-    # The listing a run found behind a door past the menu: tried after the menu, before the doors
-    remembered_listing: dict | None = None
-    rejected_ids: set[str] = field(default_factory=set)  # by the topic rule: known to a walk of the all-news feed
-    due: list[Due] = field(default_factory=list)  # stored articles to fetch again, once what is new is fetched
-
-
-class ArchiveSpider(Protocol):
-    """What the archive's extensions read off the spider (crawler/spiders/elections.py), and
-    hand it: the ledger records its arguments, CrawlState gives it its state."""
-
-    given_arguments: dict[str, str]  # as given with -a, for crawl_runs.arguments
-    listed_ids: set[str]  # the article ids the walk's cards gave: what a complete walk lists
-    arguments: CrawlArguments
-    archive_state: ArchiveState | None
-
-
 class CrawlState:
     def __init__(self, crawler):
         self.crawler = crawler
         self.schedule = parse_schedule(crawler.settings.get("ELECTIONS_RECHECK_SCHEDULE"))
         self.recheck_max = crawler.settings.getint("ELECTIONS_RECHECK_MAX")
+        self.context: CrawlContext | None = None
+        self.run: RunState | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         extension = cls(crawler)
+        crawler.signals.connect(extension.crawl_opened, signal=crawl_opened)
         crawler.signals.connect(extension.archive_opened, signal=archive_opened)
         return extension
 
-    def archive_opened(self, archive: Archive):
-        spider = cast(ArchiveSpider, self.crawler.spider)
-        arguments = spider.arguments
-        full, edition = arguments.mode == "full", arguments.site.edition.code
+    def crawl_opened(self, context: CrawlContext, run: RunState) -> None:
+        self.context, self.run = context, run
+
+    def archive_opened(self, archive: Archive) -> None:
+        if self.context is None or self.run is None:
+            return  # a spider of no crawl (scrapy parse): nothing to hand over
+        arguments, edition = self.context.arguments, self.context.edition
+        full = arguments.mode == "full"
         state = ArchiveState(known_ids=archive.stored_article_ids())  # ids are unique across editions
         if not full:  # a full run also looks behind every door again
             state.known_ids |= archive.given_up_article_ids()
@@ -117,4 +101,4 @@ class CrawlState:
             state.refresh = archive.recently_published(arguments.refresh, edition)
         if arguments.recheck and not arguments.url:
             state.due = archive.due_for_recheck(self.schedule, self.recheck_max, edition)
-        spider.archive_state = state
+        self.run.take(state)

@@ -9,8 +9,11 @@ from scrapy.crawler import Crawler
 from crawler import signals as crawler_signals
 from crawler.archive import Archive, ArchiveError, ArchiveRefused
 from crawler.contracts import CheckOutcome, EventKind, Stat
+from crawler.crawl.context import CrawlContext
+from crawler.crawl.responses import first_url
+from crawler.crawl.run import RunState
 from crawler.site.text import valid_text
-from crawler.site.urls import first_url, listed_id
+from crawler.site.urls import listed_id
 from pipelines.topic import NotInSection
 from pipelines.validate import InvalidArticle
 
@@ -37,7 +40,7 @@ class StorePipeline:
         self.batch_bytes = settings.getint("ELECTIONS_DB_BATCH_BYTES")
         self.max_attempts = settings.getint("ELECTIONS_MAX_ATTEMPTS")
         self.archive: Archive | None = None
-        self.edition = settings.get("ELECTIONS_EDITION")  # the crawl's, once its spider is known
+        self.edition: str | None = None  # the crawl's, from its context
         self.flush_at = self.batch_size  # items held at which the next write is tried
         self.articles: list[dict] = []
         self.failures: dict[str, dict] = {}  # by url: a page that fails twice in a run counts once
@@ -55,17 +58,18 @@ class StorePipeline:
         crawler.signals.connect(pipeline.item_dropped, signal=signals.item_dropped)
         crawler.signals.connect(pipeline.item_error, signal=signals.item_error)
         crawler.signals.connect(pipeline.page_failed, signal=crawler_signals.page_failed)
+        crawler.signals.connect(pipeline.crawl_opened, signal=crawler_signals.crawl_opened)
         crawler.signals.connect(pipeline.archive_opened, signal=crawler_signals.archive_opened)
         crawler.signals.connect(pipeline.article_moved, signal=crawler_signals.article_moved)
         crawler.signals.connect(pipeline.article_checked, signal=crawler_signals.article_checked)
         crawler.signals.connect(pipeline.page_excluded, signal=crawler_signals.page_excluded)
         return pipeline
 
-    def archive_opened(self, archive: Archive):
+    def crawl_opened(self, context: CrawlContext, run: RunState) -> None:
+        self.edition = context.edition
+
+    def archive_opened(self, archive: Archive) -> None:
         self.archive = archive
-        arguments = getattr(self.crawler.spider, "arguments", None)  # -a edition= wins over the setting
-        if arguments is not None:
-            self.edition = arguments.site.edition.code
 
     def article_moved(self, alias_id, article_id):
         self.aliases[alias_id] = article_id

@@ -108,7 +108,7 @@ CRAWL_RUNS_CHANNEL = {  # schema version 13
     # missed (fetched by this run); null: the second channel was not read
     "walk_missed": int,
 }
-ARTICLES_WATCH = {  # schema version 14: what fetching a stored article again found (crawler/recheck.py)
+ARTICLES_WATCH = {  # schema version 14: what fetching a stored article again found (crawler/recheck/schedule.py)
     "etag": str,  # the validators its last fetch was served with: a re-check asks with them,
     "last_modified": str,  # and an unchanged page can answer 304
     "last_checked_at": str,  # its last fetch, or the last re-check that found it unchanged
@@ -145,7 +145,7 @@ ARTICLE_TWINS = {  # schema version 16: an article's versions in other editions,
     "first_seen_at": str,  # the first fetch that found the link
     "run_id": int,
 }
-ARTICLES_CHECK_FAILURES = {  # schema version 18: re-checks that got no answer, backed off (crawler/recheck.py)
+ARTICLES_CHECK_FAILURES = {  # schema version 18: re-checks that got no answer, backed off (crawler/recheck/schedule.py)
     "check_failures": int,  # re-checks in a row that got no answer or no readable page; 0 after one that did
     "check_failed_at": str,  # the last of them: the next waits the schedule's point of their number
 }

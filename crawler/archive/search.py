@@ -42,8 +42,6 @@ from sqlitefts.tokenizer import SQLITE_OK, ffi  # type: ignore[attr-defined]  # 
 
 SQLITE_ERROR = 1
 
-# The stemmed indexes: language -> (table, tokenizer). Each holds the articles of its
-# language, at their rowid in articles.
 __all__ = [
     "STEMMED",
     "STEMMERS_USED",
@@ -53,10 +51,10 @@ __all__ = [
     "register_tokenizers",
     "russian_stem",
     "search_queue_sql",
+    "search_sql",
     "stemmed_index_sql",
 ]
 
-STEMMED = {"ru": ("articles_search_ru", "elections_ru"), "kk": ("articles_search_kk", "elections_kk")}
 MIN_STEM = 3  # letters a stem keeps: "ЦИК", "ОСК" and short words stay whole
 # A longer word is indexed as it is: no real word is, and a stemmer's cost must not grow
 # with a page's longest run of letters (one of 1.5 million once held a crawl's write for 45 s).
@@ -109,6 +107,10 @@ def kazakh_stem(word: str) -> str:
 
 
 STEMMERS: dict[str, Callable[[str], str]] = {"ru": russian_stem, "kk": kazakh_stem}
+# The stemmed indexes, language -> (table, tokenizer): one for every edition's language but
+# English, which articles_fts stems (porter), holding every article besides with its words
+# unstemmed (crawler/site/editions.py; a test holds the two lists together).
+STEMMED = {language: (f"articles_search_{language}", f"elections_{language}") for language in STEMMERS}
 # What built each language's index, recorded with it (search_stemmers): a change here, or in
 # the package's version, rebuilds the index. Raise a rule's number with any change to its code.
 STEMMERS_USED = {
@@ -297,4 +299,22 @@ def rebuild_sql(language: str) -> tuple[str, str]:
         f"INSERT INTO {table} ({table}) VALUES ('delete-all')",
         f"""INSERT INTO {table} (rowid, title, lead, body, article_id)
 SELECT a.rowid, {_stemmed(language, "a.")} FROM articles a WHERE a.lang = '{language}'""",
+    )
+
+
+def search_sql() -> str:
+    """The reading room's Search (explore/metadata.yml, written by cog): :phrase in every
+    language's index, each article once, best first, titles counting most."""
+    indexes = ("articles_fts", *(table for table, _ in STEMMED.values()))
+    matches = "\n    union all\n".join(
+        f"    select rowid, bm25({table}, 10.0, 5.0, 1.0) as score\n"
+        f"    from {table} where {table} match (select quoted from phrase)"
+        for table in indexes
+    )
+    return (
+        "with phrase(quoted) as (select '\"' || replace(:phrase, '\"', '\"\"') || '\"'),\n"
+        f"matches as (\n{matches}\n)\n"
+        "select a.published_on, a.title, a.summary, a.url, a.lang\n"
+        "from matches join articles_list a on a.article_rowid = matches.rowid\n"
+        "group by a.article_rowid order by min(matches.score)"
     )

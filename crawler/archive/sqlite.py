@@ -26,7 +26,7 @@ from crawler.archive.schema import ARTICLES, EXTRACTED, STORED_FACTS, VERSIONED
 from crawler.archive.search import register_tokenizers
 from crawler.clock import REAL, Clock
 from crawler.contracts import GONE, CheckOutcome, EventKind, FailureStatus, RunStatus, Stat, Trigger
-from crawler.recheck import Due, choose, due_since, retry_at
+from crawler.recheck.schedule import Due, choose, due_since, retry_at
 from crawler.site.editions import DEFAULT
 from crawler.site.urls import listed_id
 
@@ -600,7 +600,7 @@ class Archive(CoverageQueries):
         """Re-checks that stored no page (contracts.CheckOutcome, GONE): `unchanged` (a 304) or
         `excluded` (robots.txt forbids it now) count as checked; `failed` (no answer, no page
         that reads) counts one more failure in a row, which backs the next try off
-        (crawler/recheck.py); a removal, a redirect or a withdrawal (the detail says how) is
+        (crawler/recheck/schedule.py); a removal, a redirect or a withdrawal (the detail says how) is
         an event once, until the article comes back (a 304 says so too); its text, versions
         and raw page stay. Returns the counts."""
         now, events = self.clock.iso(), []
@@ -643,7 +643,7 @@ class Archive(CoverageQueries):
         }
 
     def due_for_recheck(self, schedule: tuple[timedelta, ...], limit: int, edition: str) -> list[Due]:
-        """The edition's stored articles a re-check is due for now (crawler/recheck.py), at most
+        """The edition's stored articles a re-check is due for now (crawler/recheck/schedule.py), at most
         `limit`: those whose re-checks never failed first, the longest overdue first. Past its
         schedule's last point an article is never due; one whose re-checks keep failing waits
         longer after each failure (recheck.retry_at)."""

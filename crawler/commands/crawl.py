@@ -16,6 +16,7 @@ from crawler.arguments import ArgumentError
 from crawler.command import CommandFailed, ElectionsCommand
 from crawler.contracts import ExitCode, RunStatus, Stat
 from crawler.coverage import subjects
+from crawler.crawl.context import CrawlContext
 from crawler.ledger import RunLedger
 from crawler.lock import LockHeld, ProcessLock
 
@@ -32,10 +33,7 @@ class Command(ElectionsCommand, ScrapyCrawlCommand):
         try:
             if args[0] not in known:
                 raise ArgumentError(f"no spider named {args[0]!r}; known: {', '.join(known)}")
-            spider_class = get_spider_loader(self.settings).load(args[0])
-            check = getattr(spider_class, "check_arguments", None)
-            if check:
-                check(self.settings, opts.spargs)
+            CrawlContext.from_settings(self.settings, opts.spargs)  # the one spider's: elections
             archive.check_usable(self.settings.get("ELECTIONS_DB"))
             subjects.from_settings(self.settings)  # the crawl measures who each article refers to
         except (ArgumentError, archive.ArchiveUnusable, subjects.SubjectsError) as error:

@@ -12,6 +12,7 @@ from crawler.coverage.measure import matcher_of
 from crawler.coverage.subjects import SubjectsError, from_settings
 from crawler.offline.reparse import reparse
 from crawler.site.dates import start_of_local_day
+from crawler.site.layouts import LAYOUTS
 
 
 class Command(ElectionsCommand):
@@ -25,7 +26,9 @@ class Command(ElectionsCommand):
         super().add_options(parser)
         parser.add_argument("--since", metavar="YYYY-MM-DD", help="only pages fetched on or after that day")
         parser.add_argument(
-            "--layout", choices=[str(layout) for layout in Layout], help="only articles stored in that design"
+            "--layout",
+            choices=[*(str(layout.NAME) for layout in LAYOUTS), Layout.UNKNOWN],
+            help="only articles stored in that design",
         )
         parser.add_argument("--article", metavar="ID", help="only that article")
 

@@ -13,9 +13,11 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
+from crawler.site.editions import EDITIONS
+
 PATH = Path(__file__).with_name("subjects.toml")
 KINDS = ("person", "party", "institution")
-LANGUAGES = ("en", "ru", "kk")
+LANGUAGES = tuple(dict.fromkeys(edition.lang for edition in EDITIONS.values()))  # a subject's names in each
 
 
 class SubjectsError(ValueError):

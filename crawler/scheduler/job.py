@@ -33,7 +33,7 @@ from scrapy.utils.conf import arglist_to_dict
 
 from crawler import settings as project_settings
 from crawler.archive import PROJECT_ROOT, ArchiveError, archive_location, check_usable, open_archive, open_read_only
-from crawler.arguments import ArgumentError, Site
+from crawler.arguments import ArgumentError, Site, chosen_edition
 from crawler.commands.crawl import run_exit_code
 from crawler.contracts import ExitCode, RunStatus, Stat, Trigger
 from crawler.scheduler.status_file import REPORTED_RUN, record_state, scheduler_state
@@ -289,7 +289,7 @@ def crawl_edition(crawl_arguments: tuple[str, ...]) -> str:
     parser.add_argument("-a", action="append", default=[], metavar="NAME=VALUE")
     given, _ = parser.parse_known_args(list(crawl_arguments))
     spider_arguments = arglist_to_dict([value for value in given.a if "=" in value])
-    return spider_arguments.get("edition") or crawl_settings(crawl_arguments).get("ELECTIONS_EDITION")
+    return chosen_edition(crawl_settings(crawl_arguments), spider_arguments.get("edition"))
 
 
 def crawl_settings(crawl_arguments: tuple[str, ...]) -> Settings:

@@ -115,6 +115,8 @@ class Edition:
     chrome_headings: dict[str, tuple[str, ...]] = field(default_factory=dict)
     all_news_path: str = "/lenta"
     feeds: tuple[str, ...] = ()  # RSS feeds, on its host
+    language: str = ""  # its language's name in English, as the reading room names its search
+    search_example: str = ""  # a word and forms of it that its search finds (explore/metadata.yml)
 
 
 ENGLISH = Edition(
@@ -133,6 +135,8 @@ ENGLISH = Edition(
     },
     # qazinform.com and www.inform.kz candidates, unverified: a 404 is no problem
     feeds=("/rss/en.xml", "/rss/eng.xml"),
+    language="English",
+    search_example="observer finds observers",
 )
 
 # What the notes tell of the Russian and Kazakh editions (docs/site.md).
@@ -149,6 +153,8 @@ RUSSIAN = Edition(
     site_names=("Kazinform", "Казинформ"),
     all_news_path="/ru/lenta",  # www.inform.kz/ru/lenta (also /lenta/?page=N), 24 cards a page
     feeds=("/rss/ru.xml", "/rss/p_ru.xml"),  # all news, and politics: no elections feed is known
+    language="Russian",
+    search_example="выборы finds выборов and выборах, Курултай finds Курултая",
 )
 KAZAKH = Edition(
     code="kk",
@@ -159,6 +165,8 @@ KAZAKH = Edition(
     sources=("KAZINFORM",),  # "АСТАНА. KAZINFORM — …", "ҚЫЗЫЛОРДА. KAZINFORM — …"
     capitals="А-ЯЁӘҒҚҢӨҰҮҺІ",
     site_names=("Kazinform",),
+    language="Kazakh",
+    search_example="сайлау finds сайлауына and сайлаудың",
 )
 
 EDITIONS = {edition.code: edition for edition in (ENGLISH, RUSSIAN, KAZAKH)}

@@ -11,7 +11,7 @@ English ids stay as they always were.
 """
 
 import re
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 # inform.kz and its language subdomains, and qazinform.com (the English edition since 2026).
 SITE_DOMAINS = ("inform.kz", "qazinform.com")
@@ -102,9 +102,11 @@ def is_navigation_url(url: str) -> bool:
     return parts.scheme not in ("http", "https") or bool(_NOT_ARTICLE_PATHS.search(parts.path or "/"))
 
 
-def first_url(request) -> str:
-    """The URL a request was first made for, before any redirect: the one the listing gave."""
-    return request.meta.get("redirect_urls", [request.url])[0]
+def listing_page_url(start_url: str, page: int) -> str:
+    """The start URL with ?page=N set, its other query parameters kept."""
+    parts = urlsplit(start_url)
+    query = [(k, v) for k, v in parse_qsl(parts.query) if k != "page"] + [("page", str(page))]
+    return urlunsplit(parts._replace(query=urlencode(query)))
 
 
 def url_language(url: str) -> str | None:

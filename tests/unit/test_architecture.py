@@ -92,10 +92,39 @@ def test_only_the_archive_package_knows_the_database_is_sqlite():
 
 
 def test_what_is_known_of_the_site_runs_no_crawl_and_stores_nothing():
-    """crawler/site/ reads responses (scrapy.http, scrapy.utils) and is read by the spider,
-    the site check, reparse and the replica: it never reaches for the engine or the archive."""
+    """crawler/site/ reads responses (scrapy.http, scrapy.utils) into items (scrapy.loader)
+    and is read by the spider, the site check, reparse and the replica: it never reaches for
+    the engine or the archive."""
     for path, names in imported_modules("crawler/site").items():
         scrapy_parts = {name for name in names if name == "scrapy" or name.startswith("scrapy.")}
-        assert all(name.startswith(("scrapy.http", "scrapy.utils")) for name in scrapy_parts), path
+        assert all(name.startswith(("scrapy.http", "scrapy.utils", "scrapy.loader")) for name in scrapy_parts), path
         reaching = {name for name in names if name.startswith(("crawler.archive", "crawler.spiders", "pipelines"))}
         assert not reaching, path
+
+
+def test_no_component_reads_the_spiders_attributes():
+    """Scrapy's rule: a component takes its settings in from_crawler and is handed what it
+    needs (the crawl_opened and archive_opened signals), never reading another's attributes.
+    A spider's name, logger and crawler are Scrapy's own; the commands read the result of the
+    spider they run (check_site's problems, save_page's page)."""
+    scrapys_own = {"name", "logger", "crawler"}
+    readers = set()
+    for folder in ("crawler", "pipelines"):
+        for path in (ROOT / folder).rglob("*.py"):
+            relative = str(path.relative_to(ROOT))
+            if relative.startswith(("crawler/spiders/", "crawler/commands/")) or relative == "crawler/site_check.py":
+                continue
+            for node in ast.walk(ast.parse(path.read_text())):
+                spider = isinstance(node, ast.Attribute) and (
+                    (isinstance(node.value, ast.Name) and node.value.id == "spider")
+                    or (isinstance(node.value, ast.Attribute) and node.value.attr == "spider")
+                )
+                read_by_name = (
+                    isinstance(node, ast.Call)
+                    and isinstance(node.func, ast.Name)
+                    and node.func.id in ("getattr", "hasattr")
+                    and "spider" in ast.unparse(node.args[0])
+                )
+                if (spider and node.attr not in scrapys_own) or read_by_name:
+                    readers.add(f"{relative}:{node.lineno} {ast.unparse(node)}")
+    assert readers == set()

@@ -36,7 +36,8 @@ def opened_crawl(db, *arguments: str, **settings):
     built = crawler.extensions.middlewares  # as get_crawler builds them, from EXTENSIONS
     extensions = [next(e for e in built if isinstance(e, cls)) for cls in (OpenArchive, RunLedger, CrawlState)]
     crawler.stats.open_spider()
-    extensions[0].spider_opened(spider)  # Scrapy's spider_opened, to ours alone
+    spider.opened()  # Scrapy's spider_opened, to the spider (first connected), then to ours alone
+    extensions[0].spider_opened(spider)
     return crawler, spider, extensions
 
 
@@ -60,8 +61,8 @@ def test_a_crawl_opens_the_archive_starts_its_run_and_hands_the_spider_its_state
         )
         archive.start_run({"started_at": "2026-11-29T06:00:00+00:00", "trigger": "scheduled", "status": "running"})
     crawler, spider, (opener, ledger, _) = opened_crawl(db, "mode=incremental")
-    assert spider.archive_state.known_ids == {"0eb7f9"}
-    assert spider.archive_state.first == [{"url": "https://qazinform.com/news/y-a1b2c3", "article_id": "a1b2c3"}]
+    assert spider.run.archive.known_ids == {"0eb7f9"}
+    assert spider.run.archive.first == [{"url": "https://qazinform.com/news/y-a1b2c3", "article_id": "a1b2c3"}]
     assert crawler.stats.get_value(Stat.RUN_ID) == ledger.run_id == 2
     killed, started = rows(db, "crawl_runs")
     assert (killed["status"], killed["finish_reason"], killed["health_problems"]) == (

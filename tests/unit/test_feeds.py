@@ -89,6 +89,7 @@ def test_a_page_that_is_no_feed_or_sitemap_is_told_apart_from_an_empty_one():
     html = xml("/rss/en.xml", "<html><body><h1>Qazinform</h1></body></html>", TextResponse)
     assert feeds.feed(html) is None
     assert feeds.sitemap(html) is None
+    assert feeds.feed(xml("/rss/en.xml", "", TextResponse)) is None  # an empty body: feedparser sets no version
     empty = xml("/rss/en.xml", '<?xml version="1.0"?><rss version="2.0"><channel><title>Q</title></channel></rss>')
     assert feeds.feed(empty) == []
 

@@ -9,10 +9,10 @@ from crawler.archive import classify, open_archive, word_diff_html
 from crawler.arguments import ArgumentError, CrawlArguments
 from crawler.clock import Clock
 from crawler.contracts import EventKind, Stat
-from crawler.recheck import Due, choose, due_since, parse_schedule
-from crawler.settings import ELECTIONS_RECHECK_SCHEDULE
+from crawler.recheck.schedule import Due, choose, due_since, parse_schedule
+from crawler.setting_records import DEFAULTS
 
-SCHEDULE = parse_schedule(ELECTIONS_RECHECK_SCHEDULE)
+SCHEDULE = parse_schedule(DEFAULTS["ELECTIONS_RECHECK_SCHEDULE"])
 PUBLISHED = datetime(2026, 11, 1, 6, 0, tzinfo=UTC)
 HOUR, DAY = timedelta(hours=1), timedelta(days=1)
 

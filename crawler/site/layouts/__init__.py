@@ -1,9 +1,10 @@
 """The one place that recognises a page's design and fills an Article from it.
 
-Each layout module has NAME, recognises(page) and FIELDS: for each field, selectors
-tried in order until one yields a clean value. Designs are recognised by what the page
-holds, never by its URL, newest first; the fallback reads what a page in no known design
-still carries, and the generic extractor (trafilatura) a page that carries nothing of it.
+Each design module has NAME, DESIGN, CARDS, recognises(page) and FIELDS: for each field,
+selectors tried in order until one yields a clean value (design.py, DesignModule). Designs
+are recognised by what the page holds, never by its URL, newest first; the fallback reads
+what a page in no known design still carries, and the generic extractor (trafilatura) a page
+that carries nothing of it.
 
 What the crawl knows better than any page comes from the crawl: `section` is the section
 the article was listed in (a page's breadcrumb may name another of its sections), and
@@ -14,12 +15,13 @@ from scrapy.http import TextResponse
 
 from crawler.contracts import Layout
 from crawler.items import EXPORTED_FIELDS, Article
-from crawler.loaders import ArticleLoader
 from crawler.site.layouts import current, en_inform, fallback, generic, legacy, redesign2026, translations
+from crawler.site.layouts.design import DesignModule
 from crawler.site.layouts.page import Page
+from crawler.site.loader import ArticleLoader
 from crawler.site.urls import url_language
 
-LAYOUTS = (redesign2026, current, en_inform, legacy, fallback, generic)
+LAYOUTS: tuple[DesignModule, ...] = (redesign2026, current, en_inform, legacy, fallback, generic)
 
 
 def recognise(page: Page):

@@ -10,16 +10,20 @@ holding "adfox") that are not article text.
 
 from parsel.csstranslator import HTMLTranslator
 
-from crawler.contracts import Layout
-from crawler.site.layouts.design import Design
+from crawler.site.layouts.design import CardDesign, Design
 from crawler.site.layouts.page import css, jsonld, keywords, matches, meta, text_blocks, texts, xpath
 
-NAME = Layout.CURRENT
+NAME = "current"  # as stored in articles.layout
 # Its row in docs/site.md (written by cog from here): the design, how sure we are of it, what recognises it.
 DESIGN = Design(
     "inform.kz / qazinform.com, 2023 to mid 2026",
     "sure (several scrapers)",
     "`div.article__body-main h1`",
+)
+# Its listing pages' cards: a category's, and the all-news feed's.
+CARDS = (
+    CardDesign(".catpage", "div.catpageCard", "a", ".catpageCard_title", ".catpageCard_time"),
+    CardDesign(".allNews", "div.allNewsCard", "a", ".allNewsCard_title", ".allNewsCard_time"),
 )
 
 _BODY = "//div[contains(concat(' ', normalize-space(@class), ' '), ' article__body-text ')]"

@@ -8,19 +8,19 @@ inside the text. Read by its structure (crawler/site/layouts/structure.py), reco
 chrome.
 """
 
-from crawler.contracts import Layout
 from crawler.site.editions import DEFAULT
-from crawler.site.layouts.design import Design
+from crawler.site.layouts.design import CardDesign, Design
 from crawler.site.layouts.page import Page, matches
 from crawler.site.layouts.structure import VisibleText
 
-NAME = Layout.EN_INFORM
+NAME = "en_inform"  # as stored in articles.layout
 # Its row in docs/site.md (written by cog from here): the design, how sure we are of it, what recognises it.
 DESIGN = Design(
     "en.inform.kz/news, 2016–2023",
     "visible text only",
     "an `<h1>` and the chrome `Currently reading`, `Trends:` or `More news in our Telegram channel!`",
 )
+CARDS: tuple[CardDesign, ...] = ()  # no listing page of it is known
 
 CHROME_HEADINGS = DEFAULT.chrome_headings[NAME]
 _TEXT = VisibleText(CHROME_HEADINGS, not_text=("None",))

@@ -6,7 +6,7 @@ so that a redesign is noticed even while the archive keeps filling.
 """
 
 from crawler.contracts import Layout
-from crawler.site.layouts.design import Design
+from crawler.site.layouts.design import CardDesign, Design
 from crawler.site.layouts.page import Page, jsonld, keywords, matches, meta, picture_text, texts, xpath
 
 NAME = Layout.FALLBACK
@@ -16,6 +16,7 @@ DESIGN = Design(
     "—",
     "structured data, semantic elements",
 )
+CARDS: tuple[CardDesign, ...] = ()  # a listing in no known design has no cards we can read
 
 _NOT_TEXT = "ancestor::aside or ancestor::figure or ancestor::nav or ancestor::footer or ancestor::header"
 

@@ -96,7 +96,8 @@ def news_fields(body: bytes) -> dict[str, tuple[str | None, str | None, tuple[st
 def feed(response: Response) -> list[Entry] | None:
     """An RSS or Atom feed's entries; None for a body that is no feed."""
     parsed = feedparser.parse(response.body, response_headers={"content-location": response.url})
-    if not parsed.version:  # an HTML page, say: feedparser reads anything, and tells what it found
+    if not parsed.get("version"):  # an HTML page, say: feedparser reads anything, and tells what it found
+        # (an empty body leaves no version at all)
         return None
     entries = []
     for item in parsed.entries:

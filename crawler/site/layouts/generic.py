@@ -17,7 +17,7 @@ from lxml import etree
 
 from crawler.contracts import Layout
 from crawler.site.dates import parse_published_at
-from crawler.site.layouts.design import Design
+from crawler.site.layouts.design import CardDesign, Design
 from crawler.site.layouts.page import Page, xpath
 
 NAME = Layout.GENERIC
@@ -27,6 +27,7 @@ DESIGN = Design(
     "—",
     "trafilatura finds text in it",
 )
+CARDS: tuple[CardDesign, ...] = ()  # a listing in no known design has no cards we can read
 
 _VISIBLE_TEXT = etree.XPath("//body//text()[not(ancestor::script or ancestor::style)]")
 NEAR_TITLE = 12  # text nodes before or after the title's where its date line may stand

@@ -6,19 +6,19 @@ and the breadcrumb that opens "Main Page > News" — not by its URL: an "_a<digi
 qazinform.com serves the same article in the 2026 design.
 """
 
-from crawler.contracts import Layout
 from crawler.site.editions import DEFAULT
-from crawler.site.layouts.design import Design
+from crawler.site.layouts.design import CardDesign, Design
 from crawler.site.layouts.page import matches
 from crawler.site.layouts.structure import VisibleText
 
-NAME = Layout.LEGACY
+NAME = "legacy"  # as stored in articles.layout
 # Its row in docs/site.md (written by cog from here): the design, how sure we are of it, what recognises it.
 DESIGN = Design(
     "www.inform.kz/en, 2020–2023 (the seed page)",
     "visible text only",
     "an `<h1>` and the breadcrumb `Main Page > News` (a menu's `Main Page` link is no breadcrumb)",
 )
+CARDS: tuple[CardDesign, ...] = ()  # no listing page of it is known
 
 CHROME_HEADINGS = DEFAULT.chrome_headings[NAME]
 _TEXT = VisibleText(CHROME_HEADINGS)

@@ -1,14 +1,13 @@
-"""Listing pages: the cards of a section's own list, in each design the site has had.
-
-A sidebar ("Popular", "Latest news") uses the same card markup as the section's list in the
-2026 design, so each design names the card *within the main list*.
-"""
+"""Listing pages: the cards of a section's own list, in each design the site has had. Each
+design module that has listing pages names its cards' markup (CARDS, a CardDesign each);
+this module reads them all, in the registry's order."""
 
 from dataclasses import dataclass
 
 from scrapy.http import TextResponse
 
 from crawler.site.dates import parse_published_at
+from crawler.site.layouts import LAYOUTS
 from crawler.site.text import clean_text
 
 
@@ -19,20 +18,7 @@ class Card:
     published_at: str | None  # ISO 8601 UTC
 
 
-@dataclass(frozen=True)
-class CardDesign:
-    listing: str  # CSS of the list that holds the cards: present, empty, on a page past the end
-    card: str  # CSS of one card of the section's own list
-    link: str  # CSS of the card's link within it; "" when the card is the link
-    title: str  # CSS of the title within the card
-    time: str  # CSS of the time within the card (its datetime attribute wins over its text)
-
-
-CARD_DESIGNS = (
-    CardDesign(".news-category", "div.news-category__item > a.news-card", "", ".card-title", "time.meta-date"),  # 2026
-    CardDesign(".catpage", "div.catpageCard", "a", ".catpageCard_title", ".catpageCard_time"),  # 2023: categories
-    CardDesign(".allNews", "div.allNewsCard", "a", ".allNewsCard_title", ".allNewsCard_time"),  # 2023: all news
-)
+CARD_DESIGNS = tuple(card for layout in LAYOUTS for card in layout.CARDS)
 # What every listing page of the site has, with cards or without: its list, or its pager.
 _LISTING_MARKUP = ", ".join([*(design.listing for design in CARD_DESIGNS), ".pagination"])
 

@@ -10,17 +10,19 @@ Migrated articles keep their old ids ("_a<digits>", 6 hex digits), so the design
 recognised by the page, never by its URL.
 """
 
-from crawler.contracts import Layout
-from crawler.site.layouts.design import Design
+from crawler.site.layouts.design import CardDesign, Design
 from crawler.site.layouts.page import css, jsonld, keywords, matches, meta, text_blocks, texts, xpath
 
-NAME = Layout.REDESIGN_2026
+NAME = "redesign2026"  # as stored in articles.layout
 # Its row in docs/site.md (written by cog from here): the design, how sure we are of it, what recognises it.
 DESIGN = Design(
     "qazinform.com since August–September 2026",
     "sure for the ru and cn editions, likely for English",
     "`h1.article__title` and `div.article__content`",
 )
+# Its listing pages' cards: a sidebar ("Popular", "Latest news") uses the same card markup, so
+# the card is named within the section's own list.
+CARDS = (CardDesign(".news-category", "div.news-category__item > a.news-card", "", ".card-title", "time.meta-date"),)
 
 
 def _class(name: str) -> str:

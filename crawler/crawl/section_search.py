@@ -1,0 +1,116 @@
+"""The search for the section's listing, door by door (crawler/site/layouts/home.py says
+which doors and how a link is read): the requests it makes, and what it concludes.
+
+The crawl stops at the first door that answers; `make check-site` looks behind every door and
+reports each (every_door). Either way the owner is told once: the listing found, several
+listings of the section's name (ambiguous), or none behind any door (nowhere)."""
+
+from collections.abc import Callable, Iterable, Iterator
+from typing import Protocol
+
+import scrapy
+from scrapy.http import TextResponse
+from twisted.python.failure import Failure
+
+from crawler.crawl.outcomes import failure_reason, stop_on_challenge
+from crawler.site.layouts import home
+
+
+class SearchOwner(Protocol):
+    """The spider that searches: what it does with the search's conclusion."""
+
+    def section_found(self, door: str, url: str) -> Iterable[scrapy.Request]: ...
+    def section_ambiguous(self, problem: str) -> Iterable[scrapy.Request]: ...
+    def section_nowhere(self, problem: str) -> Iterable[scrapy.Request]: ...
+
+
+class SectionSearch:
+    def __init__(
+        self,
+        home_page: TextResponse,
+        section: str,
+        owner: SearchOwner,
+        say: Callable[[str], None],
+        every_door: bool = False,
+        remembered: dict | None = None,
+    ):
+        """`say`: a line per door. `remembered`: the listing an earlier run found behind a
+        deeper door, walked when the menu has no link (crawl_runs.listing_found_by)."""
+        self.home_page, self.section, self.owner, self.say = home_page, section, owner, say
+        self.every_door, self.remembered = every_door, remembered
+        self.doors: list[tuple[str, str | None]] = [
+            ("menu", None),
+            *home.door_pages(home_page),
+            *(("article page", url) for url in home.article_pages(home_page)),
+            ("home page", None),
+        ]
+        self.tried: list[str] = []  # "the site map page URL", for the line that says where it looked
+        self.answered: list[tuple[str, list[str]]] = []  # (door, candidates) of the doors that answered
+
+    def next_door(self) -> Iterator[scrapy.Request]:
+        """The request for the next door's page, or the search's conclusion."""
+        while self.doors:
+            door, url = self.doors.pop(0)
+            if url is not None:
+                # dont_filter: a door that is an article page must leave that article to be fetched
+                yield scrapy.Request(
+                    url,
+                    callback=self.parse_door,
+                    errback=self.door_failed,
+                    cb_kwargs={"door": door},
+                    meta={"step": door},
+                    dont_filter=True,
+                )
+                return
+            if self.look(door):
+                yield from self.conclude()
+                return
+        yield from self.conclude()
+
+    def parse_door(self, response: TextResponse, door: str) -> Iterator[scrapy.Request]:
+        yield from (self.conclude() if self.look(door, response) else self.next_door())
+
+    def door_failed(self, failure: Failure) -> Iterator[scrapy.Request]:
+        door, url, reason = failure.request.cb_kwargs["door"], failure.request.url, failure_reason(failure)
+        self.tried.append(f"{door} ({url}, {reason})")
+        self.say(f"door {door} ({url}): failed, {reason}")
+        if not self.every_door:  # a check reports every door; a crawl never tries past a challenge
+            stop_on_challenge(failure)
+        yield from self.next_door()
+
+    def look(self, door: str, page: TextResponse | None = None) -> bool:
+        """Reads behind a door; True when the search may conclude (crawl: a door answered)."""
+        if door == "menu":
+            candidates = home.section_candidates(self.home_page, self.section, (home.IN_MENU, home.IN_HEADER))
+        elif door == "home page":
+            candidates = home.section_candidates(self.home_page, self.section, (home.ELSEWHERE,))
+        else:
+            candidates = home.section_candidates(page or self.home_page, self.section)
+        where = f" ({page.url})" if page is not None else ""
+        found = f"found {', '.join(candidates)}" if candidates else f"no link named {self.section!r}"
+        self.say(f"door {door}{where}: {found}")
+        if candidates:
+            self.answered.append((door, candidates))
+        else:
+            self.tried.append(f"{door}{where}")
+        if door == "menu" and not candidates and self.remembered and not self.every_door:
+            url, door_then = self.remembered["start_url"], self.remembered["listing_found_by"]
+            self.answered.append((door_then, [url]))
+            self.say(f"walking {url}, found behind the {door_then} by an earlier run")
+            return True
+        return bool(candidates) and not self.every_door
+
+    def conclude(self) -> Iterable[scrapy.Request]:
+        if not self.answered:
+            return self.owner.section_nowhere(self.not_found())
+        door, candidates = self.answered[0]
+        if len(candidates) > 1:
+            return self.owner.section_ambiguous(home.ambiguous(self.section, candidates, door))
+        return self.owner.section_found(door, candidates[0])
+
+    def not_found(self) -> str:
+        elsewhere = [place for place in self.tried if place.startswith(("site map page", "tags page"))]
+        articles = sum(place.startswith("article page") for place in self.tried)
+        if articles:
+            elsewhere.append(f"{articles} article page(s) it links to")
+        return home.not_found(self.home_page, self.section, elsewhere)
