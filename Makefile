@@ -38,7 +38,8 @@ coverage: $(INSTALLED)
 	$(BIN)/coverage run --source=crawler,pipelines -m pytest -q tests/unit -p no:cacheprovider
 	$(BIN)/coverage report --sort=cover
 
-# ruff (lint and format) and mypy, as CI runs them.
+# ruff (lint and format) and mypy (strict for the archive, the site, the pipelines, the crawl's
+# parts and every Scrapy hook: pyproject.toml), as CI runs them.
 lint: $(INSTALLED)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

@@ -21,6 +21,7 @@ from scrapy.utils.misc import build_from_crawler
 from scrapy.utils.test import get_crawler
 
 from crawler.archive import open_archive
+from crawler.items import Article
 from crawler.signals import archive_opened
 from crawler.site.layouts import load_article
 from pipelines.store import StorePipeline
@@ -31,7 +32,7 @@ from replica.crawling import ROOT, crawl_command, fill_archive
 BASE = "http://replica.test"
 
 
-def store_seconds(existing: int, items: list[dict], folder: Path) -> float:
+def store_seconds(existing: int, items: list[Article], folder: Path) -> float:
     """Best of three: each time into a fresh copy of a database of `existing` rows."""
     base = folder / f"with-{existing}.db"
     fill_archive(base, existing)
@@ -47,7 +48,7 @@ def store_seconds(existing: int, items: list[dict], folder: Path) -> float:
         crawler.signals.send_catch_log(archive_opened, archive=db)
         started = time.perf_counter()
         for item in items:
-            store.process_item(dict(item))
+            store.process_item(item.copy())
         store.close_spider()
         timings.append(time.perf_counter() - started)
         db.close()
@@ -67,10 +68,8 @@ def peak_memory_mib(articles: int) -> float:
 def main() -> None:
     articles = generate(1000, seed=5)
     items = [
-        dict(
-            load_article(
-                HtmlResponse(url=BASE + a.path, body=pages.article_page(a, articles, BASE).encode(), encoding="utf-8")
-            )
+        load_article(
+            HtmlResponse(url=BASE + a.path, body=pages.article_page(a, articles, BASE).encode(), encoding="utf-8")
         )
         for a in articles
     ]

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 import scrapy
 from scrapy.http import Response
 
-from crawler.crawl.responses import first_url
+from crawler.responses import first_url
 
 
 class Article(scrapy.Item):

@@ -5,9 +5,9 @@ id goes into the stats (Stat.RUN_ID), for whoever writes rows that name it."""
 import json
 import logging
 from pathlib import Path
-from typing import Self
+from typing import Any, Self
 
-from scrapy import signals
+from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 
 from crawler.archive import Archive, ArchiveError
@@ -23,7 +23,7 @@ logger = logging.getLogger(__name__)
 
 
 class RunLedger:
-    def __init__(self, crawler):
+    def __init__(self, crawler: Crawler):
         self.crawler = crawler
         self.trigger = crawler.settings.get("ELECTIONS_TRIGGER")
         self.run_id_file = crawler.settings.get("ELECTIONS_RUN_ID_FILE")
@@ -60,7 +60,7 @@ class RunLedger:
             Path(self.run_id_file).write_text(f"{self.run_id}\n")
         logger.info("Crawl run %d started (%s)", self.run_id, self.trigger)
 
-    def new_run(self) -> dict:
+    def new_run(self) -> dict[str, Any]:
         assert self.archive is not None and self.context is not None  # crawl_opened comes first
         return {
             "started_at": self.archive.clock.iso(),
@@ -71,7 +71,7 @@ class RunLedger:
             "status": RunStatus.RUNNING,
         }
 
-    def spider_closed(self, spider, reason):
+    def spider_closed(self, spider: Spider, reason: str) -> None:
         if self.run_id is None or self.closed:
             return  # the run could not even be opened: the crawl exits non-zero, with the reason logged
         self.closed = True
@@ -99,9 +99,10 @@ class RunLedger:
         engine not yet started): that run is closed here, as shut down, not left running."""
         if self.run_id is not None and not self.closed:
             logger.info("Crawl run %d was stopped before its engine started", self.run_id)
+            assert self.crawler.spider is not None  # the run opened with it
             self.spider_closed(self.crawler.spider, FinishReason.SHUTDOWN)
 
-    def close_run(self, run: dict, stats: dict) -> list[str]:
+    def close_run(self, run: dict[str, Any], stats: dict[str, Any]) -> list[str]:
         """Completes the run's row with its health; returns the health problems."""
         assert self.archive is not None and self.run_id is not None  # the run was opened
         coverage = self.archive.field_coverage(self.run_id, list(self.policy.min_coverage))
@@ -118,7 +119,7 @@ class RunLedger:
         return problems
 
 
-def walk_unbroken(reason: str, counts: dict, stats: dict) -> bool:
+def walk_unbroken(reason: str, counts: dict[str, Any], stats: dict[str, Any]) -> bool:
     """Did the run read every listing page it walked, account for every article it
     requested, and end as it should?"""
     return (
@@ -134,7 +135,7 @@ def walk_unbroken(reason: str, counts: dict, stats: dict) -> bool:
     )
 
 
-def run_counts(stats: dict, reason: str) -> dict:
+def run_counts(stats: dict[str, Any], reason: str) -> dict[str, Any]:
     responses = {
         f"responses_{n}xx": sum(v for k, v in stats.items() if k.startswith(f"downloader/response_status_count/{n}"))
         for n in (2, 3, 4, 5)
@@ -170,7 +171,7 @@ def run_counts(stats: dict, reason: str) -> dict:
     }
 
 
-def run_status(reason: str, counts: dict, stats: dict) -> str:
+def run_status(reason: str, counts: dict[str, Any], stats: dict[str, Any]) -> str:
     """Scrapy finishes with 'finished' even when every request failed, so read the counts:
     failed when no listing page with cards was read (unless it was stopped on purpose first,
     or the feeds and sitemaps stood in) or the archive could not be written; partial when the run was cut short or

@@ -11,18 +11,21 @@ import logging
 import re
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from typing import Self
+from typing import Any, Self
 from urllib.parse import urlsplit
 
+from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.retry import get_retry_request
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.exceptions import IgnoreRequest
-from scrapy.http import HtmlResponse
+from scrapy.http import HtmlResponse, Response
+from scrapy.statscollectors import StatsCollector
 from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding
 
 from crawler.contracts import Stat
 from crawler.crawl.context import CrawlContext
+from crawler.responses import header
 from crawler.signals import crawl_opened
 from crawler.site.urls import is_on_site
 
@@ -49,7 +52,7 @@ class SiteBoundsMiddleware:
     request outside, before anything of its host (robots.txt included) is fetched, with
     OffSite to the request's errback."""
 
-    def __init__(self, stats):
+    def __init__(self, stats: StatsCollector):
         self.stats = stats
         self.origins: set[tuple[str, str, int]] | None = None  # None: a spider with no bounds (scrapy shell)
 
@@ -62,7 +65,7 @@ class SiteBoundsMiddleware:
     def crawl_opened(self, context: CrawlContext, run: object) -> None:
         self.origins = context.origins
 
-    def process_request(self, request):
+    def process_request(self, request: Request) -> None:
         if self.origins is None or is_on_site(request.url, self.origins):
             return None
         self.stats.inc_value(Stat.OFFSITE_REFUSED)
@@ -76,7 +79,7 @@ class RobotsExcluded(IgnoreRequest):
 class RobotsMiddleware(RobotsTxtMiddleware):
     """Scrapy's, whose refusal is told apart from any other IgnoreRequest: RobotsExcluded."""
 
-    def process_request_2(self, rp, request) -> None:
+    def process_request_2(self, rp: Any, request: Request) -> None:
         try:
             super().process_request_2(rp, request)
         except IgnoreRequest as refused:
@@ -99,14 +102,14 @@ class BotChallengeMiddleware:
     MARKUP = re.compile(rb"/cdn-cgi/challenge-platform/|window\._cf_chl_opt|id=[\"']challenge-(?:form|stage)")
     LOOK_AT = 64 * 1024  # a challenge page is small; an article is not one
 
-    def __init__(self, stats):
+    def __init__(self, stats: StatsCollector):
         self.stats = stats
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         return cls(crawler.stats)
 
-    def process_response(self, request, response):
+    def process_response(self, request: Request, response: Response) -> Response:
         how = challenge(response)
         if how is None:
             return response
@@ -116,9 +119,9 @@ class BotChallengeMiddleware:
         raise BotChallenge(f"bot challenge ({how})")
 
 
-def challenge(response) -> str | None:
+def challenge(response: Response) -> str | None:
     """How the response is a bot challenge ("HTTP 403, cf-mitigated: challenge"), or None."""
-    if response.headers.get("cf-mitigated", b"").strip().lower() == b"challenge":
+    if (header(response, b"cf-mitigated") or "").strip().lower() == "challenge":
         return f"HTTP {response.status}, cf-mitigated: challenge"
     body = response.body
     if len(body) <= BotChallengeMiddleware.LOOK_AT and (
@@ -132,7 +135,7 @@ class RetryAfterMiddleware:
     """A 429 or 503 with Retry-After: wait that long (up to ELECTIONS_MAX_RETRY_AFTER
     seconds) before Scrapy's RetryMiddleware sends the request again."""
 
-    def __init__(self, crawler):
+    def __init__(self, crawler: Crawler):
         self.max_wait = crawler.settings.getfloat("ELECTIONS_MAX_RETRY_AFTER")
         self.stats = crawler.stats
 
@@ -140,7 +143,7 @@ class RetryAfterMiddleware:
     def from_crawler(cls, crawler: Crawler) -> Self:
         return cls(crawler)
 
-    async def process_response(self, request, response):
+    async def process_response(self, request: Request, response: Response) -> Request | Response:
         seconds = retry_after(response.headers.get("Retry-After")) if response.status in (429, 503) else None
         if seconds:
             wait = min(seconds, self.max_wait)
@@ -148,7 +151,7 @@ class RetryAfterMiddleware:
                 "%s answered %d, Retry-After %s: waiting %.0f s",
                 request.url,
                 response.status,
-                response.headers.get("Retry-After").decode(),
+                header(response, b"Retry-After"),
                 wait,
             )
             self.stats.inc_value(Stat.RETRY_AFTER_WAITS)
@@ -181,18 +184,19 @@ class PageEndMiddleware:
     MAX_DEPTH = 2000
     DIV = re.compile(rb"<(/?)div\b", re.IGNORECASE)
 
-    def __init__(self, crawler):
+    def __init__(self, crawler: Crawler):
         self.crawler = crawler
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         return cls(crawler)
 
-    def process_response(self, request, response):
+    def process_response(self, request: Request, response: Response) -> Request | Response:
         if not isinstance(response, HtmlResponse) or response.status != 200:
             return response  # an error page or a redirect is judged by its status
         head, tail = response.body[: -self.TAIL], response.body[-self.TAIL :]
         if b"</html>" not in tail.lower():
+            assert self.crawler.spider is not None  # a response is downloaded for it
             retry = get_retry_request(request, spider=self.crawler.spider, reason="truncated page")
             if retry:
                 return retry
@@ -220,16 +224,21 @@ class SiteEncodingMiddleware:
     UTF-8 is read as windows-1251, the older Cyrillic encoding of Kazakhstan's sites,
     rather than as Latin-1 guesswork."""
 
-    def process_response(self, request, response):
-        if not isinstance(response, HtmlResponse) or declared_encoding(response):
-            return response
-        try:
-            response.body.decode("utf-8")
-        except UnicodeDecodeError:
-            return response.replace(encoding="windows-1251")
+    def process_response(self, request: Request, response: Response) -> Response:
+        return in_site_encoding(response) if isinstance(response, HtmlResponse) else response
+
+
+def in_site_encoding(response: HtmlResponse) -> HtmlResponse:
+    """The page as the crawl reads it (SiteEncodingMiddleware), and `scrapy reparse` too."""
+    if declared_encoding(response):
         return response
+    try:
+        response.body.decode("utf-8")
+    except UnicodeDecodeError:
+        return response.replace(encoding="windows-1251")
+    return response
 
 
-def declared_encoding(response) -> str | None:
-    content_type = response.headers.get("Content-Type", b"").decode("latin-1")
+def declared_encoding(response: Response) -> str | None:
+    content_type = header(response, b"Content-Type") or ""
     return http_content_type_encoding(content_type) or html_body_declared_encoding(response.body)

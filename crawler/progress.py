@@ -6,9 +6,10 @@ rest takes."""
 import logging
 from typing import Self
 
-from scrapy import signals
+from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
+from scrapy.statscollectors import StatsCollector
 from scrapy.utils.asyncio import AsyncioLoopingCall, create_looping_call
 from twisted.internet.task import LoopingCall
 
@@ -18,7 +19,7 @@ logger = logging.getLogger(__name__)
 
 
 class Progress:
-    def __init__(self, stats, interval: float):
+    def __init__(self, stats: StatsCollector, interval: float):
         self.stats = stats
         self.interval = interval
         self.task: LoopingCall | AsyncioLoopingCall | None = None
@@ -34,11 +35,11 @@ class Progress:
         crawler.signals.connect(progress.spider_closed, signal=signals.spider_closed)
         return progress
 
-    def spider_opened(self, spider):
+    def spider_opened(self, spider: Spider) -> None:
         task = self.task = create_looping_call(self.log)
         task.start(self.interval, now=False)
 
-    def log(self):
+    def log(self) -> None:
         value = self.stats.get_value
         responses = value("response_received_count", 0)
         rate, self.responses_then = (responses - self.responses_then) / self.interval, responses
@@ -64,7 +65,7 @@ class Progress:
             value(Stat.OLDEST_CARD_AT, "none yet"),
         )
 
-    def spider_closed(self, spider):
+    def spider_closed(self, spider: Spider) -> None:
         if self.task and self.task.running:
             self.task.stop()
 

@@ -7,20 +7,21 @@ verdict. It stores nothing: no pipeline, no ledger, no database.
 Run by `scrapy check_site` (crawler/commands/check_site.py), `make check-site`.
 """
 
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any, Self
 from urllib.parse import urljoin
 
 import scrapy
 from protego import Protego
 from scrapy.crawler import Crawler
-from scrapy.http import TextResponse
+from scrapy.http import Response, TextResponse
+from twisted.python.failure import Failure
 
 from crawler import topic
 from crawler.command import STORES_NOTHING
 from crawler.contracts import Layout, Stat
 from crawler.crawl.context import CrawlContext
-from crawler.crawl.outcomes import failure_reason
+from crawler.crawl.outcomes import failed_request, failure_reason
 from crawler.crawl.run import RunState
 from crawler.crawl.section_search import SectionSearch
 from crawler.middlewares import RobotsExcluded
@@ -63,7 +64,7 @@ class SiteCheck(scrapy.Spider):
         self.problems.append(text)
         self.report(f"  PROBLEM: {text}")
 
-    async def start(self):
+    async def start(self) -> AsyncIterator[scrapy.Request]:
         url = urljoin(self.context.arguments.start_url or self.context.site.url, "/robots.txt")
         yield scrapy.Request(
             url,
@@ -74,7 +75,7 @@ class SiteCheck(scrapy.Spider):
             meta={"dont_obey_robotstxt": True, "step": "robots.txt", "handle_httpstatus_list": [404, 410]},
         )
 
-    def parse_robots(self, response):
+    def parse_robots(self, response: Response) -> Iterator[scrapy.Request]:
         robots = Protego.parse(response.text if response.status == 200 else "")
         sitemaps = list(robots.sitemaps)
         none = ", none: every page may be fetched" if response.status in (404, 410) else ""
@@ -93,7 +94,7 @@ class SiteCheck(scrapy.Spider):
         self.channel_read = 0
         yield from self.next_channel()
 
-    def next_channel(self):
+    def next_channel(self) -> Iterator[scrapy.Request]:
         """The second channel, one feed or sitemap at a time (crawler/site/layouts/feeds.py); then
         the home page and the doors."""
         if self.channel:
@@ -116,7 +117,7 @@ class SiteCheck(scrapy.Spider):
             self.report("second channel: no feed or sitemap found, so make crawl cannot cross-check its walk")
         yield from self.read_home()
 
-    def parse_channel(self, response, kind: str):
+    def parse_channel(self, response: Response, kind: str) -> Iterator[scrapy.Request]:
         if response.status != 200:
             self.report(f"{kind} {response.url}: not found (HTTP {response.status})")
             yield from self.next_channel()
@@ -145,11 +146,13 @@ class SiteCheck(scrapy.Spider):
             )
         yield from self.next_channel()
 
-    def channel_failed(self, failure):
-        self.report(f"{failure.request.meta['step']} {failure.request.url}: failed, {failure_reason(failure)}")
+    def channel_failed(self, failure: Failure) -> Iterator[scrapy.Request]:
+        self.report(
+            f"{failed_request(failure).meta['step']} {failed_request(failure).url}: failed, {failure_reason(failure)}"
+        )
         yield from self.next_channel()
 
-    def read_home(self):
+    def read_home(self) -> Iterator[scrapy.Request]:
         if self.context.arguments.start_url:
             self.report(f"home page: not read, the listing is given: {self.context.arguments.start_url}")
             yield self.listing_request(self.context.arguments.start_url)
@@ -161,10 +164,13 @@ class SiteCheck(scrapy.Spider):
                 self.context.site.url, callback=self.parse_home, errback=self.failed, meta={"step": "home page"}
             )
 
-    def parse_home(self, response: TextResponse) -> Iterator[scrapy.Request]:
+    def parse_home(self, response: Response) -> Iterator[scrapy.Request]:
         """Every door to the section's listing (crawler/crawl/section_search.py), a line each;
         then the listing behind the first that answers, as `make crawl` would walk it."""
         self.report(f"home page: HTTP {response.status}, {response.url}")
+        if not isinstance(response, TextResponse):
+            self.problem(f"the home page {response.url} is no HTML page")
+            return
         search = SectionSearch(response, self.context.site.section, self, self.report, every_door=True)
         yield from search.next_door()
 
@@ -194,8 +200,8 @@ class SiteCheck(scrapy.Spider):
         self.selecting = True
         return self.listing_request(self.context.all_news_url, home.ALL_NEWS_FEED)
 
-    def parse_listing(self, response):
-        cards = listing.cards(response)
+    def parse_listing(self, response: Response) -> Iterator[scrapy.Request | None]:
+        cards = listing.cards(response) if isinstance(response, TextResponse) else []
         articles = [card for card in cards if is_article_url(canonical_url(card.url))]
         dated = [card.published_at for card in articles if card.published_at]
         self.report(
@@ -220,9 +226,12 @@ class SiteCheck(scrapy.Spider):
             meta={"step": f"article {number}"},
         )
 
-    def parse_article(self, response):
+    def parse_article(self, response: Response) -> Iterator[scrapy.Request | None]:
         yield self.next_article()
         step = response.meta["step"]
+        if not isinstance(response, TextResponse):
+            self.problem(f"{step} ({response.url}) is no page of text")
+            return
         item = load_article(response, section=self.context.site.section, edition_lang=self.context.site.lang)
         self.report(f"{step}: HTTP {response.status}, layout {item['layout']}, {response.url}")
         for field in FIELDS:
@@ -240,9 +249,9 @@ class SiteCheck(scrapy.Spider):
         elif missing:
             self.problem(f"{step} has no {', '.join(missing)}: the selectors of layout {item['layout']} miss it")
 
-    def failed(self, failure):
-        step = failure.request.meta.get("step", "request")
-        self.report(f"{step}: {failure.request.url}")
+    def failed(self, failure: Failure) -> Iterator[scrapy.Request | None]:
+        step = failed_request(failure).meta.get("step", "request")
+        self.report(f"{step}: {failed_request(failure).url}")
         if step.startswith("article") and failure.check(RobotsExcluded):  # the site's choice, no problem
             self.report(f"  excluded: robots.txt forbids it; make crawl counts it ({Stat.ROBOTS_EXCLUDED}), no failure")
             yield self.next_article()
@@ -251,14 +260,14 @@ class SiteCheck(scrapy.Spider):
         if step == home.ALL_NEWS_FEED:
             self.problem(
                 f"no listing to walk: no door leads to the section {self.context.site.section!r}, and the "
-                f"all-news feed {failure.request.url} cannot be read; set ELECTIONS_START_URL (-a start_url=) to the "
-                "section's listing, ELECTIONS_SECTION to its name as the site writes it, or ELECTIONS_ALL_NEWS_PATH "
-                "to the feed"
+                f"all-news feed {failed_request(failure).url} cannot be read; set ELECTIONS_START_URL "
+                "(-a start_url=) to the section's listing, ELECTIONS_SECTION to its name as the site writes it, or "
+                "ELECTIONS_ALL_NEWS_PATH to the feed"
             )
         if step.startswith("article"):
             yield self.next_article()
 
-    def closed_with_verdict(self, spider, reason):
+    def closed_with_verdict(self, spider: scrapy.Spider, reason: str) -> None:
         if reason != "finished":
             self.problems.append(f"the check ended early ({reason})")
         if self.crawler.stats.get_value("spider_exceptions/count"):
@@ -269,7 +278,7 @@ class SiteCheck(scrapy.Spider):
             self.report("verdict: ready: `make crawl` can read the site as it is today")
 
 
-def shorten(value, width: int = 70) -> str:
+def shorten(value: object, width: int = 70) -> str:
     if isinstance(value, list):
         value = ", ".join(value)
     text = " ".join(str(value).split())

@@ -1,10 +1,13 @@
 """Spider middlewares: what happens to a page between its download and the spider's output."""
 
 import logging
-from typing import Self
+from collections.abc import Iterable
+from typing import Any, Self
 
 from scrapy.crawler import Crawler
 from scrapy.exceptions import CloseSpider
+from scrapy.http import Response
+from scrapy.statscollectors import StatsCollector
 from twisted.python.failure import Failure
 
 from crawler.contracts import Stat
@@ -18,14 +21,14 @@ class PageErrorsMiddleware:
     gets it, as it gets a failed download, and records it (an article: pending with the
     exception as its reason; a listing page: a broken walk). One log line, no traceback."""
 
-    def __init__(self, stats):
+    def __init__(self, stats: StatsCollector):
         self.stats = stats
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         return cls(crawler.stats)
 
-    def process_spider_exception(self, response, exception):
+    def process_spider_exception(self, response: Response, exception: Exception) -> Iterable[Any] | None:
         request = response.request
         if isinstance(exception, CloseSpider) or request is None or request.errback is None:
             return None  # Scrapy's own handling

@@ -10,7 +10,7 @@ spider never opens SQLite.
 import logging
 from typing import Self
 
-from scrapy import signals
+from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.utils.defer import deferred_from_coro
@@ -28,7 +28,7 @@ logger = logging.getLogger(__name__)
 
 
 class OpenArchive:
-    def __init__(self, crawler):
+    def __init__(self, crawler: Crawler):
         self.crawler = crawler
         self.path = crawler.settings.get("ELECTIONS_DB")
         self.busy_timeout = crawler.settings.getfloat("ELECTIONS_DB_BUSY_TIMEOUT")
@@ -45,7 +45,7 @@ class OpenArchive:
         crawler.signals.connect(extension.engine_stopped, signal=signals.engine_stopped)
         return extension
 
-    def spider_opened(self, spider):
+    def spider_opened(self, spider: Spider) -> None:
         try:
             self.archive = open_archive(self.path, self.busy_timeout, self.clock)
             with self.archive.transaction():  # the subjects as the repository's file has them now
@@ -55,12 +55,12 @@ class OpenArchive:
             return
         self.crawler.signals.send_catch_log(archive_opened, archive=self.archive)
 
-    def engine_stopped(self):
+    def engine_stopped(self) -> None:
         if self.archive is not None:
             self.archive.close()
 
 
-def stop_unwritable(crawler, error: ArchiveError) -> None:
+def stop_unwritable(crawler: Crawler, error: ArchiveError) -> None:
     """Nothing could be stored: stop before fetching the site for nothing."""
     crawler.stats.set_value(Stat.WRITE_ERROR, str(error))
     logger.error("%s: the crawl stops", error.reason(doing="written"))
@@ -68,7 +68,7 @@ def stop_unwritable(crawler, error: ArchiveError) -> None:
 
 
 class CrawlState:
-    def __init__(self, crawler):
+    def __init__(self, crawler: Crawler):
         self.crawler = crawler
         self.schedule = parse_schedule(crawler.settings.get("ELECTIONS_RECHECK_SCHEDULE"))
         self.recheck_max = crawler.settings.getint("ELECTIONS_RECHECK_MAX")

@@ -13,7 +13,9 @@ Change RULE_VERSION with any change here: verdicts record the version that made 
 """
 
 import re
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
+from typing import Any
 
 RULE_VERSION = 1
 THRESHOLD = 5.0
@@ -76,13 +78,13 @@ class Verdict:
     reason: str  # which terms in which fields made the score: "score 9.0 ≥ 6: title election ×1; body vote ×3"
     rule_version: int = RULE_VERSION
 
-    def row(self, article: dict, listing_url: str) -> dict:
+    def row(self, article: Mapping[str, Any], listing_url: str) -> dict[str, Any]:
         """The verdict as a topic_verdicts row (crawler/archive/schema.py), but for when and by which
         run it was judged."""
         return {"article_id": article["article_id"], "url": article["url"], "listing_url": listing_url, **asdict(self)}
 
 
-def field_text(article: dict, field: str) -> str:
+def field_text(article: Mapping[str, Any], field: str) -> str:
     value = article.get(field) or ""
     if isinstance(value, list):  # tags
         value = " ; ".join(value)
@@ -95,7 +97,7 @@ def term_counts(text: str) -> dict[str, int]:
     return {name: count for name, count in counts.items() if count}
 
 
-def judge(article: dict) -> Verdict:
+def judge(article: Mapping[str, Any]) -> Verdict:
     """The rule's verdict on an article (a dict with title, lead, tags and body)."""
     score, found = 0.0, []
     for field, field_weight in FIELD_WEIGHTS.items():

@@ -28,6 +28,8 @@ import itertools
 import json
 import math
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from crawler.contracts import WalkStop
 
@@ -144,3 +146,31 @@ LISTING_ENDS = (WalkStop.END, WalkStop.FLOOR)
 
 def is_gapless(stop: str | None, unbroken: bool) -> bool:
     return unbroken and stop in (*LISTING_ENDS, WalkStop.KNOWN)
+
+
+# What the log says of each way a walk ends.
+STOP_REASONS = {
+    WalkStop.KNOWN: "every card is already stored or requested",
+    WalkStop.MAX_PAGES: "max_pages reached",
+    WalkStop.SINCE: "it reaches cards older than since",
+    WalkStop.FLOOR: "it reaches the all-news feed's floor (ELECTIONS_TOPIC_FIRST_DAYS)",
+}
+
+
+@dataclass
+class CardsRead:
+    """What a listing page's cards hold for the walk."""
+
+    requests: list[Any] = field(default_factory=list)  # the articles to fetch (scrapy.Request)
+    card_ids: list[str] = field(default_factory=list)  # of every card that links to an article
+    all_known: bool = True  # every card stored or requested: the walk may stop here
+    reached_since: bool = False  # a card older than since (or the feed's floor)
+
+
+def feed_floor(published: list[str | None], first_days: int) -> str | None:
+    """How far back the all-news feed's first walk reads: first_days from its newest card
+    (ISO UTC); None when no card has a time."""
+    newest = max(filter(None, published), default=None)
+    if newest is None:
+        return None
+    return (datetime.fromisoformat(newest) - timedelta(days=first_days)).astimezone(UTC).isoformat()

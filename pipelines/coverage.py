@@ -8,6 +8,7 @@ from scrapy.crawler import Crawler
 from crawler.coverage.matcher import Matcher
 from crawler.coverage.measure import matcher_of, measure
 from crawler.coverage.subjects import from_settings
+from crawler.items import Article
 
 
 class CoveragePipeline:
@@ -21,6 +22,6 @@ class CoveragePipeline:
     def from_crawler(cls, crawler: Crawler) -> Self:
         return cls(matcher_of(from_settings(crawler.settings)))  # checked by the crawl command
 
-    def process_item(self, item):
+    def process_item(self, item: Article) -> Article:
         item["subject_mentions"] = measure(dict(item), self.matcher)
         return item

@@ -1,17 +1,21 @@
 import logging
 from collections import Counter
 from dataclasses import asdict
-from typing import Self, TypeGuard
+from typing import Any, Self, TypeGuard
 
-from scrapy import signals
+from scrapy import Spider, signals
 from scrapy.crawler import Crawler
+from scrapy.http import Response
+from twisted.python.failure import Failure
 
 from crawler import signals as crawler_signals
 from crawler.archive import Archive, ArchiveError, ArchiveRefused
+from crawler.arguments import chosen_edition
 from crawler.contracts import CheckOutcome, EventKind, Stat
 from crawler.crawl.context import CrawlContext
-from crawler.crawl.responses import first_url
 from crawler.crawl.run import RunState
+from crawler.items import Article
+from crawler.responses import first_url
 from crawler.site.text import valid_text
 from crawler.site.urls import listed_id
 from pipelines.topic import NotInSection
@@ -32,7 +36,7 @@ class StorePipeline:
     stats only once their transaction has committed; what is never written is counted as
     unwritten, and the ledger records the run as failed."""
 
-    def __init__(self, crawler):
+    def __init__(self, crawler: Crawler):
         settings = crawler.settings
         self.crawler = crawler
         self.stats = crawler.stats
@@ -40,14 +44,14 @@ class StorePipeline:
         self.batch_bytes = settings.getint("ELECTIONS_DB_BATCH_BYTES")
         self.max_attempts = settings.getint("ELECTIONS_MAX_ATTEMPTS")
         self.archive: Archive | None = None
-        self.edition: str | None = None  # the crawl's, from its context
+        self.edition = chosen_edition(settings, None)  # the crawl's, once its context says (-a edition=)
         self.flush_at = self.batch_size  # items held at which the next write is tried
-        self.articles: list[dict] = []
-        self.failures: dict[str, dict] = {}  # by url: a page that fails twice in a run counts once
-        self.verdicts: list[dict] = []  # of the articles held, and of those the topic rule rejected
-        self.raw_pages: list[dict] = []  # of the articles, failures and rejected articles held
+        self.articles: list[dict[str, Any]] = []
+        self.failures: dict[str, dict[str, Any]] = {}  # by url: a page that fails twice in a run counts once
+        self.verdicts: list[dict[str, Any]] = []  # of the articles held, and of those the topic rule rejected
+        self.raw_pages: list[dict[str, Any]] = []  # of the articles, failures and rejected articles held
         self.aliases: dict[str, str] = {}  # listed id -> the article's id, written with the next batch
-        self.checks: list[dict] = []  # re-checks that stored no page: unchanged, removed, redirected, failed ...
+        self.checks: list[dict[str, Any]] = []  # re-checks that stored no page: unchanged, removed, failed ...
         self.excluded: set[str] = set()  # URLs robots.txt forbids: no longer failures, if they were
         self.raw_bytes = 0  # their compressed bodies' size: big pages make a batch full sooner
         self.flush_bytes_at = self.batch_bytes
@@ -71,17 +75,17 @@ class StorePipeline:
     def archive_opened(self, archive: Archive) -> None:
         self.archive = archive
 
-    def article_moved(self, alias_id, article_id):
+    def article_moved(self, alias_id: str, article_id: str) -> None:
         self.aliases[alias_id] = article_id
 
-    def article_checked(self, article_id, outcome, detail):
+    def article_checked(self, article_id: str, outcome: str, detail: str | None) -> None:
         self.checks.append({"article_id": article_id, "outcome": outcome, "detail": detail})
         self.flush_when_full()
 
-    def page_excluded(self, url, article_id):
+    def page_excluded(self, url: str, article_id: str | None) -> None:
         self.excluded.add(url)
 
-    def process_item(self, item):
+    def process_item(self, item: Article) -> Article:
         item["edition"] = self.edition
         self.keep_raw_page(item)
         self.keep_verdict(item)
@@ -89,7 +93,7 @@ class StorePipeline:
         self.flush_when_full()
         return item
 
-    def item_dropped(self, item, response, exception):
+    def item_dropped(self, item: Article, response: Response | None, exception: BaseException) -> None:
         if isinstance(exception, InvalidArticle) and item.get("recheck_of"):
             self.keep_raw_page(item)  # the page as it is now, beside the stored article
             self.article_checked(item["recheck_of"], *recheck_outcome(item, str(exception)))
@@ -101,26 +105,26 @@ class StorePipeline:
             self.keep_verdict(item)
             self.flush_when_full()
 
-    def keep_verdict(self, item) -> None:
+    def keep_verdict(self, item: Article) -> None:
         if item.get("topic_verdict"):
             self.verdicts.append(item["topic_verdict"])
 
-    def keep_raw_page(self, item) -> None:
+    def keep_raw_page(self, item: Article) -> None:
         raw_page = item.get("raw_page")
         if raw_page is not None:
             self.raw_pages.append({"article_id": item.get("article_id") or listed_id(raw_page.url), **asdict(raw_page)})
             self.raw_bytes += len(raw_page.body)
 
-    def item_error(self, item, response, spider, failure):
+    def item_error(self, item: Article, response: Response | None, spider: Spider, failure: Failure) -> None:
         """An exception in a pipeline: the page failed, with that reason."""
         self.item_failed(item, response, f"{type(failure.value).__name__}: {failure.value}")
 
-    def item_failed(self, item, response, reason: str) -> None:
+    def item_failed(self, item: Article, response: Response | None, reason: str) -> None:
         """Recorded under the URL the listing gave, which the next run requests again."""
-        url = first_url(response.request) if response is not None and response.request else item.get("url")
+        url = first_url(response.request) if response is not None and response.request else str(item.get("url"))
         self.page_failed(url, item.get("article_id") or listed_id(url), reason, item.get("layout"))
 
-    def page_failed(self, url, article_id, reason, layout=None):
+    def page_failed(self, url: str, article_id: str | None, reason: str, layout: str | None = None) -> None:
         self.failures[url] = {**failure_row(url, article_id, reason, layout), "edition": self.edition}
         self.flush_when_full()
 
@@ -128,10 +132,10 @@ class StorePipeline:
         """Rows waiting to be written: articles, failures, rejected articles' verdicts, re-checks."""
         return len(self.articles) + len(self.failures) + len(self.rejected()) + len(self.checks) + len(self.excluded)
 
-    def rejected(self) -> list[dict]:
+    def rejected(self) -> list[dict[str, Any]]:
         return [verdict for verdict in self.verdicts if not verdict["selected"]]
 
-    def close_spider(self):
+    def close_spider(self) -> None:
         self.flush()
         held = self.held()
         if held:
@@ -142,12 +146,12 @@ class StorePipeline:
                 self.stats.get_value(Stat.WRITE_ERROR),
             )
 
-    def flush_when_full(self):
+    def flush_when_full(self) -> None:
         by_bytes = self.batch_bytes and self.raw_bytes >= self.flush_bytes_at  # 0: no bound
         if self.held() >= self.flush_at or by_bytes:
             self.flush()
 
-    def flush(self):
+    def flush(self) -> None:
         if not self.held() or self.archive is None:
             return
         try:
@@ -186,11 +190,11 @@ class StorePipeline:
 
     def write(
         self,
-        articles: list[dict],
-        failures: list[dict],
-        raw_pages: list[dict],
-        verdicts: list[dict],
-        checks: list[dict] | None = None,
+        articles: list[dict[str, Any]],
+        failures: list[dict[str, Any]],
+        raw_pages: list[dict[str, Any]],
+        verdicts: list[dict[str, Any]],
+        checks: list[dict[str, Any]] | None = None,
     ) -> dict[str, int]:
         """One transaction; returns the counts it committed."""
         archive, run_id = self.archive, self.stats.get_value(Stat.RUN_ID)
@@ -254,7 +258,7 @@ class StorePipeline:
         self.raw_pages, self.raw_bytes = [], 0
         self.flush_at, self.flush_bytes_at = self.batch_size, self.batch_bytes
 
-    def try_write(self, what: str, *rows: list[dict]) -> Exception | None:
+    def try_write(self, what: str, *rows: list[dict[str, Any]]) -> Exception | None:
         """One transaction of `rows` (write()'s lists); when the archive does not take them,
         the error, and a line saying `what` and why. Raises ArchiveError when the archive itself
         fails."""
@@ -267,14 +271,14 @@ class StorePipeline:
             return error
         return None
 
-    def pages_of(self, article_id: str) -> list[dict]:
+    def pages_of(self, article_id: str) -> list[dict[str, Any]]:
         return [page for page in self.raw_pages if page["article_id"] == article_id]
 
     def forget_pages(self, article_id: str) -> None:
         self.raw_pages = [page for page in self.raw_pages if page["article_id"] != article_id]
 
 
-def recheck_outcome(item, reason: str) -> tuple[str, str]:
+def recheck_outcome(item: Article, reason: str) -> tuple[str, str]:
     """What a re-check's page that no longer reads as an article found: with its title but no
     text, a stub left in the article's place (withdrawn, once); else a failed check, tried
     again later, the stored article kept as it is."""
@@ -295,10 +299,10 @@ def refusal(error: Exception) -> str:
     return valid_text(f"{type(error).__name__}: {error}")
 
 
-def failure_row(url: str, article_id: str | None, reason: str, layout: str | None = None) -> dict:
+def failure_row(url: str, article_id: str | None, reason: str, layout: str | None = None) -> dict[str, Any]:
     """A dropped_items row; its reason may quote the site (a header, a page's words): valid text."""
     return {"url": url, "article_id": article_id, "layout": layout, "reason": valid_text(reason)}
 
 
-def failure_of(article: dict, reason: str) -> dict:
+def failure_of(article: dict[str, Any], reason: str) -> dict[str, Any]:
     return failure_row(article["url"], article["article_id"], reason, article.get("layout"))

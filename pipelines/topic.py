@@ -1,6 +1,7 @@
 from scrapy.exceptions import DropItem
 
 from crawler import topic
+from crawler.items import Article
 
 
 class NotInSection(DropItem):
@@ -14,7 +15,7 @@ class TopicPipeline:
     dropped (NotInSection), its verdict attached. Articles of a section's listing pass: the
     site has said they belong."""
 
-    def process_item(self, item):
+    def process_item(self, item: Article) -> Article:
         listing_url = item.get("selected_from")
         if not listing_url:
             return item

@@ -2,9 +2,11 @@ from typing import Self
 
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
+from scrapy.statscollectors import StatsCollector
 
 from crawler.clock import Clock
 from crawler.contracts import Stat
+from crawler.items import Article
 from crawler.validation import invalid_reason
 
 
@@ -16,7 +18,7 @@ class ValidatePipeline:
     """An article needs an id, a URL, a title, a body and a real publication time
     (crawler/validation.py)."""
 
-    def __init__(self, stats, clock: Clock):
+    def __init__(self, stats: StatsCollector, clock: Clock):
         self.stats = stats
         self.clock = clock  # the crawl's (ELECTIONS_NOW): a day ahead of it is no publication time
 
@@ -24,7 +26,7 @@ class ValidatePipeline:
     def from_crawler(cls, crawler: Crawler) -> Self:
         return cls(crawler.stats, Clock.from_settings(crawler.settings))
 
-    def process_item(self, item):
+    def process_item(self, item: Article) -> Article:
         self.stats.inc_value(Stat.VALIDATED)
         self.stats.inc_value(Stat.VALIDATE_LAYOUT + str(item.get("layout")))  # the health check watches for drift
         reason = invalid_reason(item, self.clock.now())

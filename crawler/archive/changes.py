@@ -12,6 +12,7 @@ import html
 import json
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from crawler.archive.schema import EDITABLE
 from crawler.contracts import EventKind
@@ -19,19 +20,19 @@ from crawler.contracts import EventKind
 SUBSTANTIVE = ("title", "lead", "body", "author", "tags", "published_at")
 
 
-def comparable(column: str, value):
+def comparable(column: str, value: Any) -> Any:
     """A stored or an extracted value, made comparable: tags as a list, emptiness as None."""
     if column == "tags":
         value = json.loads(value) if isinstance(value, str) else list(value or [])
     return value or None
 
 
-def changed_fields(old: dict, item: dict, columns: tuple[str, ...] = EDITABLE) -> list[str]:
+def changed_fields(old: dict[str, Any], item: dict[str, Any], columns: tuple[str, ...] = EDITABLE) -> list[str]:
     """The columns in which the item differs from the stored article, in any way."""
     return [c for c in columns if comparable(c, old[c]) != comparable(c, item.get(c))]
 
 
-def words(column: str, value) -> list[str]:
+def words(column: str, value: Any) -> list[str]:
     value = comparable(column, value)
     text = " ".join(value) if isinstance(value, list) else str(value or "")
     return re.findall(r"\w+", text.casefold())
@@ -45,7 +46,7 @@ class Change:
     words_removed: int = 0
 
 
-def classify(old: dict, item: dict) -> Change | None:
+def classify(old: dict[str, Any], item: dict[str, Any]) -> Change | None:
     """The change from the stored article to the item, or None when there is none."""
     fields = changed_fields(old, item)
     if not fields:

@@ -6,11 +6,15 @@ also Datasette's canned query (explore/metadata.yml, written from here)."""
 import random
 from collections.abc import Iterator
 from dataclasses import asdict
+from typing import TYPE_CHECKING, Any
 
 from sqlite_utils import Database
 
 from crawler.archive.schema import LOCAL_TIME, SUBJECT_TABLES
 from crawler.clock import Clock
+
+if TYPE_CHECKING:  # the coverage package reads the archive too
+    from crawler.coverage.subjects import Subjects
 
 
 def coverage_period_sql(where: str) -> str:
@@ -62,7 +66,7 @@ class CoverageQueries:
     db: Database
     clock: Clock
 
-    def save_subjects(self, subjects) -> None:
+    def save_subjects(self, subjects: "Subjects") -> None:
         """The subjects, aliases and elections as `subjects` (crawler.coverage.subjects.Subjects)
         has them, in place of what the archive held."""
         for table in SUBJECT_TABLES:
@@ -99,7 +103,7 @@ class CoverageQueries:
             [{"election_id": e.election_id, "subject_id": s} for e in subjects.elections for s in e.subjects]
         )
 
-    def save_mentions(self, rows_by_article: dict[str, list[dict]]) -> int:
+    def save_mentions(self, rows_by_article: dict[str, list[dict[str, Any]]]) -> int:
         """Each article's subject_mentions rows in place of what it had. Returns the rows written."""
         ids = list(rows_by_article)
         for start in range(0, len(ids), MEASURE_BATCH):
@@ -110,7 +114,7 @@ class CoverageQueries:
         self.db.table("subject_mentions").insert_all(rows)
         return len(rows)
 
-    def articles_to_measure(self) -> Iterator[list[dict]]:
+    def articles_to_measure(self) -> Iterator[list[dict[str, Any]]]:
         """Every article's text and time, a batch at a time: no read stays open while the
         caller writes."""
         ids = [row[0] for row in self.db.execute("select article_id from articles order by rowid")]
@@ -129,11 +133,11 @@ class CoverageQueries:
         """What made the archive's subject_mentions rows: made_by -> rows."""
         return {row[0]: row[1] for row in self.db.execute("select made_by, count(*) from subject_mentions group by 1")}
 
-    def coverage_period(self, start: str, end: str) -> list[dict]:
+    def coverage_period(self, start: str, end: str) -> list[dict[str, Any]]:
         """COVERAGE_PERIOD_SQL's rows for the days from `start` to `end`."""
         return list(self.db.query(COVERAGE_PERIOD_SQL, {"start": start, "end": end}))
 
-    def coverage_weeks(self, start: str, end: str) -> list[dict]:
+    def coverage_weeks(self, start: str, end: str) -> list[dict[str, Any]]:
         """coverage_weekly's rows of the weeks that begin from `start` to `end`."""
         return list(
             self.db.query(
@@ -143,7 +147,7 @@ class CoverageQueries:
             )
         )
 
-    def coverage_incumbents(self, start: str, end: str) -> list[dict]:
+    def coverage_incumbents(self, start: str, end: str) -> list[dict[str, Any]]:
         """The incumbents' shares of the campaigns that overlap the days from `start` to `end`."""
         return list(
             self.db.query(
@@ -153,11 +157,11 @@ class CoverageQueries:
             )
         )
 
-    def coding_sample(self, size: int, seed: int) -> list[dict]:
+    def coding_sample(self, size: int, seed: int) -> list[dict[str, Any]]:
         """`size` (article, subject) pairs for coders to code the tone of, drawn at random from
         each edition and subject in turn (a stratified sample: every stratum as equal as its
         pairs allow), each with the paragraphs it is coded on."""
-        strata: dict[tuple[str, str], list[dict]] = {}
+        strata: dict[tuple[str, str], list[dict[str, Any]]] = {}
         for row in self.db.query(
             "select m.article_id, m.subject_id, s.name_en as subject, a.edition, a.url, a.published_at, a.title "
             "from subject_mentions m join articles a using (article_id) join subjects s using (subject_id) "
@@ -167,7 +171,7 @@ class CoverageQueries:
         rng = random.Random(seed)
         for pairs in strata.values():
             rng.shuffle(pairs)
-        chosen: list[dict] = []
+        chosen: list[dict[str, Any]] = []
         queues = [strata[key] for key in sorted(strata)]
         while len(chosen) < size and any(queues):
             for queue in queues:
@@ -188,7 +192,7 @@ class CoverageQueries:
             }
         return known
 
-    def save_tones(self, rows: list[dict]) -> None:
+    def save_tones(self, rows: list[dict[str, Any]]) -> None:
         """Coded tones (article_id, subject_id, coder, tone, source); a pair a coder coded
         again takes the new tone."""
         now = self.clock.iso()
@@ -196,8 +200,8 @@ class CoverageQueries:
             [{**row, "imported_at": now} for row in rows], pk=("article_id", "subject_id", "coder")
         )
 
-    def coded_tones(self) -> list[dict]:
+    def coded_tones(self) -> list[dict[str, Any]]:
         return list(self.db.query("select article_id, subject_id, coder, tone from subject_tones"))
 
-    def tone_summary(self) -> list[dict]:
+    def tone_summary(self) -> list[dict[str, Any]]:
         return list(self.db.query("select * from coverage_tones order by pairs_coded desc"))

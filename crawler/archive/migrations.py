@@ -1,6 +1,8 @@
 """The schema's history: step n of MIGRATIONS brings a database to `user_version` n, each in
 a transaction with its version; then what is derived from the tables is put right."""
 
+from collections.abc import Iterable
+
 from sqlite_utils import Database
 
 from crawler.archive.schema import (
@@ -241,7 +243,8 @@ SCHEMA_VERSION = len(MIGRATIONS)
 
 
 def schema_version(db: Database) -> int:
-    return db.execute("pragma user_version").fetchone()[0]
+    version: int = db.execute("pragma user_version").fetchone()[0]
+    return version
 
 
 def migrate(db: Database) -> None:
@@ -311,7 +314,7 @@ def ensure_stemmed_indexes(db: Database) -> None:
             )
 
 
-def drain_search_queue(db: Database, languages=tuple(STEMMED)) -> None:
+def drain_search_queue(db: Database, languages: Iterable[str] = tuple(STEMMED)) -> None:
     """The stemmed indexes of `languages` caught up with every write to `articles` since they
     last were (search.py), and the queue emptied: inside the caller's transaction, so that a
     crash leaves both or neither."""

@@ -34,6 +34,7 @@ import unicodedata
 from collections.abc import Callable, Iterator
 from functools import cache, lru_cache
 from importlib.metadata import version
+from typing import Any
 
 import Stemmer
 from sqlite_utils import hookimpl
@@ -69,7 +70,7 @@ def _russian() -> Stemmer.Stemmer:
 def russian_stem(word: str) -> str:
     """Snowball's Russian stem, less a last vowel or й it leaves on some nouns: Snowball
     makes "курултай" "курулта" but "курултая" "курулт"."""
-    stem = _russian().stemWord(word.replace("ё", "е"))
+    stem: str = _russian().stemWord(word.replace("ё", "е"))
     return stem[:-1] if len(stem) > MIN_STEM and stem[-1] in "аеиоуыэюяйь" else stem
 
 
@@ -125,7 +126,7 @@ _WORD_RUNS = re.compile(r"\w+")  # the same, where the text has no underscore: a
 _CACHED_WORDS = 200_000  # words whose stem a language remembers (a year's vocabulary is far fewer)
 
 
-class Stems(dict):
+class Stems(dict[str, str]):
     """One language's stems, remembered, word -> stem: a text's words are mostly ones seen
     before, and a word seen is looked up in C (`map(stems.__getitem__, words)`)."""
 
@@ -158,7 +159,7 @@ class Stems(dict):
 
 
 @cache
-def _unicode61() -> tuple:
+def _unicode61() -> tuple[Any, ...]:
     """SQLite's own unicode61 tokenizer, folding case but no diacritics, for every
     connection: its functions are SQLite's, its instance has no tie to a connection."""
     connection = sqlite3.connect(":memory:")
@@ -172,7 +173,7 @@ def _unicode61() -> tuple:
     return module, instance[0], connection
 
 
-def fts5_tokenizer(stems: Stems) -> tuple:
+def fts5_tokenizer(stems: Stems) -> tuple[Any, ...]:
     """An FTS5 tokenizer of one language (in sqlitefts' C declarations), and what it is made
     of, which must live as long as it. An article's text reaches the index as its stems
     (`elections_stem_ru(body)` in the triggers), which SQLite's unicode61 splits, in C, with
@@ -184,24 +185,25 @@ def fts5_tokenizer(stems: Stems) -> tuple:
 
     # error=: a Python exception inside a callback is an SQLite error, not a silent success
     # (a search would then find nothing instead of failing).
-    @ffi.callback("int(void*, const char **, int, Fts5Tokenizer **)", error=SQLITE_ERROR)
-    def create(context, arguments, count, tokenizer):
+    @ffi.callback("int(void*, const char **, int, Fts5Tokenizer **)", error=SQLITE_ERROR)  # type: ignore[untyped-decorator]  # cffi's
+    def create(context: Any, arguments: Any, count: int, tokenizer: Any) -> int:  # cffi's pointers
         tokenizer[0] = ffi.cast("Fts5Tokenizer *", instance)
         return SQLITE_OK
 
-    @ffi.callback("void(Fts5Tokenizer *)")
-    def delete(tokenizer):
+    @ffi.callback("void(Fts5Tokenizer *)")  # type: ignore[untyped-decorator]
+    def delete(tokenizer: Any) -> None:
         return None
 
-    @ffi.callback(
+    @ffi.callback(  # type: ignore[untyped-decorator]
         "int(Fts5Tokenizer *, void *, int, const char *, int, int(void*, int, const char *, int, int, int))",
         error=SQLITE_ERROR,
     )
-    def tokenize(tokenizer, context, flags, text, length, token):
+    def tokenize(tokenizer: Any, context: Any, flags: int, text: Any, length: int, token: Any) -> int:
         if flags & fts5.FTS5_TOKENIZE_DOCUMENT:  # stems already: split them as SQLite does
-            return splitter.xTokenize(splitter_instance, context, flags, text, length, token)
+            split: int = splitter.xTokenize(splitter_instance, context, flags, text, length, token)
+            return split
         for stemmed, start, end in stems.tokens(ffi.buffer(text, length)[:]):
-            code = token(context, 0, stemmed, len(stemmed), start, end)
+            code: int = token(context, 0, stemmed, len(stemmed), start, end)
             if code != SQLITE_OK:
                 return code
         return SQLITE_OK
@@ -213,7 +215,7 @@ STEMS = {language: Stems(stem) for language, stem in STEMMERS.items()}
 
 
 @cache
-def _fts5_tokenizer(language: str) -> tuple:
+def _fts5_tokenizer(language: str) -> tuple[Any, ...]:
     """One tokenizer per language, for every connection, and never freed: SQLite calls it back
     as long as a connection lives, and the last may close as the interpreter exits, after it
     has freed what modules held (a callback freed before that is a segmentation fault)."""

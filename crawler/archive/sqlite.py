@@ -8,12 +8,12 @@ import inspect
 import json
 import sqlite3
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Self, TypeVar
+from typing import Any, Self, TypeVar
 from urllib.parse import unquote, urlsplit
 
 from sqlite_utils import Database
@@ -114,18 +114,18 @@ def raising_archive_errors(cls: Class) -> Class:
     """Every public method of the class, its bases' included, raises ArchiveError where SQLite
     or the disk fails; a generator's, while it is read."""
 
-    def wrapped(method):
+    def wrapped(method: Callable[..., Any]) -> Callable[..., Any]:
         if inspect.isgeneratorfunction(method):
 
             @functools.wraps(method)
-            def generator(self, *args, **kwargs):
+            def generator(self: Any, *args: Any, **kwargs: Any) -> Iterator[Any]:
                 with archive_errors(self.location):
                     yield from method(self, *args, **kwargs)
 
             return generator
 
         @functools.wraps(method)
-        def call(self, *args, **kwargs):
+        def call(self: Any, *args: Any, **kwargs: Any) -> Any:
             with archive_errors(self.location):
                 return method(self, *args, **kwargs)
 
@@ -255,7 +255,7 @@ def utc_now() -> str:
 LONG_AGO = "1970-01-01T00:00:00+00:00"
 
 
-def twin_row(article_id: str, twin_lang: str, twin_url: str, now: str, run_id: int | None) -> dict:
+def twin_row(article_id: str, twin_lang: str, twin_url: str, now: str, run_id: int | None) -> dict[str, Any]:
     return {
         "article_id": article_id,
         "twin_id": listed_id(twin_url),
@@ -275,7 +275,7 @@ def event(
     words_added: int | None = None,
     words_removed: int | None = None,
     detail: str | None = None,
-) -> dict:
+) -> dict[str, Any]:
     """An article_events row."""
     return {
         "article_id": article_id,
@@ -289,19 +289,19 @@ def event(
     }
 
 
-def with_stored_facts(item: dict, old: dict | None) -> dict:
+def with_stored_facts(item: dict[str, Any], old: dict[str, Any] | None) -> dict[str, Any]:
     """The item with the stored article's edition and section (schema.STORED_FACTS): facts of
     the article, which no re-check, refresh or re-read takes from the crawl that happens to
     run. A new article's are the item's own."""
     return {**item, **{column: old[column] for column in STORED_FACTS}} if old else item
 
 
-def earlier_version(old: dict, run_id: int | None) -> dict:
+def earlier_version(old: dict[str, Any], run_id: int | None) -> dict[str, Any]:
     """The article_versions row of a stored article about to be replaced."""
     return {**{k: old[k] for k in VERSIONED}, "seen_at": old["last_seen_at"], "run_id": run_id}
 
 
-def placeholders(values: list) -> str:
+def placeholders(values: list[Any]) -> str:
     """'?, ?, ?' for an SQL IN list of `values`."""
     return ", ".join("?" * len(values))
 
@@ -324,7 +324,7 @@ class Archive(CoverageQueries):
     def __enter__(self) -> Self:
         return self
 
-    def __exit__(self, *exc_info) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.close()
 
     def close(self) -> None:
@@ -355,10 +355,10 @@ class Archive(CoverageQueries):
         self.db.execute("vacuum into ?", [str(partial)])
         partial.replace(target)
 
-    def _select(self, table: str, key: str, values: list) -> list[dict]:
+    def _select(self, table: str, key: str, values: list[Any]) -> list[dict[str, Any]]:
         return list(self.db.query(f"select * from {table} where {key} in ({placeholders(values)})", values))
 
-    def _first(self, table: str, key: str, value) -> dict | None:
+    def _first(self, table: str, key: str, value: object) -> dict[str, Any] | None:
         rows = self._select(table, key, [value])
         return rows[0] if rows else None
 
@@ -377,7 +377,7 @@ class Archive(CoverageQueries):
         """The articles the topic rule rejected: known to a walk of the all-news feed."""
         return {row[0] for row in self.db.execute("select article_id from topic_verdicts where selected = 0")}
 
-    def failed_pages(self, edition: str, *, given_up_too: bool) -> list[dict]:
+    def failed_pages(self, edition: str, *, given_up_too: bool) -> list[dict[str, Any]]:
         """The edition's pages to fetch again: the pending ones, and with `given_up_too` the
         dropped ones."""
         statuses = [FailureStatus.PENDING, FailureStatus.DROPPED] if given_up_too else [FailureStatus.PENDING]
@@ -448,7 +448,7 @@ class Archive(CoverageQueries):
         ).fetchone()
         return row[0] or (LONG_AGO if row[1] else None)
 
-    def remembered_listing(self, edition: str) -> dict | None:
+    def remembered_listing(self, edition: str) -> dict[str, Any] | None:
         """The listing the edition's last run that searched for one found behind a door past the
         menu (`start_url`, `listing_found_by`), when that run read it (listing pages with cards);
         None when the last search found it in the menu, found none, or could not read it."""
@@ -462,9 +462,9 @@ class Archive(CoverageQueries):
             return None
         return {"start_url": row[0], "listing_found_by": row[1]}
 
-    def runs_by_listing(self) -> dict[str, list[dict]]:
+    def runs_by_listing(self) -> dict[str, list[dict[str, Any]]]:
         """The finished runs of each listing, newest first: what crawler.walk plans a walk from."""
-        runs: dict[str, list[dict]] = {}
+        runs: dict[str, list[dict[str, Any]]] = {}
         for run in self.db.query(
             "select start_url, gapless, walk_top_ids from crawl_runs "
             "where start_url is not null and status != ? order by id desc",
@@ -475,27 +475,27 @@ class Archive(CoverageQueries):
 
     # --- The ledger -----------------------------------------------------------------------
 
-    def start_run(self, run: dict) -> int:
+    def start_run(self, run: dict[str, Any]) -> int:
         return int(self.db.table("crawl_runs").insert(run).last_pk or 0)
 
-    def finish_run(self, run_id: int, run: dict) -> None:
+    def finish_run(self, run_id: int, run: dict[str, Any]) -> None:
         self.db.table("crawl_runs").update(run_id, run)
 
-    def running_runs(self, trigger: str) -> list[dict]:
+    def running_runs(self, trigger: str) -> list[dict[str, Any]]:
         return list(
             self.db.query("select * from crawl_runs where status = ? and trigger = ?", [RunStatus.RUNNING, trigger])
         )
 
-    def run_by_id(self, run_id: int) -> dict | None:
+    def run_by_id(self, run_id: int) -> dict[str, Any] | None:
         return self._first("crawl_runs", "id", run_id)
 
-    def runs_after(self, run_id: int, trigger: str) -> list[dict]:
+    def runs_after(self, run_id: int, trigger: str) -> list[dict[str, Any]]:
         """The runs of `trigger` after `run_id`, oldest first."""
         return list(
             self.db.query("select * from crawl_runs where id > ? and trigger = ? order by id", [run_id, trigger])
         )
 
-    def latest_runs(self, count: int) -> list[dict]:
+    def latest_runs(self, count: int) -> list[dict[str, Any]]:
         return list(self.db.query("select * from crawl_runs order by id desc limit ?", [count]))
 
     def totals(self) -> dict[str, int]:
@@ -510,7 +510,7 @@ class Archive(CoverageQueries):
 
     # --- The store ------------------------------------------------------------------------
 
-    def save_articles(self, items: list[dict], run_id: int | None) -> dict[str, int]:
+    def save_articles(self, items: list[dict[str, Any]], run_id: int | None) -> dict[str, int]:
         """New articles are inserted. A stored one fetched again: edited in words (title, lead,
         body, author, tags, time), its earlier version goes to article_versions and an `edited`
         event names the fields; changed in form only, a `minor_edit` event and no version;
@@ -585,7 +585,7 @@ class Archive(CoverageQueries):
         }
 
     @staticmethod
-    def _sighting(item: dict, now: str) -> dict:
+    def _sighting(item: dict[str, Any], now: str) -> dict[str, Any]:
         """What a fetch of an article tells of it, changed or not: it is there, checked now,
         served with these validators."""
         return {
@@ -596,7 +596,7 @@ class Archive(CoverageQueries):
             "last_modified": item.get("last_modified"),
         }
 
-    def save_checks(self, checks: list[dict], run_id: int | None) -> dict[str, int]:
+    def save_checks(self, checks: list[dict[str, Any]], run_id: int | None) -> dict[str, int]:
         """Re-checks that stored no page (contracts.CheckOutcome, GONE): `unchanged` (a 304) or
         `excluded` (robots.txt forbids it now) count as checked; `failed` (no answer, no page
         that reads) counts one more failure in a row, which backs the next try off
@@ -688,14 +688,14 @@ class Archive(CoverageQueries):
             [{"alias_id": alias, "article_id": article_id} for alias, article_id in aliases.items()], pk="alias_id"
         )
 
-    def save_verdicts(self, verdicts: list[dict], run_id: int | None) -> None:
+    def save_verdicts(self, verdicts: list[dict[str, Any]], run_id: int | None) -> None:
         """The topic rule's verdicts (TOPIC_VERDICTS' fields but the time and run), replacing earlier ones."""
         now = self.clock.iso()
         self.db.table("topic_verdicts").upsert_all(
             [{**verdict, "judged_at": now, "run_id": run_id} for verdict in verdicts], pk="article_id"
         )
 
-    def topic_verdict(self, article_id: str) -> dict | None:
+    def topic_verdict(self, article_id: str) -> dict[str, Any] | None:
         return self._first("topic_verdicts", "article_id", article_id)
 
     def remove_article(self, article_id: str) -> None:
@@ -703,7 +703,7 @@ class Archive(CoverageQueries):
         its earlier versions and raw page stay."""
         self.db.execute("delete from articles where article_id = ?", [article_id])
 
-    def save_failures(self, failures: list[dict], run_id: int | None, max_attempts: int) -> dict[str, int]:
+    def save_failures(self, failures: list[dict[str, Any]], run_id: int | None, max_attempts: int) -> dict[str, int]:
         """A failed page stays pending, to be fetched first by the next run, until it has
         failed in `max_attempts` runs; then it is dropped (given up) until mode=full."""
         now = self.clock.iso()
@@ -736,7 +736,7 @@ class Archive(CoverageQueries):
 
     # --- Raw pages ------------------------------------------------------------------------
 
-    def save_raw_pages(self, pages: list[dict], run_id: int | None) -> int:
+    def save_raw_pages(self, pages: list[dict[str, Any]], run_id: int | None) -> int:
         """Keeps each page (a RawPage's fields and its article_id); of an article's copies, only
         the first and the latest stay. Returns how many were written."""
         self.db.table("raw_pages").insert_all([{**page, "run_id": run_id} for page in pages])
@@ -751,7 +751,7 @@ class Archive(CoverageQueries):
 
     def latest_raw_pages(
         self, since: str | None = None, layout: str | None = None, article_id: str | None = None
-    ) -> Iterator[dict]:
+    ) -> Iterator[dict[str, Any]]:
         """The latest raw page of each article, in the order they were kept; `since`: fetched at
         or after; `layout`: of articles stored in that design; `article_id`: of one article."""
         where, values = ["r.id in (select max(id) from raw_pages group by article_id)"], []
@@ -774,12 +774,12 @@ class Archive(CoverageQueries):
         ]
         yield from self._raw_pages_in_batches(ids)
 
-    def all_raw_pages(self) -> Iterator[dict]:
+    def all_raw_pages(self) -> Iterator[dict[str, Any]]:
         yield from self._raw_pages_in_batches(
             [row[0] for row in self.db.execute("select id from raw_pages order by id")]
         )
 
-    def _raw_pages_in_batches(self, ids: list[int]) -> Iterator[dict]:
+    def _raw_pages_in_batches(self, ids: list[int]) -> Iterator[dict[str, Any]]:
         """The raw pages of `ids`, read a batch at a time, so that no read stays open between
         batches: a reader that writes as it goes (reparse) can then wait for a crawl's writes,
         where a write from inside a live SELECT fails at once with "database is locked"."""
@@ -788,7 +788,7 @@ class Archive(CoverageQueries):
                 self._select("raw_pages", "id", ids[start : start + RAW_PAGES_BATCH]), key=lambda r: r["id"]
             )
 
-    def stored_article(self, article_id: str) -> dict | None:
+    def stored_article(self, article_id: str) -> dict[str, Any] | None:
         return self._first("articles", "article_id", article_id)
 
     def edition_of(self, article_id: str) -> str | None:
@@ -800,7 +800,7 @@ class Archive(CoverageQueries):
         ).fetchone()
         return row[0] if row else None
 
-    def save_twins(self, items: list[dict], run_id: int | None) -> None:
+    def save_twins(self, items: list[dict[str, Any]], run_id: int | None) -> None:
         """The links of the items' pages to their versions in other editions; a link known
         already keeps its first sighting."""
         now = self.clock.iso()
@@ -813,7 +813,7 @@ class Archive(CoverageQueries):
             ignore=True,
         )
 
-    def replace_article(self, item: dict, old: dict, run_id: int | None) -> None:
+    def replace_article(self, item: dict[str, Any], old: dict[str, Any], run_id: int | None) -> None:
         """An article read again from its stored page, differently: its earlier state goes to
         article_versions, as a refresh's does; when it was fetched stays as it was."""
         self.db.table("article_versions").insert(earlier_version(old, run_id))

@@ -2,6 +2,7 @@
 crawl writes to it, one a day: FOLDER/elections-YYYY-MM-DD.db (default data/backups). A
 second backup on the same day replaces the first. Exit 0, or 2 when it cannot be made."""
 
+import argparse
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -20,11 +21,11 @@ class Command(ElectionsCommand):
     def short_desc(self) -> str:
         return "Copy the archive, consistently, to FOLDER/elections-YYYY-MM-DD.db"
 
-    def check(self, args, opts) -> None:
+    def check(self, args: list[str], opts: argparse.Namespace) -> None:
         if len(args) > 1:
             raise CommandFailed("at most one folder: scrapy backup data/backups")
 
-    def act(self, args, opts) -> int:
+    def act(self, args: list[str], opts: argparse.Namespace) -> int:
         assert self.settings is not None  # set by scrapy.cmdline
         try:
             source = archive_location(self.settings.get("ELECTIONS_DB")).path

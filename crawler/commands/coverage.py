@@ -8,10 +8,11 @@
 Exit 0; 1 when the archive cannot be used or a coded file had rows it refused; 2 on a bad
 option (nothing written)."""
 
+import argparse
 from datetime import date
 from pathlib import Path
 
-from crawler.archive import ArchiveError, open_existing
+from crawler.archive import Archive, ArchiveError, open_existing
 from crawler.command import CommandFailed, ElectionsCommand
 from crawler.contracts import ExitCode
 from crawler.coverage.measure import matcher_of
@@ -26,7 +27,7 @@ class Command(ElectionsCommand):
     def short_desc(self) -> str:
         return "Measure who the archive's articles refer to, report a period, round-trip coded tone"
 
-    def add_options(self, parser):
+    def add_options(self, parser: argparse.ArgumentParser) -> None:
         super().add_options(parser)
         parser.add_argument("--report", metavar="FILE", help="write the period's report as one HTML file")
         parser.add_argument("--from", dest="start", metavar="YYYY-MM-DD", help="the period's first day (Kazakhstan's)")
@@ -37,7 +38,7 @@ class Command(ElectionsCommand):
         parser.add_argument("--import", dest="coded", metavar="FILE", help="import one coder's coded sample")
         parser.add_argument("--coder", help="whose codes --import brings")
 
-    def act(self, args, opts) -> int:
+    def act(self, args: list[str], opts: argparse.Namespace) -> int:
         assert self.settings is not None  # set by scrapy.cmdline
         period = self.checked(opts)
         busy_timeout = self.settings.getfloat("ELECTIONS_DB_BUSY_TIMEOUT")
@@ -63,7 +64,7 @@ class Command(ElectionsCommand):
         except OSError as error:  # a file it writes or reads
             raise CommandFailed(error, ExitCode.UNHEALTHY) from None
 
-    def checked(self, opts) -> tuple[str, str] | None:
+    def checked(self, opts: argparse.Namespace) -> tuple[str, str] | None:
         """The options, checked before anything is opened; the report's period, if one is asked for."""
         if sum(bool(mode) for mode in (opts.report, opts.sample, opts.coded)) > 1:
             raise CommandFailed("give one of --report, --sample and --import")
@@ -74,7 +75,7 @@ class Command(ElectionsCommand):
         return self.period(opts) if opts.report else None
 
     @staticmethod
-    def period(opts) -> tuple[str, str]:
+    def period(opts: argparse.Namespace) -> tuple[str, str]:
         try:
             start, end = date.fromisoformat(opts.start or ""), date.fromisoformat(opts.end or "")
         except ValueError:
@@ -86,14 +87,14 @@ class Command(ElectionsCommand):
         return start.isoformat(), end.isoformat()
 
 
-def report(archive, path: Path, period: tuple[str, str]) -> int:
+def report(archive: Archive, path: Path, period: tuple[str, str]) -> int:
     written = write_report(archive, path, *period)
     editions = len({row["edition"] for row in written.period})
     print(f"coverage: the report of {period[0]} to {period[1]} ({editions} editions) written to {path}")
     return ExitCode.OK
 
 
-def import_coded(archive, path: Path, coder: str) -> int:
+def import_coded(archive: Archive, path: Path, coder: str) -> int:
     imported = import_codes(archive, path, coder)
     for problem in imported.problems:
         print(problem)

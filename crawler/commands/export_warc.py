@@ -1,6 +1,7 @@
 """`scrapy export_warc FILE.warc.gz`: the archive's raw pages as a WARC 1.1 file (one request
 and one response record per kept page, gzipped per record). Exit 0, or 2 on a bad argument."""
 
+import argparse
 from pathlib import Path
 
 from crawler.archive import ArchiveError, archive_location, open_existing
@@ -19,11 +20,11 @@ class Command(ElectionsCommand):
     def short_desc(self) -> str:
         return "Write the archive's raw pages as a WARC file"
 
-    def check(self, args, opts) -> None:
+    def check(self, args: list[str], opts: argparse.Namespace) -> None:
         if len(args) != 1:
             raise CommandFailed("name the WARC file to write: scrapy export_warc archive.warc.gz")
 
-    def act(self, args, opts) -> int:
+    def act(self, args: list[str], opts: argparse.Namespace) -> int:
         assert self.settings is not None  # set by scrapy.cmdline
         path, output = self.settings.get("ELECTIONS_DB"), Path(args[0])
         try:

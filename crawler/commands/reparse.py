@@ -2,6 +2,7 @@
 articles whose extraction changed. One summary line; exit 0 when every page read, 1 when
 some no longer do, 2 on a bad option."""
 
+import argparse
 from datetime import date
 
 from crawler.archive import ArchiveError, open_existing
@@ -22,7 +23,7 @@ class Command(ElectionsCommand):
     def short_desc(self) -> str:
         return "Re-extract the stored raw pages with the current parsers; no request to the site"
 
-    def add_options(self, parser):
+    def add_options(self, parser: argparse.ArgumentParser) -> None:
         super().add_options(parser)
         parser.add_argument("--since", metavar="YYYY-MM-DD", help="only pages fetched on or after that day")
         parser.add_argument(
@@ -32,7 +33,7 @@ class Command(ElectionsCommand):
         )
         parser.add_argument("--article", metavar="ID", help="only that article")
 
-    def act(self, args, opts) -> int:
+    def act(self, args: list[str], opts: argparse.Namespace) -> int:
         assert self.settings is not None  # set by scrapy.cmdline
         try:
             since = start_of_local_day(date.fromisoformat(opts.since)) if opts.since else None

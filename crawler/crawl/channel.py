@@ -15,7 +15,7 @@ from twisted.python.failure import Failure
 
 from crawler.contracts import Stat
 from crawler.crawl.context import CrawlContext
-from crawler.crawl.outcomes import Outcomes, failure_reason, stop_on_challenge
+from crawler.crawl.outcomes import Outcomes, failed_request, failure_reason, stop_on_challenge
 from crawler.crawl.run import RunState
 from crawler.site.layouts import feeds
 from crawler.site.urls import canonical_url, is_article_url, is_on_site, listed_id
@@ -63,7 +63,7 @@ class SecondChannel:
         feed_urls = (urljoin(self.run.listing_url, path) for path in self.context.site.feeds)
         return [robots, *(self.request(url, self.parse_feed) for url in feed_urls)]
 
-    def request(self, url: str, callback: Callable) -> scrapy.Request:
+    def request(self, url: str, callback: Callable[[Response], Iterator[scrapy.Request]]) -> scrapy.Request:
         # A missing feed or robots.txt is an answer: the English feeds are guesses (docs/site.md).
         return scrapy.Request(url, callback=callback, errback=self.failed, meta={"handle_httpstatus_list": [404, 410]})
 
@@ -124,7 +124,7 @@ class SecondChannel:
             yield request
 
     def failed(self, failure: Failure) -> None:
-        self.broken(failure.request.url, failure_reason(failure))
+        self.broken(failed_request(failure).url, failure_reason(failure))
         stop_on_challenge(failure)
 
     def broken(self, url: str, reason: str) -> None:

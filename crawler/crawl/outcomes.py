@@ -13,14 +13,14 @@ from twisted.python.failure import Failure
 
 from crawler import signals
 from crawler.contracts import FinishReason, Stat
-from crawler.crawl.responses import first_url
 from crawler.middlewares import BotChallenge, OffSite, RobotsExcluded
+from crawler.responses import first_url, header
 from crawler.site.text import valid_text
 from crawler.site.urls import article_id, listed_id
 
 
 class Outcomes:
-    def __init__(self, crawler: Crawler, logger: logging.LoggerAdapter | logging.Logger):
+    def __init__(self, crawler: Crawler, logger: "logging.LoggerAdapter[logging.Logger] | logging.Logger"):
         self.stats, self.signals, self.logger = crawler.stats, crawler.signals, logger
 
     def count_with_first(self, count: str, first: str, what: str) -> None:
@@ -53,6 +53,17 @@ class Outcomes:
             self.signals.send_catch_log(signals.article_moved, alias_id=alias, article_id=served_id)
 
 
+def failed_request(failure: Failure) -> Request:
+    """The request a failure is of: Scrapy sets it on the failure every errback gets."""
+    request: Request = failure.request  # type: ignore[attr-defined]  # Scrapy's, untyped
+    return request
+
+
+def refused_status(failure: Failure) -> int | None:
+    """The HTTP status of an answer Scrapy refused (HttpError); None when there was none."""
+    return failure.value.response.status if isinstance(failure.value, HttpError) else None
+
+
 def no_article_at(url: str) -> str:
     """The reason of an article request redirected to a page that is no article."""
     return f"redirected to {url}, which is no article page"
@@ -65,9 +76,9 @@ def stop_on_challenge(failure: Failure) -> None:
 
 
 def failure_reason(failure: Failure) -> str:
-    if failure.check(HttpError):
+    if isinstance(failure.value, HttpError):
         response = failure.value.response
-        location = response.headers.get("Location", b"").decode("latin-1")
+        location = header(response, b"Location") or ""
         if 300 <= response.status < 400 and location:  # one Scrapy would not follow: file:, data: ...
             return f"HTTP {response.status}, a redirect not followed, to {valid_text(location[:80])}"
         return f"HTTP {response.status}"

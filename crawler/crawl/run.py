@@ -4,6 +4,7 @@ the archive opens; the ledger reads which articles the walk listed. It travels w
 crawl_opened signal, beside the CrawlContext."""
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from crawler.recheck.schedule import Due
 
@@ -13,11 +14,11 @@ class ArchiveState:
     """What the run knows of the archive when it starts."""
 
     known_ids: set[str] = field(default_factory=set)  # stored, or given up (until mode=full)
-    first: list[dict] = field(default_factory=list)  # pages to fetch first: earlier failures
+    first: list[dict[str, Any]] = field(default_factory=list)  # pages to fetch first: earlier failures
     refresh: list[Due] = field(default_factory=list)  # stored articles to check again first (-a refresh=DAYS)
-    runs_by_listing: dict[str, list[dict]] = field(default_factory=dict)  # for crawler.walk.WalkPlan
+    runs_by_listing: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # for crawler.walk.WalkPlan
     # The listing a run found behind a door past the menu: tried after the menu, before the doors
-    remembered_listing: dict | None = None
+    remembered_listing: dict[str, Any] | None = None
     rejected_ids: set[str] = field(default_factory=set)  # by the topic rule: known to a walk of the all-news feed
     due: list[Due] = field(default_factory=list)  # stored articles to fetch again, once what is new is fetched
 

@@ -6,13 +6,13 @@ reports each (every_door). Either way the owner is told once: the listing found,
 listings of the section's name (ambiguous), or none behind any door (nowhere)."""
 
 from collections.abc import Callable, Iterable, Iterator
-from typing import Protocol
+from typing import Any, Protocol
 
 import scrapy
-from scrapy.http import TextResponse
+from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
-from crawler.crawl.outcomes import failure_reason, stop_on_challenge
+from crawler.crawl.outcomes import failed_request, failure_reason, stop_on_challenge
 from crawler.site.layouts import home
 
 
@@ -32,7 +32,7 @@ class SectionSearch:
         owner: SearchOwner,
         say: Callable[[str], None],
         every_door: bool = False,
-        remembered: dict | None = None,
+        remembered: dict[str, Any] | None = None,
     ):
         """`say`: a line per door. `remembered`: the listing an earlier run found behind a
         deeper door, walked when the menu has no link (crawl_runs.listing_found_by)."""
@@ -67,11 +67,18 @@ class SectionSearch:
                 return
         yield from self.conclude()
 
-    def parse_door(self, response: TextResponse, door: str) -> Iterator[scrapy.Request]:
-        yield from (self.conclude() if self.look(door, response) else self.next_door())
+    def parse_door(self, response: Response, door: str) -> Iterator[scrapy.Request]:
+        if isinstance(response, TextResponse) and self.look(door, response):  # else no link behind it
+            yield from self.conclude()
+        else:
+            yield from self.next_door()
 
     def door_failed(self, failure: Failure) -> Iterator[scrapy.Request]:
-        door, url, reason = failure.request.cb_kwargs["door"], failure.request.url, failure_reason(failure)
+        door, url, reason = (
+            failed_request(failure).cb_kwargs["door"],
+            failed_request(failure).url,
+            failure_reason(failure),
+        )
         self.tried.append(f"{door} ({url}, {reason})")
         self.say(f"door {door} ({url}): failed, {reason}")
         if not self.every_door:  # a check reports every door; a crawl never tries past a challenge

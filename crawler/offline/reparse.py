@@ -25,7 +25,7 @@ from crawler.coverage.matcher import Matcher
 from crawler.coverage.measure import current_matcher, measure
 from crawler.items import UnreadablePage, read_raw_page
 from crawler.lock import process_alive
-from crawler.middlewares import SiteEncodingMiddleware
+from crawler.middlewares import in_site_encoding
 from crawler.site.editions import edition_of_url
 from crawler.site.layouts import load_article
 from crawler.site.text import content_hash
@@ -76,7 +76,7 @@ def page_response(row: dict) -> HtmlResponse:
     """The response the crawl's spider was handed, rebuilt from its raw_pages row."""
     body, headers, _ = read_raw_page(row)
     response = HtmlResponse(row["final_url"], status=row["status"], headers=Headers(headers), body=body)
-    return SiteEncodingMiddleware().process_response(None, response)
+    return in_site_encoding(response)
 
 
 def reparse(

@@ -13,7 +13,7 @@ from twisted.python.failure import Failure
 
 from crawler import signals
 from crawler.contracts import CheckOutcome, EventKind, Stat
-from crawler.crawl.outcomes import Outcomes, failure_reason, stop_on_challenge
+from crawler.crawl.outcomes import Outcomes, failed_request, failure_reason, stop_on_challenge
 from crawler.crawl.run import RunState
 from crawler.items import Article
 from crawler.middlewares import OffSite, RobotsExcluded
@@ -86,15 +86,15 @@ class Rechecks:
         """Sent to another site: redirected, and nothing fetched there. Forbidden by robots.txt:
         checked, as the site wishes. No answer: tried again after a wait (schedule.py). Never
         a removal."""
-        article_id = failure.request.meta["article_id"]
-        if failure.check(OffSite):
+        article_id = failed_request(failure).meta["article_id"]
+        if isinstance(failure.value, OffSite):
             self.checked(article_id, EventKind.REDIRECTED, f"sent to {failure.value.target}, on another site")
         elif failure.check(RobotsExcluded):
-            self.outcomes.excluded(failure.request)
+            self.outcomes.excluded(failed_request(failure))
             self.checked(article_id, CheckOutcome.EXCLUDED, "robots.txt forbids it")
         else:
             reason = failure_reason(failure)
-            self.logger.warning("Re-check of %s failed (%s): tried again later", failure.request.url, reason)
+            self.logger.warning("Re-check of %s failed (%s): tried again later", failed_request(failure).url, reason)
             self.checked(article_id, CheckOutcome.FAILED, reason)
         stop_on_challenge(failure)
 

@@ -34,10 +34,13 @@ def parse_schedule(text: str) -> tuple[timedelta, ...]:
     return tuple(points)
 
 
-def due_since(published_at: datetime, last_checked_at: datetime, now: datetime, schedule) -> datetime | None:
+Schedule = tuple[timedelta, ...]  # the points after publication, youngest first
+
+
+def due_since(published_at: datetime, last_checked_at: datetime, now: datetime, schedule: Schedule) -> datetime | None:
     """Since when the article is due: the latest point of the schedule its age has passed by
     `now`, when its last check came before it; None when it is not due."""
-    passed = [published_at + point for point in schedule if published_at + point <= now]
+    passed: list[datetime] = [published_at + point for point in schedule if published_at + point <= now]
     if passed and last_checked_at < passed[-1]:
         return passed[-1]
     return None
@@ -55,7 +58,7 @@ class Due:
     failures: int = 0  # re-checks in a row that failed
 
 
-def retry_at(failed_at: datetime, failures: int, schedule) -> datetime | None:
+def retry_at(failed_at: datetime, failures: int, schedule: Schedule) -> datetime | None:
     """When a re-check that failed `failures` times in a row may be tried again: after the
     schedule's point of that number; None once there is none."""
     return failed_at + schedule[failures - 1] if failures <= len(schedule) else None

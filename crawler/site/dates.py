@@ -50,7 +50,7 @@ def _parse(text: str) -> datetime | None:
     return None
 
 
-def _from_match(match: re.Match) -> datetime | None:
+def _from_match(match: re.Match[str]) -> datetime | None:
     month = _MONTHS.get(match["month"].lower())
     if month is None:
         return None

@@ -1,6 +1,7 @@
 """Cleaning: raw strings picked from a page become the values of an Article."""
 
 from datetime import UTC, datetime
+from typing import Any
 from urllib.parse import urlsplit
 
 from itemloaders.processors import Compose, Identity, MapCompose, TakeFirst
@@ -20,7 +21,7 @@ from crawler.site.text import (
 from crawler.site.urls import article_id, canonical_url
 
 
-def absolute_url(value: str, loader_context: dict) -> str | None:
+def absolute_url(value: str, loader_context: dict[str, Any]) -> str | None:
     """An http(s) URL, made absolute; None for a javascript:, data: or other scheme's."""
     url = loader_context["response"].urljoin(value)
     return url if urlsplit(url).scheme in ("http", "https") else None
@@ -31,7 +32,7 @@ def language_code(value: str) -> str:
     return value.replace("_", "-").split("-")[0].lower()
 
 
-def unique(values: list) -> list:
+def unique(values: list[Any]) -> list[Any]:
     return list(dict.fromkeys(values))
 
 
@@ -63,7 +64,7 @@ class ArticleLoader(ItemLoader):
 
     def load_item(self) -> Article:
         """The cleaned fields, and those derived from them."""
-        item = super().load_item()
+        item: Article = super().load_item()
         paragraphs = self.get_collected_values("body")
         if paragraphs:
             dateline, source, _ = split_dateline(paragraphs[0])

@@ -1,27 +1,31 @@
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
 from typing import Any, Self
 
 import scrapy
 from scrapy.crawler import Crawler
 from scrapy.exceptions import CloseSpider, DontCloseSpider
 from scrapy.http import HtmlResponse, Response, TextResponse
-from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from crawler import signals
 from crawler.contracts import FinishReason, Stat, WalkStop
 from crawler.crawl.channel import SecondChannel
 from crawler.crawl.context import CrawlContext
-from crawler.crawl.outcomes import Outcomes, failure_reason, no_article_at, stop_on_challenge
-from crawler.crawl.responses import header
+from crawler.crawl.outcomes import (
+    Outcomes,
+    failed_request,
+    failure_reason,
+    no_article_at,
+    refused_status,
+    stop_on_challenge,
+)
 from crawler.crawl.run import RunState
 from crawler.crawl.section_search import SectionSearch
 from crawler.items import Article, RawPage
 from crawler.middlewares import BotChallenge, RobotsExcluded
 from crawler.recheck.fetch import Rechecks
+from crawler.responses import header
 from crawler.site.layouts import home, listing, load_article
 from crawler.site.layouts.error_page import is_error_page
 from crawler.site.urls import (
@@ -33,7 +37,7 @@ from crawler.site.urls import (
     listing_page_url,
 )
 from crawler.topic import RULE_VERSION
-from crawler.walk import Walk, WalkPlan, repeat_reason
+from crawler.walk import STOP_REASONS, CardsRead, Walk, WalkPlan, feed_floor, repeat_reason
 
 
 class ElectionsSpider(scrapy.Spider):
@@ -113,8 +117,8 @@ class ElectionsSpider(scrapy.Spider):
         else:
             yield scrapy.Request(self.context.site.url, callback=self.parse_home, errback=self.listing_failed)
 
-    def parse_home(self, response: TextResponse) -> Iterator[scrapy.Request]:
-        if not home.listing_links(response):  # no home page: no menu, no listing linked at all
+    def parse_home(self, response: Response) -> Iterator[scrapy.Request]:
+        if not isinstance(response, TextResponse) or not home.listing_links(response):  # no menu, no listing linked
             reason = f"HTTP {response.status}, a page that links to no listing: maintenance, or no home page"
             self.crawler.stats.set_value(Stat.UNREACHABLE_AT, f"{response.url} ({reason})")
             self.logger.error("The home page %s is not the site's (%s): no listing to walk", response.url, reason)
@@ -163,11 +167,9 @@ class ElectionsSpider(scrapy.Spider):
     def set_floor(self, cards: list[listing.Card]) -> None:
         """The feed's first walk (or a mode=full one) reads back first_days from its newest
         card, unless since says how far: the whole feed is the site's whole history."""
-        newest = max((card.published_at for card in cards if card.published_at), default=None)
-        if newest is None:
+        self.run.floor = feed_floor([card.published_at for card in cards], self.context.first_days)
+        if self.run.floor is None:
             return
-        floor = datetime.fromisoformat(newest) - timedelta(days=self.context.first_days)
-        self.run.floor = floor.astimezone(UTC).isoformat()
         self.logger.info(
             "The all-news feed has no complete walk to stop at: reading back %d days, to %s "
             "(ELECTIONS_TOPIC_FIRST_DAYS; -a since= reads further)",
@@ -205,9 +207,11 @@ class ElectionsSpider(scrapy.Spider):
         meta = {"listed_in": listed_in} if listed_in else {}
         return scrapy.Request(url, callback=self.parse_article, errback=self.article_failed, meta=meta)
 
-    def parse_listing(self, response, page: int, after_empty: bool = False, recheck: bool = False):
+    def parse_listing(
+        self, response: Response, page: int, after_empty: bool = False, recheck: bool = False
+    ) -> Iterator[scrapy.Request]:
         stats = self.crawler.stats
-        cards = listing.cards(response)
+        cards = listing.cards(response) if isinstance(response, TextResponse) else []
         if not cards:
             yield from self.cardless_page(response, page, after_empty)
             return
@@ -226,9 +230,9 @@ class ElectionsSpider(scrapy.Spider):
             yield self.reread_request(page - 1, self.parse_reread)
         yield from self.walk_on(page, read)
 
-    def cardless_page(self, response, page: int, after_empty: bool):
+    def cardless_page(self, response: Response, page: int, after_empty: bool) -> Iterator[scrapy.Request]:
         """A listing page without cards: the listing's end, maybe, or no listing page at all."""
-        if listing.looks_like_listing(response):
+        if isinstance(response, TextResponse) and listing.looks_like_listing(response):
             yield from self.no_cards(page, after_empty)
         else:
             self.crawler.stats.inc_value(Stat.NOT_A_LISTING)
@@ -236,7 +240,7 @@ class ElectionsSpider(scrapy.Spider):
                 response.url, f"HTTP {response.status}, not a listing page (no cards, no listing markup)"
             )
 
-    def read_cards(self, cards) -> "CardsRead":
+    def read_cards(self, cards: list[listing.Card]) -> CardsRead:
         """The page's cards: the articles to fetch, and what the walk needs to know of them."""
         stats, since = self.crawler.stats, self.context.arguments.since or self.run.floor
         read = CardsRead()
@@ -267,7 +271,7 @@ class ElectionsSpider(scrapy.Spider):
             self.outcomes.count_with_first(Stat.CARDS_UNKNOWN, Stat.CARDS_UNKNOWN_AT, shown_url)
         return unknown
 
-    def walk_on(self, page: int, read: "CardsRead"):
+    def walk_on(self, page: int, read: CardsRead) -> Iterator[scrapy.Request]:
         """After a page with cards: the walk ends, reads page 1 again, or goes on."""
         stop = self.walk.after_page(
             page, read.card_ids, read.all_known, read.reached_since, floor=not self.context.arguments.since
@@ -289,18 +293,19 @@ class ElectionsSpider(scrapy.Spider):
         self.crawler.stats.set_value(Stat.RUNAWAY, reason)
         self.logger.error("The walk stops: %s", reason)
 
-    def article_cards(self, response) -> list[tuple[str, str]]:
+    def article_cards(self, response: Response) -> list[tuple[str, str]]:
         """(id, canonical URL) of the cards that link to the site's articles."""
-        urls = [canonical_url(card.url) for card in listing.cards(response)]
+        cards = listing.cards(response) if isinstance(response, TextResponse) else []
+        urls = [canonical_url(card.url) for card in cards]
         return [(listed_id(u), u) for u in urls if is_article_url(u) and is_on_site(u, self.context.origins)]
 
-    def fetch(self, cards: list[tuple[str, str]], ids: list[str]):
+    def fetch(self, cards: list[tuple[str, str]], ids: list[str]) -> Iterator[scrapy.Request]:
         """The articles of `ids` among `cards` that are neither stored nor requested."""
         for card_id, url in cards:
             if card_id in ids and self.run.is_new(card_id):
                 yield self.article_request(url)
 
-    def parse_reread(self, response, page: int):
+    def parse_reread(self, response: Response, page: int) -> Iterator[scrapy.Request]:
         """A page read again after the next: cards that moved up onto it while the walk went
         on (articles unpublished above) are fetched, not lost; so are articles published on
         top meanwhile, when it is page 1."""
@@ -322,7 +327,7 @@ class ElectionsSpider(scrapy.Spider):
             self.crawler.stats.set_value(Stat.SHIFT_UNVERIFIED, reason)
             self.logger.error("%s; the walk may have skipped cards, so it is not gapless", reason)
 
-    def parse_top_again(self, response, page: int, repeated: int):
+    def parse_top_again(self, response: Response, page: int, repeated: int) -> Iterator[scrapy.Request]:
         """Page `repeated` repeated the page before it: page 1 read again tells a listing that
         grew by a page during the walk (walk on) from one that does not end (a runaway)."""
         cards = self.article_cards(response)
@@ -339,11 +344,11 @@ class ElectionsSpider(scrapy.Spider):
         yield from self.fetch(cards, new)
         yield self.listing_request(repeated + 1)
 
-    def reread_failed(self, failure):
-        self.listing_broken(failure.request.url, f"read again: {failure_reason(failure)}")
+    def reread_failed(self, failure: Failure) -> None:
+        self.listing_broken(failed_request(failure).url, f"read again: {failure_reason(failure)}")
         stop_on_challenge(failure)
 
-    def no_cards(self, page: int, after_empty: bool):
+    def no_cards(self, page: int, after_empty: bool) -> Iterator[scrapy.Request]:
         """A page with no cards ends the listing once the page after it has none either: a
         server's passing glitch must not pass for the end of the archive."""
         if after_empty:
@@ -367,15 +372,17 @@ class ElectionsSpider(scrapy.Spider):
             raise DontCloseSpider
 
     def parse_article(self, response: Response) -> Iterator[Article]:
+        request = response.request
+        assert request is not None  # Scrapy's, for every response a callback gets
         if not isinstance(response, HtmlResponse):  # a truncated text/plain page, JSON ...
-            content_type = response.headers.get("Content-Type", b"none").decode("latin-1")
-            self.outcomes.report_failure(response.request, f"not an HTML page (Content-Type {content_type})")
+            content_type = header(response, b"Content-Type") or "none"
+            self.outcomes.report_failure(request, f"not an HTML page (Content-Type {content_type})")
             return
         if not is_article_url(response.url):  # a removed article sent to the home page, say
-            self.outcomes.report_failure(response.request, no_article_at(response.url), gone=True)
+            self.outcomes.report_failure(request, no_article_at(response.url), gone=True)
             return
         if is_error_page(response):  # "page not found", served with 200
-            self.outcomes.report_failure(response.request, f"the site's error page, HTTP {response.status}", gone=True)
+            self.outcomes.report_failure(request, f"the site's error page, HTTP {response.status}", gone=True)
             return
         item = load_article(response, section=self.context.site.section, edition_lang=self.context.site.lang)
         item["scraped_at"] = self.context.clock.iso()
@@ -384,7 +391,7 @@ class ElectionsSpider(scrapy.Spider):
         item["listed_in"] = response.meta.get("listed_in")
         if self.run.selecting:
             item["selected_from"] = response.meta.get("selected_from", self.run.listing_url)
-        self.outcomes.note_alias(response.request, item.get("article_id"))
+        self.outcomes.note_alias(request, item.get("article_id"))
         if self.context.keep_raw:
             item["raw_page"] = RawPage.of(response, item["scraped_at"])
         yield item
@@ -392,15 +399,16 @@ class ElectionsSpider(scrapy.Spider):
     def listing_failed(self, failure: Failure) -> Iterator[scrapy.Request]:
         """A listing page (or the home page) that could not be read. Past page 1, a 404 or 410
         is a page past the end, as a page without cards is."""
-        page = failure.request.cb_kwargs.get("page", 0)
-        if page > 1 and failure.check(HttpError) and failure.value.response.status in (404, 410):
-            yield from self.no_cards(page, failure.request.cb_kwargs.get("after_empty", False))
+        page = failed_request(failure).cb_kwargs.get("page", 0)
+        if page > 1 and refused_status(failure) in (404, 410):
+            yield from self.no_cards(page, failed_request(failure).cb_kwargs.get("after_empty", False))
             return
         reason = failure_reason(failure)
-        served = failure.check(HttpError) and failure.value.response.status < 500  # a 404 is an answer
+        status = refused_status(failure)
+        served = status is not None and status < 500  # a 404 is an answer
         if not served and not self.crawler.stats.get_value(Stat.UNREACHABLE_AT):
-            self.crawler.stats.set_value(Stat.UNREACHABLE_AT, f"{failure.request.url} ({reason})")
-        self.listing_broken(failure.request.url, reason)
+            self.crawler.stats.set_value(Stat.UNREACHABLE_AT, f"{failed_request(failure).url} ({reason})")
+        self.listing_broken(failed_request(failure).url, reason)
         if page == 1 and failure.check(BotChallenge) and self.context.second_channel:
             self.run.listing_challenged = True  # the feeds and sitemaps are tried; a challenge there stops the crawl
             return
@@ -412,10 +420,10 @@ class ElectionsSpider(scrapy.Spider):
 
     def article_failed(self, failure: Failure) -> None:
         if failure.check(RobotsExcluded):
-            self.outcomes.excluded(failure.request)
+            self.outcomes.excluded(failed_request(failure))
             return
-        gone = bool(failure.check(HttpError)) and failure.value.response.status in (404, 410)
-        self.outcomes.report_failure(failure.request, failure_reason(failure), gone=gone)
+        gone = refused_status(failure) in (404, 410)
+        self.outcomes.report_failure(failed_request(failure), failure_reason(failure), gone=gone)
         stop_on_challenge(failure)
 
     # Scrapy drops two kinds of redirected request without calling their errback; an article
@@ -433,21 +441,3 @@ class ElectionsSpider(scrapy.Spider):
         else:  # another card's article: stored, or failed, under that card's id
             self.outcomes.note_alias(request, listed_id(request.url))
             self.crawler.stats.inc_value(Stat.DUPLICATES)  # the same article, seen twice
-
-
-@dataclass
-class CardsRead:
-    """What a listing page's cards hold for the walk."""
-
-    requests: list[scrapy.Request] = field(default_factory=list)  # the articles to fetch
-    card_ids: list[str] = field(default_factory=list)  # of every card that links to an article
-    all_known: bool = True  # every card stored or requested: the walk may stop here
-    reached_since: bool = False  # a card older than since (or the feed's floor)
-
-
-STOP_REASONS = {
-    WalkStop.KNOWN: "every card is already stored or requested",
-    WalkStop.MAX_PAGES: "max_pages reached",
-    WalkStop.SINCE: "it reaches cards older than since",
-    WalkStop.FLOOR: "it reaches the all-news feed's floor (ELECTIONS_TOPIC_FIRST_DAYS)",
-}

@@ -320,22 +320,6 @@ def test_an_exact_name_wins_over_a_loose_one():
     assert home.section_candidates(response, "Elections") == ["https://qazinform.com/category/e_s1"]
 
 
-def test_the_doors_are_the_menu_the_site_map_the_tags_page_and_the_rest_of_the_home_page():
-    response = home_page(body='<a href="/tags">Tags</a> <a href="/map">Site map</a> <a href="/tag/e_t1">Elections</a>')
-    search = home.SectionSearch(response, "Elections")
-    assert search.doors == [
-        ("menu", None),
-        ("site map page", "https://qazinform.com/map"),
-        ("tags page", "https://qazinform.com/tags"),
-        ("home page", None),
-    ]
-    assert search.look("menu") == []  # the tag link stands in the page's body, not its menu
-    empty = HtmlResponse(url="https://qazinform.com/map", body=b"<html><body>nothing</body></html>")
-    assert search.look("site map page", empty) == []
-    assert search.look("home page") == ["https://qazinform.com/tag/e_t1"]
-    assert "nor on the site map page (https://qazinform.com/map)" in search.not_found()
-
-
 @pytest.mark.parametrize("layout", ["current", "redesign2026"])
 def test_todays_bodies_keep_their_subheading_and_list_items_and_drop_credit_lines(layout):
     """A public extractor that read <p> alone lost list items (docs/site.md)."""

@@ -109,3 +109,25 @@ def test_two_listings_of_the_sections_name_behind_one_door_are_ambiguous():
     assert list(doors.next_door()) == []
     [(verdict, problem)] = owner.concluded
     assert verdict == "ambiguous" and problem.startswith("section 'Elections' is ambiguous: 2 menu links")
+
+
+def test_the_doors_are_the_menu_the_site_map_the_tags_page_and_the_rest_of_the_home_page():
+    links = '<a href="/tags">Tags</a> <a href="/map">Site map</a> <a href="/tag/e_t1">Elections</a>'
+    home = f"<html><body>{links}</body></html>"
+    doors, owner = search(home, every_door=True)
+    assert doors.doors == [
+        ("menu", None),
+        ("site map page", SITE + "/map"),
+        ("tags page", SITE + "/tags"),
+        ("home page", None),
+    ]
+    assert doors.look("menu") is False  # the tag link stands in the page's body, not its menu
+    empty = HtmlResponse(url=SITE + "/map", body=b"<html><body>nothing</body></html>")
+    doors.look("site map page", empty)
+    doors.look("home page")
+    assert owner.lines == [
+        "door menu: no link named 'Elections'",
+        f"door site map page ({SITE}/map): no link named 'Elections'",
+        f"door home page: found {SITE}/tag/e_t1",
+    ]
+    assert f"nor on the site map page ({SITE}/map)" in doors.not_found()

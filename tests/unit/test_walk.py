@@ -3,7 +3,7 @@
 import json
 
 from crawler.contracts import WalkStop
-from crawler.walk import Walk, WalkPlan, is_gapless
+from crawler.walk import Walk, WalkPlan, feed_floor, is_gapless
 
 
 def run(gapless: int | None, top: list[str] | None = None) -> dict:
@@ -65,3 +65,9 @@ def test_page_one_read_again_tells_new_articles_on_top_from_a_listing_without_en
     assert walk.new_on_top(["a", "b"]) == ["a", "b"]  # two new on top pushed page 2 onto page 3
     assert walk.new_on_top(["c", "d"]) == []  # nothing new: the site repeats its last page
     assert walk.reread(1, ["a", "b"]) == (["a", "b"], [], True)
+
+
+def test_the_feeds_first_walk_reads_back_first_days_from_its_newest_card():
+    published = [None, "2026-11-20T05:00:00+00:00", "2026-11-30T19:00:00+00:00"]
+    assert feed_floor(published, 30) == "2026-10-31T19:00:00+00:00"
+    assert feed_floor([None, None], 30) is None  # no card has a time: no floor

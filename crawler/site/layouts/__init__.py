@@ -24,7 +24,7 @@ from crawler.site.urls import url_language
 LAYOUTS: tuple[DesignModule, ...] = (redesign2026, current, en_inform, legacy, fallback, generic)
 
 
-def recognise(page: Page):
+def recognise(page: Page) -> DesignModule | None:
     """The layout module of the page's design, or None."""
     return next((layout for layout in LAYOUTS if layout.recognises(page)), None)
 

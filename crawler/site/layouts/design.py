@@ -1,9 +1,11 @@
 """What a design module says of its design: its row in the docs' table (docs/site.md, by cog)
 and, for a design with listing pages, the markup of their cards (listing.py reads them)."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple, Protocol
+
+from crawler.site.layouts.page import Page
 
 
 class Design(NamedTuple):
@@ -22,12 +24,18 @@ class CardDesign:
 
 
 class DesignModule(Protocol):
-    """What a design module holds: the registry (__init__.py) lists
-    them, newest first, and reads nothing else of them."""
+    """What a design module holds: the registry (__init__.py) lists them, newest first, and
+    reads nothing else of them. Read-only, as a module's names are to its readers."""
 
-    NAME: str  # as stored in articles.layout
-    DESIGN: Design
-    CARDS: tuple[CardDesign, ...]  # its listing pages' cards; () where none is known
-    FIELDS: dict[str, list[Callable]]  # per field, selectors tried in order (page.py)
+    @property
+    def __name__(self) -> str: ...
+    @property
+    def NAME(self) -> str: ...  # as stored in articles.layout
+    @property
+    def DESIGN(self) -> Design: ...
+    @property
+    def CARDS(self) -> Sequence[CardDesign]: ...  # its listing pages' cards; () where none is known
+    @property
+    def FIELDS(self) -> Mapping[str, Sequence[Callable[[Page], object]]]: ...  # per field, selectors in order
 
-    def recognises(self, page: object) -> bool: ...
+    def recognises(self, page: Page, /) -> bool: ...

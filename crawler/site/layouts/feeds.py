@@ -81,7 +81,8 @@ def news_fields(body: bytes) -> dict[str, tuple[str | None, str | None, tuple[st
     root = lxml.etree.fromstring(body, parser=lxml.etree.XMLParser(recover=True, resolve_entities=False))
     fields = {}
     for news in root.iter(f"{{{NEWS_NS}}}news"):
-        loc = news.getparent().findtext("{*}loc")
+        url = news.getparent()
+        loc = url.findtext("{*}loc") if url is not None else None
         if not loc:
             continue
         keywords = news.findtext(f"{{{NEWS_NS}}}keywords") or ""

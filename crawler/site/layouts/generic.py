@@ -10,7 +10,9 @@ has a day's precision at worst, so the site's own date line ("13:21, 30 May 2026
 after the title on every design so far) is looked for near the title first.
 """
 
+from collections.abc import Callable
 from itertools import islice
+from typing import Any
 
 import trafilatura
 from lxml import etree
@@ -34,10 +36,10 @@ NEAR_TITLE = 12  # text nodes before or after the title's where its date line ma
 DATE_LINE_MAX = 60  # characters: a date line is short
 
 
-def extraction(page: Page) -> dict:
+def extraction(page: Page) -> dict[str, Any]:
     """trafilatura's reading of the page, once per page ({} when it finds no text)."""
 
-    def extract() -> dict:
+    def extract() -> dict[str, Any]:
         document = trafilatura.bare_extraction(
             page.response.text,
             url=page.response.url,
@@ -48,17 +50,18 @@ def extraction(page: Page) -> dict:
         )
         if document is None:
             return {}
-        found = document if isinstance(document, dict) else document.as_dict()
+        found: dict[str, Any] = document if isinstance(document, dict) else document.as_dict()
         return found if found.get("text") else {}
 
-    return page.remember("trafilatura", extract)
+    found: dict[str, Any] = page.remember("trafilatura", extract)
+    return found
 
 
 def recognises(page: Page) -> bool:
     return bool(extraction(page))
 
 
-def field(name: str):
+def field(name: str) -> Callable[[Page], list[str]]:
     def select(page: Page) -> list[str]:
         value = extraction(page).get(name)
         return [str(v) for v in value if v] if isinstance(value, list) else [str(value)] if value else []
@@ -93,7 +96,7 @@ def is_date_line(text: str) -> bool:
     return len(text) <= DATE_LINE_MAX and any(c.isdigit() for c in text) and parse_published_at(text) is not None
 
 
-FIELDS = {
+FIELDS: dict[str, list[Callable[[Page], object]]] = {
     "title": [field("title")],
     "body": [body],
     "author": [field("author")],

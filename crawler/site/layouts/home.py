@@ -3,7 +3,8 @@
 Nobody has seen the URL of the English Elections section (docs/site.md): every category URL
 seen on the site ends in a number the site picked (/category/<slug>_s<digits>), and the
 header menu of the template the site has used since 2023 has no Elections entry. So the
-crawl looks, in this order, and stops at the first door that answers (SectionSearch):
+crawl looks, in this order, and stops at the first door that answers
+(crawler/crawl/section_search.py):
 
 1. the home page's menu (and the rest of its header);
 2. the page its footer calls "Site map";
@@ -119,47 +120,6 @@ def article_pages(response: TextResponse, count: int = ARTICLE_PAGES) -> list[st
             links.setdefault(url, " ".join(element_text(a).split()))
     ranked = sorted(links, key=lambda url: not topic.term_counts(topic.field_text({"title": links[url]}, "title")))
     return ranked[:count]
-
-
-class SectionSearch:
-    """One search for the section's listing, door by door (this module's docstring): what
-    the spider and `make check-site` each walk through."""
-
-    def __init__(self, home_page: TextResponse, section: str):
-        self.home_page, self.section = home_page, section
-        self.doors: list[tuple[str, str | None]] = [
-            ("menu", None),
-            *door_pages(home_page),
-            *(("article page", url) for url in article_pages(home_page)),
-            ("home page", None),
-        ]
-        self.tried: list[str] = []  # "the site map page URL", for the line that says where it looked
-
-    def next_door(self) -> tuple[str, str | None] | None:
-        """The next door and the URL of the page to read for it (None: the home page, read)."""
-        return self.doors.pop(0) if self.doors else None
-
-    def look(self, door: str, page: TextResponse | None = None) -> list[str]:
-        """The candidates behind a door: its page's links named like the section."""
-        if door == "menu":
-            candidates = section_candidates(self.home_page, self.section, (IN_MENU, IN_HEADER))
-        elif door == "home page":
-            candidates = section_candidates(self.home_page, self.section, (ELSEWHERE,))
-        else:
-            candidates = section_candidates(page or self.home_page, self.section)
-        if not candidates:
-            self.tried.append(f"{door} ({page.url})" if page is not None else door)
-        return candidates
-
-    def failed(self, door: str, url: str, reason: str) -> None:
-        self.tried.append(f"{door} ({url}, {reason})")
-
-    def not_found(self) -> str:
-        elsewhere = [place for place in self.tried if place.startswith(("site map page", "tags page"))]
-        articles = sum(place.startswith("article page") for place in self.tried)
-        if articles:
-            elsewhere.append(f"{articles} article page(s) it links to")
-        return not_found(self.home_page, self.section, elsewhere)
 
 
 def without_query(url: str) -> str:

@@ -4,6 +4,7 @@ this module reads them all, in the registry's order."""
 
 from dataclasses import dataclass
 
+from parsel import Selector, SelectorList
 from scrapy.http import TextResponse
 
 from crawler.site.dates import parse_published_at
@@ -45,7 +46,7 @@ def cards(response: TextResponse) -> list[Card]:
     return found
 
 
-def card_time(time) -> str | None:
+def card_time(time: SelectorList[Selector]) -> str | None:
     """A card's time: its datetime attribute, else its text ("21:38, 18 August 2026")."""
     return parse_published_at(time.attrib.get("datetime", "")) or parse_published_at(
         " ".join(time.css("::text").getall())

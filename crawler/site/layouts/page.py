@@ -11,6 +11,7 @@ Selector cost more than the page itself (bench/cost_per_article.py).
 import json
 from collections.abc import Callable
 from functools import cached_property
+from typing import Any
 
 from lxml import etree
 from parsel.csstranslator import HTMLTranslator
@@ -29,16 +30,16 @@ class Page:
     def __init__(self, response: TextResponse):
         self.response = response
         self.root = response.selector.root  # the tree Scrapy parsed, shared with it
-        self._remembered: dict = {}
+        self._remembered: dict[str, Any] = {}
 
-    def remember(self, key: str, compute):
+    def remember(self, key: str, compute: Callable[[], Any]) -> Any:
         """compute() once per page: for work that several fields' selectors share."""
         if key not in self._remembered:
             self._remembered[key] = compute()
         return self._remembered[key]
 
     @cached_property
-    def article_data(self) -> dict:
+    def article_data(self) -> dict[str, Any]:
         """The page's JSON-LD object of an article type, or {}."""
         for script in _JSON_LD(self.root):
             try:
@@ -51,7 +52,7 @@ class Page:
         return {}
 
 
-def _find_article(data) -> dict | None:
+def _find_article(data: Any) -> dict[str, Any] | None:
     if isinstance(data, list):
         return next(filter(None, map(_find_article, data)), None)
     if not isinstance(data, dict):
@@ -76,7 +77,7 @@ def jsonld(*path: str) -> Selector:
     return select
 
 
-def _step(value, key):
+def _step(value: Any, key: str) -> Any:
     if isinstance(value, dict):
         return value.get(key)
     return value  # "author": "Name" answers jsonld("author", "name") too
@@ -145,6 +146,6 @@ def matches(query: str) -> Callable[["Page"], bool]:
     return lambda page: compiled(page.root)
 
 
-def element_text(element) -> str:
+def element_text(element: etree._Element) -> str:
     """The text of an lxml element and all within it, scripts, styles and figures left out."""
     return "".join(_TEXT(element))

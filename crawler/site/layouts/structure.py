@@ -6,6 +6,7 @@ crawler/site/layouts/en_inform.py).
 """
 
 from collections import defaultdict
+from typing import Any
 
 from lxml import etree
 
@@ -50,12 +51,12 @@ class VisibleText:
         self.not_text = frozenset(not_text)
         self.key = f"region:{sorted(self.chrome)}"
 
-    def region(self, page: Page) -> list:
+    def region(self, page: Page) -> list[Any]:
         """The elements after the first <h1>, in document order, up to the first chrome
         heading: the article. A sidebar before the title is no end. One walk of the tree,
         kept for every field that needs it."""
 
-        def walk() -> list:
+        def walk() -> list[Any]:
             region, after_title = [], False
             for element in page.root.iter("*"):
                 if not after_title:
@@ -66,7 +67,8 @@ class VisibleText:
                     region.append(element)
             return region
 
-        return page.remember(self.key, walk)
+        region: list[Any] = page.remember(self.key, walk)
+        return region
 
     def paragraphs(self, page: Page) -> list[str]:
         """The <p>s of the main column: of the article's, those of the parent with the most text."""

@@ -6,7 +6,8 @@ from scrapy.http import Response
 
 def first_url(request: Request) -> str:
     """The URL a request was first made for, before any redirect: the one the listing gave."""
-    return request.meta.get("redirect_urls", [request.url])[0]
+    url: str = request.meta.get("redirect_urls", [request.url])[0]
+    return url
 
 
 def header(response: Response, name: bytes) -> str | None:
