@@ -112,6 +112,105 @@ OTHER_TOPICS = [
         ["Society"],
     ),
 ]
+RUSSIAN_TOPICS = [
+    Topic(
+        "Экономика",
+        "other",
+        ["ВВП Казахстана вырос на {p}% в {year} году", "В {region} построят {n} школ"],
+        [
+            "Промышленное производство в {region} выросло на {p}% за год.",
+            "Бюро национальной статистики опубликовало данные в понедельник.",
+        ],
+        ["Экономика"],
+    ),
+    Topic(
+        "Спорт",
+        "other",
+        ["Боксер, выросший в {region}, выиграл золото чемпионата Азии"],
+        ["Финал прошел при {n} зрителях.", "Сборная заняла первое место в медальном зачете."],
+        ["Спорт"],
+    ),
+    Topic(
+        "Шахматы",
+        "hard negative",
+        ["В {region} юная шахматистка стала кандидатом в мастера спорта"],
+        ["Звание кандидата в мастера спорта она получила на турнире в Алматы.", "Она выиграла {d} партий."],
+        ["Шахматы"],
+    ),
+    Topic(
+        "Здравоохранение",
+        "hard negative",
+        ["В {region} стартовала кампания по вакцинации от кори"],
+        ["Прививочная кампания продлится месяц.", "Привить планируют более {n} детей."],
+        ["Здравоохранение"],
+    ),
+    Topic(
+        "Бизнес",
+        "hard negative",
+        ["{person} избран председателем совета директоров нацкомпании"],
+        [
+            "{person} избран председателем совета директоров железнодорожной компании.",
+            "Акционеры проголосовали единогласно.",
+        ],
+        ["Бизнес"],
+    ),
+    Topic(
+        "Культура",
+        "hard negative",
+        ["Зрители в {region} выбрали лучший фильм фестиваля"],
+        ["За картину проголосовали {n} зрителей.", "Приз зрительских симпатий вручат в субботу."],
+        ["Культура"],
+    ),
+]
+KAZAKH_TOPICS = [
+    Topic(
+        "Экономика",
+        "other",
+        ["Қазақстанның ЖІӨ {year} жылы {p} пайызға өсті", "{region} облысында {n} мектеп салынады"],
+        [
+            "{region} облысында өнеркәсіп өндірісі бір жылда {p} пайызға өсті.",
+            "Деректерді Ұлттық статистика бюросы жариялады.",
+        ],
+        ["Экономика"],
+    ),
+    Topic(
+        "Спорт",
+        "other",
+        ["{region} облысының боксшысы Азия чемпионатында алтын алды"],
+        ["Финалды {n} көрермен тамашалады.", "Құрама медальдар есебінде бірінші орын алды."],
+        ["Спорт"],
+    ),
+    Topic(
+        "Шахмат",
+        "hard negative",
+        ["{region} облысының жас шахматшысы спорт шебері кандидаты атанды"],
+        ["Ол спорт шебері кандидаты атағын Алматыдағы турнирде алды.", "Ол {d} партияда жеңді."],
+        ["Шахмат"],
+    ),
+    Topic(
+        "Денсаулық",
+        "hard negative",
+        ["{region} облысында қызылшаға қарсы екпе науқаны басталды"],
+        ["Екпе науқаны бір айға созылады.", "{n} баланы егу жоспарланған."],
+        ["Денсаулық"],
+    ),
+    Topic(
+        "Бизнес",
+        "hard negative",
+        ["{person} ұлттық компанияның директорлар кеңесінің төрағасы болып сайланды"],
+        ["Акционерлер бірауыздан дауыс берді.", "Жиналыс Астанада өтті."],
+        ["Бизнес"],
+    ),
+    Topic(
+        "Мәдениет",
+        "hard negative",
+        ["Көрермендер фестивальдің үздік фильмін таңдады"],
+        ["Фильмге {n} көрермен дауыс берді.", "Көрермендер көзайымы жүлдесі сенбіде табысталады."],
+        ["Мәдениет"],
+    ),
+]
+# The all-news feed's other sections, by edition.
+TOPICS_BY_EDITION = {"en": OTHER_TOPICS, "ru": RUSSIAN_TOPICS, "kk": KAZAKH_TOPICS}
 
 
 @dataclass
@@ -227,6 +326,7 @@ class Generator:
 
     def __init__(self, seed: int, edition: ReplicaEdition = ENGLISH):
         self.edition = edition
+        self.topics = TOPICS_BY_EDITION[edition.code]
         self.words = edition.words
         # Outside English the replica writes the hex-id years only: the 2023 and 2026 designs.
         self.oldest = OLDEST if edition is ENGLISH else CURRENT_LAYOUT_FROM + timedelta(days=1)
@@ -241,7 +341,7 @@ class Generator:
         r, written = self.other_rng, []
         for n in range(count):
             moment = oldest + (newest - oldest) * r.random()
-            written.append(self.other(OTHER_TOPICS[n % len(OTHER_TOPICS)], moment.replace(second=0, microsecond=0)))
+            written.append(self.other(self.topics[n % len(self.topics)], moment.replace(second=0, microsecond=0)))
         return sorted(written, key=lambda article: article.published, reverse=True)
 
     def other(self, topic: Topic, published: datetime) -> ReplicaArticle:
@@ -290,7 +390,7 @@ class Generator:
     def later_other_news(self, count: int, after: datetime) -> list[ReplicaArticle]:
         """`count` articles of other sections after `after`, half an hour past each hour."""
         return [
-            self.other(OTHER_TOPICS[n % len(OTHER_TOPICS)], after + timedelta(hours=count - n, minutes=30))
+            self.other(self.topics[n % len(self.topics)], after + timedelta(hours=count - n, minutes=30))
             for n in range(count)
         ]
 

@@ -36,6 +36,7 @@ from crawler.archive.schema import (
     SUBJECTS,
     TAG_TRIGGERS,
     TOPIC_VERDICTS,
+    TOPIC_VERDICTS_LANGUAGE,
     VIEWS,
 )
 from crawler.archive.search import (
@@ -218,6 +219,14 @@ def add_coverage(db: Database) -> None:
     db.table("subject_tones").create(SUBJECT_TONES, pk=("article_id", "subject_id", "coder"), not_null=["tone"])
 
 
+def add_verdict_language(db: Database) -> None:
+    """Schema version 20 (issue 32): the language whose vocabulary made each topic verdict;
+    rule 1 judged in English alone."""
+    for column, kind in TOPIC_VERDICTS_LANGUAGE.items():
+        db.table("topic_verdicts").add_column(column, kind)
+    db.execute("update topic_verdicts set lang = 'en'")
+
+
 MIGRATIONS = [  # step n brings the database to version n
     create_tables,
     add_tags_and_month,
@@ -238,6 +247,7 @@ MIGRATIONS = [  # step n brings the database to version n
     add_stemmed_search,
     queue_search_and_back_off_rechecks,
     add_coverage,
+    add_verdict_language,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

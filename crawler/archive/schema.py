@@ -224,6 +224,9 @@ TOPIC_VERDICTS = {  # schema version 12: the topic rule's verdict on each articl
     "judged_at": str,
     "run_id": int,  # the run (crawl or reparse) that judged it
 }
+TOPIC_VERDICTS_LANGUAGE = {  # schema version 20 (issue 32): whose vocabulary judged it (topic.VOCABULARIES)
+    "lang": str,  # "en", "ru" or "kk"; "en" for every verdict before, made by the English-only rule 1
+}
 RAW_PAGES = {  # schema version 5: each article page as the site served it (crawler.items.RawPage)
     "id": int,
     "article_id": str,

@@ -17,6 +17,7 @@ from crawler.contracts import Stat
 from crawler.crawl.context import CrawlContext
 from crawler.crawl.outcomes import Outcomes, failed_request, failure_reason, stop_on_challenge
 from crawler.crawl.run import RunState
+from crawler.site.editions import edition_of_url
 from crawler.site.layouts import feeds
 from crawler.site.urls import canonical_url, is_article_url, is_on_site, listed_id
 
@@ -102,15 +103,16 @@ class SecondChannel:
         return read
 
     def take(self, entries: list[feeds.Entry], source: str) -> Iterator[scrapy.Request]:
-        """The articles listed that the section would include (on the all-news feed, every
-        one: the topic rule judges it), that are as new as `since`, and that neither the
-        archive holds nor this run requested."""
+        """The edition's own articles listed that the section would include (on the all-news
+        feed, every one: the topic rule judges it), that are as new as `since`, and that
+        neither the archive holds nor this run requested. A host's sitemaps may list every
+        edition it serves: another's articles are its own crawl's."""
         self.stats.inc_value(Stat.CHANNEL_ENTRIES, len(entries))
         for entry in entries:
             url = canonical_url(entry.url)
             if not is_article_url(url) or not is_on_site(url, self.context.origins):
                 continue
-            if not self.run.is_new(listed_id(url)):
+            if edition_of_url(url).code != self.context.edition or not self.run.is_new(listed_id(url)):
                 continue
             if not (self.run.selecting or entry.names_section(self.context.site.section)):
                 continue

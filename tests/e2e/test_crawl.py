@@ -157,7 +157,9 @@ def test_with_no_section_anywhere_the_topic_rule_selects_from_the_all_news_feed(
         verdicts = {row["article_id"]: row for row in rows(db, "topic_verdicts")}
         assert {i for i, v in verdicts.items() if v["selected"]} == set(expected)
         assert {i for i, v in verdicts.items() if not v["selected"]} == set(negatives)
-        assert {(v["listing_url"], v["rule_version"]) for v in verdicts.values()} == {(server.base_url + "/lenta", 1)}
+        assert {(v["listing_url"], v["rule_version"], v["lang"]) for v in verdicts.values()} == {
+            (server.base_url + "/lenta", 2, "en")  # judged in English, by rule 2
+        }
         assert all(v["score"] >= 5 for v in verdicts.values() if v["selected"])
         assert all(v["reason"].startswith("score ") for v in verdicts.values())
         # Rejected pages are kept, for a changed rule; nothing older than the floor was fetched.

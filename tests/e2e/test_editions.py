@@ -15,6 +15,7 @@ from crawler.coverage.matcher import MATCHER_VERSION
 from replica import ReplicaServer, ReplicaSite
 from replica.crawling import ROOT, crawl, mismatches, rows, setting_options, stored_articles
 from replica.editions import KAZAKH, RUSSIAN
+from replica.pages import ALL_NEWS_PATH
 from tests.checks import fts_integrity_check
 
 
@@ -33,7 +34,8 @@ def editions():
 
 def crawl_edition(server: ReplicaServer, site: ReplicaSite, db, *arguments: str):
     """`scrapy crawl elections -a edition=ru -s ELECTIONS_SITE_URL=<replica>/ru/`, with the
-    edition's own feed on the replica."""
+    edition's own RSS feed and all-news feed on the replica (under its prefix there, where
+    the site has a host of its own: kaz.inform.kz/lenta is /kz/lenta)."""
     return crawl(
         "-a",
         f"edition={site.edition.code}",
@@ -41,6 +43,7 @@ def crawl_edition(server: ReplicaServer, site: ReplicaSite, db, *arguments: str)
         db=db,
         ELECTIONS_SITE_URL=server.edition_url(site) + "/",
         ELECTIONS_FEEDS=site.edition.prefix + site.edition.rss_path,
+        ELECTIONS_ALL_NEWS_PATH=site.edition.prefix + ALL_NEWS_PATH,
     )
 
 
@@ -284,3 +287,35 @@ def test_scrapy_coverage_measures_the_archive_again_after_the_subjects_file_chan
     }
     without_cec = {key: value for key, value in expected_mentions(english, russian, kazakh).items() if key[1] != "cec"}
     assert stored_mentions(db) == without_cec
+
+
+def test_where_no_edition_keeps_a_section_each_all_news_feed_is_judged_in_its_own_language(tmp_path):
+    """Issue 32: a Russian edition with no Выборы section anywhere stored none of the 45
+    articles it fetched from its feed (the rule knew English alone). Each edition's feed
+    holds its election articles and news of other sections, hard negatives among them
+    ("кандидат в мастера спорта", "екпе науқаны", a board's chairman elected)."""
+    english = ReplicaSite(articles=5, seed=41)
+    russian = ReplicaSite(articles=30, seed=42, edition=RUSSIAN, section_at="none", other_news=24)
+    kazakh = ReplicaSite(articles=20, seed=43, edition=KAZAKH, section_at="none", other_news=18)
+    db = tmp_path / "elections.db"
+    with ReplicaServer(english, editions=(russian, kazakh)) as server:
+        for site in (russian, kazakh):
+            result = crawl_edition(server, site, db, "-s", "ELECTIONS_TOPIC_FIRST_DAYS=3650")
+            assert result.returncode == 0, result.stderr[-3000:]
+            assert "Walking the all-news feed" in result.stderr
+    verdicts = rows(db, "topic_verdicts")
+    for site in (russian, kazakh):
+        code = site.edition.code
+        negatives = {site.edition.expected_id(a.article_id) for a in site.other_news}
+        assert {a.kind for a in site.other_news} == {"other", "hard negative"}
+        judged = [v for v in verdicts if v["article_id"].startswith(f"{code}-")]
+        assert {v["article_id"] for v in judged if v["selected"]} == {a.expected_id for a in site.articles}
+        assert {v["article_id"] for v in judged if not v["selected"]} == negatives
+        assert {(v["lang"], v["rule_version"]) for v in judged} == {(site.edition.lang, 2)}
+        assert all(f"({site.edition.lang}): " in v["reason"] for v in judged)
+    assert mismatches(stored_articles(db), expected_items(server, russian, kazakh)) == {}
+    runs = rows(db, "crawl_runs")
+    assert [(r["edition"], r["listing_found_by"], r["status"], r["healthy"]) for r in runs] == [
+        ("ru", "all-news feed", "ok", 1),
+        ("kk", "all-news feed", "ok", 1),
+    ]

@@ -74,6 +74,21 @@ def test_on_the_all_news_feed_every_entry_is_taken_for_the_topic_rule_to_judge()
     assert parts.crawler.stats.get_value(Stat.CHANNEL_MISSED) == 1
 
 
+def test_the_channel_takes_its_own_editions_articles_alone():
+    """A host's sitemaps list every edition it serves: on the Russian feed, an English
+    article there was judged in English, selected, and stored as the Russian edition's."""
+    parts = walked(crawl_parts(arguments={"edition": "ru"}))
+    channel = channel_of(parts, SITE + "/ru/lenta", selecting=True)
+    channel.begin()
+    entries = [
+        entry("/news/cec-registers-candidates-a1b2c3", "2026-11-20T05:00:00+00:00"),  # the English edition's
+        entry("/ru/tsik-zaregistriroval-kandidatov-d4e5f6", "2026-11-20T05:00:00+00:00"),
+    ]
+    assert [r.url for r in channel.take(entries, SITE + "/sitemap.xml")] == [
+        SITE + "/ru/tsik-zaregistriroval-kandidatov-d4e5f6"
+    ]
+
+
 def test_a_sitemap_index_is_followed_newest_first_within_the_window():
     channel = channel_of(walked(crawl_parts(ELECTIONS_SITEMAP_CHILDREN=2)))
     channel.begin()
