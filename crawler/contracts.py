@@ -29,6 +29,8 @@ class Stat:
     WALK_STOP = "elections/walk_stop"  # why the listing walk ended: a WalkStop
     WALK_TOP_IDS = "elections/walk_top_ids"  # the article ids on the first listing page read
     SECTION_NOT_FOUND = "elections/section_not_found"  # the home page's menu had no such section
+    # The listing the edition's last search found behind a door is behind none now: the feed is walked
+    SECTION_LOST = "elections/section_lost"
     CHALLENGE_URL = "elections/challenge_url"  # the first page answered with a bot challenge
     CHALLENGE = "elections/challenge"  # how: "HTTP 403, cf-mitigated: challenge"
     PAGE_ERRORS = "elections/page_errors"  # exceptions raised while a page was handled

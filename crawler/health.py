@@ -93,8 +93,12 @@ class Evidence:
     @property
     def without_page(self) -> int:
         """Article requests that store no page when all is well: re-checks answered 304, gone or
-        redirected, re-checks that failed (tried again later), pages robots.txt forbids."""
-        return sum(self.stats.get(key, 0) for key in (Stat.RECHECK_RECORDED, Stat.RECHECK_FAILED, Stat.ROBOTS_EXCLUDED))
+        redirected, re-checks that failed (tried again later), pages robots.txt forbids, and the
+        all-news feed's articles the topic rule rejected (a day with no election news)."""
+        return sum(
+            self.stats.get(key, 0)
+            for key in (Stat.RECHECK_RECORDED, Stat.RECHECK_FAILED, Stat.ROBOTS_EXCLUDED, Stat.TOPIC_REJECTED)
+        )
 
     @property
     def stored(self) -> int:
@@ -132,6 +136,15 @@ def challenged(e: Evidence) -> Iterator[str]:
 def section_not_found(e: Evidence) -> Iterator[str]:
     if e.stats.get(Stat.SECTION_NOT_FOUND):
         yield e.stats[Stat.SECTION_NOT_FOUND]
+
+
+def section_lost(e: Evidence) -> Iterator[str]:
+    """Once: the next run's last search is the feed's."""
+    if e.stats.get(Stat.SECTION_LOST):
+        yield (
+            f"the section is lost: its listing ({e.stats[Stat.SECTION_LOST]}) is behind no door now; this run "
+            "walked the all-news feed instead, keeping what the topic rule selects (docs/topic-rule.md)"
+        )
 
 
 def unwritable(e: Evidence) -> Iterator[str]:
@@ -240,6 +253,7 @@ def ended_early(e: Evidence) -> Iterator[str]:
 CHECKS: tuple[Check, ...] = (
     challenged,
     section_not_found,
+    section_lost,
     unwritable,
     listing_failed,
     unknown_cards,

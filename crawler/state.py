@@ -95,6 +95,7 @@ class CrawlState:
             state.known_ids |= archive.given_up_article_ids()
             state.runs_by_listing = archive.runs_by_listing()  # by listing: each edition has its own
             state.remembered_listing = archive.remembered_listing(edition)
+        state.last_search = archive.last_search(edition)
         state.rejected_ids = archive.rejected_article_ids()  # a full run too: judging again is reparse's
         state.first = archive.failed_pages(edition, given_up_too=full)
         if arguments.refresh:  # an edition's crawl checks its own articles alone

@@ -462,6 +462,17 @@ class Archive(CoverageQueries):
             return None
         return {"start_url": row[0], "listing_found_by": row[1]}
 
+    def last_search(self, edition: str) -> dict[str, Any] | None:
+        """What the edition's last run that searched for its listing found: `start_url`,
+        `listing_found_by` (a door, or the all-news feed) and its `run_id`; None before one."""
+        rows = self.db.query(
+            "select id as run_id, start_url, listing_found_by from crawl_runs "
+            "where listing_found_by is not null and listing_found_by != 'given' and status != ? and edition = ? "
+            "order by id desc limit 1",
+            [RunStatus.RUNNING, edition],
+        )
+        return next(iter(rows), None)
+
     def runs_by_listing(self) -> dict[str, list[dict[str, Any]]]:
         """The finished runs of each listing, newest first: what crawler.walk plans a walk from."""
         runs: dict[str, list[dict[str, Any]]] = {}

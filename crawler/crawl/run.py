@@ -19,6 +19,8 @@ class ArchiveState:
     runs_by_listing: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # for crawler.walk.WalkPlan
     # The listing a run found behind a door past the menu: tried after the menu, before the doors
     remembered_listing: dict[str, Any] | None = None
+    # What the edition's last search found (Archive.last_search): a section lost since is news
+    last_search: dict[str, Any] | None = None
     rejected_ids: set[str] = field(default_factory=set)  # by the topic rule: known to a walk of the all-news feed
     due: list[Due] = field(default_factory=list)  # stored articles to fetch again, once what is new is fetched
 

@@ -388,14 +388,15 @@ def print_runs(runs: list[dict], totals: dict | None, db_path, zone) -> None:
     print(f"Last runs ({db_path}):")
     started = f"started ({zone})"  # the column's heading names the zone, its times do not
     print(
-        f"{'id':>5}  {started} {'edition':<7} {'trigger':<10} {'status':<8} {'health':<10} "
+        f"{'id':>5}  {started} {'edition':<7} {'listing':<14} {'trigger':<10} {'status':<8} {'health':<10} "
         f"{'new':>5} {'updated':>7} {'pending':>7} {'given up':>8} {'excluded':>8} {'missed':>6} "
         f"{'checked':>7} {'removed':>7} {'back':>4} {'duration':>9}"
     )
     for run in runs:
         when = format_time(run["started_at"], zone, labelled=False)
         print(
-            f"{run['id']:>5}  {when:<{len(started)}} {run['edition'] or '-':<7} {run['trigger'] or '':<10} "
+            f"{run['id']:>5}  {when:<{len(started)}} {run['edition'] or '-':<7} {listing_word(run):<14} "
+            f"{run['trigger'] or '':<10} "
             f"{run['status']:<8} {health_word(run):<10} {run['articles_new'] or 0:>5} "
             f"{run['articles_updated'] or 0:>7} {run['articles_pending'] or 0:>7} {run['articles_dropped'] or 0:>8} "
             f"{excluded(run):>8} "
@@ -411,6 +412,12 @@ def print_runs(runs: list[dict], totals: dict | None, db_path, zone) -> None:
             f"Articles: {totals['articles']} stored, {totals['versions']} earlier versions, "
             f"{totals['pending']} pages pending, {totals['given_up']} given up"
         )
+
+
+def listing_word(run: dict) -> str:
+    """Where the run found what it walked: a door ("menu", "tags page" ...), "given" (a start
+    URL), "all-news feed" (no section: the topic rule chose), "-" (none: -a url=, a failure)."""
+    return run.get("listing_found_by") or "-"
 
 
 def excluded(run: dict) -> int:

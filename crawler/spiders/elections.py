@@ -138,6 +138,10 @@ class ElectionsSpider(scrapy.Spider):
     def section_nowhere(self, problem: str) -> Iterator[scrapy.Request]:
         if self.context.topic_rule != "fallback":
             self.section_not_found(problem)
+        last = self.run.archive.last_search if self.run.archive else None
+        if last and last["listing_found_by"] != home.ALL_NEWS_FEED:  # the health check says it (health.py)
+            found = f"{last['start_url']}, found behind the {last['listing_found_by']} by run {last['run_id']}"
+            self.crawler.stats.set_value(Stat.SECTION_LOST, found)
         self.logger.warning("%s. Walking the all-news feed %s, by the topic rule", problem, self.context.all_news_url)
         yield self.begin_walk(self.context.all_news_url, home.ALL_NEWS_FEED)
 

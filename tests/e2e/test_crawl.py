@@ -306,3 +306,26 @@ def test_a_wrong_spider_name_is_one_line(tmp_path):
 def test_scrapy_list_names_the_spider():
     result = subprocess.run([sys.executable, "-m", "scrapy", "list"], cwd=ROOT, capture_output=True, text=True)
     assert result.stdout.split() == ["elections"]
+
+
+def test_a_section_that_disappears_is_news_once_and_the_feed_stands_in(tmp_path):
+    """Issue 32: after the site's section went (`section none`), the next run switched to
+    the all-news feed, stayed "ok, healthy", and only a WARNING line said so."""
+    db = tmp_path / "elections.db"
+    site = ReplicaSite(articles=20, seed=3, other_news=10)
+    with ReplicaServer(site) as server:
+        found = crawl(db=db, ELECTIONS_SITE_URL=server.home_url)
+        site.section_at = "none"
+        lost = crawl(db=db, ELECTIONS_SITE_URL=server.home_url, ELECTIONS_TOPIC_FIRST_DAYS="3650")
+        after = crawl(db=db, ELECTIONS_SITE_URL=server.home_url, ELECTIONS_TOPIC_FIRST_DAYS="3650")
+    assert (found.returncode, lost.returncode, after.returncode) == (0, 1, 0), lost.stderr[-3000:]
+    runs = rows(db, "crawl_runs")
+    assert [(r["listing_found_by"], r["status"], r["healthy"]) for r in runs] == [
+        ("menu", "ok", 1),
+        ("all-news feed", "ok", 0),  # unhealthy: the alert runs, the exit status is 1
+        ("all-news feed", "ok", 1),  # told once
+    ]
+    assert runs[1]["health_problems"] == (
+        f"the section is lost: its listing ({server.start_url}, found behind the menu by run 1) is behind no door now; "
+        "this run walked the all-news feed instead, keeping what the topic rule selects (docs/topic-rule.md)"
+    )

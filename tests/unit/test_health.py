@@ -63,6 +63,25 @@ def test_each_check_names_its_problem():
     ]
 
 
+def test_a_day_on_the_all_news_feed_with_no_election_news_is_healthy():
+    """Found by issue 32's test: every article the feed gave that day was rejected by the topic
+    rule, and the run was "N article pages requested, none stored", with an alert."""
+    rejected = {"elections/articles_requested": 10, "topic/rejected": 10}
+    assert health_problems(run(listing_pages=1, articles_new=0), rejected, {}, POLICY) == []
+
+
+def test_a_section_lost_since_the_last_search_is_news_once():
+    """Issue 32: after the section went, the next run walked the feed and stayed healthy."""
+    lost = {
+        "elections/articles_requested": 5,
+        "elections/section_lost": "http://x/category/e_s1, found behind the menu by run 4",
+    }
+    assert health_problems(run(listing_pages=1, articles_new=5), lost, {}, POLICY) == [
+        "the section is lost: its listing (http://x/category/e_s1, found behind the menu by run 4) is behind no door "
+        "now; this run walked the all-news feed instead, keeping what the topic rule selects (docs/topic-rule.md)"
+    ]
+
+
 def test_thresholds_are_limits_not_targets():
     stats = {"elections/articles_requested": 20, "validate/items": 20, "validate/layout/unknown": 2}
     assert health_problems(run(articles_new=18, articles_pending=2), stats, {"author": 0.5}, POLICY) == []

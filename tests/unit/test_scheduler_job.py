@@ -40,6 +40,7 @@ RUN = {
     "articles_pending": 0,
     "articles_dropped": 0,
     "walk_missed": 2,
+    "listing_found_by": "menu",
 }
 
 
@@ -63,11 +64,12 @@ def test_status_shows_the_last_runs_in_the_zone_and_check_fails_without_a_schedu
         "Next scheduled run: none (no scheduler is running with this data dir)",
     ]
     assert lines[3] == f"Last runs ({db}):"
-    assert lines[5].split()[:13] == [
+    assert lines[5].split()[:14] == [
         "2",
         "2026-11-30",
         "06:00",
         "en",
+        "menu",  # where it found its listing: a door, given, the all-news feed
         "scheduled",
         "failed",
         "UNHEALTHY",
@@ -274,7 +276,7 @@ def test_status_shows_what_each_run_rechecked_found_removed_and_back_and_robots_
     assert main(["status", "--data-dir", str(tmp_path / "data"), "--", "-s", f"ELECTIONS_DB={db}"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[4].split()[-6:] == ["excluded", "missed", "checked", "removed", "back", "duration"]
-    assert lines[5].split()[11:16] == ["3", "2", "12", "2", "1"]
+    assert lines[5].split()[12:17] == ["3", "2", "12", "2", "1"]
 
 
 def test_the_job_reads_the_edition_its_crawl_takes():
