@@ -31,6 +31,7 @@ class Stat:
     SECTION_NOT_FOUND = "elections/section_not_found"  # the home page's menu had no such section
     # The listing the edition's last search found behind a door is behind none now: the feed is walked
     SECTION_LOST = "elections/section_lost"
+    DOOR_PAGES_TAKEN = "elections/door_pages_taken"  # article requests answered with a door's page
     CHALLENGE_URL = "elections/challenge_url"  # the first page answered with a bot challenge
     CHALLENGE = "elections/challenge"  # how: "HTTP 403, cf-mitigated: challenge"
     PAGE_ERRORS = "elections/page_errors"  # exceptions raised while a page was handled

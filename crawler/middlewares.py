@@ -1,7 +1,9 @@
 """Downloader middlewares for what the web does to a long-running crawl.
 
 SiteBoundsMiddleware (50) and RobotsMiddleware (100) stand where Scrapy's OffsiteMiddleware
-and RobotsTxtMiddleware do, and decide whether a request may be made at all. The others sit
+and RobotsTxtMiddleware do, and decide whether a request may be made at all;
+DoorPagesMiddleware (120) answers an article request with the page a door already read. The
+others sit
 between Scrapy's RetryMiddleware (550) and HttpCompressionMiddleware (590), so each sees
 decompressed bodies and acts before Scrapy decides on a retry.
 """
@@ -25,6 +27,7 @@ from w3lib.encoding import html_body_declared_encoding, http_content_type_encodi
 
 from crawler.contracts import Stat
 from crawler.crawl.context import CrawlContext
+from crawler.crawl.run import RunState
 from crawler.responses import header
 from crawler.signals import crawl_opened
 from crawler.site.urls import is_on_site
@@ -74,6 +77,31 @@ class SiteBoundsMiddleware:
 
 class RobotsExcluded(IgnoreRequest):
     """A page robots.txt forbids us: the site's choice, not a failure."""
+
+
+class DoorPagesMiddleware:
+    """An article page the search for the section read as a door (RunState.door_pages) is
+    the walk's answer when it asks for that article: a first run fetches each page once.
+    Taken once; re-checks (dont_filter) fetch afresh."""
+
+    def __init__(self, stats: StatsCollector):
+        self.stats = stats
+        self.kept: dict[str, Response] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        middleware = cls(crawler.stats)
+        crawler.signals.connect(middleware.crawl_opened, signal=crawl_opened)
+        return middleware
+
+    def crawl_opened(self, context: CrawlContext, run: RunState) -> None:
+        self.kept = run.door_pages
+
+    def process_request(self, request: Request) -> Response | None:
+        if request.dont_filter or request.url not in self.kept:
+            return None
+        self.stats.inc_value(Stat.DOOR_PAGES_TAKEN)
+        return self.kept.pop(request.url).replace(request=request)
 
 
 class RobotsMiddleware(RobotsTxtMiddleware):

@@ -27,6 +27,7 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.SiteBoundsMiddleware": 50,
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "crawler.middlewares.RobotsMiddleware": 100,
+    "crawler.middlewares.DoorPagesMiddleware": 120,  # the doors' article pages, not fetched twice
     "crawler.middlewares.BotChallengeMiddleware": 575,
     "crawler.middlewares.RetryAfterMiddleware": 555,
     "crawler.middlewares.PageEndMiddleware": 560,

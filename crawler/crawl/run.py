@@ -6,6 +6,8 @@ crawl_opened signal, beside the CrawlContext."""
 from dataclasses import dataclass, field
 from typing import Any
 
+from scrapy.http import Response
+
 from crawler.recheck.schedule import Due
 
 
@@ -34,6 +36,9 @@ class RunState:
     selecting: bool = False  # the listing is the all-news feed: the topic rule judges its articles
     floor: str | None = None  # the feed's walk reads no card older than this (ISO UTC)
     listing_challenged: bool = False  # page 1 of the listing answered a bot challenge
+    # Article pages read as doors to the section (by canonical URL): the walk's request for one
+    # is answered with it, not fetched again (crawler/middlewares.py DoorPagesMiddleware)
+    door_pages: dict[str, Response] = field(default_factory=dict)
     # Stored, given up (until mode=full) or, on the all-news feed, rejected by the topic rule:
     # never requested from a listing again.
     known_ids: set[str] = field(default_factory=set)

@@ -14,6 +14,7 @@ from twisted.python.failure import Failure
 
 from crawler.crawl.outcomes import failed_request, failure_reason, stop_on_challenge
 from crawler.site.layouts import home
+from crawler.site.urls import canonical_url
 
 
 class SearchOwner(Protocol):
@@ -33,11 +34,13 @@ class SectionSearch:
         say: Callable[[str], None],
         every_door: bool = False,
         remembered: dict[str, Any] | None = None,
+        kept: dict[str, Response] | None = None,
     ):
         """`say`: a line per door. `remembered`: the listing an earlier run found behind a
-        deeper door, walked when the menu has no link (crawl_runs.listing_found_by)."""
+        deeper door, walked when the menu has no link (crawl_runs.listing_found_by). `kept`:
+        where the article pages read as doors are kept, for the walk to take (RunState)."""
         self.home_page, self.section, self.owner, self.say = home_page, section, owner, say
-        self.every_door, self.remembered = every_door, remembered
+        self.every_door, self.remembered, self.kept = every_door, remembered, kept
         self.doors: list[tuple[str, str | None]] = [
             ("menu", None),
             *home.door_pages(home_page),
@@ -68,6 +71,8 @@ class SectionSearch:
         yield from self.conclude()
 
     def parse_door(self, response: Response, door: str) -> Iterator[scrapy.Request]:
+        if door == "article page" and self.kept is not None and response.request is not None:
+            self.kept[canonical_url(response.request.url)] = response  # as the walk asks for it
         if isinstance(response, TextResponse) and self.look(door, response):  # else no link behind it
             yield from self.conclude()
         else:

@@ -124,7 +124,9 @@ class ElectionsSpider(scrapy.Spider):
             self.logger.error("The home page %s is not the site's (%s): no listing to walk", response.url, reason)
             return
         remembered = self.run.archive.remembered_listing if self.run.archive else None
-        search = SectionSearch(response, self.context.site.section, self, self.logger.info, remembered=remembered)
+        search = SectionSearch(
+            response, self.context.site.section, self, self.logger.info, remembered=remembered, kept=self.run.door_pages
+        )
         yield from search.next_door()
 
     def section_found(self, door: str, url: str) -> Iterator[scrapy.Request]:

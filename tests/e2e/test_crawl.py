@@ -127,6 +127,8 @@ def test_a_section_only_on_the_site_map_or_tags_page_is_found_there(tmp_path, pl
         first = crawl(db=db, ELECTIONS_SITE_URL=server.home_url)
         assert first.returncode == 0, first.stderr[-3000:]
         before = dict(server.site.requests)
+        # Issue 32: the article pages read as doors were fetched again by the walk.
+        assert {before[a.path] for a in server.site.articles} == {1}
         again = crawl(db=db, ELECTIONS_SITE_URL=server.home_url)
         article_paths = {a.path for a in server.site.articles}
         fetched_again = {t for t, n in server.site.requests.items() if t in article_paths and n > before.get(t, 0)}

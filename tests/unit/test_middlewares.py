@@ -10,10 +10,12 @@ from crawler.contracts import Stat
 from crawler.middlewares import (
     BotChallenge,
     BotChallengeMiddleware,
+    DoorPagesMiddleware,
     PageEndMiddleware,
     RobotsExcluded,
     RobotsMiddleware,
 )
+from tests.unit.crawl_parts import crawl_parts
 
 CHALLENGE_PAGE = b"<html><head><title>Just a moment...</title></head><body>Verifying you are human.</body></html>"
 ARTICLE = b"<html><head><title>CEC meets</title></head><body><h1>CEC meets</h1><p>Text.</p></body></html>"
@@ -116,3 +118,23 @@ def test_a_page_robots_txt_forbids_is_told_apart_from_any_other_ignored_request(
     with pytest.raises(RobotsExcluded, match=r"Forbidden by robots\.txt"):
         robots.process_request_2(Forbidding(), Request("https://qazinform.com/news/x-a1b2c3"))
     assert crawler.stats.get_value("robotstxt/forbidden") == 1
+
+
+def test_an_article_page_a_door_read_answers_the_walks_request_once():
+    """Issue 32: the search for the section reads up to three article pages; the walk
+    fetched them again. Taken once; a re-check (dont_filter) fetches afresh."""
+    parts = crawl_parts()
+    url = "https://qazinform.com/news/polling-stations-open-a1b2c3"
+    door = HtmlResponse(
+        url, body=b"<html><h1>Polling stations open</h1></html>", request=Request(url, dont_filter=True)
+    )
+    parts.run.door_pages[url] = door
+    middleware = build_from_crawler(DoorPagesMiddleware, parts.crawler)
+    middleware.crawl_opened(parts.context, parts.run)
+    recheck = Request(url, dont_filter=True)
+    assert middleware.process_request(recheck) is None
+    walk = Request(url)
+    answer = middleware.process_request(walk)
+    assert answer is not None and answer.body == door.body and answer.request is walk
+    assert middleware.process_request(Request(url)) is None  # taken once
+    assert parts.crawler.stats.get_value(Stat.DOOR_PAGES_TAKEN) == 1
