@@ -113,5 +113,7 @@ def fill_archive(db: Path, count: int, offset: int = 0) -> None:
     for start in range(offset, offset + count, 5000):
         with archive.atomic():
             archive.table("articles").insert_all(archive_rows(min(5000, offset + count - start), start))
+    archive.close()
+    archive = open_database(db)  # the indexes catch up with what was written, as an archive opens
     archive.execute("pragma wal_checkpoint(truncate)")
     archive.close()

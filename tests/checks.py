@@ -12,6 +12,7 @@ from crawler.archive import STEMMED, register_tokenizers
 def search(db_path, query: str) -> list[str]:
     """Article ids matching a full-text query, best first."""
     with sqlite3.connect(db_path) as db:
+        register_tokenizers(db)  # articles_fts stems every language (crawler/archive/search.py)
         return [
             row[0]
             for row in db.execute(
@@ -26,6 +27,7 @@ def fts_integrity_check(db_path) -> None:
     """FTS5's own check that the English index matches the articles table, and ours that each
     stemmed index holds what a rebuild from the articles would; raises if not."""
     with sqlite3.connect(db_path) as db:
+        register_tokenizers(db)
         db.execute("insert into articles_fts(articles_fts, rank) values ('integrity-check', 1)")
     for language, held in stemmed_index_contents(db_path).items():
         assert held["index"] == held["rebuilt"], f"the {language} index differs from the articles"

@@ -26,10 +26,8 @@ from crawler.archive.schema import (
     ELECTIONS,
     PUBLISHED_MONTH,
     RAW_PAGES,
-    SEARCH_COLUMNS,
     SEARCH_QUEUE,
     SEARCH_STEMMERS,
-    SEARCH_TOKENIZER,
     SUBJECT_ALIASES,
     SUBJECT_MENTIONS,
     SUBJECT_TONES,
@@ -40,10 +38,14 @@ from crawler.archive.schema import (
     VIEWS,
 )
 from crawler.archive.search import (
+    ALL_LANGUAGES,
+    ALL_LANGUAGES_USED,
     SEARCH_QUEUE_TRIGGERS,
     STEMMED,
     STEMMERS_USED,
     drain_sql,
+    every_language_drain_sql,
+    every_language_index_sql,
     rebuild_sql,
     search_queue_sql,
     stemmed_index_sql,
@@ -219,6 +221,18 @@ def add_coverage(db: Database) -> None:
     db.table("subject_tones").create(SUBJECT_TONES, pk=("article_id", "subject_id", "coder"), not_null=["tone"])
 
 
+def search_every_language(db: Database) -> None:
+    """Schema version 21 (issue 32): articles_fts finds every language's words in all their
+    forms (search.py, elections_all), and follows `articles` through the queue as the
+    stemmed indexes do; sqlite-utils' triggers, which any tool without the tokenizer could not
+    run, go, and the queue takes every article. ensure_derived builds the new index."""
+    for suffix in ("ai", "ad", "au"):
+        db.execute(f"drop trigger if exists articles_{suffix}")
+    for trigger in SEARCH_QUEUE_TRIGGERS:
+        db.execute(f"drop trigger if exists {trigger}")
+    db.execute("drop table if exists articles_fts")
+
+
 def add_verdict_language(db: Database) -> None:
     """Schema version 20 (issue 32): the language whose vocabulary made each topic verdict;
     rule 1 judged in English alone."""
@@ -248,6 +262,7 @@ MIGRATIONS = [  # step n brings the database to version n
     queue_search_and_back_off_rechecks,
     add_coverage,
     add_verdict_language,
+    search_every_language,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -277,7 +292,6 @@ def ensure_derived(db: Database) -> None:
     tables. Cheap when all is in place, so it runs on every open."""
     # enable_fts() with replace=True recreates and repopulates the index when its table or
     # triggers are not as asked, and does nothing when they are.
-    db.table("articles").enable_fts(SEARCH_COLUMNS, create_triggers=True, tokenize=SEARCH_TOKENIZER, replace=True)
     tag_triggers = {"articles_tags_ai", "articles_tags_au", "articles_tags_ad"}
     if not tag_triggers <= {trigger.name for trigger in db.table("articles").triggers}:
         with db.atomic():
@@ -297,9 +311,9 @@ def ensure_derived(db: Database) -> None:
 
 
 def ensure_stemmed_indexes(db: Database) -> None:
-    """Each stemmed index in place, caught up with what was written since it last was, and
-    rebuilt where it is missing, its queue's triggers were, or another stemmer built it
-    (search.STEMMERS_USED): its entries could then not be taken out."""
+    """Each stemmed index, and articles_fts, in place, caught up with what was written since it
+    last was, and rebuilt where it is missing, its queue's triggers were, or another stemmer
+    built it (search.STEMMERS_USED): its entries could then not be taken out."""
     triggers = {trigger.name for trigger in db.table("articles").triggers}
     queued = set(SEARCH_QUEUE_TRIGGERS) <= triggers
     built = {row["index_name"]: row["stemmer"] for row in db.query("select * from search_stemmers")}
@@ -309,12 +323,20 @@ def ensure_stemmed_indexes(db: Database) -> None:
         if not (queued and table in db.table_names() and f"{table}_content" in db.view_names())
         or built.get(table) != STEMMERS_USED[language]
     ]
+    every, _ = ALL_LANGUAGES
+    every_stale = not (queued and every in db.table_names()) or built.get(every) != ALL_LANGUAGES_USED
     if not queued:
         db.executescript(search_queue_sql())
     for language in stale:
         db.executescript(stemmed_index_sql(language))  # a script commits: outside the transaction
+    db.executescript(every_language_index_sql())
     with db.atomic():
-        drain_search_queue(db, [language for language in STEMMED if language not in stale])
+        drain_search_queue(db, [language for language in STEMMED if language not in stale], every=not every_stale)
+        if every_stale:
+            db.execute(f"INSERT INTO {every} ({every}) VALUES ('rebuild')")
+            db.table("search_stemmers").upsert(
+                {"index_name": every, "stemmer": ALL_LANGUAGES_USED, "built_at": REAL.iso()}, pk="index_name"
+            )
         for language in stale:
             for statement in rebuild_sql(language):
                 db.execute(statement)
@@ -324,12 +346,14 @@ def ensure_stemmed_indexes(db: Database) -> None:
             )
 
 
-def drain_search_queue(db: Database, languages: Iterable[str] = tuple(STEMMED)) -> None:
-    """The stemmed indexes of `languages` caught up with every write to `articles` since they
-    last were (search.py), and the queue emptied: inside the caller's transaction, so that a
-    crash leaves both or neither."""
+def drain_search_queue(db: Database, languages: Iterable[str] = tuple(STEMMED), every: bool = True) -> None:
+    """The stemmed indexes of `languages`, and articles_fts (`every`), caught up with every
+    write to `articles` since they last were (search.py), and the queue emptied: inside the
+    caller's transaction, so that a crash leaves both or neither."""
     if db.execute("select 1 from search_queue limit 1").fetchone() is None:
         return
+    for statement in every_language_drain_sql() if every else ():
+        db.execute(statement)
     for language in languages:
         for statement in drain_sql(language):
             db.execute(statement)

@@ -381,11 +381,9 @@ CREATE TRIGGER IF NOT EXISTS articles_tags_ad AFTER DELETE ON articles BEGIN
   DELETE FROM article_tags WHERE article_id = old.article_id;
 END;
 """
-SEARCH_COLUMNS = ["title", "lead", "body"]
-# articles_fts, every article's: Porter stemming over unicode61 ("observer" finds "observers",
-# "Öskemen" ~ "oskemen") for English; other languages word for word here, and stemmed in the
-# indexes of their own (crawler/archive/search.py).
-SEARCH_TOKENIZER = "porter unicode61 remove_diacritics 2"
+# articles_fts, every article's title, lead and body, every language's words in all their
+# forms ("observer" finds "observers", "Курултай" "Курултая", "сайлау" "сайлауына"; schema
+# version 21, crawler/archive/search.py, every_language_index_sql).
 # bm25() weights of title, lead and body: a word in the title counts most (docs/querying.md,
 # Datasette's canned queries and the tests write them out).
 SEARCH_WEIGHTS = (10.0, 5.0, 1.0)

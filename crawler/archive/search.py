@@ -22,9 +22,15 @@ Every connection that searches gets the tokenizers:
 - any other: `register_tokenizers(connection)`.
 
 A connection without them (the plain `sqlite3` shell) reads and writes every table but
-these two indexes, which it cannot search ("no such tokenizer").
+these indexes, which it cannot search ("no such tokenizer").
 
-English keeps articles_fts and SQLite's own Porter stemmer (schema.py, SEARCH_TOKENIZER).
+`articles_fts`, the index of every article that the reading room's list and
+`sqlite-utils search … articles` use (issue 32), finds every language's words in all their
+forms with one tokenizer (`elections_all`): an English word is stemmed by Snowball's English
+stemmer (after its diacritics), a Cyrillic word by the Russian and the Kazakh stemmers both,
+the two stems at one position (FTS5's colocated tokens), in the text and in a query alike,
+so that a query in either language meets an article in either. It reads the articles' own
+text (its external content is `articles`), and follows them through the same queue.
 """
 
 import ctypes
@@ -44,9 +50,15 @@ from sqlitefts.tokenizer import SQLITE_OK, ffi  # type: ignore[attr-defined]  # 
 SQLITE_ERROR = 1
 
 __all__ = [
+    "ALL_LANGUAGES",
+    "ALL_LANGUAGES_USED",
     "STEMMED",
     "STEMMERS_USED",
     "drain_sql",
+    "english_stem",
+    "every_language_drain_sql",
+    "every_language_index_sql",
+    "every_language_tokens",
     "kazakh_stem",
     "rebuild_sql",
     "register_tokenizers",
@@ -119,6 +131,24 @@ STEMMERS_USED = {
     "kk": f"kazakh_stem 2 (endings of case, possession and number); words of at most {MAX_STEMMED}",
 }
 
+
+ENGLISH = Stemmer.Stemmer("english")
+
+
+def english_stem(word: str) -> str:
+    """Snowball's English stem (Porter's second), of the word less its diacritics."""
+    folded = "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
+    stem: str = ENGLISH.stemWord(folded)
+    return stem
+
+
+# The index of every article, in every language (articles_fts), and its tokenizer.
+ALL_LANGUAGES = ("articles_fts", "elections_all")
+ALL_LANGUAGES_USED = (
+    f"PyStemmer {version('PyStemmer')} english for Latin words; for Cyrillic ones, colocated, {STEMMERS_USED['ru']}, "
+    f"and {STEMMERS_USED['kk']}"
+)
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
 
 # A word, as SQLite's unicode61 tokenizer splits text: letters and digits (no underscore).
 _WORDS = re.compile(r"[^\W_]+")
@@ -212,6 +242,56 @@ def fts5_tokenizer(stems: Stems) -> tuple[Any, ...]:
 
 
 STEMS = {language: Stems(stem) for language, stem in STEMMERS.items()}
+ENGLISH_STEMS = Stems(english_stem)
+
+
+def every_language_tokens(data: bytes) -> Iterator[tuple[bytes, int, int, int]]:
+    """(stem, start, end, flags) of each word: a Cyrillic word's Russian stem and, where
+    it differs, its Kazakh stem colocated (FTS5_TOKEN_COLOCATED); any other word's English."""
+    text, position, offset = data.decode(errors="replace"), 0, 0
+    for match in _WORDS.finditer(text):
+        offset += len(text[position : match.start()].encode())
+        word = unicodedata.normalize("NFC", match.group()).lower()
+        start, offset, position = offset, offset + len(match.group().encode()), match.end()
+        if _CYRILLIC.search(word):
+            russian, kazakh = STEMS["ru"][word], STEMS["kk"][word]
+            yield russian.encode(), start, offset, 0
+            if kazakh != russian:
+                yield kazakh.encode(), start, offset, fts5.FTS5_TOKEN_COLOCATED
+        else:
+            yield ENGLISH_STEMS[word].encode(), start, offset, 0
+
+
+@cache
+def _every_language_tokenizer() -> tuple[Any, ...]:
+    """The tokenizer of articles_fts, for every connection and never freed (as
+    _fts5_tokenizer's). A Python call per word, in the text too: the index reads the
+    articles' own text, so that FTS5's own commands (rebuild, integrity-check) work."""
+    instance = ffi.new("char[1]")
+
+    @ffi.callback("int(void*, const char **, int, Fts5Tokenizer **)", error=SQLITE_ERROR)  # type: ignore[untyped-decorator]  # cffi's
+    def create(context: Any, arguments: Any, count: int, tokenizer: Any) -> int:
+        tokenizer[0] = ffi.cast("Fts5Tokenizer *", instance)
+        return SQLITE_OK
+
+    @ffi.callback("void(Fts5Tokenizer *)")  # type: ignore[untyped-decorator]
+    def delete(tokenizer: Any) -> None:
+        return None
+
+    @ffi.callback(  # type: ignore[untyped-decorator]
+        "int(Fts5Tokenizer *, void *, int, const char *, int, int(void*, int, const char *, int, int, int))",
+        error=SQLITE_ERROR,
+    )
+    def tokenize(tokenizer: Any, context: Any, flags: int, text: Any, length: int, token: Any) -> int:
+        for stemmed, start, end, colocated in every_language_tokens(ffi.buffer(text, length)[:]):
+            code: int = token(context, colocated, stemmed, len(stemmed), start, end)
+            if code != SQLITE_OK:
+                return code
+        return SQLITE_OK
+
+    made = ffi.new("fts5_tokenizer *", [create, delete, tokenize]), (create, delete, tokenize, instance)
+    ctypes.pythonapi.Py_IncRef(ctypes.py_object(made))
+    return made
 
 
 @cache
@@ -230,6 +310,7 @@ def register_tokenizers(connection: sqlite3.Connection) -> None:
     for language, (_, name) in STEMMED.items():
         fts5.register_tokenizer(connection, name, _fts5_tokenizer(language)[0])
         connection.create_function(f"elections_stem_{language}", 1, STEMS[language].text, deterministic=True)
+    fts5.register_tokenizer(connection, ALL_LANGUAGES[1], _every_language_tokenizer()[0])
 
 
 @hookimpl
@@ -251,23 +332,44 @@ CREATE VIRTUAL TABLE IF NOT EXISTS {table} USING fts5(
 
 
 def search_queue_sql() -> str:
-    """Triggers that queue each change to a stemmed language's article, in plain SQL that any
-    SQLite tool runs: the row, and the text the indexes hold for it (none for a new row)."""
-    languages = ", ".join(f"'{language}'" for language in STEMMED)
+    """Triggers that queue each change to an article, in plain SQL that any SQLite tool runs:
+    the row, and the text the indexes hold for it (none for a new row: no article_id)."""
     old = "old.rowid, old.lang, old.title, old.lead, old.body, old.article_id"
     columns = "article_rowid, indexed_lang, title, lead, body, article_id"
     return f"""
-CREATE TRIGGER IF NOT EXISTS search_queue_ai AFTER INSERT ON articles WHEN new.lang IN ({languages}) BEGIN
+CREATE TRIGGER IF NOT EXISTS search_queue_ai AFTER INSERT ON articles BEGIN
   INSERT INTO search_queue (article_rowid) VALUES (new.rowid);
 END;
-CREATE TRIGGER IF NOT EXISTS search_queue_au AFTER UPDATE OF title, lead, body, lang, article_id ON articles
-WHEN old.lang IN ({languages}) OR new.lang IN ({languages}) BEGIN
+CREATE TRIGGER IF NOT EXISTS search_queue_au AFTER UPDATE OF title, lead, body, lang, article_id ON articles BEGIN
   INSERT INTO search_queue ({columns}) VALUES ({old});
 END;
-CREATE TRIGGER IF NOT EXISTS search_queue_ad AFTER DELETE ON articles WHEN old.lang IN ({languages}) BEGIN
+CREATE TRIGGER IF NOT EXISTS search_queue_ad AFTER DELETE ON articles BEGIN
   INSERT INTO search_queue ({columns}) VALUES ({old});
 END;
 """
+
+
+def every_language_index_sql() -> str:
+    """articles_fts: every article's title, lead and body, in every language (issue 32)."""
+    table, tokenizer = ALL_LANGUAGES
+    return f"""
+CREATE VIRTUAL TABLE IF NOT EXISTS {table} USING fts5(
+  title, lead, body, content="articles", content_rowid='rowid', tokenize='{tokenizer}');
+"""
+
+
+def every_language_drain_sql() -> tuple[str, str]:
+    """The queued rows into articles_fts, as drain_sql does for a language: the text it
+    holds taken out (only a row that was there: one queued with its article_id), the text
+    now put in."""
+    table, _ = ALL_LANGUAGES
+    return (
+        f"""INSERT INTO {table} ({table}, rowid, title, lead, body)
+SELECT 'delete', q.article_rowid, q.title, q.lead, q.body FROM search_queue q
+WHERE q.id IN (SELECT min(id) FROM search_queue GROUP BY article_rowid) AND q.article_id IS NOT NULL""",
+        f"""INSERT INTO {table} (rowid, title, lead, body)
+SELECT a.rowid, a.title, a.lead, a.body FROM articles a WHERE a.rowid IN (SELECT article_rowid FROM search_queue)""",
+    )
 
 
 SEARCH_QUEUE_TRIGGERS = ("search_queue_ai", "search_queue_au", "search_queue_ad")

@@ -278,8 +278,9 @@ def test_status_tells_the_truth_about_the_scheduler_and_the_archive(scheduler):
     assert stopped[1] == "Last scheduled run: none yet"
     assert not stopped[2].startswith("Next scheduled run: 20")  # never a time in the past as "next"
     assert stopped[3] == f"Last runs ({scheduler.db}):"
-    row = stopped[5].split()  # id, day, time (the heading names the zone), edition, trigger, status, health, new
-    assert row[0] == "1" and row[3:8] == ["en", "manual", "ok", "healthy", "40"]
+    # id, day, time (the heading names the zone), edition, listing, trigger, status, health, new
+    row = stopped[5].split()
+    assert row[0] == "1" and row[3:9] == ["en", "given", "manual", "ok", "healthy", "40"]
     assert "Articles: 40 stored, 0 earlier versions, 0 pages pending, 0 given up" in stopped
 
 

@@ -32,7 +32,7 @@ def test_a_first_schema_database_is_upgraded_keeping_every_row(tmp_path):
     assert len(before["articles"]) == 29 and len(before["article_versions"]) == 1
 
     db = open_database(path)
-    assert schema_version(db) == SCHEMA_VERSION == 20
+    assert schema_version(db) == SCHEMA_VERSION == 21
     for table in V1_TABLES:
         assert db.execute(f"select {', '.join(columns[table])} from {table} order by 1").fetchall() == before[table]
     assert db.execute("select count(*) from article_tags").fetchone()[0] == tags
@@ -77,6 +77,7 @@ def test_search_folds_case_and_diacritics(tmp_path):
         }
     )
     db.close()
+    open_database(tmp_path / "x.db").close()  # the index catches up as the archive next opens
     assert search(tmp_path / "x.db", "oskemen") == ["a1"]
     assert search(tmp_path / "x.db", "OSKEMEN votes") == ["a1"]
 
@@ -96,9 +97,6 @@ def test_a_schema_change_that_drops_triggers_is_repaired_on_open(tmp_path):
 
     db = open_database(path)
     assert {t.name for t in db["articles"].triggers} == {
-        "articles_ai",
-        "articles_ad",
-        "articles_au",
         "articles_tags_ai",
         "articles_tags_au",
         "articles_tags_ad",
@@ -162,6 +160,7 @@ def test_search_stems_english_words_and_weighs_titles_most(tmp_path):
         ]
     )
     db.close()
+    open_database(tmp_path / "x.db").close()  # the index catches up as the archive next opens
     assert search(tmp_path / "x.db", "observer") == ["in-title", "in-body"]  # stemmed; the title first
 
 
@@ -180,6 +179,8 @@ def test_datasettes_canned_searches_take_any_phrase(tmp_path, phrase):
             "tags": "[]",
         }
     )
+    db.close()
+    db = open_database(tmp_path / "x.db")  # the index catches up with a plain write as the archive opens
     queries = yaml.safe_load((ROOT / "explore" / "metadata.yml").read_text())["databases"]["archive"]["queries"]
     for name in ("search", "phrase_per_week"):
         db.execute(queries[name]["sql"], {"phrase": phrase}).fetchall()  # no sqlite3.OperationalError
@@ -206,6 +207,8 @@ def test_the_phrase_chart_counts_matching_articles_in_every_month(tmp_path):
         ]
     ):
         db["articles"].insert({"article_id": f"a{n}", "url": "u", "title": "T", "body": body, "published_at": when})
+    db.close()
+    db = open_database(tmp_path / "x.db")  # the index catches up with a plain write as the archive opens
     assert db.execute(phrase_chart_sql(), {"phrase": "by-election"}).fetchall() == [
         ("2026-01", 1),
         ("2026-02", 1),

@@ -11,6 +11,7 @@ from urllib.parse import unquote
 import pytest
 import yaml
 
+from crawler.archive import register_tokenizers
 from explore.serve import datasette_for
 from replica.crawling import fill_archive
 
@@ -54,6 +55,7 @@ def test_the_lists_download_all_gives_every_article_shown(get):
 def test_the_searchs_download_gives_every_match_not_the_first_thousand(get, archive):
     phrase = "polling stations"
     with sqlite3.connect(archive) as db:
+        register_tokenizers(db)
         [(matches,)] = db.execute("select count(*) from articles_fts where articles_fts match ?", [f'"{phrase}"'])
     assert matches > 1000
     page = get(f"/elections/search?phrase={phrase.replace(' ', '+')}").text
