@@ -45,7 +45,24 @@ class OffSite(IgnoreRequest):
         self.target = target
 
 
-class SiteBoundsMiddleware:
+class CrawlMiddleware:
+    """A downloader middleware that the crawl's context and run state are handed to as the
+    crawl opens (crawler/signals.py, crawl_opened)."""
+
+    def __init__(self, stats: StatsCollector):
+        self.stats = stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        middleware = cls(crawler.stats)
+        crawler.signals.connect(middleware.crawl_opened, signal=crawl_opened)
+        return middleware
+
+    def crawl_opened(self, context: CrawlContext, run: RunState) -> None:
+        raise NotImplementedError
+
+
+class SiteBoundsMiddleware(CrawlMiddleware):
     """One rule about where the crawl may go, for every request it makes — the walk, re-checks,
     feeds and sitemaps, `-a url=` — and for each redirect of theirs: the site's domains, and
     exactly the scheme, host and port of the URLs the crawl was given (the crawl context's
@@ -55,17 +72,9 @@ class SiteBoundsMiddleware:
     request outside, before anything of its host (robots.txt included) is fetched, with
     OffSite to the request's errback."""
 
-    def __init__(self, stats: StatsCollector):
-        self.stats = stats
-        self.origins: set[tuple[str, str, int]] | None = None  # None: a spider with no bounds (scrapy shell)
+    origins: set[tuple[str, str, int]] | None = None  # None: a spider with no bounds (scrapy shell)
 
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> Self:
-        middleware = cls(crawler.stats)
-        crawler.signals.connect(middleware.crawl_opened, signal=crawl_opened)
-        return middleware
-
-    def crawl_opened(self, context: CrawlContext, run: object) -> None:
+    def crawl_opened(self, context: CrawlContext, run: RunState) -> None:
         self.origins = context.origins
 
     def process_request(self, request: Request) -> None:
@@ -79,20 +88,14 @@ class RobotsExcluded(IgnoreRequest):
     """A page robots.txt forbids us: the site's choice, not a failure."""
 
 
-class DoorPagesMiddleware:
+class DoorPagesMiddleware(CrawlMiddleware):
     """An article page the search for the section read as a door (RunState.door_pages) is
     the walk's answer when it asks for that article: a first run fetches each page once.
     Taken once; re-checks (dont_filter) fetch afresh."""
 
     def __init__(self, stats: StatsCollector):
-        self.stats = stats
+        super().__init__(stats)
         self.kept: dict[str, Response] = {}
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> Self:
-        middleware = cls(crawler.stats)
-        crawler.signals.connect(middleware.crawl_opened, signal=crawl_opened)
-        return middleware
 
     def crawl_opened(self, context: CrawlContext, run: RunState) -> None:
         self.kept = run.door_pages

@@ -203,15 +203,13 @@ def _unicode61() -> tuple[Any, ...]:
     return module, instance[0], connection
 
 
-def fts5_tokenizer(stems: Stems) -> tuple[Any, ...]:
-    """An FTS5 tokenizer of one language (in sqlitefts' C declarations), and what it is made
-    of, which must live as long as it. An article's text reaches the index as its stems
-    (`elections_stem_ru(body)` in the triggers), which SQLite's unicode61 splits, in C, with
-    no call back into Python per word: a query's words and the text highlight() reads are
-    stemmed here. (sqlitefts' own Python adapter called Python for every token: a Russian
-    article cost 1.39 times an English one with it; bench/cost_per_article.py.)"""
+TokenizeText = Callable[[Any, int, Any, int, Any], int]  # (context, flags, text, length, token) -> code
+
+
+def _fts5_module(tokenize_text: TokenizeText) -> tuple[Any, ...]:
+    """An FTS5 tokenizer module (in sqlitefts' C declarations) around `tokenize_text`, and
+    what it is made of, which must live as long as it."""
     instance = ffi.new("char[1]")  # what FTS5 hands back to tokenize(): these keep no state
-    splitter, splitter_instance, _ = _unicode61()
 
     # error=: a Python exception inside a callback is an SQLite error, not a silent success
     # (a search would then find nothing instead of failing).
@@ -229,16 +227,36 @@ def fts5_tokenizer(stems: Stems) -> tuple[Any, ...]:
         error=SQLITE_ERROR,
     )
     def tokenize(tokenizer: Any, context: Any, flags: int, text: Any, length: int, token: Any) -> int:
+        return tokenize_text(context, flags, text, length, token)
+
+    return ffi.new("fts5_tokenizer *", [create, delete, tokenize]), (create, delete, tokenize, instance)
+
+
+def _emit(tokens: Iterator[tuple[bytes, int, int, int]], context: Any, token: Any) -> int:
+    """Hands FTS5 each (stem, start, end, flags); stops at the first code it refuses with."""
+    for stemmed, start, end, flags in tokens:
+        code: int = token(context, flags, stemmed, len(stemmed), start, end)
+        if code != SQLITE_OK:
+            return code
+    return SQLITE_OK
+
+
+def fts5_tokenizer(stems: Stems) -> tuple[Any, ...]:
+    """An FTS5 tokenizer of one language. An article's text reaches the index as its stems
+    (`elections_stem_ru(body)` in the drain), which SQLite's unicode61 splits, in C, with no
+    call back into Python per word: a query's words and the text highlight() reads are
+    stemmed here. (sqlitefts' own Python adapter called Python for every token: a Russian
+    article cost 1.39 times an English one with it; bench/cost_per_article.py.)"""
+    splitter, splitter_instance, _ = _unicode61()
+
+    def tokenize_text(context: Any, flags: int, text: Any, length: int, token: Any) -> int:
         if flags & fts5.FTS5_TOKENIZE_DOCUMENT:  # stems already: split them as SQLite does
             split: int = splitter.xTokenize(splitter_instance, context, flags, text, length, token)
             return split
-        for stemmed, start, end in stems.tokens(ffi.buffer(text, length)[:]):
-            code: int = token(context, 0, stemmed, len(stemmed), start, end)
-            if code != SQLITE_OK:
-                return code
-        return SQLITE_OK
+        tokens = ((stemmed, start, end, 0) for stemmed, start, end in stems.tokens(ffi.buffer(text, length)[:]))
+        return _emit(tokens, context, token)
 
-    return ffi.new("fts5_tokenizer *", [create, delete, tokenize]), (create, delete, tokenize, instance)
+    return _fts5_module(tokenize_text)
 
 
 STEMS = {language: Stems(stem) for language, stem in STEMMERS.items()}
@@ -267,29 +285,11 @@ def _every_language_tokenizer() -> tuple[Any, ...]:
     """The tokenizer of articles_fts, for every connection and never freed (as
     _fts5_tokenizer's). A Python call per word, in the text too: the index reads the
     articles' own text, so that FTS5's own commands (rebuild, integrity-check) work."""
-    instance = ffi.new("char[1]")
 
-    @ffi.callback("int(void*, const char **, int, Fts5Tokenizer **)", error=SQLITE_ERROR)  # type: ignore[untyped-decorator]  # cffi's
-    def create(context: Any, arguments: Any, count: int, tokenizer: Any) -> int:
-        tokenizer[0] = ffi.cast("Fts5Tokenizer *", instance)
-        return SQLITE_OK
+    def tokenize_text(context: Any, flags: int, text: Any, length: int, token: Any) -> int:
+        return _emit(every_language_tokens(ffi.buffer(text, length)[:]), context, token)
 
-    @ffi.callback("void(Fts5Tokenizer *)")  # type: ignore[untyped-decorator]
-    def delete(tokenizer: Any) -> None:
-        return None
-
-    @ffi.callback(  # type: ignore[untyped-decorator]
-        "int(Fts5Tokenizer *, void *, int, const char *, int, int(void*, int, const char *, int, int, int))",
-        error=SQLITE_ERROR,
-    )
-    def tokenize(tokenizer: Any, context: Any, flags: int, text: Any, length: int, token: Any) -> int:
-        for stemmed, start, end, colocated in every_language_tokens(ffi.buffer(text, length)[:]):
-            code: int = token(context, colocated, stemmed, len(stemmed), start, end)
-            if code != SQLITE_OK:
-                return code
-        return SQLITE_OK
-
-    made = ffi.new("fts5_tokenizer *", [create, delete, tokenize]), (create, delete, tokenize, instance)
+    made = _fts5_module(tokenize_text)
     ctypes.pythonapi.Py_IncRef(ctypes.py_object(made))
     return made
 
