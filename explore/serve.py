@@ -12,7 +12,7 @@ from pathlib import Path
 
 import yaml
 
-from crawler.archive import ArchiveError, check_usable, open_archive
+from crawler.archive import ArchiveError, check_usable, holds_articles, open_archive
 
 HERE = Path(__file__).resolve().parent
 # The reader's first screen: 50 articles, the facets chosen in the metadata and no more.
@@ -38,6 +38,11 @@ def main() -> None:
         sys.exit(f"make explore: error: no database at {db}: run make crawl or make demo first")
     try:
         check_usable(db)
+        if not holds_articles(db):  # an empty file, say, that a mistyped sqlite-utils command made
+            sys.exit(
+                f"make explore: error: {db} holds no archive (no articles table): run make crawl, "
+                "or make demo and then make explore DB=data/demo.db"
+            )
         open_archive(db).close()  # upgrades a database made by an older version
     except ArchiveError as error:
         sys.exit(f"make explore: error: {error.reason()}")

@@ -171,6 +171,22 @@ def check_usable(location: Location) -> None:
             raise ArchiveUnusable(archive_error(error, path).reason()) from None
 
 
+def holds_articles(location: Location) -> bool:
+    """Does the file hold an archive's articles table? Opens nothing for writing, and makes
+    no file: an empty one (as a mistyped `sqlite-utils` command leaves) holds none. Raises
+    ArchiveError for a damaged one."""
+    path = archive_location(location).path
+    if not path.is_file():
+        return False
+    connection = sqlite3.connect(read_only_uri(path), uri=True)
+    try:
+        return connection.execute("select 1 from sqlite_master where name = 'articles'").fetchone() is not None
+    except sqlite3.DatabaseError as error:
+        raise archive_error(error, path) from None
+    finally:
+        connection.close()
+
+
 def read_only_uri(path: str | Path) -> str:
     """An SQLite URI that opens `path` read-only. Percent-encoded: a '#' or '?' in a folder's
     name would otherwise end the path there, and SQLite would open (and make) another file."""

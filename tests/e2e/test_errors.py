@@ -120,6 +120,20 @@ def test_explore_on_a_broken_database_is_one_line(tmp_path):
     ]
 
 
+def test_explore_on_a_file_with_no_archive_in_it_refuses_in_one_line_and_writes_nothing(tmp_path):
+    """Issue 33: a mistyped `sqlite-utils search data/elections.db …` left an empty file there,
+    and make explore served it (made it an empty archive) without a word."""
+    empty = tmp_path / "elections.db"
+    empty.touch()
+    result = run("explore/serve.py", str(empty))
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        f"make explore: error: {empty} holds no archive (no articles table): run make crawl, "
+        "or make demo and then make explore DB=data/demo.db"
+    ]
+    assert empty.stat().st_size == 0  # left as it was
+
+
 def test_scrapy_parse_reads_an_article_and_leaves_the_archive_alone(replica, tmp_path):
     db = tmp_path / "elections.db"
     article = replica.site.articles[2]

@@ -222,3 +222,20 @@ def test_the_chart_by_edition_counts_each_editions_articles_per_month(watched):
     with sqlite3.connect(watched) as db:
         counted = db.execute(chart["per-month-by-edition"]["query"]).fetchall()
     assert counted == [("2026-11", "en", 2), ("2026-11", "ru", 1)]
+
+
+def test_both_feeds_answer_valid_atom_with_no_entries_on_a_new_archive(tmp_path):
+    """Issue 33: the changes feed answered HTTP 500 ("max() arg is an empty sequence") until the
+    first change existed, and every new archive is in that state."""
+    import feedparser
+
+    from crawler.archive import open_archive
+
+    open_archive(tmp_path / "elections.db").close()
+    ds = datasette_for(tmp_path / "elections.db")
+    asyncio.run(ds.invoke_startup())
+    for feed in ("changes", "new_articles"):
+        response = asyncio.run(ds.client.get(f"/elections/{feed}.atom"))
+        assert response.status_code == 200 and response.headers["content-type"].startswith("application/xml")
+        parsed = feedparser.parse(response.text)
+        assert (parsed.get("version"), parsed.entries, parsed.bozo) == ("atom10", [], False)
