@@ -74,6 +74,7 @@ bench: $(INSTALLED)
 	$(BIN)/python bench/search_recall.py
 	$(BIN)/python bench/stemmer_scaling.py
 	$(BIN)/python bench/coverage.py
+	$(BIN)/python bench/rechecks.py
 
 # A copy of the archive, safe during a crawl: data/backups/elections-YYYY-MM-DD.db (one a day).
 backup: $(INSTALLED)

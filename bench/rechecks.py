@@ -12,6 +12,9 @@ python bench/rechecks.py
    daily runs.
 3. The median delay from an edit to its detection, by the article's age when edited: ours
    against diffengine's rule.
+4. During an election campaign (ELECTIONS_CAMPAIGNS): the same delays for an article
+   published on a campaign's first day, watched daily to 30 days after its 60 days, and the
+   re-checks of a daily run on the campaign's last day, against the same without a campaign.
 """
 
 import statistics
@@ -22,7 +25,7 @@ from pathlib import Path
 from crawler.archive import open_archive
 from crawler.clock import Clock
 from crawler.contracts import CheckOutcome
-from crawler.recheck.schedule import due_since, parse_schedule
+from crawler.recheck.schedule import Campaign, campaign_due, due_since, parse_campaigns, parse_schedule
 from crawler.setting_records import DEFAULTS
 from replica.crawling import minimum_requests
 
@@ -69,16 +72,46 @@ def requests_per_article() -> None:
     )
 
 
+# A 60-day campaign ending on the steady-state run's day (day 366), and one for the delays.
+LAST_60_DAYS = parse_campaigns({"the last 60 days": [str((START + 306 * DAY).date()), str((START + 365 * DAY).date())]})
+FROM_PUBLICATION = parse_campaigns({"60 days": [str(START.date()), str((START + 59 * DAY).date())]})
+
+
+def with_campaign(campaigns: tuple[Campaign, ...]):
+    def rule(published: datetime, checked: datetime, now: datetime) -> bool:
+        return campaign_due(published, checked, now, campaigns) is not None or ours(published, checked, now)
+
+    return rule
+
+
 def steady_state_run() -> None:
     """A year of 10 articles a day, checked by daily runs as the crawl checks them, then the
     run of day 366: the requests it adds to the day's minimum."""
+    baseline = minimum_requests(10, discovery=True)
+    due_counts = daily_rechecks(())
+    rechecks = due_counts[-1]
+    print(
+        f"steady-state daily run (10 new a day, a year of archive): {baseline + rechecks} requests, "
+        f"{rechecks} of them re-checks (a week's mean {statistics.mean(due_counts[-7:]):.0f}); "
+        f"without re-checks {baseline}: {(baseline + rechecks) / baseline:.2f}x"
+    )
+    campaign = daily_rechecks(LAST_60_DAYS)[-1]
+    print(
+        f"the same run on the last day of a 60-day campaign (ELECTIONS_CAMPAIGNS): {baseline + campaign} requests, "
+        f"{campaign} of them re-checks (ELECTIONS_RECHECK_MAX {DEFAULTS['ELECTIONS_RECHECK_MAX']}), against "
+        f"{baseline + rechecks} without the campaign: {(baseline + campaign) / (baseline + rechecks):.2f}x"
+    )
+
+
+def daily_rechecks(campaigns: tuple[Campaign, ...]) -> list[int]:
+    """The re-checks of each daily run over a year of 10 new articles a day."""
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "bench.db"
         due_counts = []
         for day in range(YEAR + 1):
             now = START + day * DAY
             with open_archive(path, clock=Clock(now)) as archive:
-                due = archive.due_for_recheck(SCHEDULE, DEFAULTS["ELECTIONS_RECHECK_MAX"], "en")
+                due = archive.due_for_recheck(SCHEDULE, DEFAULTS["ELECTIONS_RECHECK_MAX"], "en", campaigns)
                 with archive.transaction():
                     archive.save_checks(
                         [{"article_id": d.article_id, "outcome": CheckOutcome.UNCHANGED, "detail": None} for d in due],
@@ -86,13 +119,7 @@ def steady_state_run() -> None:
                     )
                     archive.save_articles([article(day, n) for n in range(10)], day)
             due_counts.append(len(due))
-    baseline = minimum_requests(10, discovery=True)
-    rechecks = due_counts[-1]
-    print(
-        f"steady-state daily run (10 new a day, a year of archive): {baseline + rechecks} requests, "
-        f"{rechecks} of them re-checks (a week's mean {statistics.mean(due_counts[-7:]):.0f}); "
-        f"without re-checks {baseline}: {(baseline + rechecks) / baseline:.2f}x"
-    )
+    return due_counts
 
 
 def article(day: int, number: int) -> dict:
@@ -108,14 +135,14 @@ def article(day: int, number: int) -> dict:
     }
 
 
-def detection_delays() -> None:
+def detection_delays(rules=(ours, diffengine), against: str = "diffengine's rule") -> None:
     buckets = {"< 1 d": (0, 1), "1–7 d": (1, 7), "7–30 d": (7, 30), "30–90 d": (30, 90), "90–365 d": (90, 365)}
     published = START + 5 * HOUR
     lines = []
     for name, (low, high) in buckets.items():
         edits = [published + low * DAY + (high - low) * DAY * step / 200 for step in range(200)]
         line = []
-        for rule in (ours, diffengine):
+        for rule in rules:
             done = checks(rule, published)
             delays = [next((c for c in done if c > edit), None) for edit in edits]
             seen = [(found - edit) / DAY for found, edit in zip(delays, edits, strict=True) if found]
@@ -123,16 +150,18 @@ def detection_delays() -> None:
         (mine, mine_seen), (theirs, theirs_seen) = line
         lines.append(
             f"  edited at {name:>8}: median {mine:6.1f} days to detection ({mine_seen:.0%} seen); "
-            f"diffengine's rule {theirs:5.1f} days ({theirs_seen:.0%}): {mine / theirs:.2f}x"
+            f"{against} {theirs:5.1f} days ({theirs_seen:.0%}): {mine / theirs:.2f}x"
         )
-    print("median delay from an edit to its detection, by the article's age when edited:")
     print("\n".join(lines))
 
 
 def main() -> None:
     requests_per_article()
     steady_state_run()
+    print("median delay from an edit to its detection, by the article's age when edited:")
     detection_delays()
+    print("the same, for an article published on a 60-day campaign's first day, with the campaign and without:")
+    detection_delays((with_campaign(FROM_PUBLICATION), ours), "without")
 
 
 if __name__ == "__main__":

@@ -8,7 +8,7 @@ from scrapy.settings import BaseSettings
 
 from crawler.clock import Clock
 from crawler.items import Article
-from crawler.recheck.schedule import parse_schedule
+from crawler.recheck.schedule import Campaign, parse_campaigns, parse_schedule
 from crawler.site.dates import start_of_local_day
 from crawler.site.editions import EDITIONS, Edition
 from crawler.site.urls import SITE_DOMAINS, is_article_url, is_on_site, origin
@@ -156,9 +156,22 @@ def check_recheck_settings(settings: BaseSettings) -> None:
     try:
         Clock.from_settings(settings)
         parse_schedule(settings.get("ELECTIONS_RECHECK_SCHEDULE"))
+        campaigns_of(settings)
     except ValueError as error:
         raise ArgumentError(str(error)) from None
     _whole_number("ELECTIONS_RECHECK_MAX", str(settings.get("ELECTIONS_RECHECK_MAX")), zero=True)
+
+
+def campaigns_of(settings: BaseSettings) -> tuple[Campaign, ...]:
+    """ELECTIONS_CAMPAIGNS; raises ValueError, in a sentence."""
+    try:
+        value = settings.getdict("ELECTIONS_CAMPAIGNS")
+    except ValueError:
+        raise ValueError(
+            'ELECTIONS_CAMPAIGNS must be a JSON object of campaigns, like {"Majilis 2023": ["2023-01-19", '
+            f'"2023-03-19"]}}, got {settings.get("ELECTIONS_CAMPAIGNS")!r}'
+        ) from None
+    return parse_campaigns(value)
 
 
 def _on_off(name: str, value: str | None) -> bool:

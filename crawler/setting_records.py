@@ -170,6 +170,15 @@ SETTINGS = (
         ("crawler/state.py",),
     ),
     Setting(
+        "ELECTIONS_CAMPAIGNS",
+        {},
+        "election campaigns, by name, their first and last day in Kazakhstan, in JSON "
+        '(`{"Majilis 2023": ["2023-01-19", "2023-03-19"]}`): an article published inside one is checked '
+        "again every day during it and for 30 days after it, first in the queue, within "
+        '`ELECTIONS_RECHECK_MAX` ([usage.md](usage.md), "Re-checks")',
+        ("crawler/arguments.py",),
+    ),
+    Setting(
         "ELECTIONS_SUBJECTS",
         "",
         "a subjects file of your own, in the form of the repository's `crawler/coverage/subjects.toml` "

@@ -16,6 +16,7 @@ from scrapy.exceptions import NotConfigured
 from scrapy.utils.defer import deferred_from_coro
 
 from crawler.archive import Archive, ArchiveError, open_archive
+from crawler.arguments import campaigns_of
 from crawler.clock import Clock
 from crawler.contracts import FinishReason, Stat
 from crawler.coverage import subjects
@@ -72,6 +73,7 @@ class CrawlState:
         self.crawler = crawler
         self.schedule = parse_schedule(crawler.settings.get("ELECTIONS_RECHECK_SCHEDULE"))
         self.recheck_max = crawler.settings.getint("ELECTIONS_RECHECK_MAX")
+        self.campaigns = campaigns_of(crawler.settings)  # ELECTIONS_CAMPAIGNS, checked by the crawl command
         self.context: CrawlContext | None = None
         self.run: RunState | None = None
 
@@ -101,5 +103,5 @@ class CrawlState:
         if arguments.refresh:  # an edition's crawl checks its own articles alone
             state.refresh = archive.recently_published(arguments.refresh, edition)
         if arguments.recheck and not arguments.url:
-            state.due = archive.due_for_recheck(self.schedule, self.recheck_max, edition)
+            state.due = archive.due_for_recheck(self.schedule, self.recheck_max, edition, self.campaigns)
         self.run.take(state)

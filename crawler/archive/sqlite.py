@@ -26,7 +26,7 @@ from crawler.archive.schema import ARTICLES, EXTRACTED, STORED_FACTS, VERSIONED
 from crawler.archive.search import register_tokenizers
 from crawler.clock import REAL, Clock
 from crawler.contracts import GONE, CheckOutcome, EventKind, FailureStatus, RunStatus, Stat, Trigger
-from crawler.recheck.schedule import Due, choose, due_since, retry_at
+from crawler.recheck.schedule import Campaign, Due, campaign_due, choose, due_since, retry_at
 from crawler.site.editions import DEFAULT
 from crawler.site.urls import listed_id
 
@@ -669,26 +669,34 @@ class Archive(CoverageQueries):
             Stat.RECHECK_RECORDED: len(checks) - outcomes[CheckOutcome.FAILED] - outcomes[CheckOutcome.EXCLUDED],
         }
 
-    def due_for_recheck(self, schedule: tuple[timedelta, ...], limit: int, edition: str) -> list[Due]:
+    def due_for_recheck(
+        self, schedule: tuple[timedelta, ...], limit: int, edition: str, campaigns: tuple[Campaign, ...] = ()
+    ) -> list[Due]:
         """The edition's stored articles a re-check is due for now (crawler/recheck/schedule.py), at most
-        `limit`: those whose re-checks never failed first, the longest overdue first. Past its
-        schedule's last point an article is never due; one whose re-checks keep failing waits
-        longer after each failure (recheck.retry_at)."""
+        `limit`: a watched campaign's articles first (due daily), then those whose re-checks never
+        failed, the longest overdue first. Past its schedule's last point an article is never
+        due but in a campaign; one whose re-checks keep failing waits longer after each failure
+        (recheck.retry_at)."""
         now, last = self.clock.now(), schedule[-1].total_seconds() / 86400
+        watched = [campaign for campaign in campaigns if campaign.watched(now)]
+        in_campaign = "".join(" or published_at >= ? and published_at < ?" for _ in watched)
         rows = self.db.execute(
             "select article_id, url, published_at, coalesce(last_checked_at, last_seen_at), etag, last_modified, "
             "coalesce(check_failures, 0), check_failed_at from articles "
-            "where julianday(coalesce(last_checked_at, last_seen_at)) < julianday(published_at) + ? and edition = ?",
-            [last, edition],
+            f"where (julianday(coalesce(last_checked_at, last_seen_at)) < julianday(published_at) + ?{in_campaign}) "
+            "and edition = ?",
+            [last, *(moment.isoformat() for c in watched for moment in (c.start, c.end)), edition],
         ).fetchall()
         due = []
         for article_id, url, published_at, checked_at, etag, last_modified, failures, failed_at in rows:
-            since = due_since(datetime.fromisoformat(published_at), datetime.fromisoformat(checked_at), now, schedule)
+            published, checked = datetime.fromisoformat(published_at), datetime.fromisoformat(checked_at)
+            campaign = campaign_due(published, checked, now, tuple(watched))
+            since = campaign[0] if campaign else due_since(published, checked, now, schedule)
             if failures and failed_at:
                 ready = retry_at(datetime.fromisoformat(failed_at), failures, schedule)
                 since = since if ready is not None and ready <= now else None
             if since:
-                due.append(Due(article_id, url, since, etag, last_modified, failures))
+                due.append(Due(article_id, url, since, etag, last_modified, failures, campaign and campaign[1]))
         return choose(due, limit)
 
     def save_delisted(self, listing_url: str, listed_ids: set[str], run_id: int | None) -> int:

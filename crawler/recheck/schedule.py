@@ -12,11 +12,21 @@ point (1 h) after the first failure, the second (6 h) after the second, and so o
 last point, not again. A crawl takes at most `ELECTIONS_RECHECK_MAX` due articles, those
 whose re-checks never failed first, the longest overdue first, after what is new: an article
 that keeps failing never heads the queue, nor starves the others.
+
+During an election campaign (`ELECTIONS_CAMPAIGNS`: named periods, Kazakhstan's days) an
+article published inside a campaign's days is due again every day, during the campaign and
+for CAMPAIGN_AFTER after it, whatever its age: an observer wants an edit to a weeks-old
+campaign piece within days. Campaign articles come first in the queue, the per-run cap still
+holds, and the decaying schedule applies to everything else.
 """
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from crawler.site.dates import start_of_local_day
 
 UNITS = {"m": timedelta(minutes=1), "h": timedelta(hours=1), "d": timedelta(days=1)}
 
@@ -56,6 +66,7 @@ class Due:
     etag: str | None = None  # the validators its last fetch was served with: a 304 costs no page
     last_modified: str | None = None
     failures: int = 0  # re-checks in a row that failed
+    campaign: str | None = None  # the campaign it is watched daily for
 
 
 def retry_at(failed_at: datetime, failures: int, schedule: Schedule) -> datetime | None:
@@ -65,5 +76,53 @@ def retry_at(failed_at: datetime, failures: int, schedule: Schedule) -> datetime
 
 
 def choose(candidates: list[Due], limit: int) -> list[Due]:
-    """The `limit` first: those that failed least, the longest overdue first."""
-    return sorted(candidates, key=lambda due: (due.failures, due.since, due.article_id))[:limit]
+    """The `limit` first: a campaign's articles, then those that failed least, the longest
+    overdue first."""
+    return sorted(candidates, key=lambda due: (due.campaign is None, due.failures, due.since, due.article_id))[:limit]
+
+
+CAMPAIGN_AFTER = timedelta(days=30)  # a campaign's articles are watched daily this long after its last day
+DAILY = timedelta(hours=20)  # "again every day": a day, less what daily runs drift by
+
+
+@dataclass(frozen=True)
+class Campaign:
+    name: str
+    start: datetime  # its first day's start in Kazakhstan, UTC
+    end: datetime  # its last day's end
+
+    def covers(self, published_at: datetime) -> bool:
+        return self.start <= published_at < self.end
+
+    def watched(self, now: datetime) -> bool:
+        return self.start <= now < self.end + CAMPAIGN_AFTER
+
+
+def parse_campaigns(value: Mapping[str, Any]) -> tuple[Campaign, ...]:
+    """{"Presidential election 2022": ["2022-09-21", "2022-11-20"]} -> its Campaigns; raises
+    ValueError, in a sentence."""
+    campaigns = []
+    for name, days in value.items():
+        try:
+            first, last = (date.fromisoformat(day) for day in days)
+            if last < first:
+                raise ValueError
+        except (TypeError, ValueError):
+            raise ValueError(
+                "ELECTIONS_CAMPAIGNS must name each campaign's first and last day, "
+                f'like {{"Majilis 2023": ["2023-01-19", "2023-03-19"]}}, got {name!r}: {days!r}'
+            ) from None
+        start, end = (datetime.fromisoformat(start_of_local_day(day)) for day in (first, last + timedelta(days=1)))
+        campaigns.append(Campaign(name, start, end))
+    return tuple(campaigns)
+
+
+def campaign_due(
+    published_at: datetime, last_checked_at: datetime, now: datetime, campaigns: tuple[Campaign, ...]
+) -> tuple[datetime, str] | None:
+    """Since when an article of a campaign being watched is due again, and the campaign:
+    a day after its last check. None for any other article."""
+    for campaign in campaigns:
+        if campaign.covers(published_at) and campaign.watched(now) and now - last_checked_at >= DAILY:
+            return last_checked_at + DAILY, campaign.name
+    return None

@@ -9,7 +9,7 @@ from crawler.archive import classify, open_archive, word_diff_html
 from crawler.arguments import ArgumentError, CrawlArguments
 from crawler.clock import Clock
 from crawler.contracts import EventKind, Stat
-from crawler.recheck.schedule import Due, choose, due_since, parse_schedule
+from crawler.recheck.schedule import Due, choose, due_since, parse_campaigns, parse_schedule
 from crawler.setting_records import DEFAULTS
 
 SCHEDULE = parse_schedule(DEFAULTS["ELECTIONS_RECHECK_SCHEDULE"])
@@ -161,3 +161,50 @@ def test_what_is_due_comes_from_the_archive_past_points_only(tmp_path):
         [due] = archive.due_for_recheck(SCHEDULE, limit=10, edition="en")
         assert (due.article_id, due.since) == ("97d5e1", published + HOUR)
         assert archive.due_for_recheck(SCHEDULE, limit=0, edition="en") == []
+
+
+CAMPAIGN = parse_campaigns({"Majilis 2026": ["2026-10-01", "2026-11-15"]})  # Kazakhstan's days
+
+
+def test_a_campaigns_articles_are_due_daily_during_it_and_thirty_days_after_first_in_the_queue(tmp_path):
+    """Issue 33: an edit to a weeks-old campaign piece was found a month late (the 30-day point)."""
+    inside = datetime(2026, 10, 20, 6, 0, tzinfo=UTC)  # 40 days old on 29 November: between its 30 and 90 d points
+    outside = datetime(2026, 9, 1, 6, 0, tzinfo=UTC)
+    with open_archive(tmp_path / "elections.db", clock=Clock(inside + 10 * DAY)) as archive, archive.transaction():
+        archive.save_articles(
+            [
+                article(article_id="c1c1c1", published_at=inside.isoformat()),
+                article(article_id="e2e2e2", published_at=outside.isoformat()),
+            ],
+            run_id=1,
+        )
+    checked_at = Clock(datetime(2026, 11, 28, 1, 0, tzinfo=UTC))  # the day before: unchanged
+    with open_archive(tmp_path / "elections.db", clock=checked_at) as archive, archive.transaction():
+        archive.save_checks([{"article_id": "c1c1c1", "outcome": "unchanged", "detail": None}], 2)
+    for day, watched in (
+        (datetime(2026, 11, 29, 1, 0, tzinfo=UTC), True),
+        (datetime(2026, 12, 16, 1, 0, tzinfo=UTC), False),
+    ):
+        with open_archive(tmp_path / "elections.db", clock=Clock(day)) as archive:
+            due = archive.due_for_recheck(SCHEDULE, limit=10, edition="en", campaigns=CAMPAIGN)
+            assert [(d.article_id, d.campaign) for d in due if d.article_id == "c1c1c1"] == (
+                [("c1c1c1", "Majilis 2026")] if watched else []  # then its 90-day point, 18 January
+            )
+            without = archive.due_for_recheck(SCHEDULE, limit=10, edition="en")
+            assert "c1c1c1" not in {d.article_id for d in without}  # its schedule alone: not due for weeks
+    # First in the queue, the cap holding: one place, the campaign's article takes it.
+    overdue = Due("e2e2e2", "u", datetime(2026, 10, 1, tzinfo=UTC))
+    fresh = Due("c1c1c1", "u", datetime(2026, 11, 28, tzinfo=UTC), campaign="Majilis 2026")
+    assert choose([overdue, fresh], 1) == [fresh]
+
+
+def test_a_campaigns_day_is_kazakhstans_and_a_bad_one_is_one_sentence():
+    [majilis] = CAMPAIGN
+    assert majilis.start == datetime(2026, 9, 30, 19, 0, tzinfo=UTC)  # 00:00 on 1 October in Astana (UTC+5)
+    assert majilis.covers(datetime(2026, 11, 15, 18, 59, tzinfo=UTC))
+    assert not majilis.covers(datetime(2026, 11, 15, 19, 0, tzinfo=UTC))  # 16 November in Astana
+    for bad in ({"x": ["2026-11-15", "2026-10-01"]}, {"x": "2026-10-01"}, {"x": ["1 October", "2026-11-15"]}):
+        with pytest.raises(ValueError, match="ELECTIONS_CAMPAIGNS must name each campaign's first and last day"):
+            parse_campaigns(bad)
+    with pytest.raises(ArgumentError, match="ELECTIONS_CAMPAIGNS must be a JSON object"):
+        CrawlArguments.parse(Settings({**DEFAULTS, "ELECTIONS_CAMPAIGNS": "[1, 2"}), {})
