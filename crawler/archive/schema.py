@@ -286,7 +286,10 @@ VIEWS = {
     "articles_list": f"""
         select rowid as article_rowid, article_id, date({LOCAL_TIME}) as published_on, published_month,
                title, coalesce(nullif(lead, ''), substr(body, 1, 400)) as summary, tags, author, url, published_at,
-               edition, lang
+               edition, lang,
+               case when removed_at is not null then 'removed'
+                    when exists (select 1 from article_events e where e.article_id = articles.article_id
+                                 and e.kind = 'edited') then 'edited' end as changed
         from articles""",
     "latest_articles": """
         select published_at, title, author, tags, url, article_id

@@ -25,6 +25,7 @@ from crawler.archive import (
     tag_counts_sql,
     word_diff_html,
 )
+from crawler.contracts import GONE, EventKind
 from crawler.coverage.measure import current_matcher, referenced_texts
 
 KAZAKHSTAN = ZoneInfo("Asia/Almaty")
@@ -199,13 +200,38 @@ def extra_template_vars(template, database, table, datasette, request):
         versions = await db.execute(ARTICLE_VERSIONS_SQL, {"article_id": article_id})
         events = await db.execute(ARTICLE_EVENTS_SQL, {"article_id": article_id})
         twins = await db.execute(ARTICLE_TWINS_SQL, {"article_id": article_id})
+        article, happened = dict(current.rows[0]), [dict(row) for row in events.rows]
         return {
             "article_twins": [dict(row) for row in twins.rows],
-            "article_events": [dict(row) for row in events.rows],
-            "article_versions": version_diffs([dict(row) for row in versions.rows], dict(current.rows[0])),
+            "article_events": happened,
+            "article_versions": version_diffs([dict(row) for row in versions.rows], article),
+            "article_state": article_state(article, happened),
         }
 
     return history
+
+
+def article_state(article: dict, events: list[dict]) -> dict:
+    """What the top of an article's page says of it (issue 33): `removal`, the event that
+    found it gone, while it is (removed_at set); `edits`, how many times its words were
+    edited, and `last_edit`, when last."""
+    gone = [event for event in events if event["kind"] in GONE]
+    edits = [event for event in events if event["kind"] == EventKind.EDITED]
+    return {
+        "removal": gone[-1] if article.get("removed_at") and gone else None,
+        "edits": len(edits),
+        "last_edit": edits[-1]["at"] if edits else None,
+    }
+
+
+def how_found(event: dict) -> str:
+    """How the removal was found, in words: "the site answered HTTP 404", "sent to …"."""
+    detail = event.get("detail") or ""
+    if event["kind"] == EventKind.WITHDRAWN:
+        return "the page keeps its title but has no text"
+    if detail.startswith("HTTP"):
+        return f"the site answered {detail}"
+    return detail
 
 
 @hookimpl
@@ -222,5 +248,9 @@ def register_facet_classes():
 @hookimpl
 def prepare_jinja2_environment(env):
     env.filters.update(
-        kazakhstan_time=kazakhstan_time, tag_names=tag_names, paragraphs=paragraphs, row_path=tilde_encode
+        kazakhstan_time=kazakhstan_time,
+        tag_names=tag_names,
+        paragraphs=paragraphs,
+        row_path=tilde_encode,
+        how_found=how_found,
     )

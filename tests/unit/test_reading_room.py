@@ -174,6 +174,22 @@ def test_an_articles_page_shows_what_happened_to_it_and_each_change_as_a_diff(ge
     assert "<strong>removed</strong>: HTTP 404" in removed and "<del>" not in removed
 
 
+def test_a_removed_article_looks_removed_and_an_edited_one_says_so_at_the_top(get_watched):
+    """Issue 33: a removed article's page opened like any other, "Read it on Kazinform ↗"
+    pointing at the 404, and "removed: HTTP 404" at the very bottom."""
+    removed = get_watched("/elections/articles/a1b2c3").text
+    banner = removed.index('<p class="removed">')
+    assert banner < removed.index("<h1>Candidate withdraws</h1>")
+    assert "the site answered HTTP 404. The archive keeps it as it was last served." in removed
+    assert "Read it on Kazinform" not in removed and "is gone from Kazinform" in removed
+    edited = get_watched("/elections/articles/97d5e1").text
+    assert "<strong>Edited 2 times</strong>" in edited and '<a href="#history">what changed</a>' in edited
+    assert edited.index('<p class="edited">') < edited.index("<h1>") and '<p class="removed">' not in edited
+    assert "Read it on Kazinform" in edited
+    plain = get_watched("/elections/articles/ru-4f2a1b9c").text
+    assert '<p class="edited">' not in plain and '<p class="removed">' not in plain
+
+
 def test_an_articles_page_shows_it_beside_its_versions_in_other_editions(get_watched):
     """Whichever page linked the other: the Russian page linked the English one, the English
     page a Kazakh one the archive does not hold."""
@@ -239,3 +255,16 @@ def test_both_feeds_answer_valid_atom_with_no_entries_on_a_new_archive(tmp_path)
         assert response.status_code == 200 and response.headers["content-type"].startswith("application/xml")
         parsed = feedparser.parse(response.text)
         assert (parsed.get("version"), parsed.entries, parsed.bozo) == ("atom10", [], False)
+
+
+def test_the_list_marks_edited_and_removed_articles_with_a_facet_to_show_only_those(get_watched):
+    result = get_watched("/elections/articles_list.json?_extra=facet_results&_shape=objects").json()
+    marks = {row["article_id"]: row["changed"] for row in result["rows"]}
+    assert marks == {"97d5e1": "edited", "a1b2c3": "removed", "ru-4f2a1b9c": None}
+    facet = {value["value"]: value["count"] for value in result["facet_results"]["changed"]["results"]}
+    assert facet == {"edited": 1, "removed": 1}
+    page = get_watched("/elections/articles_list").text
+    assert (
+        '<span class="changed removed">removed</span>' in page and '<span class="changed edited">edited</span>' in page
+    )
+    assert page.count("original&nbsp;↗") == 2  # not for the removed one: its original is a 404
