@@ -66,6 +66,45 @@ def classify(old: dict[str, Any], item: dict[str, Any]) -> Change | None:
     return Change(EventKind.EDITED, fields, added, removed)
 
 
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|\n+")  # a full stop before a space, or a line's end: not "61.2"
+
+
+def changed_text(
+    before: list[str | None], after: list[str | None], fields: tuple[str, ...] = ("title", "lead", "body")
+) -> str:
+    """An edit in words, as a feed carries it: for each field that changed, the sentences
+    taken out and those put in (the title whole), "before: «…» after: «…»"."""
+    lines = []
+    for field, old, new in zip(fields, before, after, strict=True):
+        if (old or "") == (new or ""):
+            continue
+        old_sentences, new_sentences = (
+            [s.strip() for s in _SENTENCE_END.split(text or "") if s.strip()] for text in (old, new)
+        )
+        went = [s for s in old_sentences if s not in new_sentences]
+        came = [s for s in new_sentences if s not in old_sentences]
+        lines.append(f"{field}, before: «{' '.join(went)}» after: «{' '.join(came)}»")
+    return "\n".join(lines)
+
+
+def paragraph_diff_html(before: str | None, after: str | None) -> str:
+    """A text's change, paragraph by paragraph (paragraphs: blank-line separated): unchanged
+    ones folded into a line that counts them, a changed one as its word diff, one taken out or
+    put in whole, each a <p>."""
+    old, new = (text.split("\n\n") if text else [] for text in (before, after))
+    parts = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=old, b=new, autojunk=False).get_opcodes():
+        if tag == "equal":
+            count = i2 - i1
+            parts.append(f'<p class="unchanged">… {count} paragraph{"s" if count > 1 else ""} unchanged …</p>')
+            continue
+        pairs = list(zip(old[i1:i2], new[j1:j2], strict=False)) if tag == "replace" else []
+        parts += [f"<p>{word_diff_html(a, b)}</p>" for a, b in pairs]
+        parts += [f"<p><del>{html.escape(paragraph)}</del></p>" for paragraph in old[i1 + len(pairs) : i2]]
+        parts += [f"<p><ins>{html.escape(paragraph)}</ins></p>" for paragraph in new[j1 + len(pairs) : j2]]
+    return "".join(parts)
+
+
 def word_diff_html(before: str | None, after: str | None) -> str:
     """The text after, with what was taken out struck (<del>) and what was put in marked
     (<ins>), word by word; whitespace as it was."""

@@ -299,6 +299,16 @@ VIEWS = {
         select e.at, e.kind, e.article_id, a.title, a.url, e.fields, e.words_added, e.words_removed,
                e.detail, e.run_id, e.id as event_id
         from article_events e left join articles a using (article_id) order by e.at desc, e.id desc""",
+    # Each edit with the article's texts before it and after it (the next version, or the
+    # article as it is): what the changes feed says in words (docs/schema.md).
+    "edit_texts": """
+        select v.id as version_id, v.article_id, v.run_id,
+               v.title as title_before, v.lead as lead_before, v.body as body_before,
+               coalesce(n.title, a.title) as title_after, coalesce(n.lead, a.lead) as lead_after,
+               coalesce(n.body, a.body) as body_after
+        from article_versions v join articles a using (article_id)
+        left join article_versions n on n.id = (
+            select min(id) from article_versions later where later.article_id = v.article_id and later.id > v.id)""",
     # Each article beside its versions in other editions, whichever page linked the other:
     # one row per pair and direction, the twin's title where it is stored (docs/schema.md).
     "article_translations": """

@@ -1,6 +1,8 @@
 """The reading room's Atom feeds, as a Datasette output renderer: `/elections/<query>.atom`
 for a canned query that gives `atom_id`, `atom_title`, `atom_updated` and, if it likes,
-`atom_link` and `atom_content` (explore/metadata.yml: new_articles, changes). feedgen writes
+`atom_link` and `atom_content`, or `atom_article_id` (and `atom_version_id`) for an entry that
+leads to the archive's own page of the article (at that change): a removed article's
+original is a 404 (explore/metadata.yml: new_articles, changes). feedgen writes
 the Atom. It stands in datasette-atom's place, which answered HTTP 500 ("max() arg is an
 empty sequence") for a query with no rows, as every new archive's changes feed is: a feed
 with no entries is valid Atom, updated now."""
@@ -10,6 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from datasette import hookimpl
+from datasette.utils import tilde_encode
 from datasette.utils.asgi import Response
 from feedgen.feed import FeedGenerator
 
@@ -43,7 +46,12 @@ def render_atom(
         entry.id(str(row["atom_id"]))
         entry.title(str(row["atom_title"]))
         entry.updated(row["atom_updated"])
-        if "atom_link" in columns and row["atom_link"]:
+        if "atom_article_id" in columns and row["atom_article_id"]:
+            page = datasette.urls.row(database, "articles", tilde_encode(row["atom_article_id"]))
+            version = row["atom_version_id"] if "atom_version_id" in columns else None
+            anchor = f"#version-{version}" if version else ""
+            entry.link(href=f"{request.scheme}://{request.host}{page}{anchor}")
+        elif "atom_link" in columns and row["atom_link"]:
             entry.link(href=row["atom_link"])
         if "atom_content" in columns and row["atom_content"]:
             entry.content(row["atom_content"], type="text")

@@ -21,6 +21,8 @@ from crawler.archive import (
     ARTICLE_VERSIONS_SQL,
     SUBJECT_ALIASES_SQL,
     SUBJECT_ARTICLES_SQL,
+    changed_text,
+    paragraph_diff_html,
     register_tokenizers,
     tag_counts_sql,
     word_diff_html,
@@ -131,19 +133,19 @@ def shown_value(field: str, value) -> str:
 
 def version_diffs(versions: list[dict], current: dict) -> list[dict]:
     """Each earlier version and what changed from it to the next one (the last to the article
-    as it is): the fields that differ, each as a diff, deletions struck and insertions marked."""
+    as it is): the fields that differ, each as a diff, deletions struck and insertions marked;
+    the body paragraph by paragraph, the unchanged ones folded. `id`: the version's, the
+    change's anchor on the page (#version-<id>)."""
     states = [*versions, current]
     shown = []
     for before, after in pairwise(states):
-        diffs = [
-            {
-                "field": field,
-                "html": Markup(word_diff_html(shown_value(field, before[field]), shown_value(field, after[field]))),
-            }
-            for field in SHOWN
-            if shown_value(field, before[field]) != shown_value(field, after[field])
-        ]
-        shown.append({"seen_at": before["seen_at"], "run_id": before["run_id"], "diffs": diffs})
+        diffs = []
+        for field in SHOWN:
+            old, new = shown_value(field, before[field]), shown_value(field, after[field])
+            if old != new:
+                diff = paragraph_diff_html(old, new) if field == "body" else f"<p>{word_diff_html(old, new)}</p>"
+                diffs.append({"field": field, "html": Markup(diff)})
+        shown.append({"id": before["id"], "seen_at": before["seen_at"], "run_id": before["run_id"], "diffs": diffs})
     return list(reversed(shown))  # newest change first
 
 
@@ -236,8 +238,24 @@ def how_found(event: dict) -> str:
 
 @hookimpl
 def prepare_connection(conn):
-    """The Russian and Kazakh stemmed indexes' tokenizers (crawler/archive/search.py)."""
+    """The search indexes' tokenizers (crawler/archive/search.py), and what the changes feed
+    says of an edit in words (crawler/archive/changes.py, changed_text)."""
     register_tokenizers(conn)
+    conn.create_function(
+        "elections_changed_text", 6, lambda *texts: changed_text(list(texts[:3]), list(texts[3:])), deterministic=True
+    )
+
+
+@hookimpl
+def render_cell(row, value, column, table, database, datasette):
+    """Recently changed (a query's rows, with `article_id` and `diff`): each change's title
+    opens its article's page, and `diff` the change itself there (#version-<id>)."""
+    if table is not None or column not in ("title", "diff") or not {"article_id", "diff"} <= set(row.keys()):
+        return None
+    page = datasette.urls.row(database, "articles", tilde_encode(row["article_id"]))
+    if column == "title":
+        return Markup(f'<a href="{page}">{escape(value or row["article_id"])}</a>')
+    return Markup(f'<a href="{page}#version-{value}">diff</a>') if value else None
 
 
 @hookimpl

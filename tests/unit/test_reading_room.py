@@ -219,6 +219,22 @@ def test_recently_changed_lists_each_change_newest_first_and_the_atom_feeds_carr
     assert "<title>Turnout reaches 58.9 percent</title>" in new and new.count("<entry>") == 3
 
 
+def test_every_change_leads_to_its_article_and_the_feed_carries_the_words(get_watched):
+    """Issue 33: "Recently changed" linked nothing in the archive; the feed sent a reader to
+    the original URL (a 404 for a removal) and said only `fields: ["body"] (30 words in …)`."""
+    page = get_watched("/elections/recently_changed").text
+    assert '<a href="/elections/articles/a1b2c3">Candidate withdraws</a>' in page
+    assert '<a href="/elections/articles/97d5e1#version-2">diff</a>' in page
+    article = get_watched("/elections/articles/97d5e1").text
+    assert 'id="version-2"' in article and 'id="version-1"' in article  # each change's own address
+    feed = get_watched("/elections/changes.atom").text
+    assert "body, before: «Counting begins at eight.» after: «Counting begins at nine.»" in feed
+    assert "title, before: «Turnout reaches 61.2 percent» after: «Turnout reaches 58.9 percent»" in feed
+    assert '<link href="http://localhost/elections/articles/97d5e1#version-2"/>' in feed
+    assert '<link href="http://localhost/elections/articles/a1b2c3"/>' in feed  # the archive's copy, not the 404
+    assert 'removed on 2026-12-01T06:00:00+00:00: HTTP 404. "Candidate withdraws"' in feed
+
+
 def test_the_list_names_each_articles_language_and_facets_by_edition(get_watched):
     result = get_watched("/elections/articles_list.json?_extra=facet_results").json()
     facet = result["facet_results"]["edition"]["results"]

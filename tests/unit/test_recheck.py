@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from scrapy.settings import Settings
 
-from crawler.archive import classify, open_archive, word_diff_html
+from crawler.archive import classify, open_archive, paragraph_diff_html, word_diff_html
 from crawler.arguments import ArgumentError, CrawlArguments
 from crawler.clock import Clock
 from crawler.contracts import EventKind, Stat
@@ -122,6 +122,24 @@ def test_a_diff_strikes_what_went_and_marks_what_came():
     )
     assert word_diff_html("A <b> day", "A <b> day, again") == "A &lt;b&gt; <del>day</del><ins>day, again</ins>"
     assert word_diff_html(None, "New") == "<ins>New</ins>"
+
+
+def test_a_bodys_diff_goes_paragraph_by_paragraph_the_unchanged_ones_folded():
+    """Issue 33: the body was one block, its paragraphs lost, every unchanged one in full."""
+    before = (
+        "Polls open at 7:00.\n\nTurnout was 61.2 percent.\n\nCounting begins at eight.\n\nThe CEC thanked observers."
+    )
+    after = "Polls open at 7:00.\n\nTurnout was 58.9 percent.\n\nCounting begins at eight.\n\nA recount is planned."
+    assert paragraph_diff_html(before, after) == (
+        '<p class="unchanged">… 1 paragraph unchanged …</p>'
+        "<p>Turnout was <del>61.2</del><ins>58.9</ins> percent.</p>"
+        '<p class="unchanged">… 1 paragraph unchanged …</p>'
+        "<p><del>The</del><ins>A</ins> <del>CEC</del><ins>recount</ins> <del>thanked</del><ins>is</ins> "
+        "<del>observers.</del><ins>planned.</ins></p>"
+    )
+    assert paragraph_diff_html("One.", "One.\n\nTwo & three.") == (
+        '<p class="unchanged">… 1 paragraph unchanged …</p><p><ins>Two &amp; three.</ins></p>'
+    )
 
 
 def article(**fields) -> dict:
