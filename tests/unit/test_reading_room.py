@@ -4,6 +4,7 @@ server. What a reader downloads is every row, and the facets count from the inde
 import asyncio
 import csv
 import io
+import re
 import sqlite3
 from pathlib import Path
 from urllib.parse import unquote
@@ -284,3 +285,23 @@ def test_the_list_marks_edited_and_removed_articles_with_a_facet_to_show_only_th
         '<span class="changed removed">removed</span>' in page and '<span class="changed edited">edited</span>' in page
     )
     assert page.count("original&nbsp;↗") == 2  # not for the removed one: its original is a 404
+
+
+def test_a_feed_answers_one_question_a_phrase_a_tag_or_an_edition_and_the_search_shows_its_feeds(get_watched):
+    """Issue 33: a journalist subscribes to the story, not the site."""
+
+    def titles(path: str) -> list[str]:
+        return re.findall(r"<title>([^<]*)</title>", get_watched(path).text)[1:]  # the feed's own title aside
+
+    assert titles("/elections/new_articles.atom?phrase=withdraws") == ["Candidate withdraws"]
+    assert titles("/elections/new_articles.atom?phrase=явки") == ["Явка составила 61,2%"]  # in all its forms
+    assert titles("/elections/new_articles.atom?edition=ru") == ["Явка составила 61,2%"]
+    every = {"Turnout reaches 58.9 percent", "Candidate withdraws", "Явка составила 61,2%"}  # all tagged CEC
+    assert set(titles("/elections/new_articles.atom?tag=CEC")) == every
+    assert len(titles("/elections/new_articles.atom?tag=Nothing")) == 0
+    assert titles("/elections/changes.atom?phrase=withdraws") == ["removed: Candidate withdraws"]
+    assert len(titles("/elections/changes.atom")) == 3  # no question: every change
+    search = get_watched("/elections/search?phrase=Курултай").text
+    assert (
+        '<a href="/elections/new_articles.atom?phrase=%D0%9A' in search and "/elections/changes.atom?phrase=" in search
+    )
