@@ -33,7 +33,8 @@ def metadata_for(database: str) -> dict:
 def main() -> None:
     if len(sys.argv) < 2:
         sys.exit(__doc__.splitlines()[0])
-    db, options = Path(sys.argv[1]), sys.argv[2:]
+    # From where it is typed: archive_location() would take a relative path from the project's root.
+    db, options = Path(sys.argv[1]).resolve(), sys.argv[2:]
     if not db.exists():
         sys.exit(f"make explore: error: no database at {db}: run make crawl or make demo first")
     try:

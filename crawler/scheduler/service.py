@@ -239,7 +239,16 @@ def schedule(
         misfire_grace_time=int(misfire_grace),
         next_run_time=missed if missed and missed <= datetime.now(UTC) else undefined,
     )
-    stop_on_signals(lambda: scheduler.shutdown(wait=False))
+    stopping = threading.Event()
+
+    def stop() -> None:
+        # A signal may come while the runs no scheduler watched are reported, before the
+        # scheduler starts: it then does not start (apscheduler refuses to shut down what has not).
+        stopping.set()
+        if scheduler.running:
+            scheduler.shutdown(wait=False)
+
+    stop_on_signals(stop)
     logger.info("Scheduler started: cron %s (%s), job store %s", trigger, trigger.timezone, jobstore_url)
     record_state(
         data_dir,
@@ -254,7 +263,8 @@ def schedule(
     watch = ClockWatch(lambda jump: clock_moved(scheduler, trigger, jump))
     watch.start()
     try:
-        scheduler.start()
+        if not stopping.is_set():
+            scheduler.start()
     finally:
         watch.stop()
         record_state(data_dir, pid=None, stopped_at=utc_now())
