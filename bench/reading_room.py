@@ -18,7 +18,7 @@ from pathlib import Path
 
 import yaml
 
-from crawler.archive import tag_counts_sql
+from crawler.archive import register_tokenizers, tag_counts_sql
 from explore.serve import datasette_for
 from replica.crawling import fill_archive
 
@@ -91,6 +91,7 @@ def main() -> None:
         fill_archive(path, args.articles)
         pages = page_seconds(path)
         db = sqlite3.connect(path)
+        register_tokenizers(db)  # articles_fts stems every language (crawler/archive/search.py)
         ratios = {}
         for name in OURS:
             baseline = best_of_three(lambda name=name: db.execute(BASELINES[name], {"phrase": PHRASE}).fetchall())

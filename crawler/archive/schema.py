@@ -289,7 +289,8 @@ VIEWS = {
                edition, lang,
                case when removed_at is not null then 'removed'
                     when exists (select 1 from article_events e where e.article_id = articles.article_id
-                                 and e.kind = 'edited') then 'edited' end as changed
+                                 and e.kind = 'edited') then 'edited' end as changed,
+               body
         from articles""",
     "latest_articles": """
         select published_at, title, author, tags, url, article_id
