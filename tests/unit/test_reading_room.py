@@ -252,9 +252,15 @@ def test_the_list_names_each_articles_language_and_facets_by_edition(get_watched
 def test_the_chart_by_edition_counts_each_editions_articles_per_month(watched):
     metadata = yaml.safe_load((Path(__file__).parents[2] / "explore" / "metadata.yml").read_text())
     chart = metadata["plugins"]["datasette-dashboards"]["articles-per-month-by-edition"]["charts"]
+    from datasette_dashboards import replace_opts_in_query
+
+    query = chart["per-month-by-edition"]["query"]
+    period = {"date_start": "2026-12-01", "date_end": "2026-12-31"}  # issue 33: a chart for a period
     with sqlite3.connect(watched) as db:
-        counted = db.execute(chart["per-month-by-edition"]["query"]).fetchall()
+        counted = db.execute(replace_opts_in_query(query, {})).fetchall()
+        in_december = db.execute(replace_opts_in_query(query, period), period).fetchall()
     assert counted == [("2026-11", "en", 2), ("2026-11", "ru", 1)]
+    assert in_december == []  # nothing was published then
 
 
 def test_both_feeds_answer_valid_atom_with_no_entries_on_a_new_archive(tmp_path):
@@ -331,3 +337,15 @@ def page_link(page: str, css_class: str) -> str:
     start = page.index(f'class="{css_class}"')
     href = page.rindex('href="', 0, start) + len('href="')
     return page[href : page.index('"', href)].replace("&amp;", "&")
+
+
+def test_the_list_takes_a_period_kept_in_the_address_and_its_downloads_keep_it(get_watched):
+    """Issue 33: the list, the charts and the downloads could not be narrowed to a campaign."""
+    page = get_watched("/elections/articles_list?published_on__gte=2026-11-29&published_on__lte=2026-11-29").text
+    assert (
+        'name="published_on__gte" value="2026-11-29"' in page and 'name="published_on__lte" value="2026-11-29"' in page
+    )
+    rows = csv_rows(get_watched(link(page, "download-all")))
+    assert len(rows) == 3 and {row["published_on"] for row in rows} == {"2026-11-29"}
+    later = get_watched("/elections/articles_list?published_on__gte=2026-12-01").text
+    assert '<p class="zero-results">0 records</p>' in later
