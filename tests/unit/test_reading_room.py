@@ -349,3 +349,34 @@ def test_the_list_takes_a_period_kept_in_the_address_and_its_downloads_keep_it(g
     assert len(rows) == 3 and {row["published_on"] for row in rows} == {"2026-11-29"}
     later = get_watched("/elections/articles_list?published_on__gte=2026-12-01").text
     assert '<p class="zero-results">0 records</p>' in later
+
+
+def test_a_feed_follows_one_subject(tmp_path):
+    """Issue 33's feeds per question, for a subject (issue 30's, as subject_mentions has them)."""
+    from crawler.archive import open_archive
+
+    path = tmp_path / "elections.db"
+    base = {"body": "Text.", "published_at": "2026-11-29T05:00:00+00:00", "tags": []}
+    with open_archive(path) as archive, archive.transaction():
+        archive.save_articles(
+            [
+                {
+                    **base,
+                    "article_id": "a1a1a1",
+                    "url": "https://qazinform.com/news/a-a1a1a1",
+                    "title": "Tokayev votes",
+                },
+                {
+                    **base,
+                    "article_id": "b2b2b2",
+                    "url": "https://qazinform.com/news/b-b2b2b2",
+                    "title": "Rain in Astana",
+                },
+            ],
+            run_id=None,
+        )
+        archive.save_mentions({"a1a1a1": [{"article_id": "a1a1a1", "subject_id": "tokayev", "mentions": 1}]})
+    ds = datasette_for(path)
+    asyncio.run(ds.invoke_startup())
+    feed = asyncio.run(ds.client.get("/elections/new_articles.atom?subject=tokayev")).text
+    assert re.findall(r"<title>([^<]*)</title>", feed)[1:] == ["Tokayev votes"]
