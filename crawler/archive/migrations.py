@@ -290,8 +290,6 @@ def ensure_derived(db: Database) -> None:
     in step with `articles`. A schema change can drop triggers (sqlite-utils' transform()
     does, silently): whatever is missing is created again and its index rebuilt from the
     tables. Cheap when all is in place, so it runs on every open."""
-    # enable_fts() with replace=True recreates and repopulates the index when its table or
-    # triggers are not as asked, and does nothing when they are.
     tag_triggers = {"articles_tags_ai", "articles_tags_au", "articles_tags_ad"}
     if not tag_triggers <= {trigger.name for trigger in db.table("articles").triggers}:
         with db.atomic():
@@ -329,7 +327,8 @@ def ensure_stemmed_indexes(db: Database) -> None:
         db.executescript(search_queue_sql())
     for language in stale:
         db.executescript(stemmed_index_sql(language))  # a script commits: outside the transaction
-    db.executescript(every_language_index_sql())
+    if every not in db.table_names():
+        db.executescript(every_language_index_sql())
     with db.atomic():
         drain_search_queue(db, [language for language in STEMMED if language not in stale], every=not every_stale)
         if every_stale:

@@ -120,9 +120,9 @@ def kazakh_stem(word: str) -> str:
 
 
 STEMMERS: dict[str, Callable[[str], str]] = {"ru": russian_stem, "kk": kazakh_stem}
-# The stemmed indexes, language -> (table, tokenizer): one for every edition's language but
-# English, which articles_fts stems (porter), holding every article besides with its words
-# unstemmed (crawler/site/editions.py; a test holds the two lists together).
+# The stemmed indexes of one language each, language -> (table, tokenizer): one for every
+# edition's language but English (crawler/site/editions.py; a test holds the two lists
+# together). articles_fts holds every article, in every language, besides.
 STEMMED = {language: (f"articles_search_{language}", f"elections_{language}") for language in STEMMERS}
 # What built each language's index, recorded with it (search_stemmers): a change here, or in
 # the package's version, rebuilds the index. Raise a rule's number with any change to its code.
@@ -165,6 +165,8 @@ class Stems(dict[str, str]):
         self.stem = stem
 
     def __missing__(self, word: str) -> str:
+        if len(self) > _CACHED_WORDS:  # a bound on what is remembered, whoever asks
+            self.clear()
         found = self[word] = self.stem(word) if len(word) <= MAX_STEMMED else word
         return found
 
@@ -172,20 +174,25 @@ class Stems(dict[str, str]):
         """The text as its stems, a space between them: what the index is given to split."""
         if not text:
             return text
-        if len(self) > _CACHED_WORDS:
-            self.clear()
         words = _WORD_RUNS.findall(unicodedata.normalize("NFC", text).lower().replace("_", " "))
         return " ".join(map(self.__getitem__, words))
 
     def tokens(self, data: bytes) -> Iterator[tuple[bytes, int, int]]:
         """Each word's stem as UTF-8, with the word's byte offsets in `data`: a query's words,
         or an article's for highlight() and snippet()."""
-        text, position, offset = data.decode(errors="replace"), 0, 0
-        for match in _WORDS.finditer(text):
-            offset += len(text[position : match.start()].encode())
-            word = match.group()
-            start, offset, position = offset, offset + len(word.encode()), match.end()
-            yield self[unicodedata.normalize("NFC", word).lower()].encode(), start, offset
+        for word, start, end in words_at(data):
+            yield self[word].encode(), start, end
+
+
+def words_at(data: bytes) -> Iterator[tuple[str, int, int]]:
+    """Each word of UTF-8 `data`, as the stemmers take it (NFC, lower case), with its byte
+    offsets in `data`."""
+    text, position, offset = data.decode(errors="replace"), 0, 0
+    for match in _WORDS.finditer(text):
+        offset += len(text[position : match.start()].encode())
+        word = match.group()
+        start, offset, position = offset, offset + len(word.encode()), match.end()
+        yield unicodedata.normalize("NFC", word).lower(), start, offset
 
 
 @cache
@@ -266,18 +273,14 @@ ENGLISH_STEMS = Stems(english_stem)
 def every_language_tokens(data: bytes) -> Iterator[tuple[bytes, int, int, int]]:
     """(stem, start, end, flags) of each word: a Cyrillic word's Russian stem and, where
     it differs, its Kazakh stem colocated (FTS5_TOKEN_COLOCATED); any other word's English."""
-    text, position, offset = data.decode(errors="replace"), 0, 0
-    for match in _WORDS.finditer(text):
-        offset += len(text[position : match.start()].encode())
-        word = unicodedata.normalize("NFC", match.group()).lower()
-        start, offset, position = offset, offset + len(match.group().encode()), match.end()
+    for word, start, end in words_at(data):
         if _CYRILLIC.search(word):
             russian, kazakh = STEMS["ru"][word], STEMS["kk"][word]
-            yield russian.encode(), start, offset, 0
+            yield russian.encode(), start, end, 0
             if kazakh != russian:
-                yield kazakh.encode(), start, offset, fts5.FTS5_TOKEN_COLOCATED
+                yield kazakh.encode(), start, end, fts5.FTS5_TOKEN_COLOCATED
         else:
-            yield ENGLISH_STEMS[word].encode(), start, offset, 0
+            yield ENGLISH_STEMS[word].encode(), start, end, 0
 
 
 @cache
