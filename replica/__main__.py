@@ -85,6 +85,13 @@ def main() -> None:
         help="where the site links to the section: its menu (default), only the site map page, the tags page, or none",
     )
     parser.add_argument(
+        "--election-tags",
+        type=int,
+        default=0,
+        help="that many per-election tags whose listings the site serves, two articles in three filed "
+        "under one (default 0: no tag link leads to a listing)",
+    )
+    parser.add_argument(
         "--editions",
         action="store_true",
         help="serve the Russian and Kazakh editions too, under /ru/ and /kz/ (a third as many articles "
@@ -95,7 +102,14 @@ def main() -> None:
     start.add_argument("--maintenance", action="store_true", help="start with every page a maintenance page")
     args = parser.parse_args()
     other_news = args.other_news if args.other_news is not None else (args.articles if args.section_at == "none" else 0)
-    site = ReplicaSite(args.articles, args.seed, surge=args.surge, section_at=args.section_at, other_news=other_news)
+    site = ReplicaSite(
+        args.articles,
+        args.seed,
+        surge=args.surge,
+        section_at=args.section_at,
+        other_news=other_news,
+        election_tags=args.election_tags,
+    )
     if args.challenge or args.maintenance:
         commands(site)["challenge" if args.challenge else "maintenance"][1]()
     editions: tuple[ReplicaSite, ...] = ()

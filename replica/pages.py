@@ -8,6 +8,7 @@ and stored copies show, with our own texts."""
 import json
 import random
 import re
+import zlib
 from dataclasses import replace
 from email.utils import format_datetime
 from html import escape
@@ -295,7 +296,7 @@ def current_article(article: ReplicaArticle, articles: list[ReplicaArticle], bas
     author = f'<div class="article__author">{escape(article.author)}</div>' if article.author else ""
     tags = ""
     if article.tags:
-        links = "".join(f'<a href="/tags/{slugify(t)}">{escape(t)}</a>' for t in article.tags)
+        links = "".join(f'<a href="{tag_path(t)}">{escape(t)}</a>' for t in article.tags)
         tags = f'<div class="article__tags">{links}</div>'
     time_tag = "div" if article.variant else "span"
     date_line = f'<{time_tag} class="article__time">{gmt_line(article)}</{time_tag}>'
@@ -439,7 +440,7 @@ def header_2026(section_in_menu: bool = True, edition: ReplicaEdition = ENGLISH,
     menu = others[:2] + ([(edition.section, LISTING_PATH)] if section_in_menu else []) + others[2:]
     items = "".join(f'<li class="menu__item"><a href="{path}">{escape(name)}</a></li>' for name, path in menu)
     return f"""<header class="header"><a class="logo" href="/">Qazinform</a>
-<nav class="menu"><ul>{items}<li class="menu__item"><a href="/tag/referendum-2026_t7">Referendum 2026</a></li></ul></nav>
+<nav class="menu"><ul>{items}<li class="menu__item"><a href="{tag_path("Referendum 2026")}">Referendum 2026</a></li></ul></nav>
 {switcher}
 </header>"""
 
@@ -477,8 +478,30 @@ def footer_2026(edition: ReplicaEdition = ENGLISH) -> str:
     return (
         f'<footer class="footer"><a href="/about">About us</a> <a href="/contacts">Contacts</a> '
         f'<a href="{SITE_MAP_PATH}">{edition.site_map}</a> <a href="{TAGS_PATH}">{edition.tags_page}</a> '
-        '<a href="/tag/kurultai-2026_t9">Kurultai 2026</a></footer>'
+        f'<a href="{tag_path("Kurultai 2026")}">Kurultai 2026</a></footer>'
     )
+
+
+def tag_path(name: str) -> str:
+    """A tag's listing, as the site writes it since 2023: /tag/<slug>_t<digits>, the same
+    number wherever the tag is linked."""
+    return f"/tag/{slugify(name) or 'x'}_t{zlib.crc32(name.encode()) % 900 + 100}"
+
+
+# The tags the chrome links to (the menu's, the footer's, the tags page's), in every edition.
+CHROME_TAGS = ["Referendum 2026", "Kurultai 2026", "Election commission"]
+
+
+def tag_page(articles: list[ReplicaArticle], name: str, page: int, edition: ReplicaEdition) -> str:
+    """A tag's listing in the 2026 design: the articles filed under it, newest first."""
+    entries = listing_entries(articles, page, False)
+    return listing_page_2026(entries, articles, False, tag_path(name), name, edition)
+
+
+def unwalkable_tags(html: str) -> str:
+    """The page with its tag links in an older form (/tags/<slug>), no listing a crawl can
+    walk: a site whose tags list nothing (ReplicaSite's election_tags=0)."""
+    return re.sub(r'href="/tag/([^"/]*?)_t\d+"', r'href="/tags/\1"', html)
 
 
 def unlinked_section(html: str) -> str:
@@ -503,8 +526,12 @@ def site_map_page(with_section: bool, edition: ReplicaEdition = ENGLISH) -> str:
 def tags_page(with_section: bool, edition: ReplicaEdition = ENGLISH) -> str:
     """The page the footer calls "Tags": a tag listing each, the section's as a tag where it is."""
     words = edition.words["tags"]
-    tags = [(tag, f"/tag/{slugify(tag) or 'x'}_t{n}") for n, tag in enumerate(words, start=1)]
-    tags += [(f"{edition.section} 2026", LISTING_PATH)] if with_section else [("Election commission", "/tag/cec_t99")]
+    tags = [(tag, tag_path(tag)) for tag in dict.fromkeys([*words, *edition.words["election_tags"]])]
+    tags += (
+        [(f"{edition.section} 2026", LISTING_PATH)]
+        if with_section
+        else [("Election commission", tag_path("Election commission"))]
+    )
     items = " ".join(f'<a class="tag" href="{path}">{escape(name)}</a>' for name, path in tags)
     return f"""<!DOCTYPE html>
 <html lang="{edition.lang}"><head><meta charset="utf-8"><title>{edition.tags_page} | {edition.site_name}</title></head><body>
@@ -715,7 +742,7 @@ def redesign2026_article(article: ReplicaArticle, articles: list[ReplicaArticle]
     if article.tags:
         blocks.append(
             '<div class="article__tags">'
-            + "".join(f'<a href="/tag/{slugify(t)}_t{n}">{escape(t)}</a>' for n, t in enumerate(article.tags, start=1))
+            + "".join(f'<a href="{tag_path(t)}">{escape(t)}</a>' for t in article.tags)
             + "</div>"
         )
     datetime_attr = (

@@ -49,6 +49,7 @@ class ReplicaSite:
         section_at: str = "menu",
         other_news: int = 0,
         edition: ReplicaEdition = ENGLISH,
+        election_tags: int = 0,
     ):
         """`defects` maps an article's position in the listing (0 = newest) to one of
         pages.DEFECTS. `noisy_listing` adds to every listing page what is not an article
@@ -61,7 +62,10 @@ class ReplicaSite:
         `other_news`: that many articles of other sections over the same years, hard
         negatives among them (content.OTHER_TOPICS), which only the all-news feed
         (pages.ALL_NEWS_PATH) lists with the section's. `edition`: the edition it is
-        (replica/editions.py), served under its prefix by ReplicaServer."""
+        (replica/editions.py), served under its prefix by ReplicaServer. `election_tags`:
+        that many per-election tags (the edition's words["election_tags"]) whose listings the
+        site serves (pages.tag_path), two articles in three filed under one of them, every
+        fourth of those under both; with 0, no tag link leads to a listing."""
         if listing_design not in pages.LISTING_DESIGNS:
             raise ValueError(f"unknown listing design {listing_design!r}; known: {', '.join(pages.LISTING_DESIGNS)}")
         self.seed = seed
@@ -82,7 +86,8 @@ class ReplicaSite:
         self.other_news: list[ReplicaArticle] = (
             self.generator.other_news(other_news, archive[0].published, archive[-1].published) if other_news else []
         )
-        self._set_articles(archive)
+        self.election_tags = edition.words["election_tags"][:election_tags]
+        self._set_articles([self._filed(n, a) for n, a in enumerate(archive)])
         self.defects = {self.articles[n].article_id: defect for n, defect in (defects or {}).items()}
         self._set_articles(
             [  # an impossible time shows on the article's card too
@@ -118,6 +123,24 @@ class ReplicaSite:
             path: a for a in [*articles, *self.other_news, *self.unlisted] for path in [a.path, *a.amp_paths]
         }
         self.articles = articles
+
+    def _filed(self, position: int, article: ReplicaArticle) -> ReplicaArticle:
+        """The article with the per-election tags it is filed under (election_tags)."""
+        names = self.election_tags
+        if not names or position % 3 == 2:
+            return article
+        filed = [names[position % len(names)], *([names[(position + 1) % len(names)]] if position % 4 == 0 else [])]
+        return replace(article, tags=list(dict.fromkeys([*article.tags, *filed])))
+
+    def tagged(self, name: str) -> list[ReplicaArticle]:
+        """A tag's listing: every article filed under it, listed in the section or not, newest first."""
+        everything = [*self.articles, *self.unlisted, *self.other_news]
+        return sorted([a for a in everything if name in a.tags], key=lambda a: a.published, reverse=True)
+
+    def tag_names(self) -> list[str]:
+        """Every tag the site links to."""
+        words = self.edition.words
+        return [*words["tags"], *words["election_tags"], *pages.CHROME_TAGS]
 
     def all_news(self) -> list[ReplicaArticle]:
         """The all-news feed: the section's articles and the others, newest first."""
@@ -156,7 +179,7 @@ class ReplicaSite:
 
     def publish(self, count: int) -> list[ReplicaArticle]:
         """`count` new articles, newer than any before, on top of the listing."""
-        new = self.generator.later(count, after=self.articles[0].published)
+        new = [self._filed(n, a) for n, a in enumerate(self.generator.later(count, after=self.articles[0].published))]
         self._set_articles(new + self.articles)
         return new
 
@@ -301,6 +324,13 @@ class ReplicaSite:
         )
 
     def _answer(self, parts, base_url: str, listing_fault: Fault | None = None) -> Reply:
+        reply = self._page(parts, base_url, listing_fault)
+        if self.election_tags or b'href="/tag/' not in reply.body:
+            return reply
+        text = pages.unwalkable_tags(reply.body.decode("utf-8", "surrogateescape"))
+        return replace(reply, body=text.encode("utf-8", "surrogateescape"))
+
+    def _page(self, parts, base_url: str, listing_fault: Fault | None = None) -> Reply:
         html = "text/html; charset=utf-8"
         if parts.path == "/robots.txt":
             disallowed = "".join(f"\nDisallow: {path}" for path in self.disallowed)
@@ -308,12 +338,13 @@ class ReplicaSite:
             return Reply(200, "text/plain; charset=utf-8", robots.encode())
         if parts.path in self.channel_paths:
             return Reply(200, "application/xml; charset=utf-8", self.channel_paths[parts.path](base_url).encode())
-        if parts.path == "/":
-            return Reply(200, html, pages.home_page(self.articles, self.section_at == "menu", self.edition).encode())
-        if parts.path == pages.SITE_MAP_PATH:
-            return Reply(200, html, pages.site_map_page(self.section_at == "site map", self.edition).encode())
-        if parts.path == pages.TAGS_PATH:
-            return Reply(200, html, pages.tags_page(self.section_at == "tags", self.edition).encode())
+        chrome = {
+            "/": lambda: pages.home_page(self.articles, self.section_at == "menu", self.edition),
+            pages.SITE_MAP_PATH: lambda: pages.site_map_page(self.section_at == "site map", self.edition),
+            pages.TAGS_PATH: lambda: pages.tags_page(self.section_at == "tags", self.edition),
+        }
+        if parts.path in chrome:
+            return Reply(200, html, chrome[parts.path]().encode())
         if parts.path == pages.ALL_NEWS_PATH:
             text = pages.all_news_page(
                 self.all_news(), listing_page_number(parts.query), self.section_at == "menu", self.edition
@@ -321,6 +352,10 @@ class ReplicaSite:
             return Reply(200, html, text.encode())
         if parts.path == pages.LISTING_PATH:
             text = self._listing_page(listing_page_number(parts.query), listing_fault)
+            return Reply(200, html, text.encode())
+        tag = next((name for name in self.tag_names() if pages.tag_path(name) == parts.path), None)
+        if tag is not None and self.election_tags:
+            text = pages.tag_page(self.tagged(tag), tag, listing_page_number(parts.query), self.edition)
             return Reply(200, html, text.encode())
         if parts.path in self.removed:
             return removal_reply(self.removed[parts.path])
