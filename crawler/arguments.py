@@ -214,6 +214,7 @@ def check_topic_settings(settings: BaseSettings, site: Site) -> None:
     if not path.startswith("/"):
         raise ArgumentError(f"ELECTIONS_ALL_NEWS_PATH must be a path on the site, starting with /, got {path!r}")
     _whole_number("ELECTIONS_TOPIC_FIRST_DAYS", str(settings.get("ELECTIONS_TOPIC_FIRST_DAYS")), MAX_REFRESH_DAYS)
+    _whole_number("ELECTIONS_TAG_QUIET_DAYS", str(settings.get("ELECTIONS_TAG_QUIET_DAYS")), MAX_REFRESH_DAYS)
 
 
 def check_health_settings(settings: BaseSettings) -> None:

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from crawler.contracts import FinishReason, Layout, Stat
+from crawler.site.layouts.home import ELECTION_TAG
 
 
 @dataclass(frozen=True)
@@ -141,10 +142,13 @@ def section_not_found(e: Evidence) -> Iterator[str]:
 def section_lost(e: Evidence) -> Iterator[str]:
     """Once: the next run's last search is the feed's."""
     if e.stats.get(Stat.SECTION_LOST):
-        yield (
-            f"the section is lost: its listing ({e.stats[Stat.SECTION_LOST]}) is behind no door now; this run "
-            "walked the all-news feed instead, keeping what the topic rule selects (docs/topic-rule.md)"
+        instead = (
+            "the election tags alone"
+            if e.run.get("listing_found_by") == ELECTION_TAG
+            else "the all-news feed instead, keeping what the topic rule selects (docs/topic-rule.md)"
         )
+        lost = e.stats[Stat.SECTION_LOST]
+        yield f"the section is lost: its listing ({lost}) is behind no door now; this run walked {instead}"
 
 
 def unwritable(e: Evidence) -> Iterator[str]:

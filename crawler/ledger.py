@@ -17,7 +17,7 @@ from crawler.crawl.run import RunState
 from crawler.health import HealthPolicy, health_problems, unaccounted_articles
 from crawler.signals import archive_opened, crawl_opened
 from crawler.state import stop_unwritable
-from crawler.walk import LISTING_ENDS, is_gapless
+from crawler.walk import LISTING_ENDS, Walk, is_gapless
 
 logger = logging.getLogger(__name__)
 
@@ -109,9 +109,12 @@ class RunLedger:
         problems = health_problems(run, stats, coverage, self.policy)
         run.update(healthy=int(not problems), health_problems="; ".join(problems) or None)
         delisted = 0
+        unbroken = walk_unbroken(run["finish_reason"], run, stats)
+        walks = [walk_row(self.run_id, walk, unbroken) for walk in self.run.walks if not walk.main] if self.run else []
         with self.archive.transaction():
             if run["listing_complete"] and run.get("start_url") and self.run:  # every card of the listing read
                 delisted = self.archive.save_delisted(run["start_url"], self.run.listed_ids, self.run_id)
+            self.archive.save_listing_walks(walks)
             self.archive.finish_run(self.run_id, run)
         if delisted:
             self.crawler.stats.set_value(Stat.DELISTED, delisted)
@@ -133,6 +136,21 @@ def walk_unbroken(reason: str, counts: dict[str, Any], stats: dict[str, Any]) ->
         and not stats.get("spider_exceptions/count")
         and not unaccounted_articles(counts, stats)
     )
+
+
+def walk_row(run_id: int, walk: Walk, unbroken: bool) -> dict[str, Any]:
+    """A walk beside the run's listing (an election tag's), as listing_walks keeps it."""
+    return {
+        "run_id": run_id,
+        "listing_url": walk.listing_url,
+        "name": walk.name,
+        "found_by": walk.found_by,
+        "listing_pages": len(walk.pages),
+        "walk_stop": walk.stop and str(walk.stop),
+        "walk_top_ids": json.dumps(walk.top_ids),
+        "newest_card_at": walk.newest_at,
+        "gapless": int(is_gapless(walk.stop, unbroken)),
+    }
 
 
 def run_counts(stats: dict[str, Any], reason: str) -> dict[str, Any]:

@@ -76,6 +76,13 @@ SETTINGS = (
         ("crawler/crawl/context.py", "crawler/arguments.py"),
     ),
     Setting(
+        "ELECTIONS_TAG_QUIET_DAYS",
+        60,
+        "an election tag whose newest card is older than this many days when a run last walked it is walked "
+        "again by `mode=full` runs only (the weekly safety net), or when a page the run reads links to it",
+        ("crawler/crawl/context.py", "crawler/arguments.py"),
+    ),
+    Setting(
         "ELECTIONS_SECOND_CHANNEL",
         True,
         "after the walk, read the sitemaps robots.txt names and the feeds: fetch what the walk missed, or "

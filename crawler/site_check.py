@@ -47,6 +47,7 @@ class SiteCheck(scrapy.Spider):
         self.report = report
         self.problems: list[str] = []
         self.articles_to_read: list[str] = []
+        self.election_tags: dict[str, str] = {}  # seen behind the doors: URL -> name
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
@@ -171,12 +172,17 @@ class SiteCheck(scrapy.Spider):
         if not isinstance(response, TextResponse):
             self.problem(f"the home page {response.url} is no HTML page")
             return
-        search = SectionSearch(response, self.context.site.section, self, self.report, every_door=True)
+        search = SectionSearch(
+            response, self.context.site.section, self, self.report, every_door=True, tags=self.election_tags
+        )
         yield from search.next_door()
 
     def section_found(self, door: str, url: str) -> Iterator[scrapy.Request]:
-        self.report(f"make crawl would use the {door}: {url}")
+        self.report(f"make crawl would use the {door}: {url}{self.beside()}")
         yield self.listing_request(url)
+
+    def beside(self) -> str:
+        return f", and walk beside it the election tags {', '.join(self.election_tags)}" if self.election_tags else ""
 
     def section_ambiguous(self, problem: str) -> Iterator[scrapy.Request]:
         self.problem(problem)
@@ -184,12 +190,17 @@ class SiteCheck(scrapy.Spider):
 
     def section_nowhere(self, problem: str) -> Iterator[scrapy.Request]:
         if self.context.topic_rule == "off":
-            self.problem(problem)
+            if not self.election_tags:
+                self.problem(problem)
+                return
+            url = next(iter(self.election_tags))
+            self.report(f"no door leads to the section: make crawl would walk the election tags alone{self.beside()}")
+            yield self.listing_request(url)
             return
         self.report(
             f"no door leads to the section {self.context.site.section!r}: make crawl would use the "
             f"{home.ALL_NEWS_FEED}, {self.context.all_news_url}, keeping what the topic rule selects "
-            "(ELECTIONS_TOPIC_RULE=off: fail instead)"
+            f"(ELECTIONS_TOPIC_RULE=off: fail instead){self.beside()}"
         )
         yield self.all_news_request()
 

@@ -8,6 +8,7 @@ spider never opens SQLite.
 """
 
 import logging
+from datetime import timedelta
 from typing import Self
 
 from scrapy import Spider, signals
@@ -98,6 +99,9 @@ class CrawlState:
             state.runs_by_listing = archive.runs_by_listing()  # by listing: each edition has its own
             state.remembered_listing = archive.remembered_listing(edition)
         state.last_search = archive.last_search(edition)
+        # A tag quiet for long is walked by the weekly full run (or when a page links to it)
+        quiet = None if full else (self.context.clock.now() - timedelta(days=self.context.tag_quiet_days)).isoformat()
+        state.election_tags = archive.election_tags(edition, quiet_before=quiet)
         state.rejected_ids = archive.rejected_article_ids()  # a full run too: judging again is reparse's
         state.first = archive.failed_pages(edition, given_up_too=full)
         if arguments.refresh:  # an edition's crawl checks its own articles alone

@@ -63,9 +63,18 @@ class WalkPlan:
 
 @dataclass
 class Walk:
-    """One run's walk of the listing, page by page."""
+    """One run's walk of a listing, page by page, and how it ended. A run walks one main
+    listing (the section, or the all-news feed) and, beside it, each election tag."""
 
     plan: WalkPlan
+    listing_url: str = ""
+    found_by: str = ""  # crawl_runs.listing_found_by: a door, "given", the all-news feed, an election tag
+    main: bool = True  # the run's listing (crawl_runs), or a walk beside it (listing_walks)
+    name: str | None = None  # an election tag's name
+    stop: WalkStop | None = None  # why it ended, once it has
+    top_ids: list[str] = field(default_factory=list)  # the cards of its page 1
+    newest_at: str | None = None  # the newest card's time on its page 1 (ISO UTC)
+    passed_empty: bool = False  # a page without cards was followed by one with: its end is unsure
     max_pages: int | None = None
     known: int = 0  # articles the archive holds: what bounds the listing's length
     min_bound: int = 1000  # listing pages a walk may take beyond those (a first crawl knows nothing)

@@ -24,6 +24,7 @@ from crawler.archive.schema import (
     EDITION,
     ELECTION_SUBJECTS,
     ELECTIONS,
+    LISTING_WALKS,
     PUBLISHED_MONTH,
     RAW_PAGES,
     SEARCH_QUEUE,
@@ -241,6 +242,12 @@ def add_verdict_language(db: Database) -> None:
     db.execute("update topic_verdicts set lang = 'en'")
 
 
+def add_listing_walks(db: Database) -> None:
+    """Schema version 22 (issue 32): the election tags each run walked beside its listing."""
+    db.table("listing_walks").create(LISTING_WALKS, pk="id", if_not_exists=True)
+    db.table("listing_walks").create_index(["listing_url"], if_not_exists=True)
+
+
 MIGRATIONS = [  # step n brings the database to version n
     create_tables,
     add_tags_and_month,
@@ -263,6 +270,7 @@ MIGRATIONS = [  # step n brings the database to version n
     add_coverage,
     add_verdict_language,
     search_every_language,
+    add_listing_walks,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

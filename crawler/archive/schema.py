@@ -227,6 +227,18 @@ TOPIC_VERDICTS = {  # schema version 12: the topic rule's verdict on each articl
 TOPIC_VERDICTS_LANGUAGE = {  # schema version 20 (issue 32): whose vocabulary judged it (topic.VOCABULARIES)
     "lang": str,  # "en", "ru" or "kk"; "en" for every verdict before, made by the English-only rule 1
 }
+LISTING_WALKS = {  # schema version 22 (issue 32): each election tag a run walked beside its listing
+    "id": int,
+    "run_id": int,
+    "listing_url": str,  # the tag's listing, page 1
+    "name": str,  # the tag's name, as the link wrote it
+    "found_by": str,  # "election tag"; crawl_runs holds the run's main listing
+    "listing_pages": int,  # pages with cards read
+    "walk_stop": str,  # as crawl_runs.walk_stop
+    "walk_top_ids": str,  # as crawl_runs.walk_top_ids
+    "newest_card_at": str,  # the newest card's time on its page 1 (UTC): a tag quiet since is walked weekly
+    "gapless": int,  # as crawl_runs.gapless: what the next walk of the tag plans from
+}
 RAW_PAGES = {  # schema version 5: each article page as the site served it (crawler.items.RawPage)
     "id": int,
     "article_id": str,

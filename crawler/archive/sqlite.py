@@ -490,15 +490,37 @@ class Archive(CoverageQueries):
         return next(iter(rows), None)
 
     def runs_by_listing(self) -> dict[str, list[dict[str, Any]]]:
-        """The finished runs of each listing, newest first: what crawler.walk plans a walk from."""
+        """The finished runs' walks of each listing, main or beside it (listing_walks), newest
+        first: what crawler.walk plans a walk from."""
         runs: dict[str, list[dict[str, Any]]] = {}
         for run in self.db.query(
-            "select start_url, gapless, walk_top_ids from crawl_runs "
-            "where start_url is not null and status != ? order by id desc",
-            [RunStatus.RUNNING],
+            "select start_url, gapless, walk_top_ids, id as run_id from crawl_runs "
+            "where start_url is not null and status != ? "
+            "union all select w.listing_url, w.gapless, w.walk_top_ids, w.run_id from listing_walks w "
+            "join crawl_runs r on r.id = w.run_id where r.status != ? order by run_id desc",
+            [RunStatus.RUNNING, RunStatus.RUNNING],
         ):
-            runs.setdefault(run["start_url"], []).append(run)
+            runs.setdefault(run.pop("start_url"), []).append(run)
         return runs
+
+    def election_tags(self, edition: str, quiet_before: str | None = None) -> dict[str, str]:
+        """The election tags the edition's runs walked whose last walk read cards, newer than
+        `quiet_before` (ISO UTC) if given: URL -> name. A tag whose listing went away is walked
+        once more, fails (the run says so), and is forgotten."""
+        rows = self.db.execute(
+            "select w.listing_url, w.name, w.listing_pages, w.newest_card_at from listing_walks w "
+            "join crawl_runs r on r.id = w.run_id where r.edition = ? and r.status != ? order by w.id",
+            [edition, RunStatus.RUNNING],
+        ).fetchall()
+        last = {url: (name, pages, newest) for url, name, pages, newest in rows}  # each tag's last walk
+        return {
+            url: name
+            for url, (name, pages, newest) in last.items()
+            if pages and not (quiet_before and newest and newest < quiet_before)
+        }
+
+    def save_listing_walks(self, walks: list[dict[str, Any]]) -> None:
+        self.db.table("listing_walks").insert_all(walks)
 
     # --- The ledger -----------------------------------------------------------------------
 
@@ -523,7 +545,14 @@ class Archive(CoverageQueries):
         )
 
     def latest_runs(self, count: int) -> list[dict[str, Any]]:
-        return list(self.db.query("select * from crawl_runs order by id desc limit ?", [count]))
+        """The last runs, each with `tags_walked`: the election tags it walked beside its listing."""
+        return list(
+            self.db.query(
+                "select *, (select count(*) from listing_walks w where w.run_id = crawl_runs.id) as tags_walked "
+                "from crawl_runs order by id desc limit ?",
+                [count],
+            )
+        )
 
     def totals(self) -> dict[str, int]:
         """What the archive holds: articles, earlier versions, pages pending and given up."""

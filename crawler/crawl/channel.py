@@ -48,7 +48,8 @@ class SecondChannel:
         if self.begun or not self.context.second_channel or not self.run.listing_url:
             return []
         self.begun = True
-        self.fallback = self.run.listing_challenged or not self.stats.get_value(Stat.LISTING_PAGES)
+        main = self.run.main_walk  # the election tags' pages are no stand-in for the section's
+        self.fallback = self.run.listing_challenged or not (main and main.pages)
         bound = self.context.arguments.since or self.run.floor
         if self.fallback:
             self.since = bound

@@ -18,6 +18,7 @@ class CrawlContext:
     arguments: CrawlArguments  # checked: the edition's Site among them
     topic_rule: str  # ELECTIONS_TOPIC_RULE: "fallback", "always" or "off"
     first_days: int  # ELECTIONS_TOPIC_FIRST_DAYS: how far the all-news feed's first walk reads back
+    tag_quiet_days: int  # ELECTIONS_TAG_QUIET_DAYS: an election tag quiet this long is walked weekly
     second_channel: bool  # ELECTIONS_SECOND_CHANNEL: the feeds and sitemaps, after the walk
     sitemap_children: int  # ELECTIONS_SITEMAP_CHILDREN: the newest sitemaps of an index read
     max_size: int  # DOWNLOAD_MAXSIZE: a gzipped sitemap's, unpacked
@@ -35,6 +36,7 @@ class CrawlContext:
             arguments=arguments,
             topic_rule=settings.get("ELECTIONS_TOPIC_RULE"),
             first_days=settings.getint("ELECTIONS_TOPIC_FIRST_DAYS"),
+            tag_quiet_days=settings.getint("ELECTIONS_TAG_QUIET_DAYS"),
             second_channel=settings.getbool("ELECTIONS_SECOND_CHANNEL"),
             sitemap_children=settings.getint("ELECTIONS_SITEMAP_CHILDREN"),
             max_size=settings.getint("DOWNLOAD_MAXSIZE"),

@@ -3,7 +3,9 @@ which doors and how a link is read): the requests it makes, and what it conclude
 
 The crawl stops at the first door that answers; `make check-site` looks behind every door and
 reports each (every_door). Either way the owner is told once: the listing found, several
-listings of the section's name (ambiguous), or none behind any door (nowhere)."""
+listings of the section's name (ambiguous), or none behind any door (nowhere). On the way it
+notes the election tags behind each door it reads (home.election_tags): the owner walks them
+beside the section."""
 
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Protocol
@@ -35,12 +37,15 @@ class SectionSearch:
         every_door: bool = False,
         remembered: dict[str, Any] | None = None,
         kept: dict[str, Response] | None = None,
+        tags: dict[str, str] | None = None,
     ):
         """`say`: a line per door. `remembered`: the listing an earlier run found behind a
         deeper door, walked when the menu has no link (crawl_runs.listing_found_by). `kept`:
-        where the article pages read as doors are kept, for the walk to take (RunState)."""
+        where the article pages read as doors are kept, for the walk to take (RunState). `tags`:
+        where the election tags seen behind the doors are noted, URL -> name."""
         self.home_page, self.section, self.owner, self.say = home_page, section, owner, say
         self.every_door, self.remembered, self.kept = every_door, remembered, kept
+        self.tags = tags if tags is not None else {}
         self.doors: list[tuple[str, str | None]] = [
             ("menu", None),
             *home.door_pages(home_page),
@@ -92,15 +97,12 @@ class SectionSearch:
 
     def look(self, door: str, page: TextResponse | None = None) -> bool:
         """Reads behind a door; True when the search may conclude (crawl: a door answered)."""
-        if door == "menu":
-            candidates = home.section_candidates(self.home_page, self.section, (home.IN_MENU, home.IN_HEADER))
-        elif door == "home page":
-            candidates = home.section_candidates(self.home_page, self.section, (home.ELSEWHERE,))
-        else:
-            candidates = home.section_candidates(page or self.home_page, self.section)
+        places = {"menu": (home.IN_MENU, home.IN_HEADER), "home page": (home.ELSEWHERE,)}.get(door, home.EVERYWHERE)
+        candidates = home.section_candidates(page or self.home_page, self.section, places)
         where = f" ({page.url})" if page is not None else ""
         found = f"found {', '.join(candidates)}" if candidates else f"no link named {self.section!r}"
         self.say(f"door {door}{where}: {found}")
+        self.note_tags(door, home.election_tags(page or self.home_page, self.section, places))
         if candidates:
             self.answered.append((door, candidates))
         else:
@@ -111,6 +113,12 @@ class SectionSearch:
             self.say(f"walking {url}, found behind the {door_then} by an earlier run")
             return True
         return bool(candidates) and not self.every_door
+
+    def note_tags(self, door: str, tags: dict[str, str]) -> None:
+        new = {url: name for url, name in tags.items() if url not in self.tags}
+        if new:
+            self.tags.update(new)
+            self.say(f"door {door}: election tags {', '.join(f'{name!r} ({url})' for url, name in new.items())}")
 
     def conclude(self) -> Iterable[scrapy.Request]:
         if not self.answered:

@@ -398,14 +398,14 @@ def print_runs(runs: list[dict], totals: dict | None, db_path, zone) -> None:
     print(f"Last runs ({db_path}):")
     started = f"started ({zone})"  # the column's heading names the zone, its times do not
     print(
-        f"{'id':>5}  {started} {'edition':<7} {'listing':<14} {'trigger':<10} {'status':<8} {'health':<10} "
+        f"{'id':>5}  {started} {'edition':<7} {'listing':<22} {'trigger':<10} {'status':<8} {'health':<10} "
         f"{'new':>5} {'updated':>7} {'pending':>7} {'given up':>8} {'excluded':>8} {'missed':>6} "
         f"{'checked':>7} {'removed':>7} {'back':>4} {'duration':>9}"
     )
     for run in runs:
         when = format_time(run["started_at"], zone, labelled=False)
         print(
-            f"{run['id']:>5}  {when:<{len(started)}} {run['edition'] or '-':<7} {listing_word(run):<14} "
+            f"{run['id']:>5}  {when:<{len(started)}} {run['edition'] or '-':<7} {listing_word(run):<22} "
             f"{run['trigger'] or '':<10} "
             f"{run['status']:<8} {health_word(run):<10} {run['articles_new'] or 0:>5} "
             f"{run['articles_updated'] or 0:>7} {run['articles_pending'] or 0:>7} {run['articles_dropped'] or 0:>8} "
@@ -426,8 +426,11 @@ def print_runs(runs: list[dict], totals: dict | None, db_path, zone) -> None:
 
 def listing_word(run: dict) -> str:
     """Where the run found what it walked: a door ("menu", "tags page" ...), "given" (a start
-    URL), "all-news feed" (no section: the topic rule chose), "-" (none: -a url=, a failure)."""
-    return run.get("listing_found_by") or "-"
+    URL), "all-news feed" (no section: the topic rule chose), "election tag" (with the topic
+    rule off, the only door), "-" (none: -a url=, a failure); and the election tags walked
+    beside it ("menu +2 tags")."""
+    tags = run.get("tags_walked") or 0
+    return (run.get("listing_found_by") or "-") + (f" +{tags} tag{'s' * (tags > 1)}" if tags else "")
 
 
 def excluded(run: dict) -> int:

@@ -102,6 +102,16 @@ def is_navigation_url(url: str) -> bool:
     return parts.scheme not in ("http", "https") or bool(_NOT_ARTICLE_PATHS.search(parts.path or "/"))
 
 
+# A tag's listing on the site since 2023: /tag/<slug>_t<digits> (docs/site.md), under an
+# edition's prefix too. Older designs' /tags/<slug> pages are no listings a walk can page.
+_TAG_PATH = re.compile(r"^/(?:[a-z]{2}/)?tag/[^/]+_t\d+/?$", re.IGNORECASE)
+
+
+def is_tag_url(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme in ("http", "https") and bool(_TAG_PATH.search(parts.path))
+
+
 def listing_page_url(start_url: str, page: int) -> str:
     """The start URL with ?page=N set, its other query parameters kept."""
     parts = urlsplit(start_url)

@@ -26,6 +26,7 @@ from crawler.items import Article, RawPage
 from crawler.middlewares import BotChallenge, RobotsExcluded
 from crawler.recheck.fetch import Rechecks
 from crawler.responses import header
+from crawler.site.editions import edition_of_url
 from crawler.site.layouts import home, listing, load_article
 from crawler.site.layouts.error_page import is_error_page
 from crawler.site.urls import (
@@ -39,6 +40,10 @@ from crawler.site.urls import (
 from crawler.topic import RULE_VERSION
 from crawler.walk import STOP_REASONS, CardsRead, Walk, WalkPlan, feed_floor, repeat_reason
 
+# The meta key of an article request a walk of an election tag makes: its tag's name. Such
+# an article belongs to the archive by its tag; the topic rule does not judge it.
+TAG_META = "election_tag"
+
 
 class ElectionsSpider(scrapy.Spider):
     """Finds the section's listing, walks its pages newest first, and opens each article it
@@ -48,7 +53,9 @@ class ElectionsSpider(scrapy.Spider):
     after another (crawler/crawl/section_search.py), each link named like the section
     (ELECTIONS_SITE_URL, ELECTIONS_SECTION); where no door leads to one, the all-news feed
     is walked and the topic rule picks its election articles (ELECTIONS_TOPIC_RULE,
-    pipelines/topic.py). Incremental by default: articles already stored are not requested
+    pipelines/topic.py). Beside that listing, each election tag seen behind a door, or walked
+    by an earlier run, is walked (home.election_tags): before the all-news feed, after the
+    section. Incremental by default: articles already stored are not requested
     again, pages that failed before are requested first, and the walk ends as early as
     crawler/walk.py says is safe. Once the walk is done, the second channel cross-checks it
     (crawler/crawl/channel.py), then the stored articles due are checked again
@@ -61,7 +68,8 @@ class ElectionsSpider(scrapy.Spider):
     outcomes: Outcomes
     channel: SecondChannel
     rechecks: Rechecks
-    walk: Walk  # once a walk begins
+    walk: Walk  # the walk under way, once one begins
+    walks_tags = False  # the run walks the election tags beside its listing (not a given one)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
@@ -110,10 +118,10 @@ class ElectionsSpider(scrapy.Spider):
             if due.article_id not in self.run.requested_ids:
                 yield self.rechecks.request(due)
         if arguments.start_url:
-            yield self.begin_walk(arguments.start_url, "given")
+            yield self.begin_walk(self.new_walk(arguments.start_url, "given"))
         elif self.context.topic_rule == "always":
             self.logger.info("ELECTIONS_TOPIC_RULE=always: the all-news feed, not the section, is walked")
-            yield self.begin_walk(self.context.all_news_url, home.ALL_NEWS_FEED)
+            yield self.begin_walk(self.new_walk(self.context.all_news_url, home.ALL_NEWS_FEED))
         else:
             yield scrapy.Request(self.context.site.url, callback=self.parse_home, errback=self.listing_failed)
 
@@ -125,50 +133,121 @@ class ElectionsSpider(scrapy.Spider):
             return
         remembered = self.run.archive.remembered_listing if self.run.archive else None
         search = SectionSearch(
-            response, self.context.site.section, self, self.logger.info, remembered=remembered, kept=self.run.door_pages
+            response,
+            self.context.site.section,
+            self,
+            self.logger.info,
+            remembered=remembered,
+            kept=self.run.door_pages,
+            tags=self.run.election_tags,
         )
         yield from search.next_door()
 
     def section_found(self, door: str, url: str) -> Iterator[scrapy.Request]:
         self.logger.info("Section %r found behind the %s: %s", self.context.site.section, door, url)
-        yield self.begin_walk(url, door)
+        yield from self.walk_all(self.new_walk(url, door))
 
     def section_ambiguous(self, problem: str) -> Iterator[scrapy.Request]:
         self.section_not_found(problem)
         yield from ()
 
     def section_nowhere(self, problem: str) -> Iterator[scrapy.Request]:
-        if self.context.topic_rule != "fallback":
+        """No section: the all-news feed, by the topic rule, after the election tags; with the
+        topic rule off, the election tags alone, or nothing."""
+        feed = self.context.topic_rule == "fallback"
+        if not feed and not self.tag_walks():
             self.section_not_found(problem)
         last = self.run.archive.last_search if self.run.archive else None
-        if last and last["listing_found_by"] != home.ALL_NEWS_FEED:  # the health check says it (health.py)
+        if last and last["listing_found_by"] not in (home.ALL_NEWS_FEED, home.ELECTION_TAG):  # health.py says it
             found = f"{last['start_url']}, found behind the {last['listing_found_by']} by run {last['run_id']}"
             self.crawler.stats.set_value(Stat.SECTION_LOST, found)
-        self.logger.warning("%s. Walking the all-news feed %s, by the topic rule", problem, self.context.all_news_url)
-        yield self.begin_walk(self.context.all_news_url, home.ALL_NEWS_FEED)
+        if feed:
+            feed_url = self.context.all_news_url
+            self.logger.warning("%s. Walking the all-news feed %s, by the topic rule", problem, feed_url)
+            yield from self.walk_all(self.new_walk(feed_url, home.ALL_NEWS_FEED))
+        else:
+            self.logger.warning("%s. Walking the election tags alone (ELECTIONS_TOPIC_RULE=off)", problem)
+            yield from self.walk_all(None)
 
     def section_not_found(self, problem: str) -> None:
         self.crawler.stats.set_value(Stat.SECTION_NOT_FOUND, problem)  # the ledger's error line says it
         raise CloseSpider(str(FinishReason.SECTION_NOT_FOUND))
 
-    def begin_walk(self, listing_url: str, found_by: str) -> scrapy.Request:
-        """`found_by`: "given" (a start URL), the door the listing was behind, or ALL_NEWS_FEED."""
-        self.crawler.stats.set_value(Stat.LISTING_URL, listing_url)
-        self.crawler.stats.set_value(Stat.LISTING_FOUND_BY, found_by)
-        self.run.walk_listing(listing_url, selecting=found_by == home.ALL_NEWS_FEED)
+    def new_walk(self, listing_url: str, found_by: str, main: bool = True, name: str | None = None) -> Walk:
+        """`found_by`: "given" (a start URL), the door the listing was behind, ALL_NEWS_FEED or
+        ELECTION_TAG; `main`: the run's listing, not a walk beside it."""
         runs = self.run.archive.runs_by_listing if self.run.archive else {}
-        plan = WalkPlan.from_runs(runs.get(listing_url, []))
-        if self.run.selecting:
-            self.logger.info("Each article of the feed is judged by the topic rule, version %d", RULE_VERSION)
-        self.walk = Walk(
-            plan,
+        return Walk(
+            WalkPlan.from_runs(runs.get(listing_url, [])),
+            listing_url=listing_url,
+            found_by=found_by,
+            main=main,
+            name=name,
             max_pages=self.context.arguments.max_pages,
             known=len(self.run.known_ids),
             min_bound=self.context.listing_min_bound,
         )
+
+    def tag_walks(self, main_url: str | None = None) -> list[Walk]:
+        """A walk for each election tag of the edition, but the main listing."""
+        return [
+            self.new_walk(url, home.ELECTION_TAG, main=False, name=name)
+            for url, name in self.run.election_tags.items()
+            if url != main_url
+            and is_on_site(url, self.context.origins)
+            and edition_of_url(url).code == self.context.edition
+        ]
+
+    def note_tags(self, response: TextResponse) -> None:
+        """The election tags an article page links to (its tag row) that the run did not know:
+        each walked once the walks before it are done."""
+        new = {
+            url: name
+            for url, name in home.election_tags(response, self.context.site.section).items()
+            if url not in self.run.election_tags
+        }
+        self.run.election_tags.update(new)
+        if self.walks_tags:
+            for walk in self.tag_walks():
+                if walk.listing_url in new:
+                    self.logger.info("An article links to the election tag %r (%s)", walk.name, walk.listing_url)
+                    self.run.walks_due.append(walk)
+
+    def walk_all(self, main: Walk | None) -> Iterator[scrapy.Request]:
+        """The main listing and the election tags, one walk after another (spider_idle begins
+        each next): the tags before the all-news feed, whose topic rule would judge their
+        articles otherwise, and after a section. Without a main listing, the first tag is the
+        run's."""
+        self.walks_tags = True
+        tags = self.tag_walks(main.listing_url if main else None)
+        if main is None:
+            tags[0].main = True
+            self.run.walks_due = tags
+        elif main.found_by == home.ALL_NEWS_FEED:
+            self.run.walks_due = [*tags, main]
+        else:
+            self.run.walks_due = [main, *tags]
+        yield self.begin_walk(self.run.walks_due.pop(0))
+
+    def begin_walk(self, walk: Walk) -> scrapy.Request:
+        self.walk = walk
+        self.run.walks.append(walk)
+        if walk.main:
+            self.crawler.stats.set_value(Stat.LISTING_URL, walk.listing_url)
+            self.crawler.stats.set_value(Stat.LISTING_FOUND_BY, walk.found_by)
+            self.run.walk_listing(walk.listing_url, selecting=walk.found_by == home.ALL_NEWS_FEED)
+            if self.run.selecting:
+                self.logger.info("Each article of the feed is judged by the topic rule, version %d", RULE_VERSION)
+        else:
+            self.logger.info("Walking the election tag %r: its articles belong to the archive", walk.name)
         if self.context.arguments.mode != "full":
-            self.logger.info("Walking %s: %s", listing_url, plan.describe())
+            self.logger.info("Walking %s: %s", walk.listing_url, walk.plan.describe())
         return self.listing_request(1)
+
+    def walk_ended(self, stop: WalkStop) -> None:
+        self.walk.stop = stop
+        if self.walk.main:
+            self.crawler.stats.set_value(Stat.WALK_STOP, str(stop))
 
     def set_floor(self, cards: list[listing.Card]) -> None:
         """The feed's first walk (or a mode=full one) reads back first_days from its newest
@@ -193,7 +272,7 @@ class ElectionsSpider(scrapy.Spider):
         )
 
     def listing_page(self, page: int) -> str:
-        return listing_page_url(self.run.listing_url, page) if page > 1 else self.run.listing_url
+        return listing_page_url(self.walk.listing_url, page) if page > 1 else self.walk.listing_url
 
     def reread_request(self, page: int, callback: Any, **cb_kwargs: Any) -> scrapy.Request:
         """A listing page read again within the walk: has the listing moved?"""
@@ -206,11 +285,13 @@ class ElectionsSpider(scrapy.Spider):
             priority=1,
         )
 
-    def article_request(self, url: str, listed_in: str | None = None) -> scrapy.Request:
-        """`listed_in`: the listing whose card gave it."""
+    def article_request(self, url: str, listed_in: Walk | None = None) -> scrapy.Request:
+        """`listed_in`: the walk whose card gave it."""
         self.run.requested_ids.add(listed_id(url))
         self.crawler.stats.inc_value(Stat.ARTICLES_REQUESTED)
-        meta = {"listed_in": listed_in} if listed_in else {}
+        meta: dict[str, Any] = {"listed_in": listed_in.listing_url} if listed_in else {}
+        if listed_in and listed_in.found_by == home.ELECTION_TAG:
+            meta[TAG_META] = listed_in.name
         return scrapy.Request(url, callback=self.parse_article, errback=self.article_failed, meta=meta)
 
     def parse_listing(
@@ -224,13 +305,18 @@ class ElectionsSpider(scrapy.Spider):
         if after_empty:
             self.logger.warning("Listing page %d had no cards but page %d has: walking on", page - 1, page)
             stats.inc_value(Stat.EMPTY_LISTING_PAGES)
+            self.walk.passed_empty = True
         stats.inc_value(Stat.LISTING_PAGES)
-        if page == 1 and self.run.selecting and not self.context.arguments.since and not self.walk.plan.has_gapless_run:
+        feed = self.walk.main and self.run.selecting
+        if page == 1 and feed and not self.context.arguments.since and not self.walk.plan.has_gapless_run:
             self.set_floor(cards)
         read = self.read_cards(cards)
         yield from read.requests
         if page == 1:
-            stats.set_value(Stat.WALK_TOP_IDS, json.dumps(read.card_ids))
+            self.walk.top_ids = read.card_ids
+            self.walk.newest_at = max(filter(None, (card.published_at for card in cards)), default=None)
+            if self.walk.main:
+                stats.set_value(Stat.WALK_TOP_IDS, json.dumps(read.card_ids))
         self.walk.read(page, read.card_ids)
         if recheck:
             yield self.reread_request(page - 1, self.parse_reread)
@@ -257,14 +343,15 @@ class ElectionsSpider(scrapy.Spider):
                 continue
             card_id = listed_id(url)
             read.card_ids.append(card_id)
-            self.run.listed_ids.add(card_id)
-            if card.published_at:
-                stats.min_value(Stat.OLDEST_CARD_AT, card.published_at)
+            if self.walk.main:  # what the section lists, and how far back the walk read it
+                self.run.listed_ids.add(card_id)
+                if card.published_at:
+                    stats.min_value(Stat.OLDEST_CARD_AT, card.published_at)
             if since and card.published_at and card.published_at < since:
                 read.reached_since = True
             elif self.run.is_new(card_id):
                 read.all_known = False
-                read.requests.append(self.article_request(url, listed_in=self.run.listing_url))
+                read.requests.append(self.article_request(url, listed_in=self.walk))
         read.all_known &= bool(read.card_ids)  # cards, and none an article: nothing here is known to be stored
         return read
 
@@ -284,7 +371,7 @@ class ElectionsSpider(scrapy.Spider):
         )
         if stop is not None:
             self.logger.info("Listing ends after page %d: %s", page, STOP_REASONS[stop])
-            self.crawler.stats.set_value(Stat.WALK_STOP, str(stop))
+            self.walk_ended(stop)
             return
         if self.walk.repeats_previous(page, read.card_ids):  # a page of new articles on top, or no end
             yield self.reread_request(1, self.parse_top_again, repeated=page)
@@ -309,7 +396,7 @@ class ElectionsSpider(scrapy.Spider):
         """The articles of `ids` among `cards` that are neither stored nor requested."""
         for card_id, url in cards:
             if card_id in ids and self.run.is_new(card_id):
-                yield self.article_request(url)
+                yield self.article_request(url, listed_in=self.walk)
 
     def parse_reread(self, response: Response, page: int) -> Iterator[scrapy.Request]:
         """A page read again after the next: cards that moved up onto it while the walk went
@@ -359,8 +446,8 @@ class ElectionsSpider(scrapy.Spider):
         server's passing glitch must not pass for the end of the archive."""
         if after_empty:
             self.logger.info("Listing ends: pages %d and %d have no cards", page - 1, page)
-            if not self.crawler.stats.get_value(Stat.EMPTY_LISTING_PAGES):
-                self.crawler.stats.set_value(Stat.WALK_STOP, str(WalkStop.END))
+            if not self.walk.passed_empty:
+                self.walk_ended(WalkStop.END)
         elif not (self.context.arguments.max_pages and page >= self.context.arguments.max_pages):
             yield self.listing_request(page + 1, after_empty=True)
 
@@ -369,9 +456,13 @@ class ElectionsSpider(scrapy.Spider):
         return self.parse_article(response)
 
     def spider_idle(self) -> None:
-        """Once the walk and its articles are done: the second channel (ELECTIONS_SECOND_CHANNEL);
-        once that is done too, the stored articles due a re-check."""
-        requests = self.channel.begin() or self.rechecks.begin()
+        """Once a walk and its articles are done: the next walk; after the last, the second
+        channel (ELECTIONS_SECOND_CHANNEL); once that is done too, the stored articles due a
+        re-check."""
+        if self.run.walks_due:
+            requests = [self.begin_walk(self.run.walks_due.pop(0))]
+        else:
+            requests = self.channel.begin() or self.rechecks.begin()
         for request in requests:
             self.crawler.engine.crawl(request)
         if requests:
@@ -395,9 +486,10 @@ class ElectionsSpider(scrapy.Spider):
         item["etag"] = header(response, b"ETag")
         item["last_modified"] = header(response, b"Last-Modified")
         item["listed_in"] = response.meta.get("listed_in")
-        if self.run.selecting:
+        if self.run.selecting and TAG_META not in response.meta:
             item["selected_from"] = response.meta.get("selected_from", self.run.listing_url)
         self.outcomes.note_alias(request, item.get("article_id"))
+        self.note_tags(response)
         if self.context.keep_raw:
             item["raw_page"] = RawPage.of(response, item["scraped_at"])
         yield item

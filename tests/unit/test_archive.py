@@ -32,7 +32,7 @@ def test_a_first_schema_database_is_upgraded_keeping_every_row(tmp_path):
     assert len(before["articles"]) == 29 and len(before["article_versions"]) == 1
 
     db = open_database(path)
-    assert schema_version(db) == SCHEMA_VERSION == 21
+    assert schema_version(db) == SCHEMA_VERSION == 22
     for table in V1_TABLES:
         assert db.execute(f"select {', '.join(columns[table])} from {table} order by 1").fetchall() == before[table]
     assert db.execute("select count(*) from article_tags").fetchone()[0] == tags

@@ -211,3 +211,48 @@ def test_each_edition_keeps_its_own_walk_state_in_one_archive(tmp_path):
         assert archive.last_complete_walk_at("ru") == "2026-11-30T06:00:00+00:00"
         assert archive.last_complete_walk_at("en") is None
         assert archive.remembered_listing("kk") is None
+
+
+def test_an_election_tags_walks_plan_its_next_walk_and_a_tag_that_listed_nothing_is_forgotten(tmp_path):
+    """listing_walks, beside crawl_runs: each tag's last walk is what its next one plans from
+    (WalkPlan.from_runs), and the tags whose last walk read cards are the edition's to walk again."""
+    kept, emptied = "https://www.inform.kz/ru/tag/vybory-2023_t12", "https://www.inform.kz/ru/tag/referendum_t40"
+    with open_archive(tmp_path / "elections.db") as archive, archive.transaction():
+        for number, (pages, gapless) in enumerate(((2, 0), (1, 1)), start=1):
+            run_id = archive.start_run(
+                {"status": "ok", "edition": "ru", "start_url": "https://www.inform.kz/ru/lenta", "gapless": 1}
+            )
+            archive.save_listing_walks(
+                [
+                    {
+                        "run_id": run_id,
+                        "listing_url": kept,
+                        "name": "Выборы-2023",
+                        "found_by": "election tag",
+                        "listing_pages": pages,
+                        "walk_top_ids": f'["ru-{number}"]',
+                        "gapless": gapless,
+                    },
+                    {
+                        "run_id": run_id,
+                        "listing_url": emptied,
+                        "name": "Референдум",
+                        "found_by": "election tag",
+                        "listing_pages": 2 - number,
+                        "walk_top_ids": "[]",
+                        "gapless": 1,
+                    },
+                ]
+            )
+        archive.start_run({"status": "running", "edition": "ru"})  # this run: none of its walks count
+        runs = archive.runs_by_listing()
+        assert [run["gapless"] for run in runs[kept]] == [1, 0]  # newest first
+        assert [run["walk_top_ids"] for run in runs[kept]] == ['["ru-2"]', '["ru-1"]']
+        assert len(runs["https://www.inform.kz/ru/lenta"]) == 2
+        assert archive.election_tags("ru") == {kept: "Выборы-2023"}
+        archive.db.execute("update listing_walks set newest_card_at = '2026-09-01T06:00:00+00:00'")
+        assert archive.election_tags("ru", quiet_before="2026-10-01T00:00:00+00:00") == {}  # quiet: walked weekly
+        assert archive.election_tags("ru", quiet_before="2026-08-01T00:00:00+00:00") == {kept: "Выборы-2023"}
+        assert archive.election_tags("en") == {}
+        [latest] = archive.latest_runs(1)
+        assert latest["tags_walked"] == 0 and archive.latest_runs(2)[1]["tags_walked"] == 2

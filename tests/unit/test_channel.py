@@ -6,6 +6,7 @@ from scrapy.http import XmlResponse
 from crawler.contracts import Stat
 from crawler.crawl.channel import SecondChannel
 from crawler.site.layouts import feeds
+from crawler.walk import Walk, WalkPlan
 from tests.unit.crawl_parts import LISTING, SITE, Parts, crawl_parts
 
 
@@ -16,7 +17,9 @@ def channel_of(parts: Parts, listing: str = LISTING, selecting: bool = False) ->
 
 def walked(parts: Parts, oldest: str = "2026-11-01T00:00:00+00:00") -> Parts:
     """A walk that read a listing page, down to a card of `oldest`."""
-    parts.crawler.stats.set_value(Stat.LISTING_PAGES, 1)
+    walk = Walk(WalkPlan(), listing_url=LISTING)
+    walk.read(1, ["a1"])
+    parts.run.walks.append(walk)
     parts.crawler.stats.set_value(Stat.OLDEST_CARD_AT, oldest)
     return parts
 

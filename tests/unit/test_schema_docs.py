@@ -16,6 +16,7 @@ TABLES = (
     "article_aliases",
     "dropped_items",
     "crawl_runs",
+    "listing_walks",
     "raw_pages",
     "topic_verdicts",
     "article_events",

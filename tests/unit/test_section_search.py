@@ -51,7 +51,32 @@ def test_the_menus_link_ends_the_search_at_once(articles):
     found, owner = search(pages.home_page(articles))
     assert list(found.next_door()) == []
     assert owner.concluded == [("found", "menu", LISTING)]
-    assert owner.lines == [f"door menu: found {LISTING}"]
+    referendum = SITE + pages.tag_path("Referendum 2026")  # the menu's tag, walked beside the section
+    assert owner.lines == [f"door menu: found {LISTING}", f"door menu: election tags 'Referendum 2026' ({referendum})"]
+    assert found.tags == {referendum: "Referendum 2026"}
+
+
+def test_behind_each_door_it_reads_the_search_notes_the_tags_that_name_an_election_but_the_sections_own():
+    links = (
+        '<a href="/tag/presidential-election-2022_t4">Kazakhstan 2022 Presidential Election</a>'
+        ' <a href="/tag/x_t5">Выборы-2023</a> <a href="/tag/x_t6">Құрылтай сайлауы</a>'
+        ' <a href="/tag/x_t7">Референдум-2026</a> <a href="/tag/elections_t8">Elections</a>'  # the section, as a tag
+        ' <a href="/tag/x_t9">Выбор профессии</a> <a href="/tag/cec_t10">CEC</a>'  # "a choice"; no election named
+        ' <a href="/tags/majilis-elections-2016">Majilis elections 2016</a>'  # an older form: no listing to walk
+    )
+    menu = "<header><nav><a href='/category/world_s4'>World</a></nav></header>"
+    doors, owner = search(f"<html><body>{menu}</body></html>")
+    tags_page = HtmlResponse(url=SITE + "/tags", body=f"<html><body>{links}</body></html>".encode(), encoding="utf-8")
+    doors.look("menu")
+    assert doors.tags == {}
+    doors.look("tags page", tags_page)
+    assert doors.tags == {
+        SITE + "/tag/presidential-election-2022_t4": "Kazakhstan 2022 Presidential Election",
+        SITE + "/tag/x_t5": "Выборы-2023",
+        SITE + "/tag/x_t6": "Құрылтай сайлауы",
+        SITE + "/tag/x_t7": "Референдум-2026",
+    }
+    assert owner.concluded == [] and doors.answered == [("tags page", [SITE + "/tag/elections_t8"])]
 
 
 def test_without_a_menu_link_each_door_is_knocked_on_in_turn_until_one_answers(articles):

@@ -8,7 +8,7 @@ from dataclasses import replace
 
 import pytest
 from scrapy import Request
-from scrapy.exceptions import CloseSpider
+from scrapy.exceptions import CloseSpider, DontCloseSpider
 from scrapy.http import HtmlResponse, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.misc import build_from_crawler
@@ -33,7 +33,7 @@ def spider_for(known: set[str] = frozenset(), **settings) -> ElectionsSpider:
     crawler.stats.open_spider()
     spider.opened()  # Scrapy's spider_opened, to the spider
     spider.run.take(ArchiveState(known_ids=set(known)))
-    spider.begin_walk(LISTING, "menu")
+    spider.begin_walk(spider.new_walk(LISTING, "menu"))
     return spider
 
 
@@ -78,6 +78,16 @@ def bare_spider(state: ArchiveState | None = None, **arguments) -> ElectionsSpid
     if state is not None:
         spider.run.take(state)
     return spider
+
+
+class Engine:
+    """What the spider hands Scrapy's engine from spider_idle, kept."""
+
+    def __init__(self):
+        self.crawled: list[Request] = []
+
+    def crawl(self, request: Request) -> None:
+        self.crawled.append(request)
 
 
 def home_spider() -> ElectionsSpider:
@@ -127,7 +137,7 @@ def test_the_menus_link_is_walked_and_without_one_each_door_is_knocked_on_in_tur
 
 
 def test_with_no_door_to_the_section_the_all_news_feed_is_walked_or_the_crawl_stops(articles):
-    unlinked = pages.unlinked_section(pages.home_page(articles, section_in_menu=False))
+    unlinked = pages.unwalkable_tags(pages.unlinked_section(pages.home_page(articles, section_in_menu=False)))
     for topic_rule, ends_in in (("fallback", "walk"), ("off", "stop")):
         spider = home_spider()
         spider.context = replace(spider.context, topic_rule=topic_rule)
@@ -147,6 +157,53 @@ def test_with_no_door_to_the_section_the_all_news_feed_is_walked_or_the_crawl_st
             assert walk.url == SITE + "/lenta" and spider.run.selecting
         else:
             assert spider.crawler.stats.get_value(Stat.SECTION_NOT_FOUND).startswith("section 'Elections' not found")
+
+
+def test_election_tags_are_walked_after_the_section_before_the_feed_and_alone_with_the_topic_rule_off(articles):
+    referendum = SITE + pages.tag_path("Referendum 2026")
+    earlier = SITE + "/tag/x_t5"  # walked by an earlier run, and remembered
+    for section_in_menu, topic_rule, walks in (
+        (
+            True,
+            "fallback",
+            [(LISTING, "menu", True), (earlier, "election tag", False), (referendum, "election tag", False)],
+        ),
+        (
+            False,
+            "fallback",
+            [
+                (earlier, "election tag", False),
+                (referendum, "election tag", False),
+                (SITE + "/lenta", "all-news feed", True),
+            ],
+        ),
+        (False, "off", [(earlier, "election tag", True), (referendum, "election tag", False)]),
+    ):
+        spider = home_spider()
+        spider.context = replace(spider.context, topic_rule=topic_rule)
+        spider.run.election_tags = {earlier: "Выборы-2023"}
+        home = pages.home_page(articles, section_in_menu=section_in_menu)
+        requests = list(spider.parse_home(HtmlResponse(SITE + "/", body=home.encode())))
+        while requests and requests[-1].callback.__name__ == "parse_door":  # no door but the menu answers
+            door = requests[-1]
+            requests = list(door.callback(HtmlResponse(door.url, body=b"<html></html>", request=door), door="x"))
+        spider.crawler.engine = Engine()
+        while spider.run.walks_due:  # each next walk begins once the crawl is idle
+            with pytest.raises(DontCloseSpider):
+                spider.spider_idle()
+        assert [request.url for request in [*requests, *spider.crawler.engine.crawled]] == [walk[0] for walk in walks]
+        assert [(walk.listing_url, walk.found_by, walk.main) for walk in spider.run.walks] == walks
+        main = next(walk for walk in walks if walk[2])
+        assert spider.crawler.stats.get_value(Stat.LISTING_URL) == main[0] == spider.run.listing_url
+        assert spider.run.selecting == (main[1] == "all-news feed")
+
+    # The feed remembered from an earlier run, walked without knocking on the doors: tags first too.
+    spider = home_spider()
+    spider.run.archive.remembered_listing = {"start_url": SITE + "/lenta", "listing_found_by": "all-news feed"}
+    spider.run.election_tags = {earlier: "Выборы-2023"}
+    home = pages.home_page(articles, section_in_menu=False)
+    [first] = spider.parse_home(HtmlResponse(SITE + "/", body=home.encode()))
+    assert first.url == earlier and [walk.listing_url for walk in spider.run.walks_due] == [referendum, SITE + "/lenta"]
 
 
 def test_a_home_page_that_links_to_no_listing_is_unreachable():

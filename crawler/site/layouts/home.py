@@ -13,6 +13,11 @@ crawl looks, in this order, and stops at the first door that answers
    breadcrumb, category label and tag row;
 5. the rest of the home page (a tag cloud, a footer link).
 
+Behind every door it reads, it also notes the tags whose names name an election, a
+referendum or a vote ("Kazakhstan 2022 Presidential Election", "Выборы-2023", "Референдум
+2026"): election items are filed under other sections too, and such a tag lists them
+(election_tags). Each is walked beside the section (crawler/spiders/elections.py).
+
 Where no door answers, the crawl walks the all-news feed and judges each article by the
 topic rule (ELECTIONS_TOPIC_RULE, crawler/topic.py): the listing "found by" ALL_NEWS_FEED.
 
@@ -28,7 +33,7 @@ from scrapy.http import TextResponse
 
 from crawler import topic
 from crawler.site.layouts.page import element_text
-from crawler.site.urls import SITE_DOMAINS, is_article_url, is_on_domains
+from crawler.site.urls import SITE_DOMAINS, is_article_url, is_on_domains, is_tag_url
 
 # /category/<slug>_s12, /tag/<slug>_t3, /tags/<slug>, /<lang>/category/…, a _c<digits> category (qz)
 _LISTING_PATH = re.compile(r"/(?:category|tags?|rubric|section)/|_[sct]\d+/?$", re.IGNORECASE)
@@ -37,8 +42,10 @@ _LISTING_PATH = re.compile(r"/(?:category|tags?|rubric|section)/|_[sct]\d+/?$", 
 _MENU = "ancestor::nav or ancestor::*[contains(@class, 'menu') or contains(@class, 'nav')]"
 _HEADER = "ancestor::header"
 IN_MENU, IN_HEADER, ELSEWHERE = 0, 1, 2
+EVERYWHERE = (IN_MENU, IN_HEADER, ELSEWHERE)
 SEEN_AT_MOST = 15
 ALL_NEWS_FEED = "all-news feed"  # crawl_runs.listing_found_by of a walk the topic rule selects from
+ELECTION_TAG = "election tag"  # listing_found_by of a tag walked because its name names an election
 
 
 @dataclass(frozen=True)
@@ -48,12 +55,13 @@ class MenuLink:
     place: int  # IN_MENU, IN_HEADER or ELSEWHERE
 
 
-def listing_links(response: TextResponse) -> list[MenuLink]:
+def listing_links(response: TextResponse, href_has: str = "") -> list[MenuLink]:
     """The page's links to a category or tag listing of the site: on the page's own host, or
-    any host of the site (a menu may link to another edition's host)."""
+    any host of the site (a menu may link to another edition's host). `href_has`: only the
+    links whose href holds it, the rest passed over unread (an article page has hundreds)."""
     host = urlsplit(response.url).hostname
     found = []
-    for a in response.selector.root.iterfind(".//a[@href]"):
+    for a in response.selector.root.xpath(".//a[contains(@href, $part)]", part=href_has):
         url = response.urljoin(a.get("href").strip())
         text = " ".join(element_text(a).split())
         on_site = urlsplit(url).hostname == host or is_on_domains(url, list(SITE_DOMAINS))
@@ -74,9 +82,7 @@ def name_key(text: str) -> str:
     return " ".join(word.removesuffix("s") if len(word) > 3 else word for word in words)
 
 
-def section_candidates(
-    response: TextResponse, name: str, places: tuple[int, ...] = (IN_MENU, IN_HEADER, ELSEWHERE)
-) -> list[str]:
+def section_candidates(response: TextResponse, name: str, places: tuple[int, ...] = EVERYWHERE) -> list[str]:
     """The listing URLs of the links in `places` that name the section, best first: an exact
     name (case and spacing aside) over a loose one, then the best place any of them has (the
     menu over the header over the rest of the page). Each once, without its query (a
@@ -120,6 +126,33 @@ def article_pages(response: TextResponse, count: int = ARTICLE_PAGES) -> list[st
             links.setdefault(url, " ".join(element_text(a).split()))
     ranked = sorted(links, key=lambda url: not topic.term_counts(topic.field_text({"title": links[url]}, "title")))
     return ranked[:count]
+
+
+# Words that make a tag's name name an election, a referendum or a vote, in each edition's
+# language: plural "выборы" (the singular is "a choice"), Kazakh in Cyrillic and in Latin.
+ELECTION_WORDS = re.compile(
+    r"\belect(?:ion|oral)|\breferend|\bvot(?:e|es|ing)\b|\bballot"
+    r"|\bвыбор(?:ы|ов|ах|ам|ами)\b|референдум|голосовани|избирательн"
+    r"|сайлау|дауыс\s+беру|\bsa[iı]la[uý]",
+    re.IGNORECASE,
+)
+
+
+def names_election(name: str) -> bool:
+    return bool(ELECTION_WORDS.search(name))
+
+
+def election_tags(response: TextResponse, section: str, places: tuple[int, ...] = EVERYWHERE) -> dict[str, str]:
+    """The tags the page links to in `places` whose names name an election, but the section's
+    own (a tag named as the section is the section): URL (without its query) -> name."""
+    return {
+        without_query(link.url): link.text
+        for link in listing_links(response, href_has="/tag/")
+        if link.place in places
+        and is_tag_url(link.url)
+        and names_election(link.text)
+        and name_key(link.text) != name_key(section)  # its exact name has this key too
+    }
 
 
 def without_query(url: str) -> str:
