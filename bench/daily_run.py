@@ -19,17 +19,27 @@ Then the editions: English (the section in the menu), Russian (behind the site m
 Kazakh (behind the tags page), served by one replica, crawled once each into one archive;
 each publishes 5 new articles and each edition's daily run is measured against the same
 minimum.
+
+Then per-election tags (issue 32): a replica whose articles are filed under two election tags,
+the section in the menu (English), and one with no section at all and the topic rule off
+(Russian, the tags the only door). Each is crawled once, publishes 5 new articles (two in
+three filed under a tag), and a daily run, an hour after the newest article, is measured
+against the minimum with every tag it walks (those quiet for ELECTIONS_TAG_QUIET_DAYS are left
+to the weekly full run): each listing's pages up to its first fully known one (two pages for a tag with no
+card), and against the minimum of the same run without the tags.
 """
 
 import argparse
+import math
 import re
 import tempfile
+from datetime import timedelta
 from pathlib import Path
 
 from replica import ReplicaServer, ReplicaSite
-from replica.crawling import crawl, minimum_requests, rows
-from replica.editions import KAZAKH, RUSSIAN
-from replica.pages import LISTING_PATH, SECTION_PLACES
+from replica.crawling import CHANNEL_REQUESTS, crawl, listing_rereads, minimum_requests, rows
+from replica.editions import ENGLISH, KAZAKH, RUSSIAN
+from replica.pages import ALL_NEWS_PATH, CARDS_PER_PAGE, LISTING_PATH, SECTION_PLACES, tag_path
 
 
 def last_run(db: Path) -> dict:
@@ -51,6 +61,7 @@ def main() -> None:
     args = parser.parse_args()
     scenario_worst = scenarios(args.scenario_articles)
     edition_worst = editions(args.scenario_articles)
+    tags_worst = election_tags(args.scenario_articles)
     with tempfile.TemporaryDirectory() as tmp, ReplicaServer(ReplicaSite(args.articles)) as server:
         db = Path(tmp) / "elections.db"
         start = {"ELECTIONS_SITE_URL": server.home_url}
@@ -84,7 +95,8 @@ def main() -> None:
         total = len(rows(db, "articles"))
     print(
         f"summary: daily runs make at most {worst:.2f}x the minimum of requests ({scenario_worst:.2f}x over the "
-        f"places the section may be, {edition_worst:.2f}x over the editions); archive holds {total} articles"
+        f"places the section may be, {edition_worst:.2f}x over the editions, {tags_worst:.2f}x with election "
+        f"tags); archive holds {total} articles"
     )
 
 
@@ -136,6 +148,67 @@ def editions(articles: int) -> float:
                 f"edition {site.edition.code} (found by {run['listing_found_by']!r}): first crawl "
                 f"{first['requests']} requests; daily run, 5 new: {run['requests']} requests, minimum {minimum} "
                 f"({ratio:.2f}x), stored {run['articles_new']} new, status {run['status']}"
+            )
+    return worst
+
+
+def listing_pages(new: int, cards: bool) -> int:
+    """The fewest pages of one listing a daily run reads: to its first fully known page, each
+    page whose last card is new read again; two pages where the listing has no card."""
+    return math.ceil(new / CARDS_PER_PAGE) + 1 + listing_rereads(new) if cards else 2
+
+
+def tag_pages(site: ReplicaSite, new: list, tag: str, requested: set[str]) -> int:
+    """The fewest pages of a tag's listing a daily run reads: its new articles that no listing
+    walked before it gave (`requested`, which it adds them to) make it read on."""
+    unseen = {a.expected_id for a in new if tag in a.tags} - requested
+    requested |= unseen
+    return listing_pages(len(unseen), bool(site.tagged(tag)))
+
+
+def election_tags(articles: int) -> float:
+    """A daily run's requests where articles are filed under election tags, against the
+    minimum with every tag walked, and against the same run's minimum without the tags."""
+    worst = 0.0
+    for edition, place, topic_rule in ((ENGLISH, "menu", "fallback"), (RUSSIAN, "none", "off")):
+        site = ReplicaSite(articles, seed=15, section_at=place, edition=edition, election_tags=2)
+        with tempfile.TemporaryDirectory() as tmp, ReplicaServer(ReplicaSite(5), editions=(site,)) as server:
+            db = Path(tmp) / "elections.db"
+            settings = {
+                "ELECTIONS_SITE_URL": server.edition_url(site) + "/",
+                "ELECTIONS_EDITION": edition.code,
+                "ELECTIONS_FEEDS": edition.prefix + edition.rss_path,
+                "ELECTIONS_ALL_NEWS_PATH": edition.prefix + ALL_NEWS_PATH,
+                "ELECTIONS_TOPIC_RULE": topic_rule,
+            }
+            # as on the live site, a day runs just after its newest article: which tags are quiet
+            now = {"ELECTIONS_NOW": (site.articles[0].published + timedelta(hours=1)).isoformat()}
+            crawl(db=db, **settings, **now).check_returncode()
+            first = rows(db, "crawl_runs")[-1]
+            new = site.publish(5)
+            now = {"ELECTIONS_NOW": (site.articles[0].published + timedelta(hours=1)).isoformat()}
+            crawl(db=db, **settings, **now).check_returncode()
+            run = rows(db, "crawl_runs")[-1]
+            walked = [walk for walk in rows(db, "listing_walks") if walk["run_id"] == run["id"]]
+            stored = [a for a in new if a.expected_id in {row["article_id"] for row in rows(db, "articles")}]
+
+            requested = {a.expected_id for a in stored} if place == "menu" else set()
+            if place == "menu":  # the section, walked first, gives every new article
+                main = listing_pages(len(stored), True)
+            else:  # the first tag is the run's listing
+                by_url = {server.edition_url(site) + tag_path(name): name for name in site.tag_names()}
+                main = tag_pages(site, stored, by_url[run["start_url"]], requested)
+            without = 1 + 1 + CHANNEL_REQUESTS + len(stored) + main
+            minimum = without + sum(tag_pages(site, stored, walk["name"], requested) for walk in walked)
+            ratio = run["requests"] / minimum
+            worst = max(worst, ratio)
+            print(
+                f"{edition.code} edition, section at {place!r}, topic rule {topic_rule}: first crawl "
+                f"{first['requests']} requests, {len(rows(db, 'articles'))} stored; "
+                f"daily run, 5 new ({len(stored)} stored): "
+                f"{run['requests']} requests, {len(walked)} tags walked beside {run['listing_found_by']!r}; "
+                f"minimum {minimum} ({ratio:.2f}x); without the tags {without} ({run['requests'] / without:.2f}x); "
+                f"status {run['status']}"
             )
     return worst
 
