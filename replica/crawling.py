@@ -6,10 +6,14 @@ import sqlite3
 import subprocess
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from crawler.archive import open_database
 from replica.content import archive_rows
-from replica.pages import CARDS_PER_PAGE, RSS_PATH
+from replica.pages import ALL_NEWS_PATH, CARDS_PER_PAGE, RSS_PATH
+
+if TYPE_CHECKING:
+    from replica.server import ReplicaServer, ReplicaSite
 
 ROOT = Path(__file__).resolve().parents[1]
 # Fit for a server on this machine; the project's defaults are for the live site.
@@ -38,6 +42,23 @@ def crawl(*arguments: str, db: Path, **settings: str) -> subprocess.CompletedPro
     """`scrapy crawl elections` in a child process, as a user runs it."""
     command = crawl_command(*arguments, db=db, **settings)
     return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=1800)
+
+
+def crawl_edition(
+    server: "ReplicaServer", site: "ReplicaSite", db: Path, *arguments: str
+) -> subprocess.CompletedProcess:
+    """`scrapy crawl elections -a edition=ru -s ELECTIONS_SITE_URL=<replica>/ru/`, with the
+    edition's own RSS feed and all-news feed on the replica (under its prefix there, where
+    the site has a host of its own: kaz.inform.kz/lenta is /kz/lenta)."""
+    return crawl(
+        "-a",
+        f"edition={site.edition.code}",
+        *arguments,
+        db=db,
+        ELECTIONS_SITE_URL=server.edition_url(site) + "/",
+        ELECTIONS_FEEDS=site.edition.prefix + site.edition.rss_path,
+        ELECTIONS_ALL_NEWS_PATH=site.edition.prefix + ALL_NEWS_PATH,
+    )
 
 
 def rows(db: Path, table: str) -> list[dict]:

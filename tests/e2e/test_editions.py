@@ -13,9 +13,8 @@ from crawler.archive import open_database, open_read_only
 from crawler.coverage import subjects
 from crawler.coverage.matcher import MATCHER_VERSION
 from replica import ReplicaServer, ReplicaSite
-from replica.crawling import ROOT, crawl, mismatches, rows, setting_options, stored_articles
+from replica.crawling import ROOT, crawl_edition, mismatches, rows, setting_options, stored_articles
 from replica.editions import KAZAKH, RUSSIAN
-from replica.pages import ALL_NEWS_PATH
 from tests.checks import fts_integrity_check
 
 
@@ -30,21 +29,6 @@ def editions():
     kazakh.translate_from(english)
     with ReplicaServer(english, editions=(russian, kazakh)) as server:
         yield server, english, russian, kazakh
-
-
-def crawl_edition(server: ReplicaServer, site: ReplicaSite, db, *arguments: str):
-    """`scrapy crawl elections -a edition=ru -s ELECTIONS_SITE_URL=<replica>/ru/`, with the
-    edition's own RSS feed and all-news feed on the replica (under its prefix there, where
-    the site has a host of its own: kaz.inform.kz/lenta is /kz/lenta)."""
-    return crawl(
-        "-a",
-        f"edition={site.edition.code}",
-        *arguments,
-        db=db,
-        ELECTIONS_SITE_URL=server.edition_url(site) + "/",
-        ELECTIONS_FEEDS=site.edition.prefix + site.edition.rss_path,
-        ELECTIONS_ALL_NEWS_PATH=site.edition.prefix + ALL_NEWS_PATH,
-    )
 
 
 def expected_mentions(*sites: ReplicaSite) -> dict[tuple[str, str], dict]:

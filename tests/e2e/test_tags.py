@@ -10,9 +10,9 @@ from datetime import timedelta
 
 from crawler.scheduler.service import main as scheduler_main
 from replica import ReplicaServer, ReplicaSite
-from replica.crawling import crawl, mismatches, rows, stored_articles
+from replica.crawling import crawl, crawl_edition, mismatches, rows, stored_articles
 from replica.editions import RUSSIAN, TAGS
-from replica.pages import ALL_NEWS_PATH, tag_path
+from replica.pages import tag_path
 
 # The tags of the Russian replica whose names name an election: its per-election tags, and
 # those of its tag row and chrome ("Выборы акимов", the menu's "Referendum 2026" ...). "ЦИК",
@@ -25,18 +25,6 @@ RUSSIAN_ELECTION_TAGS = [
     "Referendum 2026",
     "Election commission",
 ]
-
-
-def crawl_site(server: ReplicaServer, site: ReplicaSite, db, *arguments: str):
-    return crawl(
-        "-a",
-        f"edition={site.edition.code}",
-        *arguments,
-        db=db,
-        ELECTIONS_SITE_URL=server.edition_url(site) + "/",
-        ELECTIONS_FEEDS=site.edition.prefix + site.edition.rss_path,
-        ELECTIONS_ALL_NEWS_PATH=site.edition.prefix + ALL_NEWS_PATH,
-    )
 
 
 def status(data_dir, db) -> list[str]:
@@ -63,7 +51,7 @@ def test_with_the_only_door_a_per_election_tag_every_article_under_one_is_stored
     assert 10 < len(filed) < 30 and any(len(names) > 1 for names in filed.values())  # some under two, some none
     db = tmp_path / "elections.db"
     with ReplicaServer(english, editions=(russian,)) as server:
-        result = crawl_site(server, russian, db, "-s", "ELECTIONS_TOPIC_RULE=off")
+        result = crawl_edition(server, russian, db, "-s", "ELECTIONS_TOPIC_RULE=off")
         assert result.returncode == 0, result.stderr[-3000:]
         assert "Walking the election tags alone (ELECTIONS_TOPIC_RULE=off)" in result.stderr
         fetched = Counter(russian.requests)
@@ -85,7 +73,7 @@ def test_with_the_only_door_a_per_election_tag_every_article_under_one_is_stored
         assert status(tmp_path, db)[0].split()[4:8] == ["election", "tag", f"+{len(walks)}", "tags"]
 
         before = Counter(russian.requests)
-        result = crawl_site(server, russian, db, "-s", "ELECTIONS_TOPIC_RULE=off")
+        result = crawl_edition(server, russian, db, "-s", "ELECTIONS_TOPIC_RULE=off")
         assert result.returncode == 0, result.stderr[-3000:]
         again = Counter(russian.requests) - before
         assert not any(again[a.path] for a in [*russian.articles, *russian.other_news])  # no article fetched again
@@ -101,7 +89,7 @@ def test_tags_go_before_the_all_news_feed_whose_rule_judges_only_what_no_tag_hol
     filed = under_tags(russian, RUSSIAN_ELECTION_TAGS)
     db = tmp_path / "elections.db"
     with ReplicaServer(english, editions=(russian,)) as server:
-        result = crawl_site(server, russian, db, "-s", "ELECTIONS_TOPIC_FIRST_DAYS=3650")
+        result = crawl_edition(server, russian, db, "-s", "ELECTIONS_TOPIC_FIRST_DAYS=3650")
         assert result.returncode == 0, result.stderr[-3000:]
         fetched = Counter(russian.requests)
         assert all(fetched[a.path] == 1 for a in [*russian.articles, *russian.other_news])
