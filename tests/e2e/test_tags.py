@@ -19,7 +19,7 @@ from replica.pages import tag_path
 # "Наблюдатели" and "Kurultai 2026" name none.
 RUSSIAN_ELECTION_TAGS = [
     "Выборы в Курултай",
-    "Выборы президента-2026",
+    "Выборы-2023",  # loosely the section's name, but a tag with a year: one election's
     "Референдум 2026",
     "Выборы акимов",
     "Referendum 2026",

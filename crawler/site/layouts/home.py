@@ -22,7 +22,8 @@ Where no door answers, the crawl walks the all-news feed and judges each article
 topic rule (ELECTIONS_TOPIC_RULE, crawler/topic.py): the listing "found by" ALL_NEWS_FEED.
 
 A link answers when its text names the section, loosely: case, a plural "s" and a year
-aside ("Elections 2026", "ELECTION"); an exact name wins over a loose one.
+aside ("Elections 2026", "ELECTION"); an exact name wins over a loose one. A tag named with a
+year is one election's tag, never the section (one_elections).
 """
 
 import re
@@ -90,7 +91,7 @@ def section_candidates(response: TextResponse, name: str, places: tuple[int, ...
     exact, loose = folded(name), name_key(name)
     links = [link for link in listing_links(response) if link.place in places]
     named = [link for link in links if folded(link.text) == exact] or [
-        link for link in links if name_key(link.text) == loose
+        link for link in links if name_key(link.text) == loose and not one_elections(link)
     ]
     best = min((link.place for link in named), default=None)
     return list(dict.fromkeys(without_query(link.url) for link in named if link.place == best))
@@ -142,6 +143,13 @@ def names_election(name: str) -> bool:
     return bool(ELECTION_WORDS.search(name))
 
 
+def one_elections(link: MenuLink) -> bool:
+    """A tag named with a year ("Выборы-2023", "Majilis elections 2016"): one election's tag,
+    never the section, however loosely its name matches the section's: a tags page lists
+    several, which would make the section ambiguous."""
+    return is_tag_url(link.url) and bool(re.search(r"\d{4}", link.text))
+
+
 def election_tags(response: TextResponse, section: str, places: tuple[int, ...] = EVERYWHERE) -> dict[str, str]:
     """The tags the page links to in `places` whose names name an election, but the section's
     own (a tag named as the section is the section): URL (without its query) -> name."""
@@ -151,7 +159,7 @@ def election_tags(response: TextResponse, section: str, places: tuple[int, ...] 
         if link.place in places
         and is_tag_url(link.url)
         and names_election(link.text)
-        and name_key(link.text) != name_key(section)  # its exact name has this key too
+        and (one_elections(link) or name_key(link.text) != name_key(section))  # its exact name has this key too
     }
 
 
