@@ -207,7 +207,7 @@ class ElectionsSpider(scrapy.Spider):
             if url not in self.run.election_tags
         }
         self.run.election_tags.update(new)
-        if self.walks_tags:
+        if new and self.walks_tags:
             for walk in self.tag_walks():
                 if walk.listing_url in new:
                     self.logger.info("An article links to the election tag %r (%s)", walk.name, walk.listing_url)
