@@ -22,11 +22,11 @@ from crawler.crawl.outcomes import (
 )
 from crawler.crawl.run import RunState
 from crawler.crawl.section_search import SectionSearch
+from crawler.crawl.walks import Walks
 from crawler.items import Article, RawPage
 from crawler.middlewares import BotChallenge, RobotsExcluded
 from crawler.recheck.fetch import Rechecks
 from crawler.responses import header
-from crawler.site.editions import edition_of_url
 from crawler.site.layouts import home, listing, load_article
 from crawler.site.layouts.error_page import is_error_page
 from crawler.site.urls import (
@@ -37,8 +37,7 @@ from crawler.site.urls import (
     listed_id,
     listing_page_url,
 )
-from crawler.topic import RULE_VERSION
-from crawler.walk import STOP_REASONS, CardsRead, Walk, WalkPlan, feed_floor, repeat_reason
+from crawler.walk import STOP_REASONS, CardsRead, Walk, feed_floor, repeat_reason
 
 # The meta key of an article request a walk of an election tag makes: its tag's name. Such
 # an article belongs to the archive by its tag; the topic rule does not judge it.
@@ -68,8 +67,7 @@ class ElectionsSpider(scrapy.Spider):
     outcomes: Outcomes
     channel: SecondChannel
     rechecks: Rechecks
-    walk: Walk  # the walk under way, once one begins
-    walks_tags = False  # the run walks the election tags beside its listing (not a given one)
+    walks: Walks
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
@@ -88,6 +86,7 @@ class ElectionsSpider(scrapy.Spider):
         self.outcomes = Outcomes(self.crawler, self.logger)
         self.channel = SecondChannel(self.context, self.run, stats, self.outcomes, self.article_request)
         self.rechecks = Rechecks(self.run, stats, self.outcomes, self.parse_article)
+        self.walks = Walks(self.context, self.run, stats, self.logger)
         self.crawler.signals.send_catch_log(signals.crawl_opened, context=self.context, run=self.run)
 
     async def start(self) -> Any:
@@ -118,10 +117,10 @@ class ElectionsSpider(scrapy.Spider):
             if due.article_id not in self.run.requested_ids:
                 yield self.rechecks.request(due)
         if arguments.start_url:
-            yield self.begin_walk(self.new_walk(arguments.start_url, "given"))
+            yield self.begin_walk(self.walks.new(arguments.start_url, "given"))
         elif self.context.topic_rule == "always":
             self.logger.info("ELECTIONS_TOPIC_RULE=always: the all-news feed, not the section, is walked")
-            yield self.begin_walk(self.new_walk(self.context.all_news_url, home.ALL_NEWS_FEED))
+            yield self.begin_walk(self.walks.new(self.context.all_news_url, home.ALL_NEWS_FEED))
         else:
             yield scrapy.Request(self.context.site.url, callback=self.parse_home, errback=self.listing_failed)
 
@@ -145,7 +144,7 @@ class ElectionsSpider(scrapy.Spider):
 
     def section_found(self, door: str, url: str) -> Iterator[scrapy.Request]:
         self.logger.info("Section %r found behind the %s: %s", self.context.site.section, door, url)
-        yield from self.walk_all(self.new_walk(url, door))
+        yield self.begin_walk(self.walks.plan(self.walks.new(url, door)))
 
     def section_ambiguous(self, problem: str) -> Iterator[scrapy.Request]:
         self.section_not_found(problem)
@@ -155,7 +154,7 @@ class ElectionsSpider(scrapy.Spider):
         """No section: the all-news feed, by the topic rule, after the election tags; with the
         topic rule off, the election tags alone, or nothing."""
         feed = self.context.topic_rule == "fallback"
-        if not feed and not self.tag_walks():
+        if not feed and not self.walks.tags():
             self.section_not_found(problem)
         last = self.run.archive.last_search if self.run.archive else None
         if last and last["listing_found_by"] not in (home.ALL_NEWS_FEED, home.ELECTION_TAG):  # health.py says it
@@ -164,90 +163,23 @@ class ElectionsSpider(scrapy.Spider):
         if feed:
             feed_url = self.context.all_news_url
             self.logger.warning("%s. Walking the all-news feed %s, by the topic rule", problem, feed_url)
-            yield from self.walk_all(self.new_walk(feed_url, home.ALL_NEWS_FEED))
+            yield self.begin_walk(self.walks.plan(self.walks.new(feed_url, home.ALL_NEWS_FEED)))
         else:
             self.logger.warning("%s. Walking the election tags alone (ELECTIONS_TOPIC_RULE=off)", problem)
-            yield from self.walk_all(None)
+            yield self.begin_walk(self.walks.plan(None))
 
     def section_not_found(self, problem: str) -> None:
         self.crawler.stats.set_value(Stat.SECTION_NOT_FOUND, problem)  # the ledger's error line says it
         raise CloseSpider(str(FinishReason.SECTION_NOT_FOUND))
 
-    def new_walk(self, listing_url: str, found_by: str, main: bool = True, name: str | None = None) -> Walk:
-        """`found_by`: "given" (a start URL), the door the listing was behind, ALL_NEWS_FEED or
-        ELECTION_TAG; `main`: the run's listing, not a walk beside it."""
-        runs = self.run.archive.runs_by_listing if self.run.archive else {}
-        return Walk(
-            WalkPlan.from_runs(runs.get(listing_url, [])),
-            listing_url=listing_url,
-            found_by=found_by,
-            main=main,
-            name=name,
-            max_pages=self.context.arguments.max_pages,
-            known=len(self.run.known_ids),
-            min_bound=self.context.listing_min_bound,
-        )
-
-    def tag_walks(self, main_url: str | None = None) -> list[Walk]:
-        """A walk for each election tag of the edition, but the main listing."""
-        return [
-            self.new_walk(url, home.ELECTION_TAG, main=False, name=name)
-            for url, name in self.run.election_tags.items()
-            if url != main_url
-            and is_on_site(url, self.context.origins)
-            and edition_of_url(url).code == self.context.edition
-        ]
-
-    def note_tags(self, response: TextResponse) -> None:
-        """The election tags an article page links to (its tag row) that the run did not know:
-        each walked once the walks before it are done."""
-        new = {
-            url: name
-            for url, name in home.election_tags(response, self.context.site.section).items()
-            if url not in self.run.election_tags
-        }
-        self.run.election_tags.update(new)
-        if new and self.walks_tags:
-            for walk in self.tag_walks():
-                if walk.listing_url in new:
-                    self.logger.info("An article links to the election tag %r (%s)", walk.name, walk.listing_url)
-                    self.run.walks_due.append(walk)
-
-    def walk_all(self, main: Walk | None) -> Iterator[scrapy.Request]:
-        """The main listing and the election tags, one walk after another (spider_idle begins
-        each next): the tags before the all-news feed, whose topic rule would judge their
-        articles otherwise, and after a section. Without a main listing, the first tag is the
-        run's."""
-        self.walks_tags = True
-        tags = self.tag_walks(main.listing_url if main else None)
-        if main is None:
-            tags[0].main = True
-            self.run.walks_due = tags
-        elif main.found_by == home.ALL_NEWS_FEED:
-            self.run.walks_due = [*tags, main]
-        else:
-            self.run.walks_due = [main, *tags]
-        yield self.begin_walk(self.run.walks_due.pop(0))
-
     def begin_walk(self, walk: Walk) -> scrapy.Request:
-        self.walk = walk
-        self.run.walks.append(walk)
-        if walk.main:
-            self.crawler.stats.set_value(Stat.LISTING_URL, walk.listing_url)
-            self.crawler.stats.set_value(Stat.LISTING_FOUND_BY, walk.found_by)
-            self.run.walk_listing(walk.listing_url, selecting=walk.found_by == home.ALL_NEWS_FEED)
-            if self.run.selecting:
-                self.logger.info("Each article of the feed is judged by the topic rule, version %d", RULE_VERSION)
-        else:
-            self.logger.info("Walking the election tag %r: its articles belong to the archive", walk.name)
-        if self.context.arguments.mode != "full":
-            self.logger.info("Walking %s: %s", walk.listing_url, walk.plan.describe())
+        self.walks.begin(walk)
         return self.listing_request(1)
 
-    def walk_ended(self, stop: WalkStop) -> None:
-        self.walk.stop = stop
-        if self.walk.main:
-            self.crawler.stats.set_value(Stat.WALK_STOP, str(stop))
+    @property
+    def walk(self) -> Walk:
+        """The walk under way."""
+        return self.walks.current
 
     def set_floor(self, cards: list[listing.Card]) -> None:
         """The feed's first walk (or a mode=full one) reads back first_days from its newest
@@ -371,7 +303,7 @@ class ElectionsSpider(scrapy.Spider):
         )
         if stop is not None:
             self.logger.info("Listing ends after page %d: %s", page, STOP_REASONS[stop])
-            self.walk_ended(stop)
+            self.walks.ended(stop)
             return
         if self.walk.repeats_previous(page, read.card_ids):  # a page of new articles on top, or no end
             yield self.reread_request(1, self.parse_top_again, repeated=page)
@@ -447,7 +379,7 @@ class ElectionsSpider(scrapy.Spider):
         if after_empty:
             self.logger.info("Listing ends: pages %d and %d have no cards", page - 1, page)
             if not self.walk.passed_empty:
-                self.walk_ended(WalkStop.END)
+                self.walks.ended(WalkStop.END)
         elif not (self.context.arguments.max_pages and page >= self.context.arguments.max_pages):
             yield self.listing_request(page + 1, after_empty=True)
 
@@ -489,7 +421,7 @@ class ElectionsSpider(scrapy.Spider):
         if self.run.selecting and TAG_META not in response.meta:
             item["selected_from"] = response.meta.get("selected_from", self.run.listing_url)
         self.outcomes.note_alias(request, item.get("article_id"))
-        self.note_tags(response)
+        self.walks.note_tags(response)
         if self.context.keep_raw:
             item["raw_page"] = RawPage.of(response, item["scraped_at"])
         yield item

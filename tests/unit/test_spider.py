@@ -33,7 +33,7 @@ def spider_for(known: set[str] = frozenset(), **settings) -> ElectionsSpider:
     crawler.stats.open_spider()
     spider.opened()  # Scrapy's spider_opened, to the spider
     spider.run.take(ArchiveState(known_ids=set(known)))
-    spider.begin_walk(spider.new_walk(LISTING, "menu"))
+    spider.begin_walk(spider.walks.new(LISTING, "menu"))
     return spider
 
 
