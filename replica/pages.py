@@ -523,10 +523,10 @@ def site_map_page(with_section: bool, edition: ReplicaEdition = ENGLISH) -> str:
 </body></html>"""
 
 
-def tags_page(with_section: bool, edition: ReplicaEdition = ENGLISH) -> str:
-    """The page the footer calls "Tags": a tag listing each, the section's as a tag where it is."""
-    words = edition.words["tags"]
-    tags = [(tag, tag_path(tag)) for tag in dict.fromkeys([*words, *edition.words["election_tags"]])]
+def tags_page(with_section: bool, edition: ReplicaEdition = ENGLISH, election_tags: tuple[str, ...] = ()) -> str:
+    """The page the footer calls "Tags": a tag listing each, the site's per-election tags among
+    them, the section's as a tag where it is."""
+    tags = [(tag, tag_path(tag)) for tag in dict.fromkeys([*edition.words["tags"], *election_tags])]
     tags += (
         [(f"{edition.section} 2026", LISTING_PATH)]
         if with_section

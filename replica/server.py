@@ -341,7 +341,9 @@ class ReplicaSite:
         chrome = {
             "/": lambda: pages.home_page(self.articles, self.section_at == "menu", self.edition),
             pages.SITE_MAP_PATH: lambda: pages.site_map_page(self.section_at == "site map", self.edition),
-            pages.TAGS_PATH: lambda: pages.tags_page(self.section_at == "tags", self.edition),
+            pages.TAGS_PATH: lambda: pages.tags_page(
+                self.section_at == "tags", self.edition, tuple(self.election_tags)
+            ),
         }
         if parts.path in chrome:
             return Reply(200, html, chrome[parts.path]().encode())

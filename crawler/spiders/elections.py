@@ -68,6 +68,7 @@ class ElectionsSpider(scrapy.Spider):
     channel: SecondChannel
     rechecks: Rechecks
     walks: Walks
+    walk: Walk  # the walk under way, once one begins
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
@@ -174,12 +175,8 @@ class ElectionsSpider(scrapy.Spider):
 
     def begin_walk(self, walk: Walk) -> scrapy.Request:
         self.walks.begin(walk)
+        self.walk = walk
         return self.listing_request(1)
-
-    @property
-    def walk(self) -> Walk:
-        """The walk under way."""
-        return self.walks.current
 
     def set_floor(self, cards: list[listing.Card]) -> None:
         """The feed's first walk (or a mode=full one) reads back first_days from its newest

@@ -144,3 +144,25 @@ def test_beside_the_section_each_tag_is_walked_and_what_is_filed_elsewhere_is_st
         empty = [name for name in names if not site.tagged(name)]
         assert sum(again.values()) == 3 + len(names) - len(quiet) + len(empty)  # robots.txt, home, section
         assert sorted(crawl_at("-a", "mode=full")) == sorted(names)
+
+
+def test_a_tag_whose_listing_went_away_makes_one_run_unhealthy_and_is_then_forgotten(tmp_path):
+    site = ReplicaSite(articles=30, seed=54, election_tags=2)
+    db = tmp_path / "elections.db"
+    now = site.articles[0].published + timedelta(days=1)
+    with ReplicaServer(site) as server:
+        settings = {"ELECTIONS_SITE_URL": server.home_url, "ELECTIONS_NOW": now.isoformat()}
+        options = ("-s", "ELECTIONS_SECOND_CHANNEL=False")
+        assert crawl(*options, db=db, **settings).returncode == 0
+        gone = site.election_tags[0]
+        site.add_fault("status", f"^{tag_path(gone)}$", 404)
+        result = crawl(*options, db=db, **settings)
+        assert result.returncode == 1  # the alert runs: the run is unhealthy
+        failed = rows(db, "crawl_runs")[-1]
+        assert (failed["status"], failed["healthy"]) == ("partial", 0)
+        assert f"{server.base_url}{tag_path(gone)}: HTTP 404" in failed["health_problems"]
+        assert crawl(*options, db=db, **settings).returncode == 0  # no page read links to it again
+        last = rows(db, "crawl_runs")[-1]
+        walked = [walk["name"] for walk in rows(db, "listing_walks") if walk["run_id"] == last["id"]]
+        assert gone not in walked and site.election_tags[1] in walked
+        assert (last["status"], last["healthy"]) == ("ok", 1)
