@@ -245,7 +245,7 @@ def add_verdict_language(db: Database) -> None:
 def add_listing_walks(db: Database) -> None:
     """Schema version 22 (issue 32): the election tags each run walked beside its listing."""
     db.table("listing_walks").create(LISTING_WALKS, pk="id", if_not_exists=True)
-    db.table("listing_walks").create_index(["listing_url"], if_not_exists=True)
+    db.table("listing_walks").create_index(["run_id"], if_not_exists=True)  # a run's tags (status, the ledger)
 
 
 MIGRATIONS = [  # step n brings the database to version n

@@ -508,16 +508,12 @@ class Archive(CoverageQueries):
         `quiet_before` (ISO UTC) if given: URL -> name. A tag whose listing went away is walked
         once more, fails (the run says so), and is forgotten."""
         rows = self.db.execute(
-            "select w.listing_url, w.name, w.listing_pages, w.newest_card_at from listing_walks w "
-            "join crawl_runs r on r.id = w.run_id where r.edition = ? and r.status != ? order by w.id",
+            "select listing_url, name, newest_card_at from listing_walks where listing_pages > 0 and id in "
+            "(select max(w.id) from listing_walks w join crawl_runs r on r.id = w.run_id "
+            "where r.edition = ? and r.status != ? group by w.listing_url) order by id",  # each tag's last walk
             [edition, RunStatus.RUNNING],
         ).fetchall()
-        last = {url: (name, pages, newest) for url, name, pages, newest in rows}  # each tag's last walk
-        return {
-            url: name
-            for url, (name, pages, newest) in last.items()
-            if pages and not (quiet_before and newest and newest < quiet_before)
-        }
+        return {url: name for url, name, newest in rows if not (quiet_before and newest and newest < quiet_before)}
 
     def save_listing_walks(self, walks: list[dict[str, Any]]) -> None:
         self.db.table("listing_walks").insert_all(walks)

@@ -16,7 +16,7 @@ crawl looks, in this order, and stops at the first door that answers
 Behind every door it reads, it also notes the tags whose names name an election, a
 referendum or a vote ("Kazakhstan 2022 Presidential Election", "Выборы-2023", "Референдум
 2026"): election items are filed under other sections too, and such a tag lists them
-(election_tags). Each is walked beside the section (crawler/spiders/elections.py).
+(election_tags). Each is walked beside the section (crawler/crawl/walks.py).
 
 Where no door answers, the crawl walks the all-news feed and judges each article by the
 topic rule (ELECTIONS_TOPIC_RULE, crawler/topic.py): the listing "found by" ALL_NEWS_FEED.
